@@ -1,0 +1,1 @@
+# onednn: (being written)

@@ -1,0 +1,1 @@
+# openblas: (being written)

@@ -1,0 +1,65 @@
+/* Finding, loading and describing backends.
+ *
+ * Selection: an explicit name (--backend NAME) wins, then the VITBENCH_BACKEND environment
+ * variable, then the default list (the first of onednn, openblas, omp, naive that loads).
+ * A name containing '/' is a path to a shared object; any other name NAME is looked up
+ * as vitbench-NAME.so in: each folder of VITBENCH_BACKEND_PATH (':'-separated), the
+ * build tree's backends/.libs (so everything works uninstalled), then the installed
+ * pkglibdir. "reference" is the built-in reference and needs no file.
+ *
+ * A loaded backend has every slot set: NULL slots of the shared object are filled from
+ * the reference and marked in `fallback`, so a report can always say which ops ran where. */
+#ifndef VITBENCH_LOADER_H
+#define VITBENCH_LOADER_H
+
+#include <stddef.h>
+#include "vitbench/backend.h"
+
+#define VB_DEFAULT_BACKENDS "onednn,openblas,omp,naive"
+
+typedef struct vb_loaded_backend {
+    vb_backend ops;                    /* every slot set (after fallback filling) */
+    char name[64];
+    char version[128];
+    char path[1024];                   /* "" for the built-in reference */
+    uint32_t abi_major, abi_minor;     /* as the backend declared them */
+    unsigned char fallback[VB_OP_COUNT]; /* 1 = slot filled from the reference */
+    int threads;
+    void *dl_handle;                   /* NULL for the built-in reference */
+    int (*native_supports)(vb_op op, const void *desc); /* the backend's own, or NULL */
+} vb_loaded_backend;
+
+/* Loads by name or path, probes it, and calls init(threads). On failure returns NULL and
+ * writes one line to err saying which file and why (not found: the folders searched;
+ * ABI mismatch: both versions; probe: the backend's own reason). */
+vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *err,
+                                   size_t err_len);
+
+/* Calls shutdown() and dlclose(). NULL is ignored. */
+void vb_backend_unload(vb_loaded_backend *b);
+
+/* Resolves the selection rule above: cli_name (may be NULL) > $VITBENCH_BACKEND > default
+ * list. Returns the first that loads, or NULL with err set. */
+vb_loaded_backend *vb_backend_select(const char *cli_name, int threads, char *err,
+                                     size_t err_len);
+
+/* Finds the shared object for a backend name along the search path. Returns 0 and
+ * writes the path, or -1 and writes the folders searched into err. */
+int vb_backend_find(const char *name, char *path, size_t path_len, char *err,
+                    size_t err_len);
+
+/* Names of the backends found along the search path (without loading them), in search
+ * order, duplicates removed. Returns how many were written (at most max). */
+int vb_backend_discover(char names[][64], int max);
+
+/* 1 if the loaded backend computes this case itself; 0 if it declined (or the slot is a
+ * reference fallback). The descriptor must already pass vb_desc_check. */
+int vb_backend_runs_natively(const vb_loaded_backend *b, vb_op op, const void *desc);
+
+/* "gemm", "conv2d_fwd", ... (the slot name), or "?" for an out-of-range op. */
+const char *vb_op_name(vb_op op);
+
+/* The op whose slot name is `name`, or VB_OP_COUNT if none. */
+vb_op vb_op_from_name(const char *name);
+
+#endif
