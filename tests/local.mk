@@ -1,1 +1,4 @@
-# tests: (being written)
+# tests/: Criterion suites (one fragment per area) and the conformance harness.
+include $(srcdir)/tests/gradcheck.mk
+include $(srcdir)/tests/conformance.mk
+include $(srcdir)/tests/core.mk

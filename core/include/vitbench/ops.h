@@ -100,7 +100,9 @@ typedef struct vb_softmax_desc {
  *   S[i][i] = −∞ if diag_mask   (LSA: a token does not attend to itself)
  *   P = softmax_rows(S)          saved to `probs` for backward (before dropout)
  *   P' = P ⊙ keep / (1 − dropout), keep[b,h,i,j] = vb_uniform(seed, ((b·H+h)·T+i)·T+j) ≥ dropout
- *   O = P' V */
+ *   O = P' V
+ * Backward reads dout with o_row_stride and writes dq, dk, dv with the q, k, v row
+ * strides, so a fused qkv gradient buffer works the same way as the fused input. */
 typedef struct vb_attention_desc {
     int64_t batch, tokens, heads, head_dim;
     int64_t q_row_stride, k_row_stride, v_row_stride, o_row_stride;

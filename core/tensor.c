@@ -1,0 +1,130 @@
+/* Aligned allocation, tensor views and the parameter/gradient block pair. */
+#include "vitbench/tensor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void *vb_alloc(size_t bytes)
+{
+    if (bytes == 0) return NULL;
+    size_t rounded = (bytes + VB_ALIGN - 1) / VB_ALIGN * VB_ALIGN;
+    void *p = NULL;
+    if (posix_memalign(&p, VB_ALIGN, rounded) != 0) return NULL;
+    memset(p, 0, rounded);
+    return p;
+}
+
+void vb_free(void *p) { free(p); }
+
+size_t vb_dtype_size(vb_dtype dtype)
+{
+    switch (dtype) {
+    case VB_F32: return sizeof(float);
+    case VB_I32: return sizeof(int32_t);
+    }
+    return 0;
+}
+
+vb_tensor vb_tensor_view(vb_dtype dtype, void *data, int ndim, const int64_t *shape)
+{
+    vb_tensor t = {.dtype = dtype, .ndim = ndim, .data = data};
+    int64_t stride = 1;
+    for (int i = ndim - 1; i >= 0; i--) {
+        t.shape[i] = shape[i];
+        t.stride[i] = stride;
+        stride *= shape[i];
+    }
+    return t;
+}
+
+int64_t vb_tensor_numel(const vb_tensor *t)
+{
+    int64_t n = 1;
+    for (int i = 0; i < t->ndim; i++) n *= t->shape[i];
+    return n;
+}
+
+/* ---- parameter block ---------------------------------------------------------------- */
+
+/* Each parameter starts on a 64-byte boundary so every kernel sees aligned weights. */
+#define FLOATS_PER_ALIGN (VB_ALIGN / sizeof(float))
+
+void vb_param_block_init(vb_param_block *pb) { memset(pb, 0, sizeof *pb); }
+
+int vb_param_block_find(const vb_param_block *pb, const char *name)
+{
+    for (int i = 0; i < pb->count; i++)
+        if (strcmp(pb->params[i].name, name) == 0) return i;
+    return -1;
+}
+
+int vb_param_block_add(vb_param_block *pb, const char *name, int ndim, const int64_t *shape)
+{
+    if (pb->data || ndim < 1 || ndim > VB_MAX_DIMS) return -1;
+    if (strlen(name) >= VB_PARAM_NAME_MAX || vb_param_block_find(pb, name) >= 0) return -1;
+    size_t numel = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] <= 0) return -1;
+        numel *= (size_t)shape[i];
+    }
+    if (pb->count == pb->capacity) {
+        int capacity = pb->capacity ? 2 * pb->capacity : 32;
+        vb_param *grown = realloc(pb->params, (size_t)capacity * sizeof *grown);
+        if (!grown) return -1;
+        pb->params = grown;
+        pb->capacity = capacity;
+    }
+    vb_param *p = &pb->params[pb->count];
+    memset(p, 0, sizeof *p);
+    strcpy(p->name, name);
+    p->ndim = ndim;
+    memcpy(p->shape, shape, (size_t)ndim * sizeof *shape);
+    p->offset = pb->total;
+    p->numel = numel;
+    pb->total += (numel + FLOATS_PER_ALIGN - 1) / FLOATS_PER_ALIGN * FLOATS_PER_ALIGN;
+    return pb->count++;
+}
+
+int vb_param_block_alloc(vb_param_block *pb)
+{
+    if (pb->data || pb->total == 0) return -1;
+    pb->data = vb_alloc(pb->total * sizeof(float));
+    pb->grad = vb_alloc(pb->total * sizeof(float));
+    if (!pb->data || !pb->grad) {
+        vb_free(pb->data);
+        vb_free(pb->grad);
+        pb->data = pb->grad = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+float *vb_param_data(const vb_param_block *pb, int index)
+{
+    return pb->data + pb->params[index].offset;
+}
+
+float *vb_param_grad(const vb_param_block *pb, int index)
+{
+    return pb->grad + pb->params[index].offset;
+}
+
+void vb_param_block_zero_grad(vb_param_block *pb)
+{
+    memset(pb->grad, 0, pb->total * sizeof(float));
+}
+
+size_t vb_param_block_numel(const vb_param_block *pb)
+{
+    size_t n = 0;
+    for (int i = 0; i < pb->count; i++) n += pb->params[i].numel;
+    return n;
+}
+
+void vb_param_block_free(vb_param_block *pb)
+{
+    vb_free(pb->data);
+    vb_free(pb->grad);
+    free(pb->params);
+    vb_param_block_init(pb);
+}

@@ -1,0 +1,40 @@
+# Core tests: loader (with stub backends), descriptor checks, tensors and parameter blocks.
+STUB_LDFLAGS = $(BACKEND_LDFLAGS) -rpath /nowhere
+STUB_SRC = tests/stubs/stub_backend.c
+check_LTLIBRARIES += tests/stubs/vitbench-stub-partial.la tests/stubs/vitbench-stub-major.la \
+	tests/stubs/vitbench-stub-short.la tests/stubs/vitbench-stub-noentry.la \
+	tests/stubs/vitbench-stub-probe.la tests/stubs/vitbench-stub-init.la
+tests_stubs_vitbench_stub_partial_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_partial_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-partial"'
+tests_stubs_vitbench_stub_partial_la_LDFLAGS = $(STUB_LDFLAGS)
+tests_stubs_vitbench_stub_major_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_major_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-major"' -DSTUB_WRONG_MAJOR
+tests_stubs_vitbench_stub_major_la_LDFLAGS = $(STUB_LDFLAGS)
+tests_stubs_vitbench_stub_short_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_short_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-short"' -DSTUB_SHORT_TABLE
+tests_stubs_vitbench_stub_short_la_LDFLAGS = $(STUB_LDFLAGS)
+tests_stubs_vitbench_stub_noentry_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_noentry_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-noentry"' -DSTUB_NO_ENTRY
+tests_stubs_vitbench_stub_noentry_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_stubs_vitbench_stub_probe_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_probe_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-probe"' -DSTUB_PROBE_FAILS
+tests_stubs_vitbench_stub_probe_la_LDFLAGS = $(STUB_LDFLAGS)
+tests_stubs_vitbench_stub_init_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_init_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-init"' -DSTUB_INIT_FAILS
+tests_stubs_vitbench_stub_init_la_LDFLAGS = $(STUB_LDFLAGS)
+
+CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) \
+	-DSTUB_DIR='"$(abs_top_builddir)/tests/stubs/.libs"'
+CORE_TEST_LDADD = core/libvitbench.la $(CRITERION_LIBS) -lm
+
+check_PROGRAMS += tests/test_loader tests/test_desc_check tests/test_tensor
+TESTS += tests/test_loader tests/test_desc_check tests/test_tensor
+tests_test_loader_SOURCES = tests/test_loader.c
+tests_test_loader_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_test_loader_LDADD = $(CORE_TEST_LDADD)
+tests_test_desc_check_SOURCES = tests/test_desc_check.c
+tests_test_desc_check_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_test_desc_check_LDADD = $(CORE_TEST_LDADD)
+tests_test_tensor_SOURCES = tests/test_tensor.c
+tests_test_tensor_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_test_tensor_LDADD = $(CORE_TEST_LDADD)
