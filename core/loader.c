@@ -116,7 +116,10 @@ static void adopt_table(vb_loaded_backend *b, const vb_backend *table)
 
 static const vb_backend *open_table(const char *path, void **handle, char *err, size_t err_len)
 {
-    *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* RTLD_NODELETE: a backend's OpenMP worker threads, thread-local scratch and the
+     * exit handlers of the libraries it pulls in (OpenBLAS, libgomp) outlive dlclose();
+     * unmapping its code under them crashes the process at exit. */
+    *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!*handle) {
         snprintf(err, err_len, "%s: cannot load: %s", path, dlerror());
         return NULL;

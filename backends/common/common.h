@@ -15,6 +15,11 @@
 
 #include "vitbench/backend.h"
 
+/* Sets every slot of `t`: `gemm` itself, convolution and attention built on `gemm`, and
+ * the shared kernel for every other op. A backend calls it once from its entry point and
+ * then overrides the slots its own library computes natively. */
+void vb_common_fill_slots(vb_backend *t, vb_gemm_fn gemm);
+
 int vb_common_maxpool_fwd(const vb_pool_desc *d, const float *x, float *y);
 int vb_common_maxpool_bwd(const vb_pool_desc *d, const float *x, const float *y,
                           const float *dy, float *dx);

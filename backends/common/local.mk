@@ -1,1 +1,31 @@
-# common: (being written)
+# common: the OpenMP kernels shared by the openblas, onednn and omp backends (common.h),
+# built once as a convenience library that each backend links in (libtool makes it PIC).
+noinst_LTLIBRARIES += backends/common/libvbcommon.la
+
+backends_common_libvbcommon_la_SOURCES = \
+	backends/common/common.h \
+	backends/common/internal.h \
+	backends/common/scratch.c \
+	backends/common/reduce.c \
+	backends/common/eltwise.c \
+	backends/common/add.c \
+	backends/common/pad.c \
+	backends/common/maxpool.c \
+	backends/common/layernorm.c \
+	backends/common/softmax.c \
+	backends/common/dropout.c \
+	backends/common/seqpool.c \
+	backends/common/xent.c \
+	backends/common/adam.c \
+	backends/common/epilogue.c \
+	backends/common/conv_im2col.c \
+	backends/common/attention.c \
+	backends/common/slots.c
+
+# -O3 for the vectoriser's full cost model; the user's CFLAGS come last and may say -O2,
+# so the cost model is also named explicitly (an explicit -f flag outlives any -O level).
+# -fno-math-errno lets sqrtf become one instruction and -fno-trapping-math lets the
+# vectoriser if-convert the select loops; neither changes any result (no reassociation,
+# NaN and ±inf still follow IEEE).
+backends_common_libvbcommon_la_CFLAGS = $(AM_CFLAGS) -O3 -fvect-cost-model=dynamic \
+	-fno-math-errno -fno-trapping-math

@@ -1,1 +1,28 @@
-# omp: (being written)
+# omp: hand-written GEMM (cache blocking, OpenMP, AVX-512 / AVX2 microkernels, no BLAS);
+# convolution and attention built on it by backends/common; every other op from the
+# shared OpenMP kernels.
+#
+# Each SIMD kernel is compiled alone with its own target flags into a convenience
+# library, so the rest of the object stays plain x86-64; isa.c picks the kernel at run
+# time, so the module loads on any x86-64 CPU.
+if BUILD_OMP
+noinst_LTLIBRARIES += backends/omp/libvbomp_avx512.la backends/omp/libvbomp_avx2.la
+backends_omp_libvbomp_avx512_la_SOURCES = backends/omp/kernel_avx512.c
+backends_omp_libvbomp_avx512_la_CFLAGS = $(AM_CFLAGS) -mavx512f -mfma
+backends_omp_libvbomp_avx2_la_SOURCES = backends/omp/kernel_avx2.c
+backends_omp_libvbomp_avx2_la_CFLAGS = $(AM_CFLAGS) -mavx2 -mfma
+
+pkglib_LTLIBRARIES += backends/vitbench-omp.la
+backends_vitbench_omp_la_SOURCES = \
+	backends/omp/omp_gemm.h \
+	backends/omp/omp_backend.c \
+	backends/omp/gemm.c \
+	backends/omp/gemm_pack.c \
+	backends/omp/epilogue.c \
+	backends/omp/scratch.c \
+	backends/omp/isa.c \
+	backends/omp/kernel_generic.c
+backends_vitbench_omp_la_LDFLAGS = $(BACKEND_LDFLAGS)
+backends_vitbench_omp_la_LIBADD = backends/omp/libvbomp_avx512.la \
+	backends/omp/libvbomp_avx2.la backends/common/libvbcommon.la -lm
+endif

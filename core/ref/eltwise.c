@@ -26,14 +26,15 @@ int vb_ref_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, f
     return VB_OK;
 }
 
-/* Exact GELU: gelu(x) = x · Φ(x) = 0.5 · x · (1 + erf(x/√2)). */
+/* Exact GELU: gelu(x) = x · Φ(x) = 0.5 · x · (1 + erf(x/√2)) = 0.5 · x · erfc(−x/√2);
+ * the erfc form keeps full precision in the negative tail where 1 + erf cancels. */
 int vb_ref_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
     for (int64_t i = 0; i < d->n; i++) {
         double xi = x[i];
-        y[i] = (float)(0.5 * xi * (1.0 + erf(xi * M_SQRT1_2)));
+        y[i] = (float)(0.5 * xi * erfc(-xi * M_SQRT1_2));
     }
     return VB_OK;
 }
@@ -49,7 +50,7 @@ int vb_ref_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, f
     const double inv_sqrt_2pi = 0.39894228040143267794; /* 1/√(2π) */
     for (int64_t i = 0; i < d->n; i++) {
         double xi = x[i];
-        double cdf = 0.5 * (1.0 + erf(xi * M_SQRT1_2));
+        double cdf = 0.5 * erfc(-xi * M_SQRT1_2);
         double pdf = inv_sqrt_2pi * exp(-0.5 * xi * xi);
         dx[i] += (float)(dy[i] * (cdf + xi * pdf));
     }

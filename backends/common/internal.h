@@ -1,0 +1,146 @@
+/* Helpers shared by the files of backends/common; not part of the backend ABI.
+ * Internal names start with vbc_ (the public kernels are vb_common_*). */
+#ifndef VITBENCH_BACKEND_COMMON_INTERNAL_H
+#define VITBENCH_BACKEND_COMMON_INTERNAL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "vitbench/rng.h"
+#include "common.h"
+
+/* Below this many elements of work an op stays on one thread: waking the team would
+ * cost more than it saves. */
+#define VBC_PAR_MIN 16384
+
+/* ---- scratch arena (scratch.c) ------------------------------------------------------
+ * One grow-only, 64-byte aligned buffer per purpose and per calling thread: the first
+ * call of a shape allocates, every later call reuses, so the training loop does not
+ * malloc. A buffer is only valid until the next vbc_scratch() of the same slot on the same
+ * thread, so an op must not call another op that uses its slot. Buffers live until the
+ * thread exits (the main thread's until the process does). */
+typedef enum vbc_scratch_slot {
+    VBC_SCRATCH_COL,      /* conv: the im2col / dcol matrix of one chunk of samples */
+    VBC_SCRATCH_PARTIAL,  /* per-thread partial sums of column reductions */
+    VBC_SCRATCH_DROPPED,  /* attention: P' = dropout(P) of one batch element */
+    VBC_SCRATCH_GRAD,     /* attention: dP' then dS of one batch element */
+    VBC_SCRATCH_LOGITS,   /* attention: Q Kᵀ, for dscale */
+    VBC_SCRATCH_COUNT
+} vbc_scratch_slot;
+
+/* At least `bytes` bytes, or NULL when out of memory. */
+void *vbc_scratch(vbc_scratch_slot slot, size_t bytes);
+
+/* ---- race-free sums over rows (reduce.c) ----------------------------------------------
+ * Backward ops that sum over rows (bias, gamma/beta gradients) give each thread its own
+ * zeroed partial row, then add the partials into the output: no atomics, and the result
+ * depends only on the thread count, not on timing. The partials are double, so a sum
+ * over every pixel of a batch (hundreds of thousands of terms) stays accurate to float. */
+typedef struct vbc_partials {
+    double *buf;  /* (threads, cols) */
+    int threads;  /* run the parallel region with num_threads(threads) */
+    int64_t cols;
+} vbc_partials;
+
+/* Zeroed partials for `cols` columns; VB_ENOMEM when the scratch cannot grow. */
+int vbc_partials_begin(vbc_partials *p, int64_t cols);
+/* out[j] += Σ_thread partial[thread][first + j] for j < count */
+void vbc_partials_end(const vbc_partials *p, int64_t first, int64_t count, float *out);
+/* The row of the calling thread, inside the parallel region. */
+double *vbc_partials_mine(const vbc_partials *p);
+
+/* out[j] += Σ_r x[r·cols + j] over a (rows, cols) matrix. */
+int vbc_colsum_add(int64_t rows, int64_t cols, const float *x, float *out);
+
+/* ---- scalar maths, inlined into vectorised loops ----------------------------------- */
+
+static inline float vbc_relu(float x) { return (x > 0.0f || isnan(x)) ? x : 0.0f; }
+
+/* exp(x) for x ≤ 88, written without calls or branches so loops over it vectorise
+ * (libm's expf does not). x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in two so r is exact),
+ * exp(r) by its Taylor series to r⁷ (truncation < 1e-8), 2^k built in the exponent bits.
+ * About 2 ulp; x < −87.3 gives 0 (so exp(−∞) = 0), NaN stays NaN. */
+static inline float vbc_expf(float x)
+{
+    const float lo = -87.3f, hi = 88.0f;
+    float xc = x < lo ? lo : (x > hi ? hi : x);
+    /* k = round(x / ln2) via the 1.5·2²³ trick: adding it rounds to an integer */
+    const float shifter = 12582912.0f;
+    float kf = xc * 1.44269504f + shifter;
+    uint32_t kbits;
+    memcpy(&kbits, &kf, sizeof kbits);
+    kf -= shifter;
+    float r = xc - kf * 0.693359375f; /* ln2_hi: few bits, so kf·ln2_hi is exact */
+    r = r - kf * -2.12194440e-4f;     /* ln2_lo = ln2 − ln2_hi */
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    /* the low bits of kf's pattern hold k + 0x400000; move k + 127 into the exponent */
+    uint32_t ebits = (kbits - 0x4B400000u + 127u) << 23;
+    float two_k;
+    memcpy(&two_k, &ebits, sizeof two_k);
+    return x < lo ? 0.0f : p * two_k;
+}
+
+/* erfc(z) for z ≥ 0, vectorisable (libm's erff is not): with t = 1/(1 + z/2),
+ *   erfc(z) = t · exp(−z² + P(t)),
+ * P of degree 11 fitted (Chebyshev, mpmath) to log(erfc(z)/t) + z² over t ∈ (0, 1], i.e.
+ * all z ≥ 0; the fit is good to 1.5e-8 in the exponent, float evaluation leaves a few ulp.
+ * One smooth formula, no branches: erfc(+∞) = 0 and NaN stays NaN. */
+static inline float vbc_erfc_nonneg(float z)
+{
+    const float t = 1.0f / (1.0f + 0.5f * z);
+    float p = -0.1893674557f;
+    p = p * t + 1.050233522f;
+    p = p * t - 2.346272392f;
+    p = p * t + 2.590129191f;
+    p = p * t - 1.386666664f;
+    p = p * t + 0.4228596556f;
+    p = p * t - 0.2640958796f;
+    p = p * t - 0.0681377039f;
+    p = p * t + 0.08175679195f;
+    p = p * t + 0.3750744848f;
+    p = p * t + 0.999998553f;
+    p = p * t - 1.265512119f;
+    return t * vbc_expf(p - z * z);
+}
+
+/* The standard normal CDF Φ(x) = ½·erfc(−x/√2), from the small tail side so that
+ * Φ of a large negative x keeps its relative accuracy. */
+static inline float vbc_normal_cdf(float x)
+{
+    const float tail = 0.5f * vbc_erfc_nonneg(fabsf(x) * (float)M_SQRT1_2);
+    return x >= 0.0f ? 1.0f - tail : tail;
+}
+
+/* Exact GELU x·Φ(x) and its derivative Φ(x) + x·φ(x), φ(x) = exp(−x²/2)/√(2π). */
+static inline float vbc_gelu(float x) { return x * vbc_normal_cdf(x); }
+
+static inline float vbc_gelu_grad(float x)
+{
+    const float inv_sqrt_2pi = 0.3989422804f;
+    return vbc_normal_cdf(x) + x * inv_sqrt_2pi * vbc_expf(-0.5f * x * x);
+}
+
+/* ---- rows ---------------------------------------------------------------------------- */
+
+/* y = softmax(x) over n values (softmax.c); y may be x. */
+void vbc_softmax_row(const float *x, float *y, int64_t n);
+
+/* Inverted dropout of one value: x·keep/(1 − rate), keep from vb_keep(seed, i, rate). */
+static inline float vbc_dropout(uint64_t seed, uint64_t i, float rate, float x)
+{
+    return vb_keep(seed, i, rate) ? x / (1.0f - rate) : 0.0f;
+}
+
+/* y[j] = vbc_dropout(seed, first + j, rate, x[j]) for j < n; y may be x. */
+void vbc_dropout_row(uint64_t seed, float rate, uint64_t first, int64_t n, const float *x,
+                     float *y);
+
+#endif

@@ -1,0 +1,111 @@
+/* Max pooling, NHWC, per channel: x (n, h, w, c) → y (n, oh, ow, c).
+ * The window of output (i, j) covers input rows i·sh − pad_top + [0, kh) and columns
+ * j·sw − pad_left + [0, kw); only its in-image positions take part, so padding never wins.
+ * The winner is the first maximum in row-major window order, or the first NaN (NaN
+ * propagates, as in the reference). Channels are innermost, so every step of the window
+ * walk is a vector operation over contiguous channels. */
+#include "internal.h"
+
+/* Channels handled together in backward: the running best values fit on the stack. */
+#define CBLOCK 64
+
+/* Whether value a displaces the current best: strictly greater, or the first NaN. */
+static inline int beats(float a, float best)
+{
+    return a > best || (isnan(a) && !isnan(best));
+}
+
+/* The in-image part of one window: rows [p0, p1) and columns [q0, q1) of the kernel. */
+typedef struct window {
+    int64_t hi0, wi0; /* input position of kernel tap (0, 0), may be negative */
+    int64_t p0, p1, q0, q1;
+} window;
+
+static window window_at(const vb_pool_desc *d, int64_t i, int64_t j)
+{
+    window win = { .hi0 = i * d->stride_h - d->pad_top, .wi0 = j * d->stride_w - d->pad_left };
+    win.p0 = win.hi0 < 0 ? -win.hi0 : 0;
+    win.p1 = d->h - win.hi0 < d->kh ? d->h - win.hi0 : d->kh;
+    win.q0 = win.wi0 < 0 ? -win.wi0 : 0;
+    win.q1 = d->w - win.wi0 < d->kw ? d->w - win.wi0 : d->kw;
+    return win;
+}
+
+int vb_common_maxpool_fwd(const vb_pool_desc *d, const float *x, float *y)
+{
+    if (!d || !x || !y)
+        return VB_EINVAL;
+    const int64_t c = d->c;
+#pragma omp parallel for collapse(2) if (d->n * d->oh * d->ow * c * 4 >= VBC_PAR_MIN)
+    for (int64_t n = 0; n < d->n; n++)
+        for (int64_t i = 0; i < d->oh; i++)
+            for (int64_t j = 0; j < d->ow; j++) {
+                float *restrict best = y + ((n * d->oh + i) * d->ow + j) * c;
+                const window win = window_at(d, i, j);
+                for (int64_t ch = 0; ch < c; ch++)
+                    best[ch] = -INFINITY; /* also the value of an all-padding window */
+                for (int64_t p = win.p0; p < win.p1; p++)
+                    for (int64_t q = win.q0; q < win.q1; q++) {
+                        const float *restrict xs =
+                            x + ((n * d->h + win.hi0 + p) * d->w + win.wi0 + q) * c;
+#pragma omp simd
+                        for (int64_t ch = 0; ch < c; ch++)
+                            best[ch] = beats(xs[ch], best[ch]) ? xs[ch] : best[ch];
+                    }
+            }
+    return VB_OK;
+}
+
+/* dx[first argmax of the window] += dy, per channel; the argmax is recomputed from x (y is
+ * not needed). Windows overlap when stride < kernel, so the threads split samples and
+ * channel blocks, whose dx never overlap, and walk the windows of their block in order.
+ * The winner is tracked as a tap number p·kw + q, an int as wide as the float it rides
+ * with, so the compare-and-select loop vectorises. */
+int vb_common_maxpool_bwd(const vb_pool_desc *d, const float *x, const float *y,
+                          const float *dy, float *dx)
+{
+    if (!d || !x || !dy)
+        return VB_EINVAL;
+    if (!dx)
+        return VB_OK;
+    const int64_t c = d->c, blocks = (c + CBLOCK - 1) / CBLOCK;
+#pragma omp parallel for collapse(2) if (d->n * d->oh * d->ow * c * 4 >= VBC_PAR_MIN)
+    for (int64_t n = 0; n < d->n; n++)
+        for (int64_t cb = 0; cb < blocks; cb++) {
+            const int64_t c0 = cb * CBLOCK, nc = c - c0 < CBLOCK ? c - c0 : CBLOCK;
+            const float *xn = x + n * d->h * d->w * c + c0;
+            float *dxn = dx + n * d->h * d->w * c + c0;
+            for (int64_t i = 0; i < d->oh; i++)
+                for (int64_t j = 0; j < d->ow; j++) {
+                    const window win = window_at(d, i, j);
+                    if (win.p0 >= win.p1 || win.q0 >= win.q1)
+                        continue; /* all padding: no input to route to */
+                    float best[CBLOCK];
+                    int32_t tap[CBLOCK];
+                    /* the first in-image tap starts as the winner, even at −∞ */
+                    const float *first = xn + ((win.hi0 + win.p0) * d->w + win.wi0 + win.q0) * c;
+                    for (int64_t ch = 0; ch < nc; ch++) {
+                        best[ch] = first[ch];
+                        tap[ch] = (int32_t)(win.p0 * d->kw + win.q0);
+                    }
+                    for (int64_t p = win.p0; p < win.p1; p++)
+                        for (int64_t q = win.q0; q < win.q1; q++) {
+                            const float *restrict xs =
+                                xn + ((win.hi0 + p) * d->w + win.wi0 + q) * c;
+                            const int32_t t = (int32_t)(p * d->kw + q);
+#pragma omp simd
+                            for (int64_t ch = 0; ch < nc; ch++) {
+                                const int win_here = beats(xs[ch], best[ch]);
+                                best[ch] = win_here ? xs[ch] : best[ch];
+                                tap[ch] = win_here ? t : tap[ch];
+                            }
+                        }
+                    const float *g = dy + ((n * d->oh + i) * d->ow + j) * c + c0;
+                    for (int64_t ch = 0; ch < nc; ch++) {
+                        const int64_t hi = win.hi0 + tap[ch] / d->kw, wi = win.wi0 + tap[ch] % d->kw;
+                        dxn[(hi * d->w + wi) * c + ch] += g[ch];
+                    }
+                }
+        }
+    return VB_OK;
+}

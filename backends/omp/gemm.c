@@ -1,0 +1,156 @@
+/* The omp backend's GEMM (ops.h, vb_gemm_desc): cache-blocked, OpenMP-parallel,
+ * SIMD microkernels, no BLAS.
+ *
+ * For each batch matrix, C (m×n) = alpha·op(A)·op(B) + beta·C [+ bias] [then act].
+ *
+ * Work split: C is cut into jobs — (batch item, block of rows, block of columns) — and
+ * the jobs are shared among the threads. A batch of small products (attention heads)
+ * gives one job per item; a single large product is split along M (else N) so that
+ * every thread gets the same amount of work.
+ *
+ * Inside a job (one thread), the classic blocking for the cache hierarchy:
+ *   for each NC columns:
+ *     for each KC steps of K:                pack op(B)[pc:pc+kc, jc:jc+nc]  (L2/L3)
+ *       for each MC rows:                    pack op(A)[ic:ic+mc, pc:pc+kc]  (L2)
+ *         for each NR-column panel:          a kc×NR panel of B stays in L1
+ *           for each MR rows: microkernel    the MR×NR tile lives in registers
+ * Packing absorbs both transposes (gemm_pack.c). A packed B block pays for itself
+ * over the row tiles that reuse it; a small job — few row tiles, one K block, like one
+ * attention head — reads a row-major B in place instead. beta applies on the first K block only (later blocks
+ * accumulate), bias and activation on the last, tile by tile. */
+#include <omp.h>
+#include "omp_gemm.h"
+#include "vitbench/backend.h"
+
+enum {
+    KC = 256,  /* steps of K per packed block: a 12×32 kernel streams a 32 KiB B panel */
+    MC = 120,  /* rows of A per pass over a packed block: 120×256 floats = 120 KiB, L2 */
+    NC = 2048, /* columns per packed block: KC×NC floats = 2 MiB of scratch per thread */
+};
+
+/* Jobs of at most this many row tiles and K ≤ KC read a row-major B in place. */
+enum { IN_PLACE_B_TILES = 6 };
+
+/* Below this many multiply-adds a product runs on one thread: forking costs more. */
+static const double SERIAL_WORK = 32768.0;
+
+static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
+static int64_t ceil_div(int64_t x, int64_t y) { return (x + y - 1) / y; }
+static int64_t gcd64(int64_t x, int64_t y) { return y == 0 ? x : gcd64(y, x % y); }
+
+/* How C is cut into jobs: mparts × nparts blocks per batch item, block size mchunk ×
+ * nchunk (multiples of the kernel's tile so only the matrix edge has partial tiles). */
+typedef struct plan {
+    int64_t mparts, nparts, mchunk, nchunk;
+} plan;
+
+/* Enough blocks per batch item that batch·blocks is a multiple of the thread count
+ * (one block each when the batch already divides evenly), cut along the longer side of
+ * C so that each thread packs only its share of the other operand. */
+static plan make_plan(const vb_gemm_desc *d, const vb_omp_isa *isa, int threads)
+{
+    const int64_t parts = threads / gcd64(d->batch, threads);
+    const int64_t mtiles = ceil_div(d->m, isa->mr), ntiles = ceil_div(d->n, isa->nr);
+    plan p;
+    if (d->m >= d->n) {
+        p.mparts = min64(parts, mtiles);
+        p.nparts = min64(ceil_div(parts, p.mparts), ntiles);
+    } else {
+        p.nparts = min64(parts, ntiles);
+        p.mparts = min64(ceil_div(parts, p.nparts), mtiles);
+    }
+    p.mchunk = ceil_div(mtiles, p.mparts) * isa->mr;
+    p.nchunk = ceil_div(ntiles, p.nparts) * isa->nr;
+    p.mparts = ceil_div(d->m, p.mchunk);
+    p.nparts = ceil_div(d->n, p.nchunk);
+    return p;
+}
+
+/* One job, on one thread: C[m0:m1, n0:n1] of one batch item. a, b, c point at that
+ * item's matrices; ap and bp are the thread's packing buffers (see scratch_floats). */
+static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float *a,
+                       const float *b, const float *bias, float *c, int64_t m0, int64_t m1,
+                       int64_t n0, int64_t n1, float *ap, float *bp)
+{
+    const int MR = isa->mr, NR = isa->nr;
+    const int in_place = !d->trans_b && d->k <= KC && m1 - m0 <= IN_PLACE_B_TILES * MR;
+    for (int64_t jc = n0; jc < n1; jc += NC) {
+        const int64_t nc = min64(NC, n1 - jc);
+        int64_t pc = 0;
+        do { /* at least once: k == 0 still writes beta·C + bias */
+            const int64_t kc = min64(KC, d->k - pc);
+            const int last = pc + kc >= d->k;
+            const float *bsrc = d->trans_b ? b + jc * d->ldb + pc : b + pc * d->ldb + jc;
+            /* panel jr of B: at bb + jr·bstep, rows ldbb apart */
+            const float *bb = in_place ? bsrc : bp;
+            const int64_t bstep = in_place ? 1 : kc, ldbb = in_place ? d->ldb : NR;
+            if (!in_place)
+                vb_omp_pack_b(bsrc, d->ldb, d->trans_b, kc, nc, NR, bp);
+            vb_omp_store st = { d->alpha, pc == 0 ? d->beta : 1.0f, NULL };
+            for (int64_t ic = m0; ic < m1; ic += MC) {
+                const int64_t mc = min64(MC, m1 - ic);
+                vb_omp_pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc, d->lda,
+                              d->trans_a, mc, kc, MR, ap);
+                for (int64_t jr = 0; jr < nc; jr += NR) {
+                    const int nr = (int)min64(NR, nc - jr);
+                    st.bias = last && d->has_bias ? bias + jc + jr : NULL;
+                    for (int64_t ir = 0; ir < mc; ir += MR) {
+                        const int mr = (int)min64(MR, mc - ir);
+                        float *ct = c + (ic + ir) * d->ldc + jc + jr;
+                        isa->kernel(kc, ap + ir * kc, bb + jr * bstep, ldbb, ct, d->ldc, mr, nr,
+                                    &st);
+                        if (last && d->act != VB_ACT_NONE)
+                            vb_omp_tile_act(d->act, ct, d->ldc, mr, nr);
+                    }
+                }
+            }
+            pc += kc;
+        } while (pc < d->k);
+    }
+}
+
+static int valid(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,
+                 const float *c)
+{
+    if (!d || !a || !b || !c || (d->has_bias && !bias))
+        return 0;
+    if (d->batch < 0 || d->m < 0 || d->n < 0 || d->k < 0)
+        return 0;
+    return d->act == VB_ACT_NONE || d->act == VB_ACT_RELU || d->act == VB_ACT_GELU;
+}
+
+int vb_omp_gemm(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,
+                float *c)
+{
+    if (!valid(d, a, b, bias, c))
+        return VB_EINVAL;
+    if (d->batch == 0 || d->m == 0 || d->n == 0)
+        return VB_OK;
+
+    const vb_omp_isa *isa = vb_omp_isa_select();
+    const int threads = omp_get_max_threads();
+    const plan p = make_plan(d, isa, threads);
+    const int64_t jobs = d->batch * p.mparts * p.nparts;
+    const double work = (double)d->batch * d->m * d->n * (d->k + 1);
+    /* per thread: a packed B block (KC × NC columns) then a packed A block (MC rows × KC),
+     * both rounded up to whole panels; the B block first keeps it 64-byte aligned */
+    const int64_t bfloats = KC * ceil_div(min64(NC, p.nchunk), isa->nr) * isa->nr;
+    const int64_t afloats = KC * ceil_div(min64(MC, p.mchunk), isa->mr) * isa->mr;
+    int err = VB_OK;
+
+#pragma omp parallel for schedule(static) if (jobs > 1 && work > SERIAL_WORK)
+    for (int64_t job = 0; job < jobs; job++) {
+        float *bp = vb_omp_scratch((size_t)(bfloats + afloats));
+        if (!bp) {
+#pragma omp atomic write
+            err = VB_ENOMEM;
+            continue;
+        }
+        const int64_t t = job / (p.mparts * p.nparts), blk = job % (p.mparts * p.nparts);
+        const int64_t m0 = blk / p.nparts * p.mchunk, n0 = blk % p.nparts * p.nchunk;
+        gemm_block(d, isa, a + t * d->stride_a, b + t * d->stride_b, bias,
+                   c + t * d->stride_c, m0, min64(m0 + p.mchunk, d->m), n0,
+                   min64(n0 + p.nchunk, d->n), bp + bfloats, bp);
+    }
+    return err;
+}

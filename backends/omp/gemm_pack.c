@@ -1,0 +1,88 @@
+/* Packing op(A) and op(B) into the panels the microkernels stream through.
+ *
+ * A panel holds exactly the values one tile needs, in the order the kernel reads them,
+ * so whatever the transposes and leading dimensions the kernel walks two contiguous
+ * buffers: no cache-set conflicts between rows of a power-of-two lda, no TLB misses,
+ * aligned vector loads of B. Each packed value is then reused by a whole row (A) or
+ * column (B) of tiles. B columns past the matrix edge are zero, so a partial tile
+ * multiplies zeros, never stale data. */
+#include <string.h>
+#include "omp_gemm.h"
+
+/* A stored m×k: a transpose. Row by row, so each source row streams contiguously. */
+static void pack_a_rows(const float *a, int64_t lda, int64_t kc, int h, int mr, float *dst)
+{
+    for (int i = 0; i < h; i++)
+        for (int64_t p = 0; p < kc; p++)
+            dst[p * mr + i] = a[i * lda + p];
+}
+
+/* A stored k×m (trans): each step of K is a contiguous run of h values. */
+static void pack_a_cols(const float *a, int64_t lda, int64_t kc, int h, int mr, float *dst)
+{
+    for (int64_t p = 0; p < kc; p++) {
+        const float *s = a + p * lda;
+        float *d = dst + p * mr;
+        for (int i = 0; i < h; i++) /* short runs: a loop, not a memcpy call */
+            d[i] = s[i];
+    }
+}
+
+void vb_omp_pack_a(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc, int mr,
+                   float *dst)
+{
+    for (int64_t i0 = 0; i0 < mc; i0 += mr) {
+        const int h = mc - i0 < mr ? (int)(mc - i0) : mr;
+        float *panel = dst + i0 * kc;
+        if (trans)
+            pack_a_cols(a + i0, lda, kc, h, mr, panel);
+        else
+            pack_a_rows(a + i0 * lda, lda, kc, h, mr, panel);
+    }
+}
+
+/* B stored k×n: each panel row is a contiguous run of one row of B. */
+static void pack_rows(const float *b, int64_t ldb, int64_t kc, int w, int nr, float *dst)
+{
+    for (int64_t p = 0; p < kc; p++) { /* short runs: plain loops, not memcpy calls */
+        const float *s = b + p * ldb;
+        float *d = dst + p * nr;
+        for (int j = 0; j < w; j++)
+            d[j] = s[j];
+        for (int j = w; j < nr; j++)
+            d[j] = 0.0f;
+    }
+}
+
+/* B stored n×k (trans): a transpose. Read 8 stored rows (columns of op(B)) at once so
+ * each source line is used fully while its neighbours are still in L1. */
+static void pack_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr, float *dst)
+{
+    for (int64_t p = 0; p < kc; p++)
+        memset(dst + p * nr + w, 0, (size_t)(nr - w) * sizeof *dst);
+    int j = 0;
+    for (; j + 8 <= w; j += 8) {
+        const float *s = b + j * ldb;
+        for (int64_t p = 0; p < kc; p++) {
+            float *d = dst + p * nr + j;
+            for (int q = 0; q < 8; q++)
+                d[q] = s[q * ldb + p];
+        }
+    }
+    for (; j < w; j++)
+        for (int64_t p = 0; p < kc; p++)
+            dst[p * nr + j] = b[j * ldb + p];
+}
+
+void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc, int nr,
+                   float *dst)
+{
+    for (int64_t j0 = 0; j0 < nc; j0 += nr) {
+        const int w = nc - j0 < nr ? (int)(nc - j0) : nr;
+        float *panel = dst + j0 * kc;
+        if (trans)
+            pack_cols(b + j0 * ldb, ldb, kc, w, nr, panel);
+        else
+            pack_rows(b + j0, ldb, kc, w, nr, panel);
+    }
+}

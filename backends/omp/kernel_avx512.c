@@ -1,0 +1,87 @@
+/* AVX-512 GEMM microkernel: a 12×32 register block (24 zmm accumulators, two B
+ * vectors, one broadcast A value), built with -mavx512f -mfma and only called after
+ * vb_omp_isa_select() has seen those features on the running CPU.
+ *
+ * Per step p of K: load the two vectors Bp(p, 0:32), then for each row i broadcast
+ * A(i, p) and fuse-multiply-add into that row's accumulators: 24 FMAs for 2 loads +
+ * 12 broadcasts, enough independent chains to hide the FMA latency. Edge tiles get
+ * their own instantiation (rows 1..12, one or two vectors wide), so no FMA is spent
+ * on padding rows. */
+#include <immintrin.h>
+#include "omp_gemm.h"
+
+enum { MR = 12, NR = 32, VL = 16 };
+
+/* Lanes [0, n) of one vector, n clamped to [0, VL]. */
+static inline __mmask16 lanes(int n)
+{
+    return n >= VL ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1);
+}
+
+/* The tile with compile-time shape: mr rows, nv vectors (nv = 0: two full vectors,
+ * read without masks — the common case, kept free of mask overhead). */
+static inline __attribute__((always_inline)) void
+tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, int64_t ldb,
+     float *c, int64_t ldc, int nr, const vb_omp_store *st)
+{
+    const int nv = nv_ ? nv_ : 2;
+    const __mmask16 mask[2] = { lanes(nr), lanes(nr - VL) };
+    __m512 acc[MR][2];
+#pragma GCC unroll 12
+    for (int i = 0; i < mr; i++)
+        acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+
+    for (int64_t p = 0; p < kc; p++) {
+        __m512 b0, b1;
+        if (nv_ == 0) {
+            b0 = _mm512_loadu_ps(bp + p * ldb);
+            b1 = _mm512_loadu_ps(bp + p * ldb + VL);
+        } else {
+            b0 = _mm512_maskz_loadu_ps(mask[0], bp + p * ldb);
+            b1 = nv > 1 ? _mm512_maskz_loadu_ps(mask[1], bp + p * ldb + VL) : b0;
+        }
+#pragma GCC unroll 12
+        for (int i = 0; i < mr; i++) {
+            const __m512 ai = _mm512_set1_ps(ap[p * MR + i]);
+            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+            if (nv > 1)
+                acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+        }
+    }
+
+    const __m512 alpha = _mm512_set1_ps(st->alpha), beta = _mm512_set1_ps(st->beta);
+#pragma GCC unroll 12
+    for (int i = 0; i < mr; i++) {
+        for (int v = 0; v < nv; v++) {
+            float *cv = c + i * ldc + v * VL;
+            __m512 r = _mm512_mul_ps(alpha, acc[i][v]);
+            if (st->beta != 0.0f)
+                r = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(mask[v], cv), r);
+            if (st->bias)
+                r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], st->bias + v * VL));
+            _mm512_mask_storeu_ps(cv, mask[v], r);
+        }
+    }
+}
+
+/* One row count, all widths: full, two vectors with a masked edge, one vector. */
+#define TILE_CASE(MR_)                                                                    \
+    case MR_:                                                                             \
+        if (nr == NR)                                                                     \
+            tile(MR_, 0, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+        else if (nr > VL)                                                                 \
+            tile(MR_, 2, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+        else                                                                              \
+            tile(MR_, 1, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+        break;
+
+static void kernel(int64_t kc, const float *ap, const float *bp, int64_t ldb, float *c,
+                   int64_t ldc, int mr, int nr, const vb_omp_store *st)
+{
+    switch (mr) {
+        TILE_CASE(1) TILE_CASE(2) TILE_CASE(3) TILE_CASE(4) TILE_CASE(5) TILE_CASE(6)
+        TILE_CASE(7) TILE_CASE(8) TILE_CASE(9) TILE_CASE(10) TILE_CASE(11) TILE_CASE(12)
+    }
+}
+
+const vb_omp_isa vb_omp_isa_avx512 = { "avx512", MR, NR, kernel };

@@ -1,0 +1,174 @@
+/* 2-D convolution on oneDNN's convolution primitives: forward, backward-data and
+ * backward-weights, on the caller's NHWC activations and the ABI's asymmetric padding
+ * (padding_l = top/left, padding_r = bottom/right).
+ *
+ * Filters: oneDNN's fast kernels want their own blocked filter layout and fall back to a
+ * slower im2col + gemm when held to plain HWIO, so each primitive is created with the
+ * filter format left to oneDNN ("any") and its entry holds a second primitive, a reorder
+ * between that layout and the caller's HWIO: forward and backward-data pack w before
+ * running; backward-weights unpacks its result with a sum post-op, so dw += lands in
+ * place. The reorder moves kh·kw·c·oc values, little next to the convolution.
+ *
+ * Entries: prim[0] the convolution (filter staged in its layout), prim[1] the reorder.
+ * Backward outputs oneDNN overwrites (dx, dbias) are staged and added, as the ABI asks. */
+#include "cache.h"
+#include "check.h"
+#include "onednn.h"
+
+static int filter_md(dnnl_memory_desc_t *md, const vb_conv2d_desc *d, dnnl_format_tag_t tag)
+{
+    return vb_md_tag(md, 4, (dnnl_dims_t){ d->oc, d->c, d->kh, d->kw }, tag);
+}
+
+/* The forward descriptor of d: the forward op itself, and the hint every backward
+ * primitive is created from. Bias only where the forward has one. */
+static int forward_desc(dnnl_convolution_desc_t *op, const vb_conv2d_desc *d, int with_bias)
+{
+    dnnl_memory_desc_t x, w, bias, y;
+    VB_TRY(vb_md_tag(&x, 4, (dnnl_dims_t){ d->n, d->c, d->h, d->w }, dnnl_nhwc));
+    VB_TRY(filter_md(&w, d, dnnl_format_tag_any));
+    VB_TRY(vb_md_tag(&bias, 1, (dnnl_dims_t){ d->oc }, dnnl_a));
+    VB_TRY(vb_md_tag(&y, 4, (dnnl_dims_t){ d->n, d->oc, d->oh, d->ow }, dnnl_nhwc));
+    return vb_dnnl_err(dnnl_convolution_forward_desc_init(
+        op, dnnl_forward_training, dnnl_convolution_direct, &x, &w, with_bias ? &bias : NULL,
+        &y, (dnnl_dims_t){ d->stride_h, d->stride_w }, (dnnl_dims_t){ d->pad_top, d->pad_left },
+        (dnnl_dims_t){ d->pad_bottom, d->pad_right }));
+}
+
+/* Every shape field of d, then one variant value. */
+static vb_key conv_key(vb_op op, const vb_conv2d_desc *d, int64_t variant)
+{
+    return VB_KEY(op, d->n, d->h, d->w, d->c, d->oc, d->kh, d->kw, d->stride_h, d->stride_w,
+                  d->pad_top, d->pad_bottom, d->pad_left, d->pad_right, d->oh, d->ow,
+                  variant);
+}
+
+/* prim[1]: HWIO → the layout prim[0] chose for its filter argument `arg` (pack), or that
+ * layout → HWIO accumulating into the destination (unpack). */
+static int build_filter_reorder(vb_entry *e, const vb_conv2d_desc *d, int arg, int unpack)
+{
+    dnnl_memory_desc_t hwio;
+    VB_TRY(filter_md(&hwio, d, dnnl_hwio));
+    const dnnl_memory_desc_t *chosen = vb_prim_md(&e->prim[0], arg);
+    if (!unpack)
+        return vb_prim_create_reorder(&e->prim[1], &hwio, chosen, NULL);
+
+    dnnl_primitive_attr_t attr;
+    dnnl_post_ops_t po;
+    VB_DNNL_TRY(dnnl_primitive_attr_create(&attr));
+    dnnl_status_t s = dnnl_post_ops_create(&po);
+    if (s == dnnl_success) {
+        s = dnnl_post_ops_append_sum(po, 1.0f);
+        if (s == dnnl_success)
+            s = dnnl_primitive_attr_set_post_ops(attr, po);
+        dnnl_post_ops_destroy(po);
+    }
+    int err = vb_dnnl_err(s);
+    if (err == VB_OK)
+        err = vb_prim_create_reorder(&e->prim[1], chosen, &hwio, attr);
+    dnnl_primitive_attr_destroy(attr);
+    return err;
+}
+
+/* Copies the caller's HWIO filter into the convolution's own layout. */
+static int pack_filter(const vb_entry *e, const float *w)
+{
+    void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_WEIGHTS);
+    return vb_prim_run(&e->prim[1], (const void *[]){ w, packed });
+}
+
+/* ---- forward: y = conv(x, w) + bias ------------------------------------------------- */
+
+enum { FWD_X, FWD_W, FWD_BIAS, FWD_Y, FWD_ARGS };
+
+static int build_fwd(vb_entry *e, const void *desc)
+{
+    const vb_conv2d_desc *d = desc;
+    dnnl_convolution_desc_t op;
+    VB_TRY(forward_desc(&op, d, d->has_bias));
+    const int args[FWD_ARGS] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS | VB_STAGED,
+                                 d->has_bias ? DNNL_ARG_BIAS : VB_ARG_NONE, DNNL_ARG_DST };
+    VB_TRY(vb_prim_create(&e->prim[0], &op, NULL, NULL, args, FWD_ARGS));
+    return build_filter_reorder(e, d, DNNL_ARG_WEIGHTS, 0);
+}
+
+int vb_onednn_conv2d_fwd(const vb_conv2d_desc *d, const float *x, const float *w,
+                         const float *bias, float *y)
+{
+    const vb_key key = conv_key(VB_OP_CONV2D_FWD, d, d->has_bias);
+    vb_entry *e;
+    VB_TRY(vb_cache_get(&key, build_fwd, d, &e));
+    VB_TRY(pack_filter(e, w));
+    return vb_prim_run(&e->prim[0], (const void *[FWD_ARGS]){ x, NULL, bias, y });
+}
+
+/* ---- backward data: dx += conv_transposed(dy, w) ------------------------------------ */
+
+enum { BWD_DATA_DY, BWD_DATA_W, BWD_DATA_DX, BWD_DATA_ARGS };
+
+static int build_bwd_data(vb_entry *e, const void *desc)
+{
+    const vb_conv2d_desc *d = desc;
+    dnnl_convolution_desc_t fwd, op;
+    VB_TRY(forward_desc(&fwd, d, 0));
+    VB_DNNL_TRY(dnnl_convolution_backward_data_desc_init(
+        &op, dnnl_convolution_direct, &fwd.src_desc, &fwd.weights_desc, &fwd.dst_desc,
+        fwd.strides, fwd.padding[0], fwd.padding[1]));
+    const int args[BWD_DATA_ARGS] = { DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS | VB_STAGED,
+                                      DNNL_ARG_DIFF_SRC | VB_STAGED };
+    VB_TRY(vb_prim_create(&e->prim[0], &op, NULL, &fwd, args, BWD_DATA_ARGS));
+    return build_filter_reorder(e, d, DNNL_ARG_WEIGHTS, 0);
+}
+
+int vb_onednn_conv2d_bwd_data(const vb_conv2d_desc *d, const float *dy, const float *w,
+                              float *dx)
+{
+    if (dx == NULL)
+        return VB_OK;
+    const vb_key key = conv_key(VB_OP_CONV2D_BWD_DATA, d, 0);
+    vb_entry *e;
+    VB_TRY(vb_cache_get(&key, build_bwd_data, d, &e));
+    VB_TRY(pack_filter(e, w));
+    VB_TRY(vb_prim_run(&e->prim[0], (const void *[BWD_DATA_ARGS]){ dy, NULL, NULL }));
+    vb_prim_accumulate(&e->prim[0], DNNL_ARG_DIFF_SRC, dx);
+    return VB_OK;
+}
+
+/* ---- backward weights: dw += Σ x ⊗ dy, dbias += Σ dy --------------------------------- */
+
+enum { BWD_W_X, BWD_W_DY, BWD_W_DW, BWD_W_DBIAS, BWD_W_ARGS };
+
+/* The key's variant: whether dbias is wanted. */
+static int build_bwd_weights(vb_entry *e, const void *desc)
+{
+    const vb_conv2d_desc *d = desc;
+    const int with_bias = (int)vb_entry_variant(e);
+    dnnl_convolution_desc_t fwd, op;
+    VB_TRY(forward_desc(&fwd, d, with_bias));
+    VB_DNNL_TRY(dnnl_convolution_backward_weights_desc_init(
+        &op, dnnl_convolution_direct, &fwd.src_desc, &fwd.weights_desc,
+        with_bias ? &fwd.bias_desc : NULL, &fwd.dst_desc, fwd.strides, fwd.padding[0],
+        fwd.padding[1]));
+    const int args[BWD_W_ARGS] = {
+        DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS | VB_STAGED,
+        with_bias ? DNNL_ARG_DIFF_BIAS | VB_STAGED : VB_ARG_NONE };
+    VB_TRY(vb_prim_create(&e->prim[0], &op, NULL, &fwd, args, BWD_W_ARGS));
+    return build_filter_reorder(e, d, DNNL_ARG_DIFF_WEIGHTS, 1);
+}
+
+int vb_onednn_conv2d_bwd_weights(const vb_conv2d_desc *d, const float *x, const float *dy,
+                                 float *dw, float *dbias)
+{
+    if (dw == NULL && dbias == NULL)
+        return VB_OK;
+    const vb_key key = conv_key(VB_OP_CONV2D_BWD_WEIGHTS, d, dbias != NULL);
+    vb_entry *e;
+    VB_TRY(vb_cache_get(&key, build_bwd_weights, d, &e));
+    VB_TRY(vb_prim_run(&e->prim[0], (const void *[BWD_W_ARGS]){ x, dy, NULL, NULL }));
+    if (dw != NULL) {
+        void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_DIFF_WEIGHTS);
+        VB_TRY(vb_prim_run(&e->prim[1], (const void *[]){ packed, dw }));
+    }
+    vb_prim_accumulate(&e->prim[0], DNNL_ARG_DIFF_BIAS, dbias);
+    return VB_OK;
+}

@@ -1,0 +1,113 @@
+/* GEMM on oneDNN's matmul primitive.
+ *
+ * Each operand is a 3-D (batch, rows, cols) memory descriptor with explicit strides, so
+ * every layout of the ABI maps without a copy: a transpose swaps the two inner strides,
+ * and a batch stride of 0 becomes a batch dimension of 1, which matmul broadcasts.
+ *
+ * The epilogue of ops.h, C = act(alpha·AB + beta·C + bias), as attributes:
+ *   beta ≠ 0  → a sum post-op (beta == 0 adds none, so C is never read);
+ *   act       → an eltwise post-op (ReLU, or GELU with erf);
+ *   alpha = 1 → the bias goes in matmul's own bias argument, (1, 1, n);
+ *   alpha ≠ 1 → alpha is a runtime output scale, so one primitive serves every alpha
+ *               (LSA's temperature changes each step); oneDNN scales the bias too
+ *               (dst = scale·(AB + bias)), so the bias moves to a binary-add post-op
+ *               placed after the sum. */
+#include "cache.h"
+#include "check.h"
+#include "onednn.h"
+
+/* Argument positions, also the order of the pointers given to vb_prim_run. */
+enum { ARG_A, ARG_B, ARG_BIAS, ARG_C, ARG_ALPHA, ARG_BIAS_POST, N_ARGS };
+
+static int scaled(const vb_gemm_desc *d) { return d->alpha != 1.0f; }
+
+/* One operand, op(X) (rows, cols) per batch: element (r, c) of matrix i lies at
+ * i·stride + r·ld + c, or i·stride + c·ld + r when X is stored transposed. */
+static int operand_md(dnnl_memory_desc_t *md, int64_t batch, int64_t stride, int64_t rows,
+                      int64_t cols, int64_t ld, int trans)
+{
+    const int broadcast = batch == 1 || stride == 0;
+    const int64_t extent = (trans ? cols : rows) * ld; /* one matrix, for a batch of 1 */
+    dnnl_dims_t dims = { broadcast ? 1 : batch, rows, cols };
+    dnnl_dims_t strides = { broadcast ? extent : stride, trans ? 1 : ld, trans ? ld : 1 };
+    return vb_md_strided(md, 3, dims, strides);
+}
+
+static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
+                         const dnnl_memory_desc_t *bias_md)
+{
+    dnnl_post_ops_t po;
+    VB_DNNL_TRY(dnnl_post_ops_create(&po));
+    const float runtime = DNNL_RUNTIME_F32_VAL;
+    dnnl_status_t s = dnnl_success;
+    if (scaled(d))
+        s = dnnl_primitive_attr_set_output_scales(attr, 1, 0, &runtime);
+    if (s == dnnl_success && d->beta != 0.0f)
+        s = dnnl_post_ops_append_sum(po, d->beta);
+    if (s == dnnl_success && scaled(d) && d->has_bias)
+        s = dnnl_post_ops_append_binary(po, dnnl_binary_add, bias_md);
+    if (s == dnnl_success && d->act != VB_ACT_NONE)
+        s = dnnl_post_ops_append_eltwise(po, 1.0f,
+                                         d->act == VB_ACT_RELU ? dnnl_eltwise_relu
+                                                               : dnnl_eltwise_gelu_erf,
+                                         0.0f, 0.0f);
+    if (s == dnnl_success)
+        s = dnnl_primitive_attr_set_post_ops(attr, po);
+    dnnl_post_ops_destroy(po);
+    return vb_dnnl_err(s);
+}
+
+static int build_gemm(vb_entry *e, const void *desc)
+{
+    const vb_gemm_desc *d = desc;
+    dnnl_memory_desc_t a, b, c, bias;
+    VB_TRY(operand_md(&a, d->batch, d->stride_a, d->m, d->k, d->lda, d->trans_a));
+    VB_TRY(operand_md(&b, d->batch, d->stride_b, d->k, d->n, d->ldb, d->trans_b));
+    VB_TRY(operand_md(&c, d->batch, d->stride_c, d->m, d->n, d->ldc, 0));
+    VB_TRY(vb_md_tag(&bias, 3, (dnnl_dims_t){ 1, 1, d->n }, dnnl_abc));
+
+    const int native_bias = d->has_bias && !scaled(d);
+    dnnl_matmul_desc_t op;
+    VB_DNNL_TRY(dnnl_matmul_desc_init(&op, &a, &b, native_bias ? &bias : NULL, &c));
+
+    const int post_bias = DNNL_ARG_ATTR_MULTIPLE_POST_OP(d->beta != 0.0f ? 1 : 0) |
+                          DNNL_ARG_SRC_1;
+    const int args[N_ARGS] = {
+        [ARG_A] = DNNL_ARG_SRC,
+        [ARG_B] = DNNL_ARG_WEIGHTS,
+        [ARG_BIAS] = native_bias ? DNNL_ARG_BIAS : VB_ARG_NONE,
+        [ARG_C] = DNNL_ARG_DST,
+        [ARG_ALPHA] = scaled(d) ? DNNL_ARG_ATTR_OUTPUT_SCALES : VB_ARG_NONE,
+        [ARG_BIAS_POST] = d->has_bias && scaled(d) ? post_bias : VB_ARG_NONE,
+    };
+
+    dnnl_primitive_attr_t attr;
+    VB_DNNL_TRY(dnnl_primitive_attr_create(&attr));
+    int err = epilogue_attr(attr, d, &bias);
+    if (err == VB_OK)
+        err = vb_prim_create(&e->prim[0], &op, attr, NULL, args, N_ARGS);
+    dnnl_primitive_attr_destroy(attr);
+    return err;
+}
+
+int vb_onednn_gemm_supported(const vb_gemm_desc *d)
+{
+    /* All batches writing one C would race; empty products have nothing to run. */
+    return d->batch >= 1 && d->m >= 1 && d->n >= 1 && d->k >= 1 &&
+           !(d->batch > 1 && d->stride_c == 0);
+}
+
+int vb_onednn_gemm(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,
+                   float *c)
+{
+    if (!vb_onednn_gemm_supported(d))
+        return VB_EUNSUPPORTED;
+    const vb_key key = VB_KEY(VB_OP_GEMM, d->batch, d->m, d->n, d->k, d->trans_a, d->trans_b,
+                              d->lda, d->ldb, d->ldc, d->stride_a, d->stride_b, d->stride_c,
+                              vb_key_f32(d->beta), d->has_bias, d->act, scaled(d));
+    vb_entry *e;
+    VB_TRY(vb_cache_get(&key, build_gemm, d, &e));
+    return vb_prim_run(&e->prim[0], (const void *[N_ARGS]){
+        [ARG_A] = a, [ARG_B] = b, [ARG_BIAS] = bias, [ARG_C] = c,
+        [ARG_ALPHA] = &d->alpha, [ARG_BIAS_POST] = bias });
+}

@@ -1,0 +1,168 @@
+/* vb_prim: create a oneDNN primitive with its argument memories once, run it many times. */
+#include <string.h>
+#include "check.h"
+#include "prim.h"
+
+static dnnl_engine_t engine;
+static dnnl_stream_t stream;
+
+int vb_engine_open(void)
+{
+    if (engine != NULL)
+        return VB_OK;
+    VB_DNNL_TRY(dnnl_engine_create(&engine, dnnl_cpu, 0));
+    int err = vb_dnnl_err(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
+    if (err != VB_OK)
+        vb_engine_close();
+    return err;
+}
+
+void vb_engine_close(void)
+{
+    if (stream != NULL)
+        dnnl_stream_destroy(stream);
+    if (engine != NULL)
+        dnnl_engine_destroy(engine);
+    stream = NULL;
+    engine = NULL;
+}
+
+int vb_md_tag(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
+              dnnl_format_tag_t tag)
+{
+    return vb_dnnl_err(dnnl_memory_desc_init_by_tag(md, ndims, dims, dnnl_f32, tag));
+}
+
+int vb_md_strided(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
+                  const dnnl_dims_t strides)
+{
+    return vb_dnnl_err(dnnl_memory_desc_init_by_strides(md, ndims, dims, dnnl_f32, strides));
+}
+
+/* The memory object for argument position i, described as the primitive expects it.
+ * Runtime output scales are the one argument the primitive descriptor does not
+ * describe: a single f32. */
+static int create_arg_memory(vb_prim *p, const_dnnl_primitive_desc_t pd, int i)
+{
+    int id = p->arg[i] & ~VB_STAGED;
+    if (id == VB_ARG_NONE)
+        return VB_OK;
+    dnnl_memory_desc_t scalar;
+    const dnnl_memory_desc_t *md;
+    if (id == DNNL_ARG_ATTR_OUTPUT_SCALES) {
+        VB_TRY(vb_md_tag(&scalar, 1, (dnnl_dims_t){1}, dnnl_a));
+        md = &scalar;
+    } else {
+        md = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, id);
+        if (md == NULL || md->ndims == 0)
+            return VB_EBACKEND; /* the primitive takes no such argument */
+    }
+    void *handle = (p->arg[i] & VB_STAGED) ? DNNL_MEMORY_ALLOCATE : DNNL_MEMORY_NONE;
+    return vb_dnnl_err(dnnl_memory_create(&p->mem[i], md, engine, handle));
+}
+
+/* The primitive of pd and one memory object per argument; takes ownership of pd. */
+static int create_from_pd(vb_prim *p, dnnl_primitive_desc_t pd, const int *args, int nargs)
+{
+    p->nargs = nargs;
+    memcpy(p->arg, args, (size_t)nargs * sizeof *args);
+    int err = vb_dnnl_err(dnnl_primitive_create(&p->prim, pd));
+    for (int i = 0; i < nargs && err == VB_OK; i++)
+        err = create_arg_memory(p, pd, i);
+    dnnl_primitive_desc_destroy(pd);
+    if (err != VB_OK)
+        vb_prim_destroy(p);
+    return err;
+}
+
+int vb_prim_create(vb_prim *p, const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
+                   const_dnnl_op_desc_t forward_hint, const int *args, int nargs)
+{
+    memset(p, 0, sizeof *p);
+    if (engine == NULL || nargs > VB_ARGS_MAX)
+        return VB_EBACKEND;
+    dnnl_primitive_desc_t hint = NULL, pd = NULL;
+    int err = VB_OK;
+    if (forward_hint != NULL)
+        err = vb_dnnl_err(dnnl_primitive_desc_create(&hint, forward_hint, NULL, engine, NULL));
+    if (err == VB_OK)
+        err = vb_dnnl_err(dnnl_primitive_desc_create(&pd, op, attr, engine, hint));
+    if (hint != NULL)
+        dnnl_primitive_desc_destroy(hint);
+    return err == VB_OK ? create_from_pd(p, pd, args, nargs) : err;
+}
+
+int vb_prim_create_reorder(vb_prim *p, const dnnl_memory_desc_t *from,
+                           const dnnl_memory_desc_t *to, const_dnnl_primitive_attr_t attr)
+{
+    memset(p, 0, sizeof *p);
+    if (engine == NULL)
+        return VB_EBACKEND;
+    dnnl_primitive_desc_t pd;
+    VB_DNNL_TRY(dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, attr));
+    return create_from_pd(p, pd, (const int[]){ DNNL_ARG_FROM, DNNL_ARG_TO }, 2);
+}
+
+int vb_prim_run(const vb_prim *p, const void *const *ptrs)
+{
+    dnnl_exec_arg_t exec[VB_ARGS_MAX];
+    int n = 0;
+    for (int i = 0; i < p->nargs; i++) {
+        if (p->mem[i] == NULL)
+            continue;
+        if (ptrs[i] != NULL)
+            VB_DNNL_TRY(dnnl_memory_set_data_handle(p->mem[i], (void *)ptrs[i]));
+        exec[n++] = (dnnl_exec_arg_t){ .arg = p->arg[i] & ~VB_STAGED, .memory = p->mem[i] };
+    }
+    VB_DNNL_TRY(dnnl_primitive_execute(p->prim, stream, n, exec));
+    return vb_dnnl_err(dnnl_stream_wait(stream));
+}
+
+static dnnl_memory_t staged_memory(const vb_prim *p, int arg)
+{
+    for (int i = 0; i < p->nargs; i++)
+        if (p->arg[i] == (arg | VB_STAGED))
+            return p->mem[i];
+    return NULL;
+}
+
+const dnnl_memory_desc_t *vb_prim_md(const vb_prim *p, int arg)
+{
+    const dnnl_memory_desc_t *md = NULL;
+    for (int i = 0; i < p->nargs; i++)
+        if ((p->arg[i] & ~VB_STAGED) == arg)
+            dnnl_memory_get_memory_desc(p->mem[i], &md);
+    return md;
+}
+
+void *vb_prim_staged(const vb_prim *p, int arg)
+{
+    void *handle = NULL;
+    dnnl_memory_t m = staged_memory(p, arg);
+    if (m != NULL)
+        dnnl_memory_get_data_handle(m, &handle);
+    return handle;
+}
+
+void vb_prim_accumulate(const vb_prim *p, int arg, float *dst)
+{
+    dnnl_memory_t m = staged_memory(p, arg);
+    const dnnl_memory_desc_t *md = NULL;
+    if (dst == NULL || m == NULL || dnnl_memory_get_memory_desc(m, &md) != dnnl_success)
+        return;
+    const float *src = vb_prim_staged(p, arg);
+    const int64_t n = (int64_t)(dnnl_memory_desc_get_size(md) / sizeof(float));
+#pragma omp parallel for simd schedule(static) if (n > 32768)
+    for (int64_t i = 0; i < n; i++)
+        dst[i] += src[i];
+}
+
+void vb_prim_destroy(vb_prim *p)
+{
+    for (int i = 0; i < p->nargs; i++)
+        if (p->mem[i] != NULL)
+            dnnl_memory_destroy(p->mem[i]);
+    if (p->prim != NULL)
+        dnnl_primitive_destroy(p->prim);
+    memset(p, 0, sizeof *p);
+}

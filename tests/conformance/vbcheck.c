@@ -1,0 +1,323 @@
+/* vbcheck: every op × every backend against the reference.
+ *
+ *   vbcheck test|grad|perf|list [--backend NAME[,NAME..]|all] [--op NAME] [--case LABEL]
+ *           [--seed S] [--threads T] [--csv FILE] [--stress N] [--reps R]
+ *
+ * test   compares each case's outputs with the reference (NMSE, guard bytes, NaN/Inf);
+ * grad   checks backward ops against central differences of the backend's own forward;
+ * perf   times each case (median of R) and, for GEMMs, bare cblas_sgemm alongside;
+ * list   prints the ops, the cases and the backends found.
+ * --stress N draws N random shapes per op with seeds S, S+1, ... and reports the first
+ * failing seed. Every failure prints one line that reproduces it. Exit status: 0 all
+ * passed, 1 something failed, 2 bad arguments. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conformance.h"
+
+#define MAX_BACKENDS 16
+
+typedef struct options {
+    cf_mode mode;
+    int list;
+    const char *backends; /* NULL or "all" = every backend found */
+    vb_op op;             /* VB_OP_COUNT = all */
+    const char *label;
+    uint64_t seed;
+    int threads, stress, reps;
+    const char *csv;
+} options;
+
+typedef struct tally {
+    int n[4]; /* by cf_status */
+} tally;
+
+static int bad_argument(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("vbcheck: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see the top of tests/conformance/vbcheck.c)\n", stderr);
+    va_end(ap);
+    return 2;
+}
+
+static int parse_number(const char *opt, const char *text, unsigned long long max,
+                        unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 0);
+    if (errno || end == text || *end || text[0] == '-' || v > max)
+        return bad_argument("%s: '%s' is not a number in [0, %llu]", opt, text, max);
+    *out = v;
+    return 0;
+}
+
+static int parse(int argc, char **argv, options *o)
+{
+    *o = (options){.op = VB_OP_COUNT, .seed = 1234, .threads = 2, .reps = 5};
+    if (argc < 2)
+        return bad_argument("missing mode: test, grad, perf or list");
+    static const char *modes[] = {"test", "grad", "perf", "list"};
+    int m = 0;
+    while (m < 4 && strcmp(argv[1], modes[m]) != 0)
+        m++;
+    if (m == 4)
+        return bad_argument("unknown mode '%s': test, grad, perf or list", argv[1]);
+    o->mode = m == 3 ? CF_MODE_TEST : (cf_mode)m;
+    o->list = m == 3;
+    for (int i = 2; i < argc; i += 2) {
+        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long long v = 0;
+        int err = 0;
+        if (val == NULL && strncmp(opt, "--", 2) == 0)
+            return bad_argument("%s needs a value", opt);
+        if (strcmp(opt, "--backend") == 0)
+            o->backends = val;
+        else if (strcmp(opt, "--op") == 0) {
+            o->op = vb_op_from_name(val);
+            if (o->op == VB_OP_COUNT)
+                return bad_argument("--op: unknown op '%s' (vbcheck list shows them)", val);
+        } else if (strcmp(opt, "--case") == 0)
+            o->label = val;
+        else if (strcmp(opt, "--seed") == 0)
+            err = parse_number(opt, val, ~0ull, &v), o->seed = v;
+        else if (strcmp(opt, "--threads") == 0)
+            err = parse_number(opt, val, 1024, &v), o->threads = (int)v;
+        else if (strcmp(opt, "--csv") == 0)
+            o->csv = val;
+        else if (strcmp(opt, "--stress") == 0)
+            err = parse_number(opt, val, 1000000000, &v), o->stress = (int)v;
+        else if (strcmp(opt, "--reps") == 0)
+            err = parse_number(opt, val, 1000000, &v), o->reps = (int)v;
+        else
+            return bad_argument("unknown option '%s'", opt);
+        if (err)
+            return err;
+    }
+    if (o->threads < 1)
+        return bad_argument("--threads: must be at least 1");
+    if (o->reps < 1)
+        return bad_argument("--reps: must be at least 1");
+    return 0;
+}
+
+/* Loads the selected backends; returns how many, or -1 if one named could not load. */
+static int load_backends(const options *o, vb_loaded_backend **out)
+{
+    char names[MAX_BACKENDS][64];
+    int n = 0, failed = 0;
+    if (o->backends == NULL || strcmp(o->backends, "all") == 0) {
+        n = vb_backend_discover(names, MAX_BACKENDS);
+    } else {
+        char list[1024];
+        snprintf(list, sizeof list, "%s", o->backends);
+        for (char *save, *t = strtok_r(list, ",", &save); t && n < MAX_BACKENDS;
+             t = strtok_r(NULL, ",", &save))
+            snprintf(names[n++], sizeof names[0], "%s", t);
+    }
+    int loaded = 0;
+    for (int i = 0; i < n; i++) {
+        char err[512];
+        vb_loaded_backend *b = vb_backend_load(names[i], o->threads, err, sizeof err);
+        if (b == NULL) {
+            fprintf(stderr, "vbcheck: backend %s: %s\n", names[i], err);
+            failed = 1;
+            continue;
+        }
+        out[loaded++] = b;
+    }
+    return failed && o->backends && strcmp(o->backends, "all") != 0 ? -1 : loaded;
+}
+
+static int wanted(const options *o, vb_op op, const cf_case *c)
+{
+    if (c->family != cf_family(op))
+        return 0;
+    if (o->label)
+        return strcmp(c->label, o->label) == 0;
+    int tier = o->mode == CF_MODE_PERF ? CF_TIER_PERF
+             : o->mode == CF_MODE_GRAD ? CF_TIER_GRAD : CF_TIER_TEST;
+    return (c->tiers & tier) != 0;
+}
+
+static void run_one(const options *o, const vb_loaded_backend *b, vb_op op, const cf_case *c,
+                    uint64_t seed, double blas_seconds, cf_result *r)
+{
+    if (o->mode == CF_MODE_GRAD)
+        cf_gradcheck(b, op, c, seed, r);
+    else if (o->mode == CF_MODE_PERF) {
+        cf_perf(b, op, c, seed, o->reps, r);
+        if (blas_seconds > 0 && r->seconds > 0)
+            r->pct_blas = 100.0 * blas_seconds / r->seconds;
+    } else
+        cf_check(b, op, c, seed, r);
+}
+
+static void emit(const options *o, FILE *csv, const cf_result *r, tally *t)
+{
+    cf_report_row(stdout, o->mode, r);
+    if (csv)
+        cf_csv_row(csv, o->mode, r);
+    if (t)
+        t->n[r->cmp.status]++;
+    if (r->cmp.status == CF_FAIL || r->cmp.status == CF_MISTRUSTED) {
+        char line[256];
+        cf_repro(line, sizeof line, o->mode, r, o->threads);
+        printf("  reproduce: %s\n", line);
+    }
+}
+
+/* The bare cblas_sgemm row of a GEMM case in perf mode; returns its seconds or -1. */
+static double blas_baseline(const options *o, FILE *csv, const cf_case *c)
+{
+    double s = cf_perf_cblas(c, o->threads, o->reps);
+    if (s <= 0)
+        return -1;
+    cf_result r = {.op = VB_OP_GEMM, .backend = "cblas", .native = 1, .seconds = s,
+                   .pct_blas = 100.0};
+    snprintf(r.label, sizeof r.label, "%s", c->label);
+    cf_describe(VB_OP_GEMM, &c->desc, r.shape, sizeof r.shape);
+    r.gflops = cf_opinfo_get(VB_OP_GEMM)->flops(&c->desc) / s * 1e-9;
+    emit(o, csv, &r, NULL);
+    return s;
+}
+
+/* --stress: random cases per (op, backend) until the first failure. */
+static void stress(const options *o, FILE *csv, vb_loaded_backend **bs, int nb, tally *t)
+{
+    for (int op = 0; op < VB_OP_COUNT; op++) {
+        if ((o->op != VB_OP_COUNT && op != (int)o->op) ||
+            (o->mode == CF_MODE_GRAD && cf_opinfo_get(op)->forward == VB_OP_COUNT))
+            continue;
+        for (int k = 0; k < nb; k++) {
+            int tried = 0, failed = 0;
+            cf_result r;
+            for (int i = 0; i < o->stress && !failed; i++) {
+                cf_case c;
+                uint64_t seed = o->seed + (uint64_t)i;
+                cf_case_random(op, seed, &c);
+                run_one(o, bs[k], op, &c, seed, -1, &r);
+                tried += r.cmp.status != CF_SKIP;
+                failed = r.cmp.status == CF_FAIL || r.cmp.status == CF_MISTRUSTED;
+                t[k].n[r.cmp.status]++;
+            }
+            if (failed) {
+                printf("first failing seed %llu after %d random cases:\n",
+                       (unsigned long long)r.seed, tried);
+                emit(o, csv, &r, NULL);
+            } else
+                printf("%-19s %-9s %d random cases passed (%d skipped)\n",
+                       vb_op_name((vb_op)op), bs[k]->name, tried, o->stress - tried);
+        }
+    }
+}
+
+static void run(const options *o, FILE *csv, vb_loaded_backend **bs, int nb, tally *t)
+{
+    int ncases;
+    const cf_case *cases = cf_cases(&ncases);
+    cf_report_header(stdout, o->mode);
+    for (int op = 0; op < VB_OP_COUNT; op++) {
+        if ((o->op != VB_OP_COUNT && op != (int)o->op) ||
+            (o->mode == CF_MODE_GRAD && cf_opinfo_get(op)->forward == VB_OP_COUNT))
+            continue;
+        for (int i = 0; i < ncases; i++) {
+            if (!wanted(o, op, &cases[i]))
+                continue;
+            double blas = o->mode == CF_MODE_PERF && op == VB_OP_GEMM
+                              ? blas_baseline(o, csv, &cases[i])
+                              : -1;
+            for (int k = 0; k < nb; k++) {
+                cf_result r;
+                run_one(o, bs[k], op, &cases[i], o->seed, blas, &r);
+                emit(o, csv, &r, &t[k]);
+            }
+        }
+    }
+}
+
+static void list(vb_loaded_backend **bs, int nb)
+{
+    int ncases;
+    const cf_case *cases = cf_cases(&ncases);
+    printf("ops and their cases (tiers: t = test, p = perf, g = grad):\n");
+    for (int op = 0; op < VB_OP_COUNT; op++) {
+        const cf_opinfo *info = cf_opinfo_get(op);
+        printf("  %-19s", vb_op_name((vb_op)op));
+        if (info->forward != VB_OP_COUNT) {
+            printf(" cases of %s\n", vb_op_name(info->forward));
+            continue;
+        }
+        for (int i = 0; i < ncases; i++)
+            if (cases[i].family == (vb_op)op)
+                printf(" %s[%s%s%s]", cases[i].label, cases[i].tiers & CF_TIER_TEST ? "t" : "",
+                       cases[i].tiers & CF_TIER_PERF ? "p" : "",
+                       cases[i].tiers & CF_TIER_GRAD ? "g" : "");
+        printf("\n");
+    }
+    printf("backends:\n");
+    for (int k = 0; k < nb; k++) {
+        printf("  %-9s %s  (%s)  reference fallback:", bs[k]->name, bs[k]->version,
+               bs[k]->path[0] ? bs[k]->path : "built in");
+        int any = 0;
+        for (int op = 0; op < VB_OP_COUNT; op++)
+            if (bs[k]->fallback[op])
+                printf(" %s", vb_op_name((vb_op)op)), any = 1;
+        printf("%s\n", any ? "" : " none");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    int err = parse(argc, argv, &o);
+    if (err)
+        return err;
+    vb_loaded_backend *bs[MAX_BACKENDS];
+    int nb = load_backends(&o, bs);
+    if (nb < 0)
+        return 1;
+    if (o.list) {
+        list(bs, nb);
+        for (int k = 0; k < nb; k++)
+            vb_backend_unload(bs[k]);
+        return 0;
+    }
+    FILE *csv = NULL;
+    if (o.csv && (csv = fopen(o.csv, "w")) == NULL) {
+        fprintf(stderr, "vbcheck: --csv: cannot write '%s'\n", o.csv);
+        return 2;
+    }
+    if (csv)
+        cf_csv_header(csv, o.mode);
+    tally t[MAX_BACKENDS] = {0};
+    if (o.stress > 0)
+        stress(&o, csv, bs, nb, t);
+    else
+        run(&o, csv, bs, nb, t);
+
+    int bad = nb == 0;
+    printf("\nsummary (seed %llu, %d threads):\n", (unsigned long long)o.seed, o.threads);
+    for (int k = 0; k < nb; k++) {
+        printf("  %-9s pass %d  fail %d  mistrusted %d  skip %d  reference fallback:",
+               bs[k]->name, t[k].n[CF_PASS], t[k].n[CF_FAIL], t[k].n[CF_MISTRUSTED],
+               t[k].n[CF_SKIP]);
+        int any = 0;
+        for (int op = 0; op < VB_OP_COUNT; op++)
+            if (bs[k]->fallback[op])
+                printf(" %s", vb_op_name((vb_op)op)), any = 1;
+        printf("%s\n", any ? "" : " none");
+        bad |= t[k].n[CF_FAIL] + t[k].n[CF_MISTRUSTED] > 0;
+        vb_backend_unload(bs[k]);
+    }
+    if (nb == 0)
+        printf("  no backend found\n");
+    if (csv)
+        fclose(csv);
+    return bad;
+}
