@@ -138,6 +138,15 @@ int vb_onednn_conv2d_bwd_data(const vb_conv2d_desc *d, const float *dy, const fl
 
 enum { BWD_W_X, BWD_W_DY, BWD_W_DW, BWD_W_DBIAS, BWD_W_ARGS };
 
+/* oneDNN 2.6's 1x1 backward-weights kernel runs a strided 1x1 convolution by first
+ * copying the strided input rows into a dense workspace ("reduce to unit stride"); on
+ * NHWC input with few channels that copy writes past the workspace, corrupting the heap
+ * or dw. Such shapes take oneDNN's next implementation instead. */
+static int strided_1x1(const vb_conv2d_desc *d)
+{
+    return d->kh == 1 && d->kw == 1 && (d->stride_h > 1 || d->stride_w > 1);
+}
+
 /* The key's variant: whether dbias is wanted. */
 static int build_bwd_weights(vb_entry *e, const void *desc)
 {
@@ -152,7 +161,8 @@ static int build_bwd_weights(vb_entry *e, const void *desc)
     const int args[BWD_W_ARGS] = {
         DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS | VB_STAGED,
         with_bias ? DNNL_ARG_DIFF_BIAS | VB_STAGED : VB_ARG_NONE };
-    VB_TRY(vb_prim_create(&e->prim[0], &op, NULL, &fwd, args, BWD_W_ARGS));
+    VB_TRY(vb_prim_create_avoiding(&e->prim[0], strided_1x1(d) ? "jit_1x1" : NULL, &op, NULL,
+                                   &fwd, args, BWD_W_ARGS));
     return build_filter_reorder(e, d, DNNL_ARG_DIFF_WEIGHTS, 1);
 }
 

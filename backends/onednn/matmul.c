@@ -11,7 +11,11 @@
  *   alpha ≠ 1 → alpha is a runtime output scale, so one primitive serves every alpha
  *               (LSA's temperature changes each step); oneDNN scales the bias too
  *               (dst = scale·(AB + bias)), so the bias moves to a binary-add post-op
- *               placed after the sum. */
+ *               placed after the sum.
+ *
+ * Two batched cases oneDNN 2.6 cannot take as one primitive run one 2-D matmul per
+ * batch instead (see per_batch): both A and B broadcast, and the binary bias on a C
+ * whose batch stride is not a whole number of rows. */
 #include "cache.h"
 #include "check.h"
 #include "onednn.h"
@@ -20,6 +24,21 @@
 enum { ARG_A, ARG_B, ARG_BIAS, ARG_C, ARG_ALPHA, ARG_BIAS_POST, N_ARGS };
 
 static int scaled(const vb_gemm_desc *d) { return d->alpha != 1.0f; }
+
+/* Whether the batch runs as a loop of batch-1 primitives, for what matmul gets wrong:
+ *   - A and B both broadcast: matmul wants dst's batch to be that of src or weights,
+ *     so a 1×1 → batch product is rejected (dnnl_unimplemented);
+ *   - the binary bias (alpha ≠ 1) with stride_c not a multiple of ldc: the post-op
+ *     finds each element's column from its offset in C modulo ldc, so every batch after
+ *     the first adds the wrong bias entries. */
+static int per_batch(const vb_gemm_desc *d)
+{
+    if (d->batch == 1)
+        return 0;
+    const int both_broadcast = d->stride_a == 0 && d->stride_b == 0;
+    const int binary_bias = d->has_bias && scaled(d);
+    return both_broadcast || (binary_bias && d->stride_c % d->ldc != 0);
+}
 
 /* One operand, op(X) (rows, cols) per batch: element (r, c) of matrix i lies at
  * i·stride + r·ld + c, or i·stride + c·ld + r when X is stored transposed. */
@@ -60,10 +79,11 @@ static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
 static int build_gemm(vb_entry *e, const void *desc)
 {
     const vb_gemm_desc *d = desc;
+    const int64_t batch = per_batch(d) ? 1 : d->batch; /* of the primitive */
     dnnl_memory_desc_t a, b, c, bias;
-    VB_TRY(operand_md(&a, d->batch, d->stride_a, d->m, d->k, d->lda, d->trans_a));
-    VB_TRY(operand_md(&b, d->batch, d->stride_b, d->k, d->n, d->ldb, d->trans_b));
-    VB_TRY(operand_md(&c, d->batch, d->stride_c, d->m, d->n, d->ldc, 0));
+    VB_TRY(operand_md(&a, batch, d->stride_a, d->m, d->k, d->lda, d->trans_a));
+    VB_TRY(operand_md(&b, batch, d->stride_b, d->k, d->n, d->ldb, d->trans_b));
+    VB_TRY(operand_md(&c, batch, d->stride_c, d->m, d->n, d->ldc, 0));
     VB_TRY(vb_md_tag(&bias, 3, (dnnl_dims_t){ 1, 1, d->n }, dnnl_abc));
 
     const int native_bias = d->has_bias && !scaled(d);
@@ -107,7 +127,11 @@ int vb_onednn_gemm(const vb_gemm_desc *d, const float *a, const float *b, const 
                               vb_key_f32(d->beta), d->has_bias, d->act, scaled(d));
     vb_entry *e;
     VB_TRY(vb_cache_get(&key, build_gemm, d, &e));
-    return vb_prim_run(&e->prim[0], (const void *[N_ARGS]){
-        [ARG_A] = a, [ARG_B] = b, [ARG_BIAS] = bias, [ARG_C] = c,
-        [ARG_ALPHA] = &d->alpha, [ARG_BIAS_POST] = bias });
+    /* One run of the whole batch, or one run per matrix (per_batch). */
+    const int64_t runs = per_batch(d) ? d->batch : 1;
+    for (int64_t i = 0; i < runs; i++)
+        VB_TRY(vb_prim_run(&e->prim[0], (const void *[N_ARGS]){
+            [ARG_A] = a + i * d->stride_a, [ARG_B] = b + i * d->stride_b, [ARG_BIAS] = bias,
+            [ARG_C] = c + i * d->stride_c, [ARG_ALPHA] = &d->alpha, [ARG_BIAS_POST] = bias }));
+    return VB_OK;
 }

@@ -78,6 +78,40 @@ static int create_from_pd(vb_prim *p, dnnl_primitive_desc_t pd, const int *args,
 int vb_prim_create(vb_prim *p, const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
                    const_dnnl_op_desc_t forward_hint, const int *args, int nargs)
 {
+    return vb_prim_create_avoiding(p, NULL, op, attr, forward_hint, args, nargs);
+}
+
+static int named(const_dnnl_primitive_desc_t pd, const char *prefix)
+{
+    const char *impl = NULL;
+    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success &&
+           impl != NULL && strncmp(impl, prefix, strlen(prefix)) == 0;
+}
+
+/* The first implementation of op (oneDNN lists the fastest first) not named `avoid`. */
+static int first_pd(dnnl_primitive_desc_t *pd, const char *avoid, const_dnnl_op_desc_t op,
+                    const_dnnl_primitive_attr_t attr, const_dnnl_primitive_desc_t hint)
+{
+    dnnl_primitive_desc_iterator_t it;
+    VB_DNNL_TRY(dnnl_primitive_desc_iterator_create(&it, op, attr, engine, hint));
+    dnnl_status_t s = dnnl_success;
+    *pd = NULL;
+    while (s == dnnl_success) {
+        *pd = dnnl_primitive_desc_iterator_fetch(it);
+        if (*pd == NULL || avoid == NULL || !named(*pd, avoid))
+            break;
+        dnnl_primitive_desc_destroy(*pd);
+        *pd = NULL;
+        s = dnnl_primitive_desc_iterator_next(it);
+    }
+    dnnl_primitive_desc_iterator_destroy(it);
+    return *pd != NULL ? VB_OK : VB_EBACKEND;
+}
+
+int vb_prim_create_avoiding(vb_prim *p, const char *avoid, const_dnnl_op_desc_t op,
+                            const_dnnl_primitive_attr_t attr,
+                            const_dnnl_op_desc_t forward_hint, const int *args, int nargs)
+{
     memset(p, 0, sizeof *p);
     if (engine == NULL || nargs > VB_ARGS_MAX)
         return VB_EBACKEND;
@@ -86,7 +120,7 @@ int vb_prim_create(vb_prim *p, const_dnnl_op_desc_t op, const_dnnl_primitive_att
     if (forward_hint != NULL)
         err = vb_dnnl_err(dnnl_primitive_desc_create(&hint, forward_hint, NULL, engine, NULL));
     if (err == VB_OK)
-        err = vb_dnnl_err(dnnl_primitive_desc_create(&pd, op, attr, engine, hint));
+        err = first_pd(&pd, avoid, op, attr, hint);
     if (hint != NULL)
         dnnl_primitive_desc_destroy(hint);
     return err == VB_OK ? create_from_pd(p, pd, args, nargs) : err;

@@ -34,6 +34,12 @@ void vb_engine_close(void);
 int vb_prim_create(vb_prim *p, const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
                    const_dnnl_op_desc_t forward_hint, const int *args, int nargs);
 
+/* Same, passing over the implementations whose name starts with `avoid` (e.g. "jit_1x1")
+ * for the next one oneDNN offers: a way around a kernel known to fail on some shapes. */
+int vb_prim_create_avoiding(vb_prim *p, const char *avoid, const_dnnl_op_desc_t op,
+                            const_dnnl_primitive_attr_t attr,
+                            const_dnnl_op_desc_t forward_hint, const int *args, int nargs);
+
 /* A reorder (layout conversion) from `from` to `to`, arguments (DNNL_ARG_FROM,
  * DNNL_ARG_TO); attr may hold a sum post-op, making it `to += convert(from)`. */
 int vb_prim_create_reorder(vb_prim *p, const dnnl_memory_desc_t *from,
