@@ -1,6 +1,8 @@
-# core/: libvbref (the reference ops, also linked into the naive backend) and
-# libvitbench (tensors, parameter blocks, descriptor checks, the backend loader).
-noinst_LTLIBRARIES += core/libvbref.la core/libvitbench.la
+# core/: libvbref (the reference ops, also linked into the naive backend), libvblayers
+# (one file per layer kind) and libvitbench (everything a program links: tensors,
+# parameter blocks, descriptor checks, the backend loader, op dispatch, description
+# files, models).
+noinst_LTLIBRARIES += core/libvbref.la core/layers/libvblayers.la core/libvitbench.la
 
 core_libvbref_la_SOURCES = \
 	core/ref/ref.h \
@@ -26,10 +28,53 @@ core_libvitbench_la_SOURCES = \
 	core/include/vitbench/tensor.h \
 	core/include/vitbench/desc_check.h \
 	core/include/vitbench/loader.h \
+	core/include/vitbench/run.h \
+	core/include/vitbench/cfg.h \
+	core/include/vitbench/count.h \
+	core/include/vitbench/layer.h \
+	core/include/vitbench/model.h \
+	core/include/vitbench/step.h \
+	core/include/vitbench/safetensors.h \
 	core/tensor.c \
 	core/desc_check.c \
-	core/loader.c
+	core/loader.c \
+	core/run.c \
+	core/cfg.c \
+	core/count.c \
+	core/model.c \
+	core/step.c \
+	core/safetensors.c
 core_libvitbench_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DVB_BUILD_BACKEND_DIR='"$(abs_top_builddir)/backends/.libs"' \
 	-DVB_PKGLIBDIR='"$(pkglibdir)"'
-core_libvitbench_la_LIBADD = core/libvbref.la
+core_libvitbench_la_LIBADD = core/libvbref.la core/layers/libvblayers.la
+
+core_layers_libvblayers_la_SOURCES = \
+	core/layers/registry.c \
+	core/layers/init.h \
+	core/layers/init.c \
+	core/layers/window.h \
+	core/layers/window.c \
+	core/layers/patchify.h \
+	core/layers/patchify.c \
+	core/layers/conv.c \
+	core/layers/zeropad.c \
+	core/layers/maxpool.c \
+	core/layers/patches.c \
+	core/layers/shifted_patches.c \
+	core/layers/resize.c \
+	core/layers/dense.c \
+	core/layers/layernorm.c \
+	core/layers/dropout.c \
+	core/layers/flatten.c \
+	core/layers/token.c \
+	core/layers/posemb.c \
+	core/layers/class_token.c \
+	core/layers/seqpool.c \
+	core/layers/seq_common.h \
+	core/layers/seq_common.c \
+	core/layers/encoder.h \
+	core/layers/encoder.c \
+	core/layers/encoder_attention.c \
+	core/layers/encoder_mlp.c \
+	core/layers/encoder_dense.c

@@ -38,3 +38,17 @@ tests_test_desc_check_LDADD = $(CORE_TEST_LDADD)
 tests_test_tensor_SOURCES = tests/test_tensor.c
 tests_test_tensor_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_test_tensor_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/test_models
+TESTS += tests/test_models
+tests_test_models_SOURCES = tests/test_models.c
+tests_test_models_CPPFLAGS = $(CORE_TEST_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
+tests_test_models_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/test_golden
+TESTS += tests/test_golden
+tests_test_golden_SOURCES = tests/test_golden.c
+tests_test_golden_CPPFLAGS = $(CORE_TEST_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
+tests_test_golden_LDADD = $(CORE_TEST_LDADD)
+EXTRA_DIST += tests/golden/keras_cct.safetensors tests/golden/qiita_vit.safetensors \
+	tests/golden/vit_spt_lsa.safetensors scripts/golden.py

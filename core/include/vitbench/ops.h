@@ -12,6 +12,8 @@
  *     write (dx += ..., dw += ...), so one zeroing per step suffices and a tensor used
  *     twice (residuals) collects both contributions. A NULL gradient pointer means
  *     "not wanted" and is skipped;
+ *   - element-wise forward ops (relu, gelu, add, dropout, drop_path) may run in place
+ *     (y == x, or y == a for add); no other op may alias an output with an input;
  *   - randomness (dropout masks) comes from vb_uniform(seed, index) in rng.h, so every
  *     backend draws the same mask and backward regenerates it instead of storing it. */
 #ifndef VITBENCH_OPS_H

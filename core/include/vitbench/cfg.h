@@ -1,0 +1,74 @@
+/* Model description files: a small INI dialect (Darknet's .cfg is the model).
+ *
+ *   # comment            ; comment too
+ *   [section]            sections may repeat; their order is the model's order
+ *   key = value          values are strings; lists are comma-separated
+ *
+ * Every error names the file, the line and, where there is one, the key:
+ *   suites/models/keras_cct.cfg:14: [encoder] key 'heads': expected an integer, got 'two'
+ * Readers mark each key they consume, so vb_cfg_check_unused() can reject typos
+ * ("unknown key 'hedas'") instead of silently using a default. */
+#ifndef VITBENCH_CFG_H
+#define VITBENCH_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vb_cfg_entry {
+    char *key, *value;
+    int line;
+    int used;
+} vb_cfg_entry;
+
+typedef struct vb_cfg_section {
+    char *name;
+    int line;
+    vb_cfg_entry *entries;
+    int count;
+    const char *file; /* the path, for messages (owned by vb_cfg) */
+} vb_cfg_section;
+
+typedef struct vb_cfg {
+    char *file;
+    vb_cfg_section *sections;
+    int count;
+} vb_cfg;
+
+/* Parses a file; 0, or -1 with "file:line: message" in err. */
+int vb_cfg_load(vb_cfg *cfg, const char *path, char *err, size_t err_len);
+/* Parses text held in memory (tests, generated models); `name` stands in for the path. */
+int vb_cfg_parse(vb_cfg *cfg, const char *name, const char *text, char *err, size_t err_len);
+void vb_cfg_free(vb_cfg *cfg);
+
+/* Typed getters. A missing key with a default (the *_or variants) gives the default; a
+ * missing key without one, or a value that does not parse, is an error naming
+ * file:line, section and key. All return 0 on success, -1 on error. */
+const char *vb_cfg_find(vb_cfg_section *s, const char *key); /* NULL if absent; marks used */
+int vb_cfg_str(vb_cfg_section *s, const char *key, const char **out, char *err, size_t err_len);
+int vb_cfg_str_or(vb_cfg_section *s, const char *key, const char *dflt, const char **out);
+int vb_cfg_int(vb_cfg_section *s, const char *key, int64_t *out, char *err, size_t err_len);
+int vb_cfg_int_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t *out, char *err,
+                  size_t err_len);
+int vb_cfg_float(vb_cfg_section *s, const char *key, double *out, char *err, size_t err_len);
+int vb_cfg_float_or(vb_cfg_section *s, const char *key, double dflt, double *out, char *err,
+                    size_t err_len);
+/* yes/no, true/false, 1/0, on/off. */
+int vb_cfg_bool_or(vb_cfg_section *s, const char *key, int dflt, int *out, char *err,
+                   size_t err_len);
+/* One of `choices` (NULL-terminated); *out is its index. */
+int vb_cfg_enum_or(vb_cfg_section *s, const char *key, const char *const *choices, int dflt,
+                   int *out, char *err, size_t err_len);
+/* A comma-separated list of integers, at most max; *count is how many. */
+int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t *out, int max, int *count,
+                    char *err, size_t err_len);
+/* "HxWxC" or "H,W,C" style triples: "32x32x3". */
+int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t *out, int n, char *err,
+                size_t err_len);
+
+/* An error at the section's header line: "file:line: [name] message". Returns -1. */
+int vb_cfg_error(const vb_cfg_section *s, char *err, size_t err_len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* -1 with "file:line: [section] unknown key 'k'" for the first key no reader consumed. */
+int vb_cfg_check_unused(const vb_cfg *cfg, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,35 @@
+/* Parameter and MAC accounting, by model component.
+ *
+ * Published counts disagree exactly where conventions differ, so the parts are kept
+ * apart and combined only when printed: linear/conv MACs per component, the two attention
+ * matmuls (QKᵀ and AV — the CCT paper's MACs leave them out) on their own, and the
+ * element-wise work of softmax and normalisation on its own. FLOPs = 2 × MACs. */
+#ifndef VITBENCH_COUNT_H
+#define VITBENCH_COUNT_H
+
+#include <stdint.h>
+
+typedef enum vb_component {
+    VB_COMP_TOKENIZER = 0, /* conv stack, patch embedding, SPT (incl. its LayerNorm) */
+    VB_COMP_POSITION,      /* position embedding */
+    VB_COMP_POOL,          /* class token or sequence pooling */
+    VB_COMP_ATTENTION,     /* q, k, v and output projections (+ LSA temperature) */
+    VB_COMP_MLP,           /* the encoder blocks' MLPs */
+    VB_COMP_NORM,          /* LayerNorms of the encoder and the final norm */
+    VB_COMP_HEAD,          /* classifier: linear or MLP head */
+    VB_COMP_COUNT
+} vb_component;
+
+typedef struct vb_counts {
+    int64_t params[VB_COMP_COUNT];
+    double macs[VB_COMP_COUNT]; /* per image: dense and conv multiply-adds */
+    double attn_matmul_macs;    /* per image: QKᵀ and AV of every block */
+    double softmax_norm_ops;    /* per image: element-wise ops of softmax and norms */
+} vb_counts;
+
+const char *vb_component_name(vb_component c);
+int64_t vb_counts_params(const vb_counts *c);
+/* Total MACs per image with the chosen conventions. */
+double vb_counts_macs(const vb_counts *c, int with_attn_matmuls, int with_softmax_norm);
+
+#endif

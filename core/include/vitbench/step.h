@@ -1,0 +1,34 @@
+/* One training step: forward, softmax cross-entropy (with label smoothing), backward and
+ * an Adam/AdamW update of the whole parameter block — every op on the run's backend.
+ * The trainer calls it once per batch; `vbmodel step` calls it to time and profile. */
+#ifndef VITBENCH_STEP_H
+#define VITBENCH_STEP_H
+
+#include <stdint.h>
+#include "vitbench/model.h"
+#include "vitbench/ops.h"
+
+typedef struct vb_step_scratch {
+    float *loss;    /* (batch) per-sample loss */
+    float *probs;   /* (batch, classes) softmax, saved by the loss for its backward */
+    float *dlogits; /* (batch, classes) */
+    float *adam_m, *adam_v; /* optimizer moments, same layout as the parameter block */
+    int64_t batch;
+} vb_step_scratch;
+
+/* Allocates the step's buffers for m->batch and the model's parameter block. 0 or -1. */
+int vb_step_scratch_alloc(vb_step_scratch *s, const vb_model *m);
+void vb_step_scratch_free(vb_step_scratch *s);
+
+/* One step. adam->n and adam->step are filled in here (n = the whole block, step = t ≥ 1
+ * as given). *loss_out gets the batch-mean loss. 0, or -1 with r->err set. */
+int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                  const int32_t *labels, float label_smoothing, vb_adam_desc adam,
+                  double *loss_out);
+
+/* Forward and loss only (no update): logits for inspection and the mean loss. */
+int vb_eval_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                 const int32_t *labels, float label_smoothing, const float **logits,
+                 double *loss_out);
+
+#endif

@@ -1,0 +1,274 @@
+/* Building a model from its description, allocating it, and walking it forward and
+ * backward (model.h). */
+#include "vitbench/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vitbench/rng.h"
+
+/* ---- building ----------------------------------------------------------------------- */
+
+static int read_model_section(vb_model *m, vb_cfg_section *s, char *err, size_t err_len)
+{
+    const char *name, *source;
+    int64_t dims[3];
+    if (vb_cfg_str(s, "name", &name, err, err_len) ||
+        vb_cfg_dims(s, "input", dims, 3, err, err_len) ||
+        vb_cfg_int(s, "classes", &m->classes, err, err_len))
+        return -1;
+    vb_cfg_str_or(s, "source", "", &source);
+    vb_cfg_find(s, "notes"); /* free text for readers */
+    snprintf(m->name, sizeof m->name, "%s", name);
+    snprintf(m->source, sizeof m->source, "%s", source);
+    m->input = (vb_shape){dims[0], dims[1], dims[2]};
+    if (m->classes < 2) return vb_cfg_error(s, err, err_len, "classes must be >= 2");
+    return 0;
+}
+
+/* The accounting bucket a layer falls in by default, from where it stands: before the
+ * first encoder block it is tokenizer (or position / pool for those kinds), after the last
+ * it is norm, pool or head. */
+static vb_component default_component(const char *kind, int seen_encoder)
+{
+    if (strcmp(kind, "encoder") == 0) return VB_COMP_ATTENTION;
+    if (strcmp(kind, "posemb") == 0) return VB_COMP_POSITION;
+    if (strcmp(kind, "class_token") == 0 || strcmp(kind, "seqpool") == 0 ||
+        strcmp(kind, "token") == 0)
+        return VB_COMP_POOL;
+    if (!seen_encoder) return VB_COMP_TOKENIZER;
+    return strcmp(kind, "layernorm") == 0 ? VB_COMP_NORM : VB_COMP_HEAD;
+}
+
+/* Appends one configured layer of `kind`; its input is the previous layer's output. */
+static int add_layer(vb_model *m, const vb_layer_kind *kind, vb_cfg_section *s,
+                     vb_layer_site site, int kind_index, char *err, size_t err_len)
+{
+    vb_layer *grown = realloc(m->layers, (size_t)(m->count + 1) * sizeof *grown);
+    if (!grown) return vb_cfg_error(s, err, err_len, "out of memory");
+    m->layers = grown;
+    vb_layer *l = &m->layers[m->count];
+    memset(l, 0, sizeof *l);
+    l->kind = kind;
+    l->index = m->count;
+    l->component = site.component;
+    l->first_param = -1;
+    l->in = m->count ? m->layers[m->count - 1].out : m->input;
+    snprintf(l->name, sizeof l->name, "%s.%d", kind->name, kind_index);
+    if (kind->configure(l, s, site, err, err_len) != 0) return -1;
+    m->count++;
+    if (kind->declare) {
+        int before = m->params.count;
+        if (kind->declare(l, &m->params) != 0)
+            return vb_cfg_error(s, err, err_len, "cannot declare the parameters of %s",
+                                l->name);
+        l->first_param = m->params.count > before ? before : -1;
+    }
+    return 0;
+}
+
+/* Per-kind counters name layers "conv.0", "conv.1", "dense.0", ... in model order. */
+#define MAX_KINDS 64
+
+static int build_layers(vb_model *m, vb_cfg *cfg, char *err, size_t err_len)
+{
+    const vb_layer_kind *seen[MAX_KINDS];
+    int used[MAX_KINDS] = {0}, kinds = 0, seen_encoder = 0;
+    for (int i = 1; i < cfg->count; i++) {
+        vb_cfg_section *s = &cfg->sections[i];
+        const vb_layer_kind *kind = vb_layer_kind_find(s->name);
+        if (!kind)
+            return vb_cfg_error(s, err, err_len, "unknown layer kind (known: %s)",
+                                vb_layer_kind_names());
+        int64_t depth;
+        if (vb_cfg_int_or(s, "depth", 1, &depth, err, err_len)) return -1;
+        if (depth < 1 || depth > 1000)
+            return vb_cfg_error(s, err, err_len, "depth = %lld must be in [1, 1000]",
+                                (long long)depth);
+        int k = 0;
+        while (k < kinds && seen[k] != kind) k++;
+        if (k == kinds && kinds < MAX_KINDS) seen[kinds++] = kind;
+        vb_component component = default_component(kind->name, seen_encoder);
+        for (int64_t b = 0; b < depth; b++) {
+            vb_layer_site site = {(int)b, (int)depth, component, m->classes};
+            if (add_layer(m, kind, s, site, used[k]++, err, err_len)) return -1;
+        }
+        seen_encoder |= strcmp(kind->name, "encoder") == 0;
+    }
+    return 0;
+}
+
+static int build(vb_model *m, vb_cfg *cfg, const vb_model_opts *opts, char *err,
+                 size_t err_len)
+{
+    if (cfg->count == 0 || strcmp(cfg->sections[0].name, "model") != 0) {
+        snprintf(err, err_len, "%s: the first section must be [model]", cfg->file);
+        return -1;
+    }
+    vb_cfg_section *head = &cfg->sections[0];
+    if (read_model_section(m, head, err, err_len)) return -1;
+    if (opts && opts->classes > 0) m->classes = opts->classes;
+    if (build_layers(m, cfg, err, err_len) || vb_cfg_check_unused(cfg, err, err_len))
+        return -1;
+    if (m->count == 0) return vb_cfg_error(head, err, err_len, "the model has no layers");
+    vb_shape out = m->layers[m->count - 1].out;
+    if (vb_shape_numel(out) != m->classes)
+        return vb_cfg_error(&cfg->sections[cfg->count - 1], err, err_len,
+                            "the last layer gives %lldx%lldx%lld values per image, but "
+                            "classes = %lld",
+                            (long long)out.h, (long long)out.w, (long long)out.c,
+                            (long long)m->classes);
+    return 0;
+}
+
+static int load_with(vb_model *m, vb_cfg *cfg, int parsed, const vb_model_opts *opts,
+                     char *err, size_t err_len)
+{
+    int rc = parsed == 0 ? build(m, cfg, opts, err, err_len) : -1;
+    vb_cfg_free(cfg);
+    if (rc != 0) vb_model_free(m);
+    return rc;
+}
+
+int vb_model_load_opts(vb_model *m, const char *path, const vb_model_opts *opts, char *err,
+                       size_t err_len)
+{
+    memset(m, 0, sizeof *m);
+    vb_param_block_init(&m->params);
+    vb_cfg cfg;
+    return load_with(m, &cfg, vb_cfg_load(&cfg, path, err, err_len), opts, err, err_len);
+}
+
+int vb_model_load(vb_model *m, const char *path, char *err, size_t err_len)
+{
+    return vb_model_load_opts(m, path, NULL, err, err_len);
+}
+
+int vb_model_parse(vb_model *m, const char *name, const char *text, char *err, size_t err_len)
+{
+    memset(m, 0, sizeof *m);
+    vb_param_block_init(&m->params);
+    vb_cfg cfg;
+    return load_with(m, &cfg, vb_cfg_parse(&cfg, name, text, err, err_len), NULL, err,
+                     err_len);
+}
+
+void vb_model_count(const vb_model *m, vb_counts *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < m->count; i++) m->layers[i].kind->count(&m->layers[i], c);
+}
+
+/* ---- memory ------------------------------------------------------------------------- */
+
+/* Floats of the arena for `batch`: activations and their gradients between layers (the
+ * input and the logits' gradient belong to the caller), plus every layer's state. */
+static size_t arena_floats(const vb_model *m, int64_t batch)
+{
+    size_t total = 0;
+    for (int i = 0; i < m->count; i++) {
+        const vb_layer *l = &m->layers[i];
+        size_t out = (size_t)(batch * vb_shape_numel(l->out));
+        total += i + 1 < m->count ? 2 * out : out; /* logits: no gradient buffer */
+        if (l->kind->state_floats) total += l->kind->state_floats(l, batch);
+    }
+    return total;
+}
+
+size_t vb_model_bytes(const vb_model *m, int64_t batch)
+{
+    return (arena_floats(m, batch) + 2 * m->params.total) * sizeof(float);
+}
+
+static void free_arena(vb_model *m)
+{
+    vb_free(m->arena);
+    free(m->act);
+    free(m->grad);
+    m->arena = NULL;
+    m->act = m->grad = NULL;
+    m->batch = 0;
+}
+
+int vb_model_alloc(vb_model *m, int64_t batch)
+{
+    if (batch < 1 || (!m->params.data && vb_param_block_alloc(&m->params) != 0)) return -1;
+    free_arena(m);
+    m->arena_floats = arena_floats(m, batch);
+    m->arena = vb_alloc(m->arena_floats * sizeof(float));
+    m->act = calloc((size_t)m->count + 1, sizeof *m->act);
+    m->grad = calloc((size_t)m->count + 1, sizeof *m->grad);
+    if (!m->arena || !m->act || !m->grad) {
+        free_arena(m);
+        return -1;
+    }
+    float *next = m->arena;
+    for (int i = 0; i < m->count; i++) {
+        vb_layer *l = &m->layers[i];
+        size_t out = (size_t)(batch * vb_shape_numel(l->out));
+        m->act[i + 1] = next;
+        next += out;
+        if (i + 1 < m->count) {
+            m->grad[i + 1] = next;
+            next += out;
+        }
+        l->batch = batch;
+        l->state = next;
+        if (l->kind->state_floats) next += l->kind->state_floats(l, batch);
+    }
+    m->batch = batch;
+    return 0;
+}
+
+void vb_model_init_params(vb_model *m, uint64_t seed)
+{
+    for (int i = 0; i < m->count; i++) {
+        const vb_layer *l = &m->layers[i];
+        if (l->kind->init) l->kind->init(l, &m->params, vb_hash64(seed, (uint64_t)i));
+    }
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+
+int vb_model_forward(vb_model *m, vb_run *r, const float *images, const float **logits)
+{
+    m->act[0] = (float *)images; /* read only: layer 0 never writes its input */
+    r->params = &m->params;
+    for (int i = 0; i < m->count; i++) {
+        vb_layer *l = &m->layers[i];
+        r->layer = l->name;
+        if (l->kind->forward(l, r, m->act[i], m->act[i + 1]) != 0) return -1;
+    }
+    *logits = m->act[m->count];
+    return 0;
+}
+
+int vb_model_backward(vb_model *m, vb_run *r, const float *dlogits)
+{
+    r->params = &m->params;
+    for (int i = 1; i < m->count; i++)
+        memset(m->grad[i], 0, (size_t)(m->batch * vb_shape_numel(m->layers[i - 1].out)) *
+                                  sizeof(float));
+    m->grad[m->count] = (float *)dlogits; /* read only */
+    for (int i = m->count - 1; i >= 0; i--) {
+        vb_layer *l = &m->layers[i];
+        r->layer = l->name;
+        float *dx = i > 0 ? m->grad[i] : NULL;
+        if (l->kind->backward(l, r, m->act[i], m->act[i + 1], m->grad[i + 1], dx) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void vb_model_free(vb_model *m)
+{
+    for (int i = 0; i < m->count; i++) {
+        vb_layer *l = &m->layers[i];
+        if (l->kind->destroy) l->kind->destroy(l);
+        else free(l->priv);
+    }
+    free(m->layers);
+    free_arena(m);
+    vb_param_block_free(&m->params);
+    memset(m, 0, sizeof *m);
+}

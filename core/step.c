@@ -1,0 +1,80 @@
+/* One training step on the run's backend (step.h). */
+#include "vitbench/step.h"
+
+#include <string.h>
+
+int vb_step_scratch_alloc(vb_step_scratch *s, const vb_model *m)
+{
+    memset(s, 0, sizeof *s);
+    size_t logits = (size_t)(m->batch * m->classes) * sizeof(float);
+    s->batch = m->batch;
+    s->loss = vb_alloc((size_t)m->batch * sizeof(float));
+    s->probs = vb_alloc(logits);
+    s->dlogits = vb_alloc(logits);
+    s->adam_m = vb_alloc(m->params.total * sizeof(float));
+    s->adam_v = vb_alloc(m->params.total * sizeof(float));
+    if (!s->loss || !s->probs || !s->dlogits || !s->adam_m || !s->adam_v) {
+        vb_step_scratch_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void vb_step_scratch_free(vb_step_scratch *s)
+{
+    vb_free(s->loss);
+    vb_free(s->probs);
+    vb_free(s->dlogits);
+    vb_free(s->adam_m);
+    vb_free(s->adam_v);
+    memset(s, 0, sizeof *s);
+}
+
+static double mean(const float *x, int64_t n)
+{
+    double sum = 0;
+    for (int64_t i = 0; i < n; i++) sum += x[i];
+    return sum / (double)n;
+}
+
+/* Forward and the loss; leaves probs in s for the loss's backward. */
+static int forward_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                        const int32_t *labels, float label_smoothing, const float **logits,
+                        double *loss_out)
+{
+    if (vb_model_forward(m, r, images, logits) != 0) return -1;
+    vb_xent_desc xd = {.batch = m->batch, .classes = m->classes,
+                       .label_smoothing = label_smoothing};
+    r->layer = "loss";
+    VB_RUN(r, xent_fwd, &xd, *logits, labels, s->loss, s->probs);
+    *loss_out = mean(s->loss, m->batch);
+    return 0;
+}
+
+int vb_eval_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                 const int32_t *labels, float label_smoothing, const float **logits,
+                 double *loss_out)
+{
+    return forward_loss(m, r, s, images, labels, label_smoothing, logits, loss_out);
+}
+
+int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                  const int32_t *labels, float label_smoothing, vb_adam_desc adam,
+                  double *loss_out)
+{
+    const float *logits;
+    if (forward_loss(m, r, s, images, labels, label_smoothing, &logits, loss_out) != 0)
+        return -1;
+    vb_xent_desc xd = {.batch = m->batch, .classes = m->classes,
+                       .label_smoothing = label_smoothing};
+    memset(s->dlogits, 0, (size_t)(m->batch * m->classes) * sizeof(float));
+    VB_RUN(r, xent_bwd, &xd, s->probs, labels, 1.0f / (float)m->batch, s->dlogits);
+    vb_param_block_zero_grad(&m->params);
+    if (vb_model_backward(m, r, s->dlogits) != 0) return -1;
+    /* The block's alignment padding has zero gradients and zero moments: updating it
+     * with the rest keeps the optimizer one call. */
+    adam.n = (int64_t)m->params.total;
+    r->layer = "optimizer";
+    VB_RUN(r, adam_step, &adam, m->params.data, m->params.grad, s->adam_m, s->adam_v);
+    return 0;
+}

@@ -1,0 +1,467 @@
+#!/usr/bin/python3
+"""Golden reference runs of the seed models in PyTorch, for the C implementation to match.
+
+    golden.py MODEL --weights W.safetensors --out tests/golden/MODEL.safetensors
+              [--batch 4] [--seed S] [--init-here] [--dtype float64|float32]
+
+MODEL is keras_cct (seed 001), qiita_vit (seed 003) or vit_spt_lsa (seed 002). The script
+reads the initial parameters (C names and layouts) from --weights, makes a seeded batch
+(NHWC floats in [0, 1), int labels), runs one forward in training mode with every dropout
+and stochastic depth at p = 0, takes the loss (cross-entropy from logits with the model's
+label smoothing) and its gradients, then 10 optimizer steps on the same batch, recording
+the loss before each step. --init-here initialises Keras-like parameters in PyTorch
+instead (biases and LayerNorm shifted away from 0/1 so their wiring is exercised) and
+writes them to --weights, for testing without the C side.
+
+Output tensors: input (B,H,W,C) F32, labels (B) I32, logits (B,classes), loss (1),
+trajectory (10), and grad.<param> for every parameter. A model whose table sets
+grad_whole_max stores gradients of larger parameters as a seeded sample instead:
+grad.<param>.index (k) I64 flat indices into the C layout, grad.<param>.sample (k) and
+grad.<param>.norm (1, L2 norm of the whole gradient). This keeps every file near 2 MB.
+
+Only Debian's python3-torch and numpy are needed: safetensors is read and written by hand.
+Parameters are kept in the C layouts (Dense weights (in, out), conv HWIO, fused qkv with
+columns [q | k | v], head-major) and the forward is written against those layouts, so the
+only place that knows the C names is each model's PARAMS table.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+STEPS = 10
+SAMPLE = 4096  # gradient entries kept per sampled parameter
+
+# ==== safetensors, by hand ================================================================
+
+ST_DTYPES = {"F32": np.float32, "I32": np.int32, "I64": np.int64, "F64": np.float64}
+ST_NAMES = {np.dtype(v): k for k, v in ST_DTYPES.items()}
+
+
+def st_write(path, tensors, metadata):
+    """tensors: {name: ndarray}. Larger dtypes first so every tensor is aligned; header
+    padded with spaces to a multiple of 8; written to path.tmp.PID, synced, renamed."""
+    items = sorted(tensors.items(), key=lambda kv: -kv[1].dtype.itemsize)  # stable
+    header, blobs, offset = {"__metadata__": metadata}, [], 0
+    for name, a in items:
+        blob = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": ST_NAMES[np.dtype(a.dtype)], "shape": list(a.shape),
+                        "data_offsets": [offset, offset + len(blob)]}
+        blobs.append(blob)
+        offset += len(blob)
+    text = json.dumps(header).encode()
+    text += b" " * (-(8 + len(text)) % 8)
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "wb") as f:
+        f.write(len(text).to_bytes(8, "little"))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def st_read(path):
+    """{name: ndarray}, metadata. Trusts the file only as far as numpy's bounds checks."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    data = raw[8 + n:]
+    out = {}
+    for name, info in header.items():
+        b, e = info["data_offsets"]
+        dt = np.dtype(ST_DTYPES[info["dtype"]]).newbyteorder("<")
+        out[name] = np.frombuffer(data[b:e], dtype=dt).reshape(info["shape"])
+    return out, meta
+
+
+# ==== building blocks (C layouts, tokens (B, T, C), images NHWC) ============================
+
+def dense(x, w, b, act=None):
+    """x (..., in) @ w (in, out) + b (out), then act."""
+    y = x @ w + b
+    return act(y) if act else y
+
+
+def gelu(x):
+    return F.gelu(x)  # exact: 0.5·x·(1 + erf(x/√2)), tf.nn.gelu's default
+
+
+def gelu_tanh(x):
+    return F.gelu(x, approximate="tanh")  # tfa.activations.gelu's default (approximate=True)
+
+
+def layernorm(x, gamma, beta, eps):
+    return F.layer_norm(x, x.shape[-1:], gamma, beta, eps)
+
+
+def same_pad(size, k, s):
+    """TF 'same' padding for one axis: (before, after); the odd extra goes after."""
+    out = -(-size // s)
+    total = max((out - 1) * s + k - size, 0)
+    return total // 2, total - total // 2
+
+
+def conv_relu_pad_pool(x, w):
+    """CCT tokenizer stage: Conv2D valid no-bias ReLU → ZeroPadding2D(1) → MaxPool 3 s2 same.
+    x (B, H, W, Cin), w (kh, kw, Cin, Cout) → (B, H', W', Cout)."""
+    y = F.relu(F.conv2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1)))
+    y = F.pad(y, (1, 1, 1, 1))
+    top, bottom = same_pad(y.shape[2], 3, 2)
+    left, right = same_pad(y.shape[3], 3, 2)
+    y = F.pad(y, (left, right, top, bottom), value=-math.inf)  # padding never wins
+    return F.max_pool2d(y, 3, 2).permute(0, 2, 3, 1)
+
+
+def attention(x, p, pre, heads, head_dim, lsa=False):
+    """Multi-head self-attention with fused qkv (C, 3·H·D) columns [q | k | v] head-major.
+    Scores scaled by 1/sqrt(D), or for LSA by 1/τ with the diagonal masked."""
+    B, T, _ = x.shape
+    qkv = dense(x, p[pre + "qkv.w"], p[pre + "qkv.b"])
+    q, k, v = qkv.view(B, T, 3, heads, head_dim).permute(2, 0, 3, 1, 4)  # each (B, H, T, D)
+    scale = 1.0 / p[pre + "tau"] if lsa else 1.0 / math.sqrt(head_dim)
+    s = (q * scale) @ k.transpose(-1, -2)  # (B, H, T, T)
+    if lsa:
+        s = s.masked_fill(torch.eye(T, dtype=torch.bool), -math.inf)
+    o = torch.softmax(s, dim=-1) @ v  # (B, H, T, D)
+    o = o.transpose(1, 2).reshape(B, T, heads * head_dim)
+    return dense(o, p[pre + "out.w"], p[pre + "out.b"])
+
+
+def patches(x, size):
+    """tf.image.extract_patches / space_to_depth: (B, H, W, C) → (B, H/s·W/s, s·s·C), each
+    patch's values in (ph, pw, c) order, patches row-major."""
+    B, H, W, C = x.shape
+    x = x.reshape(B, H // size, size, W // size, size, C).permute(0, 1, 3, 2, 4, 5)
+    return x.reshape(B, (H // size) * (W // size), size * size * C)
+
+
+def shift(x, dy, dx):
+    """y[i, j] = x[i − dy, j − dx], zero outside: the seed's crop_shift_pad on NHWC."""
+    H, W = x.shape[1], x.shape[2]
+    y = F.pad(x, (0, 0, max(dx, 0), max(-dx, 0), max(dy, 0), max(-dy, 0)))
+    return y[:, max(-dy, 0):max(-dy, 0) + H, max(-dx, 0):max(-dx, 0) + W, :]
+
+
+# ==== the models ==========================================================================
+# Each model: PARAMS table [(key, C name, shape, init)], in model order; forward(p, x);
+# classes, input shape, label smoothing, optimizer. init is one of
+#   ("glorot", fan_in, fan_out)  ("he_trunc", fan_in)  ("uniform", a)  ("const", c)
+#   ("bias",) small uniform      ("gamma",) 1 + small uniform
+
+def encoder_params(i, dim, heads, head_dim, mlp, lsa):
+    hd = heads * head_dim
+    e = "encoder.%d." % i
+    rows = [
+        ("e%d.n1.g" % i, e + "norm1.gamma", (dim,), ("gamma",)),
+        ("e%d.n1.b" % i, e + "norm1.beta", (dim,), ("bias",)),
+        ("e%d.qkv.w" % i, e + "attn.qkv.weight", (dim, 3 * hd), ("glorot", dim, hd)),
+        ("e%d.qkv.b" % i, e + "attn.qkv.bias", (3 * hd,), ("bias",)),
+        ("e%d.out.w" % i, e + "attn.out.weight", (hd, dim), ("glorot", hd, dim)),
+        ("e%d.out.b" % i, e + "attn.out.bias", (dim,), ("bias",)),
+    ]
+    if lsa:
+        rows.append(("e%d.tau" % i, e + "attn.tau", (1,), ("const", math.sqrt(head_dim))))
+    rows += [
+        ("e%d.n2.g" % i, e + "norm2.gamma", (dim,), ("gamma",)),
+        ("e%d.n2.b" % i, e + "norm2.beta", (dim,), ("bias",)),
+    ]
+    fan = dim
+    for j, units in enumerate(mlp):
+        rows += [("e%d.m%d.w" % (i, j), e + "mlp.%d.weight" % j, (fan, units), ("glorot", fan, units)),
+                 ("e%d.m%d.b" % (i, j), e + "mlp.%d.bias" % j, (units,), ("bias",))]
+        fan = units
+    return rows
+
+
+# ---- keras_cct (seed 001): Keras example "Compact Convolutional Transformers", TF 2.5 ----
+CCT_DIM, CCT_HEADS, CCT_KEY_DIM, CCT_DEPTH = 128, 2, 128, 2
+CCT_PARAMS = [
+    ("conv0", "conv.0.weight", (3, 3, 3, 64), ("he_trunc", 3 * 3 * 3)),
+    ("conv1", "conv.1.weight", (3, 3, 64, 128), ("he_trunc", 3 * 3 * 64)),
+    ("pos", "posemb.0.table", (64, CCT_DIM), ("uniform", 0.05)),
+] + [row for i in range(CCT_DEPTH)
+     for row in encoder_params(i, CCT_DIM, CCT_HEADS, CCT_KEY_DIM, [CCT_DIM, CCT_DIM], False)] + [
+    ("ln.g", "layernorm.0.gamma", (CCT_DIM,), ("gamma",)),
+    ("ln.b", "layernorm.0.beta", (CCT_DIM,), ("bias",)),
+    ("pool.w", "seqpool.0.weight", (CCT_DIM,), ("glorot", CCT_DIM, 1)),
+    ("pool.b", "seqpool.0.bias", (1,), ("bias",)),
+    ("fc.w", "dense.0.weight", (CCT_DIM, 10), ("glorot", CCT_DIM, 10)),
+    ("fc.b", "dense.0.bias", (10,), ("bias",)),
+]
+
+
+def cct_forward(p, x):
+    x = conv_relu_pad_pool(x, p["conv0"])        # (B, 16, 16, 64)
+    x = conv_relu_pad_pool(x, p["conv1"])        # (B, 8, 8, 128)
+    x = x.reshape(x.shape[0], -1, CCT_DIM) + p["pos"]  # (B, 64, 128)
+    for i in range(CCT_DEPTH):  # pre-norm; stochastic depth and dropouts off
+        e = "e%d." % i
+        x = x + attention(layernorm(x, p[e + "n1.g"], p[e + "n1.b"], 1e-5), p, e, CCT_HEADS, CCT_KEY_DIM)
+        h = layernorm(x, p[e + "n2.g"], p[e + "n2.b"], 1e-5)
+        h = dense(h, p[e + "m0.w"], p[e + "m0.b"], gelu)
+        h = dense(h, p[e + "m1.w"], p[e + "m1.b"], gelu)  # GELU on the last Dense too (seed's mlp())
+        x = x + h
+    x = layernorm(x, p["ln.g"], p["ln.b"], 1e-5)
+    a = torch.softmax(x @ p["pool.w"] + p["pool.b"], dim=1)  # (B, T) sequence pooling
+    x = (a.unsqueeze(-1) * x).sum(dim=1)                       # (B, C)
+    return dense(x, p["fc.w"], p["fc.b"])
+
+
+# ---- qiita_vit (seed 003): post-norm ViT with a learned token appended after the patches ----
+QV_DIM, QV_HEADS, QV_DEPTH = 64, 4, 4
+QV_PARAMS = [
+    ("patch.w", "dense.0.weight", (48, QV_DIM), ("glorot", 48, QV_DIM)),
+    ("patch.b", "dense.0.bias", (QV_DIM,), ("bias",)),
+    ("token", "class_token.0.token", (QV_DIM,), ("glorot", QV_DIM, QV_DIM)),
+    ("pos", "posemb.0.table", (65, QV_DIM), ("glorot", 65, QV_DIM)),
+] + [row for i in range(QV_DEPTH)
+     for row in encoder_params(i, QV_DIM, QV_HEADS, QV_DIM // QV_HEADS, [128, QV_DIM], False)] + [
+    ("head.w", "dense.1.weight", (QV_DIM, 128), ("glorot", QV_DIM, 128)),
+    ("head.b", "dense.1.bias", (128,), ("bias",)),
+    ("fc.w", "dense.2.weight", (128, 10), ("glorot", 128, 10)),
+    ("fc.b", "dense.2.bias", (10,), ("bias",)),
+]
+
+
+def qiita_forward(p, x, head_gelu):
+    x = dense(patches(x, 4), p["patch.w"], p["patch.b"])      # (B, 64, 64)
+    token = p["token"].expand(x.shape[0], 1, QV_DIM)
+    x = torch.cat([x, token], dim=1) + p["pos"]                # token APPENDED: (B, 65, 64)
+    for i in range(QV_DEPTH):  # post-norm; dropouts off
+        e = "e%d." % i
+        x = layernorm(x + attention(x, p, e, QV_HEADS, QV_DIM // QV_HEADS), p[e + "n1.g"], p[e + "n1.b"], 1e-6)
+        h = dense(dense(x, p[e + "m0.w"], p[e + "m0.b"], F.relu), p[e + "m1.w"], p[e + "m1.b"])
+        x = layernorm(x + h, p[e + "n2.g"], p[e + "n2.b"], 1e-6)
+    x = dense(x[:, 0], p["head.w"], p["head.b"], head_gelu)    # token 0 = the FIRST PATCH (seed)
+    return dense(x, p["fc.w"], p["fc.b"])                      # softmax folded into the loss
+
+
+# ---- vit_spt_lsa (seed 002): Keras example "ViT on small datasets", SPT + LSA -------------
+SL_DIM, SL_HEADS, SL_KEY_DIM, SL_DEPTH, SL_SIZE, SL_PATCH = 64, 4, 64, 8, 72, 6
+SL_TOKENS = (SL_SIZE // SL_PATCH) ** 2
+SL_PATCH_DIM = SL_PATCH * SL_PATCH * 15
+SL_PARAMS = [
+    ("spt.ln.g", "layernorm.0.gamma", (SL_PATCH_DIM,), ("gamma",)),
+    ("spt.ln.b", "layernorm.0.beta", (SL_PATCH_DIM,), ("bias",)),
+    ("spt.w", "dense.0.weight", (SL_PATCH_DIM, SL_DIM), ("glorot", SL_PATCH_DIM, SL_DIM)),
+    ("spt.b", "dense.0.bias", (SL_DIM,), ("bias",)),
+    ("pos", "posemb.0.table", (SL_TOKENS, SL_DIM), ("uniform", 0.05)),
+] + [row for i in range(SL_DEPTH)
+     for row in encoder_params(i, SL_DIM, SL_HEADS, SL_KEY_DIM, [2 * SL_DIM, SL_DIM], True)] + [
+    ("ln.g", "layernorm.1.gamma", (SL_DIM,), ("gamma",)),
+    ("ln.b", "layernorm.1.beta", (SL_DIM,), ("bias",)),
+    ("h0.w", "dense.1.weight", (SL_TOKENS * SL_DIM, 2048), ("glorot", SL_TOKENS * SL_DIM, 2048)),
+    ("h0.b", "dense.1.bias", (2048,), ("bias",)),
+    ("h1.w", "dense.2.weight", (2048, 1024), ("glorot", 2048, 1024)),
+    ("h1.b", "dense.2.bias", (1024,), ("bias",)),
+    ("fc.w", "dense.3.weight", (1024, 100), ("glorot", 1024, 100)),
+    ("fc.b", "dense.3.bias", (100,), ("bias",)),
+]
+
+# The seed's crop_shift_pad modes in the order its call() concatenates them, as (dy, dx)
+# image shifts: "left-up" moves the picture up and left, and so on.
+SPT_SHIFTS = [(-3, -3), (3, -3), (-3, 3), (3, 3)]  # left-up, left-down, right-up, right-down
+
+
+def spt_lsa_forward(p, x):
+    x = F.interpolate(x.permute(0, 3, 1, 2), size=(SL_SIZE, SL_SIZE), mode="bilinear",
+                      align_corners=False).permute(0, 2, 3, 1)  # tf.image.resize: half-pixel
+    x = torch.cat([x] + [shift(x, dy, dx) for dy, dx in SPT_SHIFTS], dim=-1)  # (B, 72, 72, 15)
+    x = layernorm(patches(x, SL_PATCH), p["spt.ln.g"], p["spt.ln.b"], 1e-6)  # (B, 144, 540)
+    x = dense(x, p["spt.w"], p["spt.b"]) + p["pos"]
+    for i in range(SL_DEPTH):  # pre-norm, LSA; dropouts off
+        e = "e%d." % i
+        x = x + attention(layernorm(x, p[e + "n1.g"], p[e + "n1.b"], 1e-6), p, e, SL_HEADS, SL_KEY_DIM, lsa=True)
+        h = layernorm(x, p[e + "n2.g"], p[e + "n2.b"], 1e-6)
+        h = dense(dense(h, p[e + "m0.w"], p[e + "m0.b"], gelu), p[e + "m1.w"], p[e + "m1.b"], gelu)
+        x = x + h
+    x = layernorm(x, p["ln.g"], p["ln.b"], 1e-6).flatten(1)  # (B, 144·64)
+    x = dense(x, p["h0.w"], p["h0.b"], gelu)
+    x = dense(x, p["h1.w"], p["h1.b"], gelu)
+    return dense(x, p["fc.w"], p["fc.b"])
+
+
+TFA_ADAMW = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=1e-4,
+                 text="tfa.optimizers.AdamW lr 1e-3 wd 1e-4 (p -= wd*p, not scaled by lr; "
+                      "all parameters), beta 0.9/0.999, eps 1e-7 Keras placement")
+KERAS_ADAM = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0,
+                  text="keras Adam lr 1e-3, beta 0.9/0.999, eps 1e-7 Keras placement")
+
+MODELS = {
+    "keras_cct": dict(params=CCT_PARAMS, forward=cct_forward, input=(32, 32, 3), classes=10,
+                      label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=416331,
+                      grad_whole_max=None),
+    "qiita_vit": dict(params=QV_PARAMS, forward=qiita_forward, input=(32, 32, 3), classes=10,
+                      label_smoothing=0.0, optimizer=KERAS_ADAM, expect_params=150858,
+                      grad_whole_max=None),
+    "vit_spt_lsa": dict(params=SL_PARAMS, forward=spt_lsa_forward, input=(32, 32, 3), classes=100,
+                        label_smoothing=0.0, optimizer=TFA_ADAMW, expect_params=None,
+                        grad_whole_max=32768),
+}
+
+
+# ==== parameters ============================================================================
+
+def init_param(shape, how, gen):
+    kind = how[0]
+    if kind == "glorot":  # Keras glorot_uniform
+        limit = math.sqrt(6.0 / (how[1] + how[2]))
+        return (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * limit
+    if kind == "he_trunc":  # Keras he_normal: truncated at 2σ, σ corrected for the truncation
+        std = math.sqrt(2.0 / how[1]) / 0.87962566103423978
+        z = torch.randn(shape, generator=gen, dtype=torch.float64)
+        while (bad := z.abs() > 2).any():  # redraw the tails
+            z[bad] = torch.randn(int(bad.sum()), generator=gen, dtype=torch.float64)
+        return z * std
+    if kind == "uniform":
+        return (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * how[1]
+    if kind == "const":
+        return torch.full(shape, float(how[1]), dtype=torch.float64)
+    if kind == "bias":  # Keras uses zeros; shifted so a misplaced bias shows up
+        return (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * 0.1
+    if kind == "gamma":
+        return 1 + (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * 0.1
+    raise ValueError(kind)
+
+
+def init_params(table, seed):
+    gen = torch.Generator().manual_seed(seed)
+    return {name: init_param(shape, how, gen).to(torch.float32).numpy()
+            for _, name, shape, how in table}
+
+
+def check_weights(table, weights, path):
+    """Every table entry present with its shape, nothing else. One-line errors."""
+    for _, name, shape, _ in table:
+        if name not in weights:
+            sys.exit("%s: missing parameter '%s'" % (path, name))
+        if tuple(weights[name].shape) != tuple(shape):
+            sys.exit("%s: parameter '%s' has shape %s, expected %s"
+                     % (path, name, list(weights[name].shape), list(shape)))
+    extra = set(weights) - {name for _, name, _, _ in table}
+    if extra:
+        sys.exit("%s: unexpected tensors %s" % (path, ", ".join(sorted(extra))))
+
+
+# ==== the run ===============================================================================
+
+def loss_fn(logits, labels, smoothing):
+    """Mean softmax cross-entropy, target = (1 − ls)·onehot + ls/classes (Keras and torch agree)."""
+    return F.cross_entropy(logits, labels, label_smoothing=smoothing)
+
+
+def adam_step(params, grads, state, t, o):
+    """Keras Adam with epsilon hat; tfa AdamW's decay p −= wd·p from the old p, not × lr."""
+    lr_t = o["lr"] * math.sqrt(1 - o["beta2"] ** t) / (1 - o["beta1"] ** t)
+    with torch.no_grad():
+        for p, g in zip(params, grads):
+            m, v = state.setdefault(id(p), (torch.zeros_like(p), torch.zeros_like(p)))
+            if o["weight_decay"]:
+                p -= o["weight_decay"] * p
+            m.mul_(o["beta1"]).add_((1 - o["beta1"]) * g)
+            v.mul_(o["beta2"]).add_((1 - o["beta2"]) * g * g)
+            p -= lr_t * m / (v.sqrt() + o["eps"])
+
+
+def grad_entries(name, g, whole_max, seed):
+    """grad.<name> whole, or a seeded sample of flat indices for a large parameter."""
+    if whole_max is None or g.size <= whole_max:
+        return {"grad." + name: g.astype(np.float32)}
+    g = g.reshape(-1)
+    rng = np.random.default_rng([seed] + list(name.encode()))
+    idx = np.sort(rng.choice(g.size, SAMPLE, replace=False)).astype(np.int64)
+    return {"grad.%s.index" % name: idx,
+            "grad.%s.sample" % name: g[idx].astype(np.float32),
+            "grad.%s.norm" % name: np.array([np.linalg.norm(g.astype(np.float64))], np.float32)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("model", choices=sorted(MODELS))
+    ap.add_argument("--weights", required=True, help="initial parameters (safetensors, C names)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--init-here", action="store_true",
+                    help="initialise in PyTorch and write the parameters to --weights")
+    ap.add_argument("--dtype", choices=["float64", "float32"], default="float64",
+                    help="compute precision (outputs are stored as F32 either way)")
+    ap.add_argument("--head-gelu", choices=["tanh", "exact"], default="tanh",
+                    help="qiita_vit head GELU: the seed's tfa.activations.gelu is the tanh form")
+    args = ap.parse_args()
+
+    spec = MODELS[args.model]
+    table = spec["params"]
+    count = sum(int(np.prod(shape)) for _, _, shape, _ in table)
+    print("%s: %d parameters in %d tensors" % (args.model, count, len(table)))
+    if spec["expect_params"] is not None and count != spec["expect_params"]:
+        sys.exit("%s: %d parameters, the seed says %d" % (args.model, count, spec["expect_params"]))
+
+    if args.init_here:
+        weights = init_params(table, args.seed)
+        st_write(args.weights, weights, {"format": "vitbench-weights", "model": args.model,
+                                         "init": "golden.py --init-here seed %d" % args.seed})
+    weights, weights_meta = st_read(args.weights)
+    check_weights(table, weights, args.weights)
+
+    dtype = getattr(torch, args.dtype)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    images = rng.random((args.batch,) + spec["input"], dtype=np.float32)
+    labels = rng.integers(0, spec["classes"], args.batch).astype(np.int32)
+    x = torch.from_numpy(images).to(dtype)
+    y = torch.from_numpy(labels).long()
+
+    keys = [key for key, _, _, _ in table]
+    params = [torch.tensor(weights[name], dtype=dtype, requires_grad=True) for _, name, _, _ in table]
+    p = dict(zip(keys, params))
+    forward = spec["forward"]
+    if args.model == "qiita_vit":
+        head = gelu_tanh if args.head_gelu == "tanh" else gelu
+        forward = lambda p_, x_: qiita_forward(p_, x_, head)  # noqa: E731
+
+    trajectory, state = [], {}
+    for t in range(STEPS + 1):
+        logits = forward(p, x)
+        loss = loss_fn(logits, y, spec["label_smoothing"])
+        if t == STEPS:
+            break
+        grads = torch.autograd.grad(loss, params)
+        if t == 0:
+            first_logits, first_loss, first_grads = logits.detach(), loss.item(), grads
+        trajectory.append(loss.item())
+        adam_step(params, grads, state, t + 1, spec["optimizer"])
+
+    out = {"input": images, "labels": labels,
+           "logits": first_logits.numpy().astype(np.float32),
+           "loss": np.array([first_loss], np.float32),
+           "trajectory": np.array(trajectory, np.float32)}
+    for (_, name, _, _), g in zip(table, first_grads):
+        out.update(grad_entries(name, g.numpy(), spec["grad_whole_max"], args.seed))
+    meta = {"format": "vitbench-golden", "version": "1", "model": args.model,
+            "batch": str(args.batch), "seed": str(args.seed), "torch": torch.__version__,
+            "dtype": args.dtype, "optimizer": spec["optimizer"]["text"],
+            "label_smoothing": str(spec["label_smoothing"]), "steps": str(STEPS),
+            "parameters": str(count)}
+    if args.model == "qiita_vit":
+        meta["head_gelu"] = args.head_gelu
+    # How the initial weights were made, so the C test can remake them bit for bit
+    # (vbmodel init writes init_seed) instead of the golden file carrying them too.
+    meta["weights"] = weights_meta.get("init", "")
+    meta["weights_seed"] = weights_meta.get("init_seed", "")
+    st_write(args.out, out, meta)
+    print("loss %.6f; trajectory %s" % (first_loss, " ".join("%.5f" % v for v in trajectory)))
+    print("wrote %s (%d bytes)" % (args.out, os.path.getsize(args.out)))
+
+
+if __name__ == "__main__":
+    main()

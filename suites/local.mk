@@ -1,0 +1,34 @@
+# suites/: the programs users run on models, and the model descriptions (models/*.cfg).
+bin_PROGRAMS += vbmodel
+vbmodel_SOURCES = suites/vbmodel.c
+vbmodel_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
+	-DVB_MODELSDIR='"$(modelsdir)"'
+vbmodel_LDADD = core/libvitbench.la -lm
+
+modelsdir = $(pkgdatadir)/models
+dist_models_DATA = \
+	suites/models/cct_14_7x2.cfg \
+	suites/models/cct_2_3x2.cfg \
+	suites/models/cct_4_3x2.cfg \
+	suites/models/cct_6_3x1.cfg \
+	suites/models/cct_6_3x2.cfg \
+	suites/models/cct_7_3x1.cfg \
+	suites/models/cct_7_3x2.cfg \
+	suites/models/cct_7_7x2.cfg \
+	suites/models/cvt_6_4.cfg \
+	suites/models/cvt_7_4.cfg \
+	suites/models/keras_cct.cfg \
+	suites/models/keras_vit_small_ds_lsa.cfg \
+	suites/models/keras_vit_small_ds_spt.cfg \
+	suites/models/keras_vit_small_ds_spt_lsa.cfg \
+	suites/models/keras_vit_small_ds_vanilla.cfg \
+	suites/models/qiita_vit.cfg \
+	suites/models/qiita_vit_cls.cfg \
+	suites/models/spt_lsa_paper_sl_vit.cfg \
+	suites/models/spt_lsa_paper_vit.cfg \
+	suites/models/vit_base.cfg \
+	suites/models/vit_huge.cfg \
+	suites/models/vit_large.cfg \
+	suites/models/vit_lite_6_4.cfg \
+	suites/models/vit_lite_7_4.cfg \
+	suites/models/vit_lite_7_8.cfg
