@@ -124,6 +124,12 @@ int vb_openblas_gemm(const vb_gemm_desc *desc, const float *a, const float *b,
         return VB_EUNSUPPORTED;
     vb_gemm_desc d = *desc;
     fold_batch_into_m(&d);
+    /* OpenBLAS's thread count is process-wide: anyone else in the process (vbcheck's bare
+     * cblas_sgemm baseline, a host application) may have raised it since init(). Each of
+     * our OpenMP slabs must run single-threaded, or 2 threads × 2 OpenBLAS workers fight
+     * over 2 cores. */
+    if (openblas_get_num_threads() != 1)
+        openblas_set_num_threads(1);
 
     int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     if ((double)d.batch * d.m * d.n * d.k < SERIAL_MACS)

@@ -25,9 +25,21 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Two thread pools live in this process: OpenBLAS's own workers (the cblas baseline) and
+ * libgomp's (the backends). Each spins for a while after its last job — OpenBLAS for
+ * about 2^28 cycles by default — and on 2 cores a spinning pool starves the other one,
+ * which then runs in 4 ms scheduler slices. Sleeping a quarter second before every
+ * measurement lets the previous pool fall asleep, so each side is timed on quiet cores. */
+static void settle(void)
+{
+    struct timespec pause = {.tv_sec = 0, .tv_nsec = 250000000};
+    nanosleep(&pause, NULL);
+}
+
 /* Median seconds of reps calls of run(ctx) after one warm-up; < 0 if a call fails. */
 static double median_time(int (*run)(void *ctx), void *ctx, int reps)
 {
+    settle();
     double *t = malloc((size_t)reps * sizeof *t), med;
     if (t == NULL || run(ctx) != VB_OK) {
         free(t);
