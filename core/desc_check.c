@@ -76,7 +76,8 @@ static int check_gemm(vb_op op, const vb_gemm_desc *d, char *err, size_t err_len
     REQUIRE(d->batch == 1 || d->stride_c >= d->m * d->ldc,
             "stride_c = %lld lets batches of C overlap (need >= m*ldc = %lld)",
             (long long)d->stride_c, (long long)(d->m * d->ldc));
-    REQUIRE(d->act == VB_ACT_NONE || d->act == VB_ACT_RELU || d->act == VB_ACT_GELU,
+    REQUIRE(d->act == VB_ACT_NONE || d->act == VB_ACT_RELU || d->act == VB_ACT_GELU ||
+                d->act == VB_ACT_GELU_TANH,
             "unknown activation %d", (int)d->act);
     return VB_OK;
 }

@@ -35,6 +35,9 @@ core_libvitbench_la_SOURCES = \
 	core/include/vitbench/model.h \
 	core/include/vitbench/step.h \
 	core/include/vitbench/safetensors.h \
+	core/include/vitbench/dataset.h \
+	core/include/vitbench/augment.h \
+	core/include/vitbench/train.h \
 	core/tensor.c \
 	core/desc_check.c \
 	core/loader.c \
@@ -47,7 +50,8 @@ core_libvitbench_la_SOURCES = \
 core_libvitbench_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DVB_BUILD_BACKEND_DIR='"$(abs_top_builddir)/backends/.libs"' \
 	-DVB_PKGLIBDIR='"$(pkglibdir)"'
-core_libvitbench_la_LIBADD = core/libvbref.la core/layers/libvblayers.la
+core_libvitbench_la_LIBADD = core/libvbref.la core/layers/libvblayers.la \
+	core/data/libvbdata.la core/augment/libvbaugment.la core/train/libvbtrain.la
 
 core_layers_libvblayers_la_SOURCES = \
 	core/layers/registry.c \
@@ -78,3 +82,7 @@ core_layers_libvblayers_la_SOURCES = \
 	core/layers/encoder_attention.c \
 	core/layers/encoder_mlp.c \
 	core/layers/encoder_dense.c
+
+include $(srcdir)/core/data/local.mk
+include $(srcdir)/core/augment/local.mk
+include $(srcdir)/core/train/local.mk

@@ -187,7 +187,7 @@ static void free_arena(vb_model *m)
     free(m->grad);
     m->arena = NULL;
     m->act = m->grad = NULL;
-    m->batch = 0;
+    m->batch = m->capacity = 0;
 }
 
 int vb_model_alloc(vb_model *m, int64_t batch)
@@ -216,6 +216,16 @@ int vb_model_alloc(vb_model *m, int64_t batch)
         l->state = next;
         if (l->kind->state_floats) next += l->kind->state_floats(l, batch);
     }
+    m->batch = m->capacity = batch;
+    return 0;
+}
+
+/* Layers lay their state out from l->state by l->batch, so a smaller batch fits in the
+ * region planned for the capacity. */
+int vb_model_set_batch(vb_model *m, int64_t batch)
+{
+    if (batch < 1 || batch > m->capacity) return -1;
+    for (int i = 0; i < m->count; i++) m->layers[i].batch = batch;
     m->batch = batch;
     return 0;
 }

@@ -1,6 +1,7 @@
 /* One training step on the run's backend (step.h). */
 #include "vitbench/step.h"
 
+#include <math.h>
 #include <string.h>
 
 int vb_step_scratch_alloc(vb_step_scratch *s, const vb_model *m)
@@ -58,23 +59,79 @@ int vb_eval_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images
     return forward_loss(m, r, s, images, labels, label_smoothing, logits, loss_out);
 }
 
-int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
-                  const int32_t *labels, float label_smoothing, vb_adam_desc adam,
-                  double *loss_out)
+static int mixing(const vb_step_opts *o)
+{
+    return o->labels_b && o->lambda < 1.0f;
+}
+
+/* The mixed loss λ·CE(labels) + (1−λ)·CE(labels_b). The second forward recomputes the
+ * same probs from the same logits and only changes the per-sample losses. */
+static int mixed_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *logits,
+                      const int32_t *labels_b, float lambda, float label_smoothing,
+                      double *loss)
+{
+    vb_xent_desc xd = {.batch = m->batch, .classes = m->classes,
+                       .label_smoothing = label_smoothing};
+    VB_RUN(r, xent_fwd, &xd, logits, labels_b, s->loss, s->probs);
+    *loss = lambda * *loss + (1.0 - lambda) * mean(s->loss, m->batch);
+    return 0;
+}
+
+/* dlogits = Σ weight/batch · (probs − target) over the one or two label sets. */
+static int loss_backward(vb_model *m, vb_run *r, vb_step_scratch *s, const int32_t *labels,
+                         float label_smoothing, const vb_step_opts *o)
+{
+    vb_xent_desc xd = {.batch = m->batch, .classes = m->classes,
+                       .label_smoothing = label_smoothing};
+    float lambda = mixing(o) ? o->lambda : 1.0f;
+    memset(s->dlogits, 0, (size_t)(m->batch * m->classes) * sizeof(float));
+    VB_RUN(r, xent_bwd, &xd, s->probs, labels, lambda / (float)m->batch, s->dlogits);
+    if (mixing(o))
+        VB_RUN(r, xent_bwd, &xd, s->probs, o->labels_b, (1.0f - lambda) / (float)m->batch,
+               s->dlogits);
+    return 0;
+}
+
+/* Global-norm clipping: g ← g · min(1, clip / ‖g‖₂), the norm over the whole block (the
+ * padding's gradients are zero), summed in one fixed order so it is reproducible. */
+static void clip_gradients(vb_param_block *pb, float clip_norm)
+{
+    double sum = 0;
+    for (size_t i = 0; i < pb->total; i++) sum += (double)pb->grad[i] * pb->grad[i];
+    double norm = sqrt(sum);
+    if (!(norm > clip_norm)) return;
+    float scale = (float)(clip_norm / norm);
+    for (size_t i = 0; i < pb->total; i++) pb->grad[i] *= scale;
+}
+
+int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                       const int32_t *labels, float label_smoothing, vb_adam_desc adam,
+                       const vb_step_opts *o, double *loss_out)
 {
     const float *logits;
     if (forward_loss(m, r, s, images, labels, label_smoothing, &logits, loss_out) != 0)
         return -1;
-    vb_xent_desc xd = {.batch = m->batch, .classes = m->classes,
-                       .label_smoothing = label_smoothing};
-    memset(s->dlogits, 0, (size_t)(m->batch * m->classes) * sizeof(float));
-    VB_RUN(r, xent_bwd, &xd, s->probs, labels, 1.0f / (float)m->batch, s->dlogits);
+    if (mixing(o) &&
+        mixed_loss(m, r, s, logits, o->labels_b, o->lambda, label_smoothing, loss_out) != 0)
+        return -1;
+    if (o->stop_on_nonfinite && !isfinite(*loss_out)) return 1;
+    if (loss_backward(m, r, s, labels, label_smoothing, o) != 0) return -1;
     vb_param_block_zero_grad(&m->params);
     if (vb_model_backward(m, r, s->dlogits) != 0) return -1;
+    if (o->clip_norm > 0) clip_gradients(&m->params, o->clip_norm);
     /* The block's alignment padding has zero gradients and zero moments: updating it
      * with the rest keeps the optimizer one call. */
     adam.n = (int64_t)m->params.total;
     r->layer = "optimizer";
     VB_RUN(r, adam_step, &adam, m->params.data, m->params.grad, s->adam_m, s->adam_v);
     return 0;
+}
+
+int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                  const int32_t *labels, float label_smoothing, vb_adam_desc adam,
+                  double *loss_out)
+{
+    const vb_step_opts plain = {.lambda = 1.0f};
+    return vb_train_step_opts(m, r, s, images, labels, label_smoothing, adam, &plain,
+                              loss_out);
 }

@@ -17,7 +17,9 @@ dist_models_DATA = \
 	suites/models/cct_7_7x2.cfg \
 	suites/models/cvt_6_4.cfg \
 	suites/models/cvt_7_4.cfg \
+	suites/models/fashion_cct.cfg \
 	suites/models/keras_cct.cfg \
+	suites/models/keras_cct_keras3.cfg \
 	suites/models/keras_vit_small_ds_lsa.cfg \
 	suites/models/keras_vit_small_ds_spt.cfg \
 	suites/models/keras_vit_small_ds_spt_lsa.cfg \
@@ -32,3 +34,6 @@ dist_models_DATA = \
 	suites/models/vit_lite_6_4.cfg \
 	suites/models/vit_lite_7_4.cfg \
 	suites/models/vit_lite_7_8.cfg
+
+include $(srcdir)/suites/vbdata.mk
+include $(srcdir)/suites/vbtrain.mk

@@ -5,3 +5,6 @@ include $(srcdir)/tests/core.mk
 include $(srcdir)/tests/layers.mk
 include $(srcdir)/tests/cfg.mk
 include $(srcdir)/tests/safetensors.mk
+include $(srcdir)/tests/augment.mk
+include $(srcdir)/tests/data.mk
+include $(srcdir)/tests/train.mk

@@ -159,10 +159,10 @@ static void check_case(const golden_case *c)
     cr_assert_str_eq(vb_st_meta_get(&g, "version"), "1");
     char names[16][64];
     int n = vb_backend_discover(names, 16);
-    check_on_backend(c, &g, "reference");
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], "naive") != 0) /* naive is the reference's own code */
-            check_on_backend(c, &g, names[i]);
+    cr_assert_gt(n, 0, "no backend found (the build tree's backends/.libs)");
+    /* naive is the reference's own code behind the ABI, so the built-in reference itself
+     * need not run a second time. */
+    for (int i = 0; i < n; i++) check_on_backend(c, &g, names[i]);
     vb_st_close(&g);
 }
 

@@ -374,6 +374,10 @@ static void check_eltwise(const char *name, vb_eltwise_fwd_fn fwd, vb_eltwise_bw
 
 Test(gradcheck, relu) { check_eltwise("relu dx", vb_ref_relu_fwd, vb_ref_relu_bwd, LINEAR); }
 Test(gradcheck, gelu) { check_eltwise("gelu dx", vb_ref_gelu_fwd, vb_ref_gelu_bwd, SMOOTH); }
+Test(gradcheck, gelu_tanh)
+{
+    check_eltwise("gelu_tanh dx", vb_ref_gelu_tanh_fwd, vb_ref_gelu_tanh_bwd, SMOOTH);
+}
 
 typedef struct add_case {
     vb_add_desc d;

@@ -44,6 +44,7 @@ static const layer_case cases[] = {
      "mlp_dropout = 0.2\n",
      tokens, 2, 1, 0},
     {"ReLU MLP", BLOCK "mlp_activation = relu\n", tokens, 2, 0, 0},
+    {"tanh-GELU MLP", BLOCK "mlp_activation = gelu_tanh\n", tokens, 2, 0, 0},
     {"trunc_normal init", BLOCK "init = trunc_normal\ninit_scale = 0.2\n", tokens, 2, 0, 0},
     {"2x3 grid of tokens, one head", "[encoder]\nheads = 1\nkey_dim = 4\nmlp = 6, 4\n",
      (vb_shape){2, 3, 4}, 2, 0, 0},
@@ -105,7 +106,9 @@ Test(encoder, parameter_names_and_shapes)
 /* ---- the forward against a literal re-statement of the block, in double ---------- */
 
 typedef struct literal_block {
-    int post_norm, gelu, last_act;
+    int post_norm;
+    vb_act act; /* the MLP's */
+    int last_act;
     int64_t heads, key_dim;
     double eps;
 } literal_block;
@@ -133,16 +136,27 @@ static void literal_norm(const layer_fixture *f, const literal_block *b, int whi
     }
 }
 
+static double literal_act(vb_act act, double z)
+{
+    switch (act) {
+    case VB_ACT_NONE: return z;
+    case VB_ACT_RELU: return fmax(z, 0.0);
+    case VB_ACT_GELU: return 0.5 * z * (1.0 + erf(z / sqrt(2.0)));
+    case VB_ACT_GELU_TANH:
+        return 0.5 * z * (1.0 + tanh(sqrt(2.0 / M_PI) * (z + 0.044715 * z * z * z)));
+    }
+    return NAN;
+}
+
 /* y (rows, out) = act(x (rows, in) · w + bias) */
 static void literal_dense(const double *x, int64_t rows, int64_t in, const float *w,
-                          const float *bias, int64_t out, int act, int gelu, double *y)
+                          const float *bias, int64_t out, vb_act act, double *y)
 {
     for (int64_t r = 0; r < rows; r++)
         for (int64_t o = 0; o < out; o++) {
             double z = bias ? bias[o] : 0.0;
             for (int64_t i = 0; i < in; i++) z += x[r * in + i] * w[i * out + o];
-            if (act) z = gelu ? 0.5 * z * (1.0 + erf(z / sqrt(2.0))) : fmax(z, 0.0);
-            y[r * out + o] = z;
+            y[r * out + o] = literal_act(act, z);
         }
 }
 
@@ -154,7 +168,7 @@ static void literal_attention(const layer_fixture *f, const literal_block *b, co
     double *qkv = malloc(sizeof(double) * (size_t)(B * T * 3 * HD));
     double *att = malloc(sizeof(double) * (size_t)(B * T * HD));
     literal_dense(x, B * T, C, param(f, "attn.qkv.weight"), param(f, "attn.qkv.bias"), 3 * HD,
-                  0, 0, qkv);
+                  VB_ACT_NONE, qkv);
     const float *tau = param(f, "attn.tau");
     const double scale = tau ? 1.0 / tau[0] : 1.0 / sqrt((double)D);
     for (int64_t n = 0; n < B; n++)
@@ -176,8 +190,8 @@ static void literal_attention(const layer_fixture *f, const literal_block *b, co
                     att[(n * T + i) * HD + h * D + d] = o;
                 }
             }
-    literal_dense(att, B * T, HD, param(f, "attn.out.weight"), param(f, "attn.out.bias"), C, 0,
-                  0, out);
+    literal_dense(att, B * T, HD, param(f, "attn.out.weight"), param(f, "attn.out.bias"), C,
+                  VB_ACT_NONE, out);
     free(qkv);
     free(att);
 }
@@ -195,7 +209,7 @@ static void literal_mlp(const layer_fixture *f, const literal_block *b, const do
         snprintf(w, sizeof w, "mlp.%d.weight", j);
         snprintf(bias, sizeof bias, "mlp.%d.bias", j);
         literal_dense(h, rows, in, param(f, w), param(f, bias), widths[j],
-                      j < count - 1 || b->last_act, b->gelu, next);
+                      j < count - 1 || b->last_act ? b->act : VB_ACT_NONE, next);
         memcpy(h, next, sizeof(double) * (size_t)(rows * widths[j]));
         in = widths[j];
     }
@@ -243,13 +257,16 @@ static void expect_literal_forward(const layer_case *c, const literal_block *b,
 Test(encoder, forward_matches_literal_block)
 {
     const int64_t base[] = {12, 8}, three[] = {5, 7, 8};
-    const literal_block pre = {0, 1, 0, 2, 3, 1e-5}, pre_last = {0, 1, 1, 2, 3, 1e-5};
-    const literal_block qiita = {1, 0, 0, 2, 2, 1e-6};
+    const literal_block pre = {0, VB_ACT_GELU, 0, 2, 3, 1e-5};
+    const literal_block pre_last = {0, VB_ACT_GELU, 1, 2, 3, 1e-5};
+    const literal_block pre_tanh = {0, VB_ACT_GELU_TANH, 0, 2, 3, 1e-5};
+    const literal_block qiita = {1, VB_ACT_RELU, 0, 2, 2, 1e-6};
     layer_case last_act_eval = *find_case("three-Dense MLP, GELU after the last too");
     last_act_eval.training = 0;
     expect_literal_forward(find_case("pre-norm"), &pre, base, 2, 0);
     expect_literal_forward(find_case("LSA mask and temperature"), &pre, base, 2, 1);
     expect_literal_forward(find_case("no qkv or output bias"), &pre, base, 2, 0);
+    expect_literal_forward(find_case("tanh-GELU MLP"), &pre_tanh, base, 2, 0);
     expect_literal_forward(&last_act_eval, &pre_last, three, 3, 0);
     expect_literal_forward(find_case("post-norm (Qiita)"), &qiita, base, 2, 0);
 }

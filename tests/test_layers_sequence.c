@@ -16,6 +16,7 @@ static layer_case cases[] = {
     {"dense relu", "[dense]\nunits = 5\nactivation = relu\n", TOKENS(3, 4), 2, 0, 0},
     {"dense gelu", "[dense]\nunits = 4\nactivation = gelu\nbias = no\n", TOKENS(3, 5), 2, 0,
      0},
+    {"dense gelu_tanh", "[dense]\nunits = 4\nactivation = gelu_tanh\n", TOKENS(3, 5), 2, 0, 0},
     {"dense vector", "[dense]\nunits = 4\ninit = he_normal\n", TOKENS(1, 6), 3, 0, 0},
     {"dense image", "[dense]\nunits = 2\ninit = kaiming_normal\n", (vb_shape){2, 3, 4}, 2, 0,
      0},

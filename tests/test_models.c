@@ -38,6 +38,7 @@ static void expect_params(const char *name, int64_t want)
 Test(counts, seed_models_exactly)
 {
     expect_params("keras_cct", 416331);
+    expect_params("keras_cct_keras3", 416331);
     expect_params("qiita_vit", 150858);
     expect_params("qiita_vit_cls", 150858);
     expect_params("vit_base", 87535882);
@@ -98,7 +99,8 @@ Test(counts, keras_cct_differs_from_cct_2_3x2_in_attention)
 Test(counts, every_shipped_model_loads)
 {
     static const char *const names[] = {
-        "keras_cct", "qiita_vit", "qiita_vit_cls", "vit_base", "vit_large", "vit_huge",
+        "keras_cct", "keras_cct_keras3", "qiita_vit", "qiita_vit_cls", "vit_base", "vit_large",
+        "vit_huge",
         "keras_vit_small_ds_vanilla", "keras_vit_small_ds_spt", "keras_vit_small_ds_lsa",
         "keras_vit_small_ds_spt_lsa", "cct_2_3x2", "cct_4_3x2", "cct_6_3x2", "cct_7_3x2",
         "cct_6_3x1", "cct_7_3x1", "cct_7_7x2", "cct_14_7x2", "vit_lite_7_4", "vit_lite_6_4",

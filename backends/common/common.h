@@ -29,6 +29,9 @@ int vb_common_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y);
 int vb_common_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx);
 int vb_common_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y);
 int vb_common_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx);
+int vb_common_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y);
+int vb_common_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
+                            float *dx);
 int vb_common_add_fwd(const vb_add_desc *d, const float *a, const float *b, float *y);
 int vb_common_add_bwd(const vb_add_desc *d, const float *dy, float *da, float *db);
 int vb_common_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const float *gamma,

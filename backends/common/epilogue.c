@@ -24,6 +24,10 @@ void vb_common_gemm_epilogue(const vb_gemm_desc *d, const float *bias, float *c)
 #pragma omp simd
             for (int64_t j = 0; j < n; j++)
                 row[j] = vbc_gelu(row[j]);
+        } else if (d->act == VB_ACT_GELU_TANH) {
+#pragma omp simd
+            for (int64_t j = 0; j < n; j++)
+                row[j] = vbc_gelu_tanh(row[j]);
         }
     }
 }

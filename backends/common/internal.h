@@ -128,6 +128,28 @@ static inline float vbc_gelu_grad(float x)
     return vbc_normal_cdf(x) + x * inv_sqrt_2pi * vbc_expf(-0.5f * x * x);
 }
 
+/* GELU, tanh form: 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³). Since
+ * 0.5·(1 + tanh(u)) = σ(2u) = 1/(1 + e) with e = exp(−2u), it is x/(1 + e): no tanh call
+ * (so it vectorises) and no cancellation of 1 + tanh in the negative tail. */
+static inline float vbc_gelu_tanh_exp(float x)
+{
+    const float two_k = 1.5957691216f; /* 2·√(2/π) */
+    return vbc_expf(-two_k * (x + 0.044715f * x * x * x));
+}
+
+static inline float vbc_gelu_tanh(float x) { return x / (1.0f + vbc_gelu_tanh_exp(x)); }
+
+/* Its derivative 0.5·(1 + t) + 0.5·x·(1 − t²)·u' with t = tanh(u), written with s = σ(2u):
+ * 1 + t = 2s and 1 − t² = 4·s·(1 − s) = 4·e·s², so  s + (x·s)·(e·s)·2u',
+ * 2u' = 2·√(2/π)·(1 + 3·0.044715·x²). Grouped so: e·s ≤ 1, where x·e alone overflows
+ * in the negative tail. */
+static inline float vbc_gelu_tanh_grad(float x)
+{
+    const float two_k = 1.5957691216f;
+    const float e = vbc_gelu_tanh_exp(x), s = 1.0f / (1.0f + e);
+    return s + (x * s) * (e * s) * two_k * (1.0f + 3.0f * 0.044715f * x * x);
+}
+
 /* ---- rows ---------------------------------------------------------------------------- */
 
 /* y = softmax(x) over n values (softmax.c); y may be x. */

@@ -60,6 +60,8 @@ void vb_common_fill_slots(vb_backend *t, vb_gemm_fn gemm)
     t->relu_bwd = vb_common_relu_bwd;
     t->gelu_fwd = vb_common_gelu_fwd;
     t->gelu_bwd = vb_common_gelu_bwd;
+    t->gelu_tanh_fwd = vb_common_gelu_tanh_fwd;
+    t->gelu_tanh_bwd = vb_common_gelu_tanh_bwd;
     t->add_fwd = vb_common_add_fwd;
     t->add_bwd = vb_common_add_bwd;
     t->layernorm_fwd = vb_common_layernorm_fwd;

@@ -9,6 +9,14 @@ static float gelu(float x)
     return 0.5f * x * (1.0f + erff(x * (float)M_SQRT1_2));
 }
 
+/* Tanh GELU, 0.5·x·(1 + tanh(u)) with u = √(2/π)·(x + 0.044715·x³), written as
+ * x·σ(2u) = x/(1 + exp(−2u)) so the negative tail does not cancel (ops.h). */
+static float gelu_tanh(float x)
+{
+    const float two_k = 1.5957691216f; /* 2·√(2/π) */
+    return x / (1.0f + expf(-two_k * (x + 0.044715f * x * x * x)));
+}
+
 void vb_omp_tile_act(vb_act act, float *c, int64_t ldc, int mr, int nr)
 {
     for (int i = 0; i < mr; i++) {
@@ -19,5 +27,8 @@ void vb_omp_tile_act(vb_act act, float *c, int64_t ldc, int mr, int nr)
         else if (act == VB_ACT_GELU)
             for (int j = 0; j < nr; j++)
                 row[j] = gelu(row[j]);
+        else if (act == VB_ACT_GELU_TANH)
+            for (int j = 0; j < nr; j++)
+                row[j] = gelu_tanh(row[j]);
     }
 }

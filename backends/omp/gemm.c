@@ -116,7 +116,8 @@ static int valid(const vb_gemm_desc *d, const float *a, const float *b, const fl
         return 0;
     if (d->batch < 0 || d->m < 0 || d->n < 0 || d->k < 0)
         return 0;
-    return d->act == VB_ACT_NONE || d->act == VB_ACT_RELU || d->act == VB_ACT_GELU;
+    return d->act == VB_ACT_NONE || d->act == VB_ACT_RELU || d->act == VB_ACT_GELU ||
+           d->act == VB_ACT_GELU_TANH;
 }
 
 int vb_omp_gemm(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,

@@ -1,6 +1,6 @@
-/* ReLU and exact GELU on oneDNN's eltwise primitives (dnnl_eltwise_relu with slope 0,
- * dnnl_eltwise_gelu_erf), over n contiguous values seen as a 1-D tensor. The algorithm
- * is the key's variant. */
+/* ReLU, exact GELU and tanh GELU on oneDNN's eltwise primitives (dnnl_eltwise_relu with
+ * slope 0, dnnl_eltwise_gelu_erf, dnnl_eltwise_gelu_tanh), over n contiguous values seen
+ * as a 1-D tensor. The algorithm is the key's variant. */
 #include "check.h"
 #include "onednn.h"
 #include "unary.h"
@@ -52,5 +52,18 @@ int vb_onednn_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 int vb_onednn_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
 {
     const vb_key key = VB_KEY(VB_OP_GELU_BWD, d->n, dnnl_eltwise_gelu_erf);
+    return vb_unary_bwd(&key, build_bwd, d, x, dy, dx);
+}
+
+int vb_onednn_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y)
+{
+    const vb_key key = VB_KEY(VB_OP_GELU_TANH_FWD, d->n, dnnl_eltwise_gelu_tanh);
+    return vb_unary_fwd(&key, build_fwd, d, x, y);
+}
+
+int vb_onednn_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
+                            float *dx)
+{
+    const vb_key key = VB_KEY(VB_OP_GELU_TANH_BWD, d->n, dnnl_eltwise_gelu_tanh);
     return vb_unary_bwd(&key, build_bwd, d, x, dy, dx);
 }

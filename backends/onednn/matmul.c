@@ -6,7 +6,7 @@
  *
  * The epilogue of ops.h, C = act(alpha·AB + beta·C + bias), as attributes:
  *   beta ≠ 0  → a sum post-op (beta == 0 adds none, so C is never read);
- *   act       → an eltwise post-op (ReLU, or GELU with erf);
+ *   act       → an eltwise post-op (ReLU, GELU with erf, or GELU with tanh);
  *   alpha = 1 → the bias goes in matmul's own bias argument, (1, 1, n);
  *   alpha ≠ 1 → alpha is a runtime output scale, so one primitive serves every alpha
  *               (LSA's temperature changes each step); oneDNN scales the bias too
@@ -52,6 +52,17 @@ static int operand_md(dnnl_memory_desc_t *md, int64_t batch, int64_t stride, int
     return vb_md_strided(md, 3, dims, strides);
 }
 
+/* The eltwise post-op of an activation; undef (which oneDNN rejects) for any other. */
+static dnnl_alg_kind_t act_alg(vb_act act)
+{
+    switch (act) {
+    case VB_ACT_RELU: return dnnl_eltwise_relu;
+    case VB_ACT_GELU: return dnnl_eltwise_gelu_erf;
+    case VB_ACT_GELU_TANH: return dnnl_eltwise_gelu_tanh;
+    default: return dnnl_alg_kind_undef;
+    }
+}
+
 static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
                          const dnnl_memory_desc_t *bias_md)
 {
@@ -66,10 +77,7 @@ static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
     if (s == dnnl_success && scaled(d) && d->has_bias)
         s = dnnl_post_ops_append_binary(po, dnnl_binary_add, bias_md);
     if (s == dnnl_success && d->act != VB_ACT_NONE)
-        s = dnnl_post_ops_append_eltwise(po, 1.0f,
-                                         d->act == VB_ACT_RELU ? dnnl_eltwise_relu
-                                                               : dnnl_eltwise_gelu_erf,
-                                         0.0f, 0.0f);
+        s = dnnl_post_ops_append_eltwise(po, 1.0f, act_alg(d->act), 0.0f, 0.0f);
     if (s == dnnl_success)
         s = dnnl_primitive_attr_set_post_ops(attr, po);
     dnnl_post_ops_destroy(po);

@@ -24,6 +24,9 @@ int vb_onednn_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y);
 int vb_onednn_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx);
 int vb_onednn_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y);
 int vb_onednn_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx);
+int vb_onednn_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y);
+int vb_onednn_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
+                            float *dx);
 
 int vb_onednn_add_fwd(const vb_add_desc *d, const float *a, const float *b, float *y);
 

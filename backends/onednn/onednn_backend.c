@@ -77,6 +77,8 @@ static void fill_slots(vb_backend *t)
     t->relu_bwd = vb_onednn_relu_bwd;
     t->gelu_fwd = vb_onednn_gelu_fwd;
     t->gelu_bwd = vb_onednn_gelu_bwd;
+    t->gelu_tanh_fwd = vb_onednn_gelu_tanh_fwd;
+    t->gelu_tanh_bwd = vb_onednn_gelu_tanh_bwd;
     t->add_fwd = vb_onednn_add_fwd;
     t->layernorm_fwd = vb_onednn_layernorm_fwd;
     t->layernorm_bwd = vb_onednn_layernorm_bwd;

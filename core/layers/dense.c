@@ -2,7 +2,8 @@
  *
  *   units = N | classes         output width (required); `classes` = the model's class count
  *   bias = yes|no               default yes
- *   activation = none|relu|gelu default none (gelu is the exact erf form)
+ *   activation = none|relu|gelu|gelu_tanh   default none (gelu: the exact erf form;
+ *                               gelu_tanh: the tanh approximation, ops.h)
  *   init = glorot_uniform | trunc_normal | he_normal | kaiming_normal   (default: Keras's)
  *   init_scale = s              the std of trunc_normal (default 0.02, as timm / CCT)
  *
@@ -26,7 +27,8 @@ enum { WEIGHT, BIAS };
 static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *err,
                      size_t err_len)
 {
-    static const char *const acts[] = {"none", "relu", "gelu", NULL}; /* vb_act order */
+    /* vb_act order */
+    static const char *const acts[] = {"none", "relu", "gelu", "gelu_tanh", NULL};
     static const vb_init inits[] = {VB_INIT_GLOROT_UNIFORM, VB_INIT_TRUNC_NORMAL,
                                     VB_INIT_HE_NORMAL, VB_INIT_KAIMING_NORMAL};
     dense *p = calloc(1, sizeof *p);
@@ -103,10 +105,7 @@ static int forward(vb_layer *l, vb_run *r, const float *x, float *y)
                       .ldb = p->units, .ldc = p->units, .alpha = 1.0f, .beta = 0.0f,
                       .has_bias = p->bias, .act = VB_ACT_NONE};
     VB_RUN(r, gemm, &g, x, w, b, pre);
-    vb_eltwise_desc e = {.n = rows * p->units};
-    if (p->act == VB_ACT_RELU) VB_RUN(r, relu_fwd, &e, pre, y);
-    if (p->act == VB_ACT_GELU) VB_RUN(r, gelu_fwd, &e, pre, y);
-    return 0;
+    return vb_seq_act_forward(r, p->act, rows * p->units, pre, y);
 }
 
 static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, const float *dy,
@@ -120,9 +119,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
         const float *pre = l->state;
         float *scratch = l->state + n;
         memset(scratch, 0, (size_t)n * sizeof(float));
-        vb_eltwise_desc e = {.n = n};
-        if (p->act == VB_ACT_RELU) VB_RUN(r, relu_bwd, &e, pre, dy, scratch);
-        if (p->act == VB_ACT_GELU) VB_RUN(r, gelu_bwd, &e, pre, dy, scratch);
+        if (vb_seq_act_backward(r, p->act, n, pre, dy, scratch)) return -1;
         dpre = scratch;
     }
     // dW (C, units) += xᵀ (C, rows) · dpre (rows, units)

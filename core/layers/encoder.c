@@ -15,8 +15,9 @@
  *   eps [1e-5], qkv_bias [yes], out_bias [yes], diag_mask [no],
  *   temperature [fixed: 1/sqrt(key_dim)] | learnable (τ, initialised to sqrt(key_dim)),
  *   attn_dropout [0], attn_out_dropout [0], mlp (widths, the last = C),
- *   mlp_activation [gelu] | relu, mlp_last_activation [no], mlp_dropout [0],
- *   mlp_dropout_after [each] | last, stochastic_depth [0] (block i of N: rate·i/(N−1)),
+ *   mlp_activation [gelu] | relu | gelu_tanh (ops.h), mlp_last_activation [no],
+ *   mlp_dropout [0], mlp_dropout_after [each] | last,
+ *   stochastic_depth [0] (block i of N: rate·i/(N−1)),
  *   init [glorot_uniform] | trunc_normal, init_scale [0.02] (trunc_normal's std),
  *   attn_glorot_fans [mha] | dense: glorot fans of Keras MultiHeadAttention's 3-D kernels
  *   (q/k/v (C, H, D): fan_in C·H, fan_out C·D; out (H, D, C): H·D, H·C) or of plain
@@ -80,7 +81,8 @@ static int read_attention_keys(enc_config *c, vb_cfg_section *s, char *err, size
 
 static int read_mlp_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
 {
-    static const char *const acts[] = {"gelu", "relu", NULL};
+    static const char *const acts[] = {"gelu", "relu", "gelu_tanh", NULL};
+    static const vb_act act_of[] = {VB_ACT_GELU, VB_ACT_RELU, VB_ACT_GELU_TANH};
     static const char *const afters[] = {"each", "last", NULL};
     int act, after;
     if (vb_cfg_int_list(s, "mlp", c->mlp, ENC_MAX_MLP, &c->mlp_count, err, n) ||
@@ -89,7 +91,7 @@ static int read_mlp_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
         read_rate(s, "mlp_dropout", &c->mlp_dropout, err, n) ||
         vb_cfg_enum_or(s, "mlp_dropout_after", afters, 0, &after, err, n))
         return -1;
-    c->mlp_act = act == 0 ? VB_ACT_GELU : VB_ACT_RELU;
+    c->mlp_act = act_of[act];
     c->mlp_dropout_each = after == 0;
     for (int j = 0; j < c->mlp_count; j++)
         if (c->mlp[j] < 1 || c->mlp[j] > (int64_t)1 << 24)

@@ -4,6 +4,7 @@
  * walks the tail in reverse through two scratch buffers, since backward ops add (+=). */
 #include <string.h>
 #include "encoder.h"
+#include "seq_common.h"
 
 int enc_dense_forward(vb_run *r, const enc_dense *u, const float *x, float *y)
 {
@@ -13,9 +14,7 @@ int enc_dense_forward(vb_run *r, const enc_dense *u, const float *x, float *y)
                              .lda = u->in, .ldb = u->out, .ldc = u->out,
                              .alpha = 1.0f, .beta = 0.0f, .has_bias = u->b != NULL};
     VB_RUN(r, gemm, &mm, x, u->w, u->b, lin);
-    const vb_eltwise_desc e = {.n = n};
-    if (u->act == VB_ACT_GELU) VB_RUN(r, gelu_fwd, &e, lin, y);
-    if (u->act == VB_ACT_RELU) VB_RUN(r, relu_fwd, &e, lin, y);
+    if (vb_seq_act_forward(r, u->act, n, lin, y)) return -1;
     if (u->dropout > 0.0f) {
         const vb_dropout_desc dd = {.n = n, .rate = u->dropout};
         VB_RUN(r, dropout_fwd, &dd, u->dropout_seed, y, y);
@@ -59,10 +58,8 @@ int enc_dense_backward_eltwise(vb_run *r, const enc_dense *u, const float **d,
         *d = next;
     }
     if (u->act != VB_ACT_NONE) {
-        const vb_eltwise_desc e = {.n = n};
         float *next = fresh(*d, g, n);
-        if (u->act == VB_ACT_GELU) VB_RUN(r, gelu_bwd, &e, u->z, *d, next);
-        else VB_RUN(r, relu_bwd, &e, u->z, *d, next);
+        if (vb_seq_act_backward(r, u->act, n, u->z, *d, next)) return -1;
         *d = next;
     }
     return 0;

@@ -50,3 +50,28 @@ void vb_seq_count_nothing(const vb_layer *l, vb_counts *c)
 {
     (void)l, (void)c;
 }
+
+int vb_seq_act_forward(vb_run *r, vb_act act, int64_t n, const float *pre, float *y)
+{
+    const vb_eltwise_desc e = {.n = n};
+    switch (act) {
+    case VB_ACT_NONE: break;
+    case VB_ACT_RELU: VB_RUN(r, relu_fwd, &e, pre, y); break;
+    case VB_ACT_GELU: VB_RUN(r, gelu_fwd, &e, pre, y); break;
+    case VB_ACT_GELU_TANH: VB_RUN(r, gelu_tanh_fwd, &e, pre, y); break;
+    }
+    return 0;
+}
+
+int vb_seq_act_backward(vb_run *r, vb_act act, int64_t n, const float *pre, const float *dy,
+                        float *dpre)
+{
+    const vb_eltwise_desc e = {.n = n};
+    switch (act) {
+    case VB_ACT_NONE: break;
+    case VB_ACT_RELU: VB_RUN(r, relu_bwd, &e, pre, dy, dpre); break;
+    case VB_ACT_GELU: VB_RUN(r, gelu_bwd, &e, pre, dy, dpre); break;
+    case VB_ACT_GELU_TANH: VB_RUN(r, gelu_tanh_bwd, &e, pre, dy, dpre); break;
+    }
+    return 0;
+}

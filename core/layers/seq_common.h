@@ -1,6 +1,7 @@
 /* Small pieces shared by the sequence layers (dense, layernorm, dropout, flatten, token,
- * posemb, class_token, seqpool): declaring a named parameter, choosing an initialiser
- * from a kind's list, and the identity pass-through several kinds fall back to. */
+ * posemb, class_token, seqpool, and the encoder's Dense units): declaring a named
+ * parameter, choosing an initialiser from a kind's list, the identity pass-through
+ * several kinds fall back to, and running a Dense layer's activation. */
 #ifndef VITBENCH_LAYERS_SEQ_COMMON_H
 #define VITBENCH_LAYERS_SEQ_COMMON_H
 
@@ -24,5 +25,11 @@ int vb_seq_pass_backward(vb_layer *l, vb_run *r, const float *x, const float *y,
 
 /* count() of a kind with no parameters and no multiply-adds. */
 void vb_seq_count_nothing(const vb_layer *l, vb_counts *c);
+
+/* An activation as its element-wise op over n values: y = act(pre) (y may be pre), and
+ * dpre += act'(pre) · dy. Nothing to do for VB_ACT_NONE. 0, or -1 with r->err set. */
+int vb_seq_act_forward(vb_run *r, vb_act act, int64_t n, const float *pre, float *y);
+int vb_seq_act_backward(vb_run *r, vb_act act, int64_t n, const float *pre, const float *dy,
+                        float *dpre);
 
 #endif

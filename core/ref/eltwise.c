@@ -56,3 +56,42 @@ int vb_ref_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, f
     }
     return VB_OK;
 }
+
+/* GELU, tanh approximation (tfa.activations.gelu, keras.ops.gelu):
+ *   gelu_tanh(x) = 0.5 · x · (1 + tanh(u)),  u = √(2/π) · (x + 0.044715 · x³)
+ *                = x / (1 + exp(−2u))         since 0.5 · (1 + tanh(u)) = σ(2u);
+ * the second form keeps full precision in the negative tail where 1 + tanh cancels. */
+static const double sqrt_2_over_pi = 0.79788456080286535588;
+
+static double gelu_tanh_u(double x) { return sqrt_2_over_pi * (x + 0.044715 * x * x * x); }
+
+int vb_ref_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y)
+{
+    if (!d || !x || !y)
+        return VB_EINVAL;
+    for (int64_t i = 0; i < d->n; i++) {
+        double xi = x[i];
+        y[i] = (float)(xi / (1.0 + exp(-2.0 * gelu_tanh_u(xi))));
+    }
+    return VB_OK;
+}
+
+/* dx += dy · gelu_tanh'(x). By the product rule, with tanh' = 1 − tanh² = 1/cosh²:
+ *   gelu_tanh'(x) = 0.5 · (1 + tanh(u)) + 0.5 · x · u'(x) / cosh²(u),
+ *   u'(x) = √(2/π) · (1 + 3 · 0.044715 · x²),
+ * the first term again as σ(2u); 1/cosh² goes to 0 (not 1 − 1) in both tails. */
+int vb_ref_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
+                         float *dx)
+{
+    if (!d || !x || !dy)
+        return VB_EINVAL;
+    if (!dx)
+        return VB_OK;
+    for (int64_t i = 0; i < d->n; i++) {
+        double xi = x[i], u = gelu_tanh_u(xi), c = cosh(u);
+        double du = sqrt_2_over_pi * (1.0 + 3.0 * 0.044715 * xi * xi);
+        double half_1_plus_tanh = 1.0 / (1.0 + exp(-2.0 * u));
+        dx[i] += (float)(dy[i] * (half_1_plus_tanh + 0.5 * xi * du / (c * c)));
+    }
+    return VB_OK;
+}

@@ -24,6 +24,7 @@ static int activate_row(vb_act act, int64_t n, float *row)
     case VB_ACT_NONE: return VB_OK;
     case VB_ACT_RELU: return vb_ref_relu_fwd(&e, row, row);
     case VB_ACT_GELU: return vb_ref_gelu_fwd(&e, row, row);
+    case VB_ACT_GELU_TANH: return vb_ref_gelu_tanh_fwd(&e, row, row);
     }
     return VB_EINVAL;
 }
@@ -33,7 +34,8 @@ int vb_ref_gemm(const vb_gemm_desc *d, const float *a, const float *b, const flo
 {
     if (!d || !a || !b || !c || (d->has_bias && !bias))
         return VB_EINVAL;
-    if (d->act != VB_ACT_NONE && d->act != VB_ACT_RELU && d->act != VB_ACT_GELU)
+    if (d->act != VB_ACT_NONE && d->act != VB_ACT_RELU && d->act != VB_ACT_GELU &&
+        d->act != VB_ACT_GELU_TANH)
         return VB_EINVAL;
 
     for (int64_t t = 0; t < d->batch; t++) {

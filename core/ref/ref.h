@@ -26,6 +26,9 @@ int vb_ref_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y);
 int vb_ref_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx);
 int vb_ref_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y);
 int vb_ref_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx);
+int vb_ref_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y);
+int vb_ref_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
+                         float *dx);
 int vb_ref_add_fwd(const vb_add_desc *d, const float *a, const float *b, float *y);
 int vb_ref_add_bwd(const vb_add_desc *d, const float *dy, float *da, float *db);
 int vb_ref_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const float *gamma,

@@ -120,6 +120,8 @@ static void build(void)
     g = gemm(1, 24, 40, 16, 0, 0);
     g.gemm.has_bias = 1, g.gemm.act = VB_ACT_GELU;
     add(VB_OP_GEMM, "bias_gelu", g, T);
+    g.gemm.act = VB_ACT_GELU_TANH;
+    add(VB_OP_GEMM, "bias_gelu_tanh", g, T);
     linear("cct_qkv", 2 * 64, 128, 3 * 2 * 128, T);
     linear("cct_proj", 2 * 64, 2 * 128, 128, T);
     linear("cct_mlp", 2 * 64, 128, 128, T);
@@ -154,16 +156,18 @@ static void build(void)
     add(VB_OP_PAD_FWD, "cct_pad1_b128", DESC(pad_fwd, 128, 30, 30, 64, 1, 1, 1, 1), P);
 
     /* ---- element-wise ---- */
-    vb_op elt[2] = {VB_OP_RELU_FWD, VB_OP_GELU_FWD};
-    for (int i = 0; i < 2; i++) {
+    vb_op elt[3] = {VB_OP_RELU_FWD, VB_OP_GELU_FWD, VB_OP_GELU_TANH_FWD};
+    for (int i = 0; i < 3; i++) {
         add(elt[i], "n1", DESC(relu_fwd, 1), T);
         add(elt[i], "n37", DESC(relu_fwd, 37), T | G);
         add(elt[i], "n4099", DESC(relu_fwd, 4099), T);
     }
     add(VB_OP_RELU_FWD, "cct_conv1_out", DESC(relu_fwd, 2 * 30 * 30 * 64), T);
     add(VB_OP_GELU_FWD, "vit_mlp", DESC(gelu_fwd, 2 * 144 * 128), T);
+    add(VB_OP_GELU_TANH_FWD, "vit_mlp", DESC(gelu_tanh_fwd, 2 * 144 * 128), T);
     add(VB_OP_RELU_FWD, "cct_conv1_out_b128", DESC(relu_fwd, 128 * 30 * 30 * 64), P);
     add(VB_OP_GELU_FWD, "vit_mlp_b128", DESC(gelu_fwd, 128 * 144 * 128), P);
+    add(VB_OP_GELU_TANH_FWD, "vit_mlp_b128", DESC(gelu_tanh_fwd, 128 * 144 * 128), P);
 
     /* ---- add: residual, position embedding, bias ---- */
     add(VB_OP_ADD_FWD, "residual", DESC(add_fwd, 2 * 64 * 128, 2 * 64 * 128), T);

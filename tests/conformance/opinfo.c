@@ -101,9 +101,9 @@ static int gemm_tensors(const cf_desc *u, cf_tensor *t)
     t[0] = tensor("a", extent(d->batch, d->stride_a, ra, d->lda, ca), CF_IN, CF_FILL_INT, m);
     t[1] = tensor("b", extent(d->batch, d->stride_b, rb, d->ldb, cb), CF_IN, CF_FILL_INT, m);
     t[2] = tensor("bias", d->has_bias ? d->n : 0, CF_IN, CF_FILL_INT, m);
-    /* Integer sums are exact in any order; only GELU's erf rounds. */
+    /* Integer sums are exact in any order; only the GELUs' erf or exp rounds. */
     t[3] = output("c", extent(d->batch, d->stride_c, d->m, d->ldc, d->n), d->k,
-                  d->act != VB_ACT_GELU, CF_FILL_INT, m);
+                  d->act == VB_ACT_NONE || d->act == VB_ACT_RELU, CF_FILL_INT, m);
     if (d->beta != 0.0f)
         t[3].role = CF_INOUT;
     return 4;
@@ -126,7 +126,7 @@ static void gemm_random(uint64_t *s, cf_desc *u)
     *d = (vb_gemm_desc){.batch = pick(s, 1, 3), .m = pick(s, 1, 70), .n = pick(s, 1, 70),
                         .k = pick(s, 1, 300), .trans_a = (int)pick(s, 0, 1),
                         .trans_b = (int)pick(s, 0, 1), .has_bias = (int)pick(s, 0, 1),
-                        .act = (vb_act)pick(s, 0, 2)};
+                        .act = (vb_act)pick(s, VB_ACT_NONE, VB_ACT_GELU_TANH)};
     d->lda = (d->trans_a ? d->m : d->k) + pick(s, 0, 3);
     d->ldb = (d->trans_b ? d->k : d->n) + pick(s, 0, 3);
     d->ldc = d->n + pick(s, 0, 3);
@@ -143,11 +143,11 @@ static void gemm_random(uint64_t *s, cf_desc *u)
 
 static void gemm_describe(const cf_desc *u, char *buf, size_t len)
 {
+    static const char *const acts[] = {"", " relu", " gelu", " gelu_tanh"}; /* vb_act */
     const vb_gemm_desc *d = &u->gemm;
     snprintf(buf, len, "%lldx%lldx%lld%s%s b%lld%s%s", (long long)d->m, (long long)d->n,
              (long long)d->k, d->trans_a ? " tA" : "", d->trans_b ? " tB" : "",
-             (long long)d->batch, d->has_bias ? " +bias" : "",
-             d->act == VB_ACT_RELU ? " relu" : d->act == VB_ACT_GELU ? " gelu" : "");
+             (long long)d->batch, d->has_bias ? " +bias" : "", acts[d->act]);
 }
 
 /* ---- conv2d: x (n,h,w,c) w (kh,kw,c,oc) bias (oc) -> y (n,oh,ow,oc) -------------------- */
@@ -346,7 +346,8 @@ static void pad_describe(const cf_desc *u, char *buf, size_t len)
              (long long)d->bottom, (long long)d->left, (long long)d->right);
 }
 
-/* ---- relu, gelu: x (n) -> y (n) -------------------------------------------------------- */
+/* ---- relu, gelu, gelu_tanh: x (n) -> y (n) ---------------------------------------------
+ * They share vb_eltwise_desc, so the helpers may read any of their union members. */
 
 static int relu_tensors(const cf_desc *u, cf_tensor *t)
 {
@@ -355,6 +356,7 @@ static int relu_tensors(const cf_desc *u, cf_tensor *t)
     return 2;
 }
 
+/* Both GELUs: x over their curved part, [-3, 3]. */
 static int gelu_tensors(const cf_desc *u, cf_tensor *t)
 {
     t[0] = tensor("x", u->gelu_fwd.n, CF_IN, CF_FILL_REAL, 3.0f);
@@ -362,7 +364,7 @@ static int gelu_tensors(const cf_desc *u, cf_tensor *t)
     return 2;
 }
 
-/* dx += dy · f'(x): exact for ReLU (f' is 0 or 1), rounded for GELU. */
+/* dx += dy · f'(x): exact for ReLU (f' is 0 or 1), rounded for the GELUs. */
 static int eltwise_bwd_tensors(const cf_tensor *f, int exact, cf_tensor *t)
 {
     t[0] = bound("x", CF_FWD_IN, 0, f);
@@ -403,6 +405,18 @@ static int gelu_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, 
 static int gelu_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
 {
     return b->gelu_bwd(&d->gelu_bwd, p[0], p[1], p[2]);
+}
+
+static int gelu_tanh_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
+                              uint64_t seed)
+{
+    return b->gelu_tanh_fwd(&d->gelu_tanh_fwd, p[0], p[1]);
+}
+
+static int gelu_tanh_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
+                              uint64_t seed)
+{
+    return b->gelu_tanh_bwd(&d->gelu_tanh_bwd, p[0], p[1], p[2]);
 }
 
 static void eltwise_random(uint64_t *s, cf_desc *u)
@@ -919,7 +933,7 @@ static void adam_describe(const cf_desc *u, char *buf, size_t len)
 #define NONE VB_OP_COUNT
 
 static const cf_opinfo table[VB_OP_COUNT] = {
-    /* Exact on integers unless the GELU epilogue's erf rounds. */
+    /* Exact on integers unless a GELU epilogue's erf or exp rounds. */
     [VB_OP_GEMM] = {VB_OP_GEMM, NONE, 4, gemm_tensors, gemm_call, gemm_flops, gemm_random,
                     gemm_describe},
     [VB_OP_CONV2D_FWD] = {VB_OP_CONV2D_FWD, NONE, 1, conv_tensors, conv_fwd_call, conv_flops,
@@ -976,6 +990,11 @@ static const cf_opinfo table[VB_OP_COUNT] = {
     [VB_OP_XENT_BWD] = {VB_OP_XENT_BWD, VB_OP_XENT_FWD, 1, xent_bwd_tensors, xent_bwd_call},
     [VB_OP_ADAM_STEP] = {VB_OP_ADAM_STEP, NONE, 4, adam_tensors, adam_call, NULL,
                          adam_random, adam_describe},
+    /* The same budgets as GELU's: an exp (tanh as a sigmoid) instead of an erf. */
+    [VB_OP_GELU_TANH_FWD] = {VB_OP_GELU_TANH_FWD, NONE, 4, gelu_tensors, gelu_tanh_fwd_call,
+                             NULL, eltwise_random, eltwise_describe},
+    [VB_OP_GELU_TANH_BWD] = {VB_OP_GELU_TANH_BWD, VB_OP_GELU_TANH_FWD, 8, gelu_bwd_tensors,
+                             gelu_tanh_bwd_call},
 };
 
 /* NULL for an op of VB_OPS without an entry above: the test suite checks there is none. */

@@ -20,7 +20,7 @@
 #include "vitbench/ops.h"
 
 #define VB_ABI_MAJOR 1
-#define VB_ABI_MINOR 0
+#define VB_ABI_MINOR 1 /* 1: gelu_tanh_fwd, gelu_tanh_bwd */
 #define VB_BACKEND_ENTRY_SYMBOL "vb_backend_entry"
 
 enum { VB_OK = 0, VB_EINVAL = 1, VB_EUNSUPPORTED = 2, VB_ENOMEM = 3, VB_EBACKEND = 4 };
@@ -115,7 +115,9 @@ typedef int (*vb_adam_step_fn)(const vb_adam_desc *d, float *param, const float 
     X(SEQPOOL_BWD, seqpool_bwd, vb_seqpool_bwd_fn, vb_seqpool_desc)                      \
     X(XENT_FWD, xent_fwd, vb_xent_fwd_fn, vb_xent_desc)                                  \
     X(XENT_BWD, xent_bwd, vb_xent_bwd_fn, vb_xent_desc)                                  \
-    X(ADAM_STEP, adam_step, vb_adam_step_fn, vb_adam_desc)
+    X(ADAM_STEP, adam_step, vb_adam_step_fn, vb_adam_desc)                               \
+    X(GELU_TANH_FWD, gelu_tanh_fwd, vb_eltwise_fwd_fn, vb_eltwise_desc)                  \
+    X(GELU_TANH_BWD, gelu_tanh_bwd, vb_eltwise_bwd_fn, vb_eltwise_desc)
 
 typedef enum vb_op {
 #define VB_OP_ENUM(ID, name, fn, desc) VB_OP_##ID,

@@ -32,7 +32,8 @@ typedef struct vb_model {
 
     /* Set by vb_model_alloc(batch). act[i] is layer i's input, act[count] the logits;
      * grad[i] has the same size and receives ∂L/∂act[i]. */
-    int64_t batch;
+    int64_t batch;    /* the batch the next forward/backward runs */
+    int64_t capacity; /* the largest batch the arena holds (vb_model_alloc's) */
     float *arena;
     size_t arena_floats;
     float **act, **grad;
@@ -54,6 +55,9 @@ void vb_model_count(const vb_model *m, vb_counts *c);
 
 /* Allocates parameters (once), gradients and the activation arena for `batch`. 0 or -1. */
 int vb_model_alloc(vb_model *m, int64_t batch);
+/* Runs the next passes on `batch` ≤ capacity images (the last, smaller batch of an
+ * epoch) without touching memory: every buffer was sized for the capacity. 0 or -1. */
+int vb_model_set_batch(vb_model *m, int64_t batch);
 /* Bytes vb_model_alloc(batch) would take (refusing a run that cannot fit, up front). */
 size_t vb_model_bytes(const vb_model *m, int64_t batch);
 void vb_model_init_params(vb_model *m, uint64_t seed);

@@ -12,8 +12,8 @@
  *     write (dx += ..., dw += ...), so one zeroing per step suffices and a tensor used
  *     twice (residuals) collects both contributions. A NULL gradient pointer means
  *     "not wanted" and is skipped;
- *   - element-wise forward ops (relu, gelu, add, dropout, drop_path) may run in place
- *     (y == x, or y == a for add); no other op may alias an output with an input;
+ *   - element-wise forward ops (relu, gelu, gelu_tanh, add, dropout, drop_path) may run
+ *     in place (y == x, or y == a for add); no other op may alias an output with an input;
  *   - randomness (dropout masks) comes from vb_uniform(seed, index) in rng.h, so every
  *     backend draws the same mask and backward regenerates it instead of storing it. */
 #ifndef VITBENCH_OPS_H
@@ -21,8 +21,14 @@
 
 #include <stdint.h>
 
-/* Activation applied by GEMM's epilogue, after the bias. */
-typedef enum vb_act { VB_ACT_NONE = 0, VB_ACT_RELU = 1, VB_ACT_GELU = 2 } vb_act;
+/* Activation applied by GEMM's epilogue, after the bias: the same maths as the
+ * element-wise op of that name (vb_eltwise_desc below). */
+typedef enum vb_act {
+    VB_ACT_NONE = 0,
+    VB_ACT_RELU = 1,
+    VB_ACT_GELU = 2,     /* exact: 0.5·x·(1 + erf(x/√2)) */
+    VB_ACT_GELU_TANH = 3 /* tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) */
+} vb_act;
 
 /* Batched, strided GEMM. For each b in [0, batch):
  *   C_b (m×n) = alpha · op(A_b) · op(B_b) + beta · C_b  [+ bias (n) on every row]  [then act]
@@ -71,7 +77,13 @@ typedef struct vb_pad_desc {
     int64_t top, bottom, left, right;
 } vb_pad_desc;
 
-/* Element-wise ops over n contiguous values (ReLU, GELU). */
+/* Element-wise ops over n contiguous values:
+ *   relu(x)      = max(x, 0)
+ *   gelu(x)      = x·Φ(x) = 0.5·x·(1 + erf(x/√2))                 (exact GELU)
+ *   gelu_tanh(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))    (Hendrycks & Gimpel's
+ *                  approximation: tfa.activations.gelu and keras.ops.gelu by default,
+ *                  PyTorch's gelu(approximate="tanh")); within ~1e-3 of gelu, so a model
+ *                  trained with one is checked against the same one. */
 typedef struct vb_eltwise_desc {
     int64_t n;
 } vb_eltwise_desc;

@@ -26,6 +26,24 @@ int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *image
                   const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                   double *loss_out);
 
+/* What the trainer adds to a plain step. */
+typedef struct vb_step_opts {
+    /* Mixup / CutMix: loss = λ·CE(labels) + (1−λ)·CE(labels_b), so the logits' gradient is
+     * the sum of two cross-entropy backwards scaled λ/batch and (1−λ)/batch. Off when
+     * labels_b is NULL or lambda >= 1. */
+    const int32_t *labels_b; /* (batch) */
+    float lambda;
+    float clip_norm;       /* > 0: scale all gradients so their global L2 norm ≤ clip_norm */
+    int stop_on_nonfinite; /* 1: a non-finite loss returns 1 before backward and update */
+} vb_step_opts;
+
+/* vb_train_step with options (vb_train_step is this with none). 0; 1 when
+ * stop_on_nonfinite caught a non-finite loss (*loss_out holds it, nothing was updated);
+ * -1 with r->err set. */
+int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                       const int32_t *labels, float label_smoothing, vb_adam_desc adam,
+                       const vb_step_opts *o, double *loss_out);
+
 /* Forward and loss only (no update): logits for inspection and the mean loss. */
 int vb_eval_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                  const int32_t *labels, float label_smoothing, const float **logits,

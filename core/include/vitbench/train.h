@@ -1,0 +1,102 @@
+/* Training: a recipe (optimizer, schedule, loss, split, augmentation) applied to a model
+ * and a dataset, epoch by epoch, with checkpoints that make a run resumable bit for bit.
+ *
+ * A recipe is a description file like the models' (cfg.h):
+ *   [recipe]  dataset, epochs, batch, optimizer (adam | adamw), lr, beta1, beta2, eps,
+ *             eps_mode (keras | torch), weight_decay, decay (decoupled | decoupled_lr),
+ *             schedule (constant | step | warmup_cosine), warmup_epochs, step_epochs,
+ *             step_gamma, min_lr, label_smoothing, val_split, val_mode (keras_last |
+ *             random | test), keep_best, clip_norm
+ *   [augment] crop_pad, crop_scale_min, flip, rotation, zoom, autoaugment, randaugment_n,
+ *             randaugment_m, normalize (rescale | adapt | fixed), mean, std, erasing,
+ *             mixup_alpha, cutmix_alpha
+ *
+ * A run writes into its folder: metrics.csv (one row per epoch), checkpoint.safetensors
+ * (everything needed to resume: parameters, optimizer moments, best weights, epoch, step,
+ * best score; written atomically at the end of every epoch), and at the end
+ * summary.json (test top-1/top-5 with the kept weights). */
+#ifndef VITBENCH_TRAIN_H
+#define VITBENCH_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "vitbench/augment.h"
+#include "vitbench/dataset.h"
+#include "vitbench/loader.h"
+#include "vitbench/model.h"
+#include "vitbench/ops.h"
+
+typedef enum vb_schedule {
+    VB_SCHEDULE_CONSTANT = 0,
+    VB_SCHEDULE_STEP = 1,          /* lr · gamma^floor(epoch / step_epochs) */
+    VB_SCHEDULE_WARMUP_COSINE = 2  /* linear warmup, then cosine down to min_lr, per step */
+} vb_schedule;
+
+typedef enum vb_val_mode {
+    VB_VAL_KERAS_LAST = 0, /* the last val_split of the training arrays (Keras) */
+    VB_VAL_RANDOM = 1,     /* a seeded random val_split */
+    VB_VAL_TEST = 2        /* validate on the test set (as the Qiita ViT does) */
+} vb_val_mode;
+
+typedef struct vb_recipe {
+    char name[64];
+    char dataset[64];
+    int64_t epochs, batch;
+    vb_adam_desc adam;     /* lr is the base rate; n and step are set per step */
+    vb_schedule schedule;
+    double warmup_epochs, step_epochs, step_gamma, min_lr;
+    float label_smoothing;
+    double val_split;
+    vb_val_mode val_mode;
+    int keep_best;         /* restore the best-val_accuracy weights before testing */
+    float clip_norm;       /* global gradient-norm clipping (0 = off) */
+    vb_augment augment;
+    int adapt_normalization; /* normalize = adapt: fit mean/std on the training split */
+} vb_recipe;
+
+int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len);
+
+/* The learning rate at a global step (0-based) of a run of steps_per_epoch steps per epoch. */
+double vb_recipe_lr(const vb_recipe *r, int64_t step, int64_t steps_per_epoch);
+
+typedef struct vb_train_opts {
+    const char *out_dir;  /* created if missing */
+    int resume;           /* continue from out_dir/checkpoint.safetensors */
+    int64_t epochs;       /* > 0: overrides the recipe (shortened runs say so) */
+    int64_t limit;        /* > 0: use only the first `limit` training images */
+    uint64_t seed;
+    int progress;         /* 1: redraw a progress line (terminal); 0: plain log lines */
+    int quiet;            /* no per-epoch lines at all (tests) */
+    /* For tests that compare runs byte for byte, and for supervisors. */
+    int zero_seconds;     /* 1: write 0 for every duration (metrics.csv, summary.json) */
+    void (*on_step)(void *user, int64_t epoch, int64_t step); /* after each step, or NULL */
+    void *user;
+} vb_train_opts;
+
+typedef struct vb_epoch_metrics {
+    int64_t epoch;        /* 1-based */
+    double train_loss, train_acc, val_loss, val_acc, val_top5, lr, seconds;
+} vb_epoch_metrics;
+
+typedef struct vb_train_result {
+    int64_t epochs_done;
+    int64_t best_epoch;
+    double best_val_acc;
+    double test_loss, test_top1, test_top5;
+    double seconds;
+} vb_train_result;
+
+/* Trains and tests. m comes loaded (vb_model_load); vb_train allocates it for the
+ * recipe's batch and initialises its parameters from o->seed, or from the checkpoint when
+ * resuming (a missing checkpoint starts the run afresh). On failure (I/O, NaN loss, backend error) returns -1 with one line in
+ * err naming the file, the step or the op. */
+int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_dataset *test,
+             const vb_loaded_backend *backend, const vb_train_opts *o, vb_train_result *res,
+             char *err, size_t err_len);
+
+/* Top-1 and top-5 accuracy and mean loss of the model on a subset (no augmentation). */
+int vb_evaluate(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
+                const vb_augment *a, float label_smoothing, double *loss, double *top1,
+                double *top5, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,195 @@
+/* Checkpoints: everything a run needs to continue bit for bit, in one safetensors file.
+ *
+ * Tensors: param.NAME, adam_m.NAME, adam_v.NAME (and best.NAME with keep_best) for every
+ * parameter of the block, in its shape; scalars epoch, step, best_epoch (I64) and
+ * best_val_acc, seconds (F64). Metadata: format, model, recipe, recipe_hash, seed,
+ * dataset, train_images — the identity a resumed run must share. Nothing else is needed:
+ * every random draw is a pure function of (seed, epoch, step). */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vitbench/safetensors.h"
+
+#define FORMAT "vitbench-checkpoint"
+
+/* The parameter block's buffers a checkpoint holds, by tensor-name prefix. */
+typedef struct block_part {
+    const char *prefix;
+    float *data;
+} block_part;
+
+static int parts_of(const vb_model *m, const vb_step_scratch *s, const float *best,
+                    block_part parts[4])
+{
+    parts[0] = (block_part){"param", m->params.data};
+    parts[1] = (block_part){"adam_m", s->adam_m};
+    parts[2] = (block_part){"adam_v", s->adam_v};
+    parts[3] = (block_part){"best", (float *)best};
+    return best ? 4 : 3;
+}
+
+/* The identity as metadata strings. */
+typedef struct identity_text {
+    char hash[24], seed[24], dataset[24], images[24];
+} identity_text;
+
+static void identity_strings(const vb_ckpt_identity *id, identity_text *t)
+{
+    snprintf(t->hash, sizeof t->hash, "%016" PRIx64, id->recipe_hash);
+    snprintf(t->seed, sizeof t->seed, "%" PRIu64, id->seed);
+    snprintf(t->dataset, sizeof t->dataset, "%016" PRIx64, id->dataset);
+    snprintf(t->images, sizeof t->images, "%" PRId64, id->train_images);
+}
+
+/* ---- save --------------------------------------------------------------------------- */
+
+static int add_block(vb_st_writer *w, const vb_param_block *pb, const block_part *part)
+{
+    char name[VB_PARAM_NAME_MAX + 16];
+    for (int i = 0; i < pb->count; i++) {
+        const vb_param *p = &pb->params[i];
+        snprintf(name, sizeof name, "%s.%s", part->prefix, p->name);
+        if (vb_st_writer_add(w, name, VB_ST_F32, p->ndim, p->shape, part->data + p->offset))
+            return -1;
+    }
+    return 0;
+}
+
+static int add_state(vb_st_writer *w, const vb_ckpt_state *st)
+{
+    return vb_st_writer_add(w, "epoch", VB_ST_I64, 0, NULL, &st->epoch) ||
+           vb_st_writer_add(w, "step", VB_ST_I64, 0, NULL, &st->step) ||
+           vb_st_writer_add(w, "best_epoch", VB_ST_I64, 0, NULL, &st->best_epoch) ||
+           vb_st_writer_add(w, "best_val_acc", VB_ST_F64, 0, NULL, &st->best_val_acc) ||
+           vb_st_writer_add(w, "seconds", VB_ST_F64, 0, NULL, &st->seconds);
+}
+
+static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const identity_text *t)
+{
+    return vb_st_writer_meta(w, "format", FORMAT) || vb_st_writer_meta(w, "model", id->model) ||
+           vb_st_writer_meta(w, "recipe", id->recipe) ||
+           vb_st_writer_meta(w, "recipe_hash", t->hash) ||
+           vb_st_writer_meta(w, "seed", t->seed) || vb_st_writer_meta(w, "dataset", t->dataset) ||
+           vb_st_writer_meta(w, "train_images", t->images);
+}
+
+int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratch *s,
+                       const float *best, const vb_ckpt_identity *id,
+                       const vb_ckpt_state *st, char *err, size_t err_len)
+{
+    block_part parts[4];
+    int n = parts_of(m, s, best, parts);
+    identity_text t;
+    identity_strings(id, &t);
+    vb_st_writer w;
+    vb_st_writer_init(&w);
+    int rc = add_identity(&w, id, &t) || add_state(&w, st);
+    for (int i = 0; i < n && !rc; i++) rc = add_block(&w, &m->params, &parts[i]);
+    if (rc) snprintf(err, err_len, "%s: cannot assemble the checkpoint (out of memory)", path);
+    else rc = vb_st_writer_write(&w, path, err, err_len);
+    vb_st_writer_free(&w);
+    return rc ? -1 : 0;
+}
+
+/* ---- load --------------------------------------------------------------------------- */
+
+/* One line for the first identity field that differs. */
+static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_identity *id,
+                          char *err, size_t err_len)
+{
+    identity_text t;
+    identity_strings(id, &t);
+    const struct { const char *key, *want, *what; } fields[] = {
+        {"format", FORMAT, "format"},
+        {"model", id->model, "model"},
+        {"recipe", id->recipe, "recipe"},
+        {"recipe_hash", t.hash, "resolved recipe (a changed recipe file or --epochs)"},
+        {"seed", t.seed, "seed"},
+        {"dataset", t.dataset, "training data (checksum)"},
+        {"train_images", t.images, "number of training images (--limit or val_split)"},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *have = vb_st_meta_get(f, fields[i].key);
+        if (!have || strcmp(have, fields[i].want) != 0) {
+            snprintf(err, err_len,
+                     "%s: cannot resume: the checkpoint's %s is '%s', this run's is '%s'",
+                     path, fields[i].what, have ? have : "(missing)", fields[i].want);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const vb_st_tensor *scalar(const vb_st_file *f, const char *name, vb_st_dtype dtype,
+                                  const char *path, char *err, size_t err_len)
+{
+    const vb_st_tensor *t = vb_st_find(f, name);
+    if (!t || t->dtype != dtype || t->numel != 1) {
+        snprintf(err, err_len, "%s: tensor '%s': missing or not a %s scalar", path, name,
+                 vb_st_dtype_name(dtype));
+        return NULL;
+    }
+    return t;
+}
+
+static int read_state(const vb_st_file *f, const char *path, vb_ckpt_state *st, char *err,
+                      size_t err_len)
+{
+    const vb_st_tensor *epoch, *step, *best_epoch, *best_acc, *seconds;
+    if (!(epoch = scalar(f, "epoch", VB_ST_I64, path, err, err_len)) ||
+        !(step = scalar(f, "step", VB_ST_I64, path, err, err_len)) ||
+        !(best_epoch = scalar(f, "best_epoch", VB_ST_I64, path, err, err_len)) ||
+        !(best_acc = scalar(f, "best_val_acc", VB_ST_F64, path, err, err_len)) ||
+        !(seconds = scalar(f, "seconds", VB_ST_F64, path, err, err_len)))
+        return -1;
+    memcpy(&st->epoch, epoch->data, sizeof st->epoch);
+    memcpy(&st->step, step->data, sizeof st->step);
+    memcpy(&st->best_epoch, best_epoch->data, sizeof st->best_epoch);
+    memcpy(&st->best_val_acc, best_acc->data, sizeof st->best_val_acc);
+    memcpy(&st->seconds, seconds->data, sizeof st->seconds);
+    return 0;
+}
+
+static int same_shape(const vb_st_tensor *t, const vb_param *p)
+{
+    if (t->dtype != VB_ST_F32 || t->ndim != p->ndim) return 0;
+    for (int d = 0; d < p->ndim; d++)
+        if (t->shape[d] != p->shape[d]) return 0;
+    return 1;
+}
+
+static int read_block(const vb_st_file *f, const char *path, const vb_param_block *pb,
+                      const block_part *part, char *err, size_t err_len)
+{
+    char name[VB_PARAM_NAME_MAX + 16];
+    for (int i = 0; i < pb->count; i++) {
+        const vb_param *p = &pb->params[i];
+        snprintf(name, sizeof name, "%s.%s", part->prefix, p->name);
+        const vb_st_tensor *t = vb_st_find(f, name);
+        if (!t || !same_shape(t, p)) {
+            snprintf(err, err_len, "%s: tensor '%s' is %s (the model has another layout)",
+                     path, name, t ? "of another shape" : "missing");
+            return -1;
+        }
+        memcpy(part->data + p->offset, t->data, p->numel * sizeof(float));
+    }
+    return 0;
+}
+
+int vb_checkpoint_load(const char *path, vb_model *m, vb_step_scratch *s, float *best,
+                       const vb_ckpt_identity *id, vb_ckpt_state *st, char *err,
+                       size_t err_len)
+{
+    vb_st_file f;
+    if (vb_st_read(&f, path, err, err_len)) return -1;
+    block_part parts[4];
+    int n = parts_of(m, s, best, parts);
+    int rc = check_identity(&f, path, id, err, err_len) ||
+             read_state(&f, path, st, err, err_len);
+    for (int i = 0; i < n && !rc; i++) rc = read_block(&f, path, &m->params, &parts[i], err, err_len);
+    vb_st_close(&f);
+    return rc ? -1 : 0;
+}

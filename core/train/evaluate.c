@@ -1,0 +1,98 @@
+/* Evaluation: mean loss and top-1/top-5 accuracy over a subset, no augmentation (train.h). */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void vb_count_topk(const float *logits, const int32_t *labels, int64_t n, int64_t classes,
+                   int64_t *top1, int64_t *top5)
+{
+    for (int64_t i = 0; i < n; i++) {
+        const float *z = logits + i * classes;
+        int32_t y = labels[i];
+        int64_t beaten_by = 0; /* classes ranked above the label */
+        for (int64_t j = 0; j < classes; j++)
+            beaten_by += z[j] > z[y] || (z[j] == z[y] && j < y);
+        *top1 += beaten_by < 1;
+        *top5 += beaten_by < 5;
+    }
+}
+
+int vb_model_fit_batch(vb_model *m, int64_t n)
+{
+    if (m->batch == n) return 0;
+    return n <= m->capacity ? vb_model_set_batch(m, n) : vb_model_alloc(m, n);
+}
+
+/* The per-sample loss and probability buffers vb_eval_loss uses, for `batch` images. */
+static int eval_scratch(vb_step_scratch *s, const vb_model *m, int64_t batch)
+{
+    memset(s, 0, sizeof *s);
+    s->batch = batch;
+    s->loss = vb_alloc((size_t)batch * sizeof(float));
+    s->probs = vb_alloc((size_t)(batch * m->classes) * sizeof(float));
+    return s->loss && s->probs ? 0 : -1;
+}
+
+/* Walks the subset in order in batches; sums loss·n and the top-k counts. */
+static int eval_loop(vb_model *m, vb_run *run, vb_step_scratch *s, vb_loader *ld,
+                     float label_smoothing, double *loss_sum, int64_t *top1, int64_t *top5,
+                     char *err, size_t err_len)
+{
+    const vb_batch *b;
+    while ((b = vb_loader_next(ld))) {
+        const float *logits;
+        double loss;
+        if (vb_model_fit_batch(m, b->n) != 0) {
+            snprintf(err, err_len, "evaluation: cannot plan %s for a batch of %lld", m->name,
+                     (long long)b->n);
+            return -1;
+        }
+        if (vb_eval_loss(m, run, s, b->images, b->labels, label_smoothing, &logits,
+                         &loss) != 0) {
+            snprintf(err, err_len, "evaluation: %s", run->err);
+            return -1;
+        }
+        *loss_sum += loss * (double)b->n;
+        vb_count_topk(logits, b->labels, b->n, m->classes, top1, top5);
+    }
+    return 0;
+}
+
+int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
+                      const vb_augment *a, float label_smoothing, int64_t batch,
+                      double *loss, double *top1, double *top5, char *err, size_t err_len)
+{
+    *loss = *top1 = *top5 = 0;
+    if (s->count < 1) return 0;
+    if (batch > s->count) batch = s->count;
+    vb_step_scratch scratch;
+    vb_loader *ld = NULL;
+    int rc = -1;
+    if (eval_scratch(&scratch, m, batch) != 0 ||
+        !(ld = vb_loader_start(s, a, batch, 0, 0, 0, 0, 0))) {
+        snprintf(err, err_len, "evaluation: out of memory for a batch of %lld",
+                 (long long)batch);
+    } else {
+        vb_run run = {.backend = backend, .params = &m->params, .training = 0};
+        double loss_sum = 0;
+        int64_t hit1 = 0, hit5 = 0;
+        rc = eval_loop(m, &run, &scratch, ld, label_smoothing, &loss_sum, &hit1, &hit5, err,
+                       err_len);
+        *loss = loss_sum / (double)s->count;
+        *top1 = (double)hit1 / (double)s->count;
+        *top5 = (double)hit5 / (double)s->count;
+    }
+    if (ld) vb_loader_stop(ld);
+    vb_step_scratch_free(&scratch);
+    return rc;
+}
+
+int vb_evaluate(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
+                const vb_augment *a, float label_smoothing, double *loss, double *top1,
+                double *top5, char *err, size_t err_len)
+{
+    int64_t batch = m->batch > 0 ? m->batch : 128;
+    return vb_evaluate_batch(m, backend, s, a, label_smoothing, batch, loss, top1, top5, err,
+                             err_len);
+}

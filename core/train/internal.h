@@ -1,0 +1,124 @@
+/* The trainer's parts (core/train/), shared between its files only. */
+#ifndef VITBENCH_TRAIN_INTERNAL_H
+#define VITBENCH_TRAIN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "vitbench/step.h"
+#include "vitbench/train.h"
+
+/* ---- recipe.c ----------------------------------------------------------------------- */
+
+/* FNV-1a 64 of the recipe written out field by field as text (no struct padding), so a
+ * checkpoint can tell whether it belongs to the same resolved recipe. */
+uint64_t vb_recipe_hash(const vb_recipe *r);
+
+/* ---- evaluate.c --------------------------------------------------------------------- */
+
+/* Counts for top-1/top-5 from logits (n, classes): a sample is top-k when fewer than k
+ * classes beat its label (higher logit, or equal with a lower index: argmax's first-max
+ * rule, so top-1 is exactly argmax == label). */
+void vb_count_topk(const float *logits, const int32_t *labels, int64_t n, int64_t classes,
+                   int64_t *top1, int64_t *top5);
+
+/* vb_evaluate at an explicit batch size (the model is re-planned for it as needed). */
+int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
+                      const vb_augment *a, float label_smoothing, int64_t batch,
+                      double *loss, double *top1, double *top5, char *err, size_t err_len);
+
+/* Plans the model's activations for n images unless it already is (a last, smaller
+ * batch): parameters are untouched. 0 or -1. */
+int vb_model_fit_batch(vb_model *m, int64_t n);
+
+/* ---- checkpoint.c ------------------------------------------------------------------- */
+
+/* What makes a checkpoint belong to a run: resuming refuses any difference. */
+typedef struct vb_ckpt_identity {
+    const char *model, *recipe;
+    uint64_t recipe_hash;  /* of the resolved recipe, run overrides included */
+    uint64_t seed;
+    uint64_t dataset;      /* the training set's checksum */
+    int64_t train_images;  /* after --limit and the validation split */
+} vb_ckpt_identity;
+
+/* Where a run stands at the end of an epoch. */
+typedef struct vb_ckpt_state {
+    int64_t epoch;         /* epochs done */
+    int64_t step;          /* global steps done */
+    int64_t best_epoch;    /* 0 = none yet */
+    double best_val_acc;
+    double seconds;        /* training time so far, all sessions */
+} vb_ckpt_state;
+
+/* Writes parameters, Adam moments, best parameters (best may be NULL), the state and the
+ * identity to path, atomically. 0 or -1 with err set. */
+int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratch *s,
+                       const float *best, const vb_ckpt_identity *id,
+                       const vb_ckpt_state *st, char *err, size_t err_len);
+
+/* Reads a checkpoint back into m, s and best (when not NULL) after checking that it has
+ * the same identity and every tensor's shape. 0 or -1 with one line naming the file and
+ * the mismatch. */
+int vb_checkpoint_load(const char *path, vb_model *m, vb_step_scratch *s, float *best,
+                       const vb_ckpt_identity *id, vb_ckpt_state *st, char *err,
+                       size_t err_len);
+
+/* ---- metrics.c ---------------------------------------------------------------------- */
+
+typedef struct vb_metrics_file {
+    FILE *f;
+    char path[1100];
+} vb_metrics_file;
+
+/* Opens out_dir/metrics.csv for appending rows after epoch `keep_epochs`: a fresh run
+ * (keep_epochs = 0) starts a new file with its header; a resumed one keeps the header and
+ * the rows of epochs 1..keep_epochs and drops anything after (a row of an epoch that the
+ * checkpoint does not cover, or a partial line). 0 or -1 with err set. */
+int vb_metrics_open(vb_metrics_file *mf, const char *out_dir, int64_t keep_epochs,
+                    char *err, size_t err_len);
+/* Appends one row and makes it durable (fflush + fsync). 0 or -1. */
+int vb_metrics_append(vb_metrics_file *mf, const vb_epoch_metrics *e, char *err,
+                      size_t err_len);
+void vb_metrics_close(vb_metrics_file *mf);
+
+/* ---- progress.c --------------------------------------------------------------------- */
+
+typedef struct vb_progress {
+    int mode;              /* 0 quiet, 1 one line per epoch, 2 a redrawn terminal line */
+    int64_t epochs, steps_per_epoch;
+    int64_t steps_left;    /* in the whole run, for the ETA */
+    double session_start, epoch_start, last_draw;
+    int64_t session_steps, epoch_images;
+} vb_progress;
+
+void vb_progress_start(vb_progress *p, const vb_train_opts *o, int64_t epochs,
+                       int64_t steps_per_epoch, int64_t steps_left);
+void vb_progress_epoch_start(vb_progress *p);
+void vb_progress_step(vb_progress *p, int64_t epoch, int64_t step_in_epoch,
+                      int64_t images, double loss);
+void vb_progress_epoch_end(vb_progress *p, const vb_epoch_metrics *e, int best);
+/* Seconds since the epoch started. */
+double vb_progress_epoch_seconds(const vb_progress *p);
+double vb_seconds_now(void);
+
+/* ---- diagnose.c --------------------------------------------------------------------- */
+
+/* After a step stopped on a non-finite loss (the forward's activations are still in the
+ * arena): names the first parameter, or else the first layer output, that is not finite. */
+void vb_first_nonfinite(const vb_model *m, char *out, size_t len);
+
+/* ---- summary.c ---------------------------------------------------------------------- */
+
+typedef struct vb_summary {
+    const char *model, *recipe, *dataset, *backend;
+    uint64_t dataset_checksum, seed;
+    int threads;
+    int64_t epochs_planned, epochs_done, limit, train_images, val_images, test_images;
+    const vb_train_result *result;
+} vb_summary;
+
+/* Writes out_dir/summary.json atomically. 0 or -1 with err set. */
+int vb_summary_write(const char *out_dir, const vb_summary *s, char *err, size_t err_len);
+
+#endif

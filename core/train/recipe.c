@@ -1,0 +1,330 @@
+/* Recipes: description files with a [recipe] and an optional [augment] section (train.h).
+ *
+ * Keys and their defaults (Keras' Adam where a recipe says nothing):
+ *   [recipe]
+ *     dataset          required: a name vb_dataset_open knows
+ *     epochs, batch    required, ≥ 1
+ *     optimizer        adam | adamw                               adam
+ *     lr               base learning rate, > 0                   1e-3
+ *     beta1, beta2     in [0, 1)                                 0.9, 0.999
+ *     eps              > 0                                       1e-7
+ *     eps_mode         keras (epsilon hat) | torch               keras
+ *     weight_decay     ≥ 0; adamw only                           0
+ *     decay            decoupled (TF-addons: p −= wd·p) |
+ *                      decoupled_lr (PyTorch, Keras 3: p −= lr·wd·p)   decoupled
+ *     schedule         constant | step | warmup_cosine           constant
+ *     warmup_epochs    ≥ 0, may be fractional (warmup_cosine)    0
+ *     step_epochs      > 0 (step)                                required by step
+ *     step_gamma       > 0 (step)                                0.1
+ *     min_lr           in [0, lr] (warmup_cosine)                0
+ *     label_smoothing  in [0, 1)                                 0
+ *     val_split        in (0, 1), unless val_mode = test         0.1
+ *     val_mode         keras_last | random | test                keras_last
+ *     keep_best        yes/no                                    no
+ *     clip_norm        global gradient norm, ≥ 0 (0 = off)       0
+ *   [augment]          every key off by default
+ *     crop_pad ≥ 0, crop_scale_min in [0, 1], flip yes/no, rotation ≥ 0, zoom in [0, 1),
+ *     autoaugment yes/no, randaugment_n ≥ 0, randaugment_m in [0, 30] (9),
+ *     normalize rescale | adapt | fixed (rescale), mean and std (fixed only: up to four
+ *     per-channel values, a shorter list repeats its last value; std > 0),
+ *     erasing in [0, 1], mixup_alpha ≥ 0, cutmix_alpha ≥ 0
+ * The recipe's name is the file's base name without ".cfg". */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vitbench/cfg.h"
+
+/* "file:line: [section] key 'k': message" at the key's line (the section's when absent). */
+__attribute__((format(printf, 5, 6)))
+static int key_error(vb_cfg_section *s, const char *key, char *err, size_t err_len,
+                     const char *fmt, ...)
+{
+    int line = s->line;
+    for (int i = 0; i < s->count; i++)
+        if (strcmp(s->entries[i].key, key) == 0) line = s->entries[i].line;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(err, err_len, "%s:%d: [%s] key '%s': %s", s->file, line, s->name, key, msg);
+    return -1;
+}
+
+/* A number with a default, checked to lie in a range that `text` states. */
+typedef struct range {
+    double lo, hi;
+    int lo_open, hi_open;
+    const char *text;
+} range;
+
+static const range NONNEG = {0, 1e300, 0, 0, ">= 0"}, POSITIVE = {0, 1e300, 1, 0, "> 0"},
+                   UNIT = {0, 1, 0, 0, "in [0, 1]"}, UNIT_OPEN_TOP = {0, 1, 0, 1, "in [0, 1)"};
+
+static int number(vb_cfg_section *s, const char *key, double dflt, range rg, double *out,
+                  char *err, size_t err_len)
+{
+    if (vb_cfg_float_or(s, key, dflt, out, err, err_len)) return -1;
+    int below = rg.lo_open ? *out <= rg.lo : *out < rg.lo;
+    int above = rg.hi_open ? *out >= rg.hi : *out > rg.hi;
+    if (below || above)
+        return key_error(s, key, err, err_len, "%g: expected a number %s", *out, rg.text);
+    return 0;
+}
+
+static int number_f(vb_cfg_section *s, const char *key, double dflt, range rg, float *out,
+                    char *err, size_t err_len)
+{
+    double v;
+    if (number(s, key, dflt, rg, &v, err, err_len)) return -1;
+    *out = (float)v;
+    return 0;
+}
+
+static int count(vb_cfg_section *s, const char *key, int64_t dflt, int64_t lo, int64_t hi,
+                 int64_t *out, char *err, size_t err_len)
+{
+    if (vb_cfg_int_or(s, key, dflt, out, err, err_len)) return -1;
+    if (*out < lo || *out > hi)
+        return key_error(s, key, err, err_len, "%lld is out of range [%lld, %lld]",
+                         (long long)*out, (long long)lo, (long long)hi);
+    return 0;
+}
+
+static int required_count(vb_cfg_section *s, const char *key, int64_t *out, char *err,
+                          size_t err_len)
+{
+    if (!vb_cfg_find(s, key)) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
+    return count(s, key, 0, 1, INT64_MAX, out, err, err_len);
+}
+
+/* ---- [recipe] ----------------------------------------------------------------------- */
+
+static int read_optimizer(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
+{
+    static const char *const optimizers[] = {"adam", "adamw", NULL};
+    static const char *const eps_modes[] = {"torch", "keras", NULL};
+    static const char *const decays[] = {"decoupled", "decoupled_lr", NULL};
+    int opt, eps_mode, decay;
+    double wd;
+    vb_adam_desc *a = &r->adam;
+    if (vb_cfg_enum_or(s, "optimizer", optimizers, 0, &opt, err, err_len) ||
+        number_f(s, "lr", 1e-3, POSITIVE, &a->lr, err, err_len) ||
+        number_f(s, "beta1", 0.9, UNIT_OPEN_TOP, &a->beta1, err, err_len) ||
+        number_f(s, "beta2", 0.999, UNIT_OPEN_TOP, &a->beta2, err, err_len) ||
+        number_f(s, "eps", 1e-7, POSITIVE, &a->eps, err, err_len) ||
+        vb_cfg_enum_or(s, "eps_mode", eps_modes, VB_EPS_KERAS, &eps_mode, err, err_len) ||
+        number(s, "weight_decay", 0, NONNEG, &wd, err, err_len) ||
+        vb_cfg_enum_or(s, "decay", decays, 0, &decay, err, err_len))
+        return -1;
+    if (opt == 0 && wd > 0)
+        return key_error(s, "weight_decay", err, err_len,
+                         "plain adam has no weight decay: use optimizer = adamw");
+    a->weight_decay = (float)wd;
+    a->eps_mode = (vb_eps_mode)eps_mode;
+    a->decay_mode = opt == 0 ? VB_DECAY_NONE
+                             : (decay == 0 ? VB_DECAY_DECOUPLED : VB_DECAY_DECOUPLED_LR);
+    return 0;
+}
+
+static int read_schedule(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
+{
+    static const char *const schedules[] = {"constant", "step", "warmup_cosine", NULL};
+    int sched;
+    if (vb_cfg_enum_or(s, "schedule", schedules, 0, &sched, err, err_len)) return -1;
+    if (sched == VB_SCHEDULE_STEP && !vb_cfg_find(s, "step_epochs"))
+        return vb_cfg_error(s, err, err_len, "missing key 'step_epochs' (schedule = step)");
+    if (number(s, "warmup_epochs", 0, NONNEG, &r->warmup_epochs, err, err_len) ||
+        number(s, "step_epochs", 1, POSITIVE, &r->step_epochs, err, err_len) ||
+        number(s, "step_gamma", 0.1, POSITIVE, &r->step_gamma, err, err_len) ||
+        number(s, "min_lr", 0, NONNEG, &r->min_lr, err, err_len))
+        return -1;
+    r->schedule = (vb_schedule)sched;
+    if (r->min_lr > r->adam.lr)
+        return key_error(s, "min_lr", err, err_len, "%g is above lr %g", r->min_lr,
+                         (double)r->adam.lr);
+    return 0;
+}
+
+static int read_split(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
+{
+    static const char *const modes[] = {"keras_last", "random", "test", NULL};
+    int mode;
+    if (vb_cfg_enum_or(s, "val_mode", modes, 0, &mode, err, err_len) ||
+        number(s, "val_split", 0.1, UNIT_OPEN_TOP, &r->val_split, err, err_len))
+        return -1;
+    r->val_mode = (vb_val_mode)mode;
+    if (mode != VB_VAL_TEST && r->val_split <= 0)
+        return key_error(s, "val_split", err, err_len,
+                         "must be above 0 (or validate on the test set: val_mode = test)");
+    return 0;
+}
+
+static int read_recipe(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
+{
+    const char *dataset;
+    if (vb_cfg_str(s, "dataset", &dataset, err, err_len) ||
+        required_count(s, "epochs", &r->epochs, err, err_len) ||
+        required_count(s, "batch", &r->batch, err, err_len) ||
+        read_optimizer(s, r, err, err_len) || read_schedule(s, r, err, err_len) ||
+        number_f(s, "label_smoothing", 0, UNIT_OPEN_TOP, &r->label_smoothing, err,
+                 err_len) ||
+        read_split(s, r, err, err_len) ||
+        vb_cfg_bool_or(s, "keep_best", 0, &r->keep_best, err, err_len) ||
+        number_f(s, "clip_norm", 0, NONNEG, &r->clip_norm, err, err_len))
+        return -1;
+    if (strlen(dataset) >= sizeof r->dataset)
+        return key_error(s, "dataset", err, err_len, "name too long");
+    strcpy(r->dataset, dataset);
+    return 0;
+}
+
+/* ---- [augment] ---------------------------------------------------------------------- */
+
+/* "0.49, 0.48, 0.45": 1 to 4 numbers into out[4], the last repeated to fill. */
+static int channel_list(vb_cfg_section *s, const char *key, range rg, float out[4],
+                        char *err, size_t err_len)
+{
+    const char *v = vb_cfg_find(s, key);
+    if (!v) return key_error(s, key, err, err_len, "normalize = fixed needs it");
+    int n = 0;
+    for (const char *p = v; *p; n++) {
+        char *end;
+        double x = strtod(p, &end);
+        int bad = end == p || (rg.lo_open ? x <= rg.lo : x < rg.lo);
+        while (*end == ' ' || *end == '\t') end++;
+        if (bad || n == 4 || (*end && *end != ','))
+            return key_error(s, key, err, err_len,
+                             "expected 1 to 4 comma-separated numbers %s, got '%s'",
+                             rg.text, v);
+        out[n] = (float)x;
+        p = *end ? end + 1 : end;
+    }
+    if (n == 0) return key_error(s, key, err, err_len, "empty list");
+    for (int i = n; i < 4; i++) out[i] = out[n - 1];
+    return 0;
+}
+
+static int read_normalize(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
+{
+    static const char *const modes[] = {"rescale", "adapt", "fixed", NULL};
+    int mode = 0;
+    if (s && vb_cfg_enum_or(s, "normalize", modes, 0, &mode, err, err_len)) return -1;
+    r->adapt_normalization = mode == 1;
+    if (mode != 2) {
+        if (s && (vb_cfg_find(s, "mean") || vb_cfg_find(s, "std")))
+            return key_error(s, vb_cfg_find(s, "mean") ? "mean" : "std", err, err_len,
+                             "only with normalize = fixed");
+        return 0; /* vb_augment_none's mean 0, std 1 */
+    }
+    return channel_list(s, "mean", NONNEG, r->augment.mean, err, err_len) ||
+           channel_list(s, "std", POSITIVE, r->augment.std, err, err_len);
+}
+
+static int read_augment(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
+{
+    vb_augment *a = &r->augment;
+    *a = vb_augment_none();
+    if (!s) return read_normalize(NULL, r, err, err_len);
+    int64_t n, m;
+    if (count(s, "crop_pad", 0, 0, 64, &a->crop_pad, err, err_len) ||
+        number_f(s, "crop_scale_min", 0, UNIT, &a->crop_scale_min, err, err_len) ||
+        vb_cfg_bool_or(s, "flip", 0, &a->flip, err, err_len) ||
+        number_f(s, "rotation", 0, NONNEG, &a->rotation, err, err_len) ||
+        number_f(s, "zoom", 0, UNIT_OPEN_TOP, &a->zoom, err, err_len) ||
+        vb_cfg_bool_or(s, "autoaugment", 0, &a->autoaugment, err, err_len) ||
+        count(s, "randaugment_n", 0, 0, 16, &n, err, err_len) ||
+        count(s, "randaugment_m", 9, 0, 30, &m, err, err_len) ||
+        read_normalize(s, r, err, err_len) ||
+        number_f(s, "erasing", 0, UNIT, &a->erasing, err, err_len) ||
+        number_f(s, "mixup_alpha", 0, NONNEG, &a->mixup_alpha, err, err_len) ||
+        number_f(s, "cutmix_alpha", 0, NONNEG, &a->cutmix_alpha, err, err_len))
+        return -1;
+    a->randaugment_n = (int)n;
+    a->randaugment_m = (int)m;
+    return 0;
+}
+
+/* ---- the file ----------------------------------------------------------------------- */
+
+static void base_name(const char *path, char *out, size_t len)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t n = strlen(b);
+    if (n > 4 && strcmp(b + n - 4, ".cfg") == 0) n -= 4;
+    if (n >= len) n = len - 1;
+    memcpy(out, b, n);
+    out[n] = '\0';
+}
+
+/* The [recipe] and [augment] sections, each at most once, and nothing else. */
+static int find_sections(vb_cfg *cfg, vb_cfg_section **recipe, vb_cfg_section **augment,
+                         char *err, size_t err_len)
+{
+    *recipe = *augment = NULL;
+    for (int i = 0; i < cfg->count; i++) {
+        vb_cfg_section *s = &cfg->sections[i];
+        vb_cfg_section **slot = strcmp(s->name, "recipe") == 0    ? recipe
+                                : strcmp(s->name, "augment") == 0 ? augment
+                                                                  : NULL;
+        if (!slot)
+            return vb_cfg_error(s, err, err_len,
+                                "unknown section (a recipe has [recipe] and [augment])");
+        if (*slot) return vb_cfg_error(s, err, err_len, "section given twice");
+        *slot = s;
+    }
+    if (!*recipe) {
+        snprintf(err, err_len, "%s: no [recipe] section", cfg->file);
+        return -1;
+    }
+    return 0;
+}
+
+int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len)
+{
+    memset(r, 0, sizeof *r);
+    vb_cfg cfg;
+    if (vb_cfg_load(&cfg, path, err, err_len)) return -1;
+    vb_cfg_section *recipe, *augment;
+    int rc = find_sections(&cfg, &recipe, &augment, err, err_len) ||
+             read_recipe(recipe, r, err, err_len) || read_augment(augment, r, err, err_len) ||
+             vb_cfg_check_unused(&cfg, err, err_len);
+    vb_cfg_free(&cfg);
+    if (rc) return -1;
+    base_name(path, r->name, sizeof r->name);
+    return 0;
+}
+
+/* ---- identity ----------------------------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+uint64_t vb_recipe_hash(const vb_recipe *r)
+{
+    const vb_adam_desc *a = &r->adam;
+    const vb_augment *g = &r->augment;
+    char text[2048];
+    snprintf(text, sizeof text,
+             "%s|%s|%lld|%lld|%a|%a|%a|%a|%a|%d|%d|%d|%a|%a|%a|%a|%a|%a|%d|%d|%a|"
+             "%lld|%a|%d|%a|%a|%d|%d|%d|%a,%a,%a,%a|%a,%a,%a,%a|%a|%a|%a|%d",
+             r->name, r->dataset, (long long)r->epochs, (long long)r->batch, (double)a->lr,
+             (double)a->beta1, (double)a->beta2, (double)a->eps, (double)a->weight_decay,
+             (int)a->decay_mode, (int)a->eps_mode, (int)r->schedule, r->warmup_epochs,
+             r->step_epochs, r->step_gamma, r->min_lr, (double)r->label_smoothing,
+             r->val_split, (int)r->val_mode, r->keep_best, (double)r->clip_norm,
+             (long long)g->crop_pad, (double)g->crop_scale_min, g->flip, (double)g->rotation,
+             (double)g->zoom, g->autoaugment, g->randaugment_n, g->randaugment_m,
+             (double)g->mean[0], (double)g->mean[1], (double)g->mean[2], (double)g->mean[3],
+             (double)g->std[0], (double)g->std[1], (double)g->std[2], (double)g->std[3],
+             (double)g->erasing, (double)g->mixup_alpha, (double)g->cutmix_alpha,
+             r->adapt_normalization);
+    return fnv1a(0xcbf29ce484222325ull, text);
+}

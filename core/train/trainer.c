@@ -1,0 +1,300 @@
+/* The training loop (train.h): epochs of shuffled, augmented batches through
+ * vb_train_step_opts, validation after each epoch, a durable metrics row and an atomic
+ * checkpoint, and at the end a test of the kept weights.
+ *
+ * Reproducibility: every random draw is a function of the run seed and a counter —
+ * parameter init vb_model_init_params(seed), the epoch's order and augmentation
+ * (seed, epoch), dropout masks vb_hash64(seed, global step) — so the same seed, backend
+ * and thread count give the same run, and a resumed run continues exactly where the
+ * checkpoint stopped. */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "vitbench/rng.h"
+
+typedef struct trainer {
+    vb_model *m;
+    vb_recipe rr;                 /* the recipe as this run resolves it (--epochs) */
+    const vb_loaded_backend *backend;
+    const vb_train_opts *o;
+    const vb_dataset *train_set;
+    vb_subset all, fit, val, test; /* fit: what trains; val: what validates */
+    vb_augment aug;               /* the recipe's, with adapted mean/std */
+    vb_step_scratch scratch;
+    float *best;                  /* keep_best: the parameters of the best epoch */
+    vb_ckpt_identity id;
+    vb_ckpt_state st;
+    vb_metrics_file metrics;
+    vb_progress progress;
+    int64_t steps_per_epoch;
+    char ckpt_path[1100];
+    char *err;
+    size_t err_len;
+} trainer;
+
+/* ---- setup -------------------------------------------------------------------------- */
+
+static int check_shapes(const vb_model *m, const vb_dataset *d, char *err, size_t err_len)
+{
+    if (d->h != m->input.h || d->w != m->input.w || d->c != m->input.c ||
+        d->classes != m->classes) {
+        snprintf(err, err_len,
+                 "%s: %lldx%lldx%lld images in %lld classes, but model %s takes "
+                 "%lldx%lldx%lld in %lld classes",
+                 d->source, (long long)d->h, (long long)d->w, (long long)d->c,
+                 (long long)d->classes, m->name, (long long)m->input.h,
+                 (long long)m->input.w, (long long)m->input.c, (long long)m->classes);
+        return -1;
+    }
+    return 0;
+}
+
+/* mkdir -p. */
+static int make_dirs(const char *path, char *err, size_t err_len)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s", path);
+    for (char *s = p + 1;; s++) {
+        int end = *s == '\0';
+        if (*s != '/' && !end) continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, err_len, "%s: cannot create the folder: %s", p, strerror(errno));
+            return -1;
+        }
+        if (end) return 0;
+        *s = '/';
+    }
+}
+
+/* The validation split per val_mode; normalisation adapted when the recipe asks. Keras'
+ * Normalization.adapt in the seeds sees the whole training array, before fit() splits
+ * off validation_split, so adapt uses `all`, not `fit`. */
+static int build_splits(trainer *t, const vb_dataset *train, const vb_dataset *test)
+{
+    const vb_recipe *r = &t->rr;
+    int rc = vb_subset_all(train, t->o->limit, &t->all) || vb_subset_all(test, 0, &t->test);
+    if (!rc && r->val_mode == VB_VAL_TEST) {
+        rc = vb_subset_all(train, t->o->limit, &t->fit) || vb_subset_all(test, 0, &t->val);
+    } else if (!rc) {
+        rc = vb_subset_split(&t->all, r->val_split, r->val_mode == VB_VAL_KERAS_LAST,
+                             t->o->seed, &t->fit, &t->val);
+    }
+    if (rc || t->fit.count < 1) {
+        snprintf(t->err, t->err_len, "%s: cannot split %lld images for training (val_split %g)",
+                 train->source, (long long)t->all.count, r->val_split);
+        return -1;
+    }
+    t->aug = r->augment;
+    if (r->adapt_normalization) vb_augment_adapt(&t->aug, &t->all);
+    return 0;
+}
+
+static int allocate(trainer *t)
+{
+    vb_model *m = t->m;
+    if (vb_model_alloc(m, t->rr.batch) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
+        (t->rr.keep_best && !(t->best = vb_alloc(m->params.total * sizeof(float))))) {
+        snprintf(t->err, t->err_len, "%s: cannot allocate %.1f MiB for batch %lld", m->name,
+                 (double)vb_model_bytes(m, t->rr.batch) / 1048576.0, (long long)t->rr.batch);
+        return -1;
+    }
+    return 0;
+}
+
+/* A fresh start from the seed, or the checkpoint's state when resuming and one exists. */
+static int start(trainer *t)
+{
+    struct stat sb;
+    t->st = (vb_ckpt_state){.best_val_acc = -1};
+    if (t->o->resume && stat(t->ckpt_path, &sb) == 0)
+        return vb_checkpoint_load(t->ckpt_path, t->m, &t->scratch, t->best, &t->id, &t->st,
+                                  t->err, t->err_len);
+    vb_model_init_params(t->m, t->o->seed);
+    return 0;
+}
+
+/* ---- one epoch ---------------------------------------------------------------------- */
+
+/* Running sums over an epoch's batches. */
+typedef struct epoch_sums {
+    double loss;    /* Σ batch-mean loss · n */
+    int64_t correct, images;
+    double lr;      /* of the last step */
+} epoch_sums;
+
+static int step_failed(trainer *t, int rc, double loss, const vb_run *run, int64_t epoch)
+{
+    if (rc < 0) {
+        snprintf(t->err, t->err_len, "step %lld (epoch %lld): %s", (long long)t->st.step + 1,
+                 (long long)epoch, run->err);
+        return -1;
+    }
+    char where[160];
+    vb_first_nonfinite(t->m, where, sizeof where);
+    snprintf(t->err, t->err_len, "step %lld (epoch %lld): loss is %s (first non-finite: %s)",
+             (long long)t->st.step + 1, (long long)epoch, isnan(loss) ? "NaN" : "infinite",
+             where);
+    return -1;
+}
+
+/* One optimizer step on a batch: the schedule's lr, a step seed for dropout, and the loss
+ * (mixed when the batch is). */
+static int train_batch(trainer *t, const vb_batch *b, int64_t epoch, epoch_sums *sums)
+{
+    vb_model *m = t->m;
+    if (vb_model_fit_batch(m, b->n) != 0) {
+        snprintf(t->err, t->err_len, "step %lld: cannot plan %s for a batch of %lld",
+                 (long long)t->st.step + 1, m->name, (long long)b->n);
+        return -1;
+    }
+    vb_adam_desc adam = t->rr.adam;
+    sums->lr = vb_recipe_lr(&t->rr, t->st.step, t->steps_per_epoch);
+    adam.lr = (float)sums->lr;
+    adam.step = t->st.step + 1;
+    vb_run run = {.backend = t->backend, .params = &m->params, .training = 1,
+                  .seed = vb_hash64(t->o->seed, (uint64_t)t->st.step)};
+    vb_step_opts so = {.labels_b = b->labels_b, .lambda = b->lambda,
+                       .clip_norm = t->rr.clip_norm, .stop_on_nonfinite = 1};
+    double loss;
+    int rc = vb_train_step_opts(m, &run, &t->scratch, b->images, b->labels,
+                                t->rr.label_smoothing, adam, &so, &loss);
+    if (rc != 0) return step_failed(t, rc, loss, &run, epoch);
+    /* Accuracy against the batch's dominant labels (the logits are still in the arena). */
+    const int32_t *labels = b->labels_b && b->lambda < 0.5f ? b->labels_b : b->labels;
+    int64_t top5 = 0;
+    vb_count_topk(m->act[m->count], labels, b->n, m->classes, &sums->correct, &top5);
+    sums->loss += loss * (double)b->n;
+    sums->images += b->n;
+    t->st.step++;
+    return 0;
+}
+
+static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
+{
+    vb_loader *ld = vb_loader_start(&t->fit, &t->aug, t->rr.batch, 1, 0, 1, t->o->seed,
+                                    epoch);
+    if (!ld) {
+        snprintf(t->err, t->err_len, "epoch %lld: cannot start the data loader",
+                 (long long)epoch);
+        return -1;
+    }
+    const vb_batch *b;
+    int rc = 0;
+    for (int64_t k = 1; rc == 0 && (b = vb_loader_next(ld)); k++) {
+        rc = train_batch(t, b, epoch, sums);
+        if (rc == 0) {
+            vb_progress_step(&t->progress, epoch, k, b->n, sums->loss / (double)sums->images);
+            if (t->o->on_step) t->o->on_step(t->o->user, epoch, t->st.step);
+        }
+    }
+    vb_loader_stop(ld);
+    return rc;
+}
+
+/* Validation, the best weights, the metrics row, then the checkpoint (in that order: a
+ * kill between the row and the checkpoint leaves a row that resuming drops). */
+static int finish_epoch(trainer *t, int64_t epoch, const epoch_sums *sums)
+{
+    vb_epoch_metrics e = {.epoch = epoch, .lr = sums->lr,
+                          .train_loss = sums->loss / (double)sums->images,
+                          .train_acc = (double)sums->correct / (double)sums->images};
+    if (vb_evaluate_batch(t->m, t->backend, &t->val, &t->aug, t->rr.label_smoothing,
+                          t->rr.batch, &e.val_loss, &e.val_acc, &e.val_top5, t->err,
+                          t->err_len))
+        return -1;
+    e.seconds = t->o->zero_seconds ? 0 : vb_progress_epoch_seconds(&t->progress);
+    int best = e.val_acc > t->st.best_val_acc;
+    if (best) {
+        t->st.best_val_acc = e.val_acc;
+        t->st.best_epoch = epoch;
+        if (t->best) memcpy(t->best, t->m->params.data, t->m->params.total * sizeof(float));
+    }
+    t->st.epoch = epoch;
+    t->st.seconds += e.seconds;
+    if (vb_metrics_append(&t->metrics, &e, t->err, t->err_len) ||
+        vb_checkpoint_save(t->ckpt_path, t->m, &t->scratch, t->best, &t->id, &t->st, t->err,
+                           t->err_len))
+        return -1;
+    vb_progress_epoch_end(&t->progress, &e, best);
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+static int run_epochs(trainer *t)
+{
+    if (vb_metrics_open(&t->metrics, t->o->out_dir, t->st.epoch, t->err, t->err_len))
+        return -1;
+    vb_progress_start(&t->progress, t->o, t->rr.epochs, t->steps_per_epoch,
+                      (t->rr.epochs - t->st.epoch) * t->steps_per_epoch);
+    int rc = 0;
+    for (int64_t epoch = t->st.epoch + 1; rc == 0 && epoch <= t->rr.epochs; epoch++) {
+        epoch_sums sums = {0};
+        vb_progress_epoch_start(&t->progress);
+        rc = train_epoch(t, epoch, &sums) || finish_epoch(t, epoch, &sums);
+    }
+    vb_metrics_close(&t->metrics);
+    return rc ? -1 : 0;
+}
+
+/* The kept weights on the test set, and summary.json. */
+static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_result *res)
+{
+    vb_model *m = t->m;
+    if (t->best && t->st.best_epoch > 0)
+        memcpy(m->params.data, t->best, m->params.total * sizeof(float));
+    *res = (vb_train_result){.epochs_done = t->st.epoch, .best_epoch = t->st.best_epoch,
+                             .best_val_acc = t->st.best_val_acc, .seconds = t->st.seconds};
+    if (vb_evaluate_batch(m, t->backend, &t->test, &t->aug, t->rr.label_smoothing,
+                          t->rr.batch, &res->test_loss, &res->test_top1, &res->test_top5,
+                          t->err, t->err_len))
+        return -1;
+    vb_summary s = {.model = m->name, .recipe = t->rr.name, .dataset = t->train_set->name,
+                    .backend = t->backend->name, .dataset_checksum = t->train_set->checksum,
+                    .seed = t->o->seed, .threads = t->backend->threads,
+                    .epochs_planned = planned->epochs, .epochs_done = t->st.epoch,
+                    .limit = t->o->limit, .train_images = t->fit.count,
+                    .val_images = t->val.count, .test_images = t->test.count, .result = res};
+    return vb_summary_write(t->o->out_dir, &s, t->err, t->err_len);
+}
+
+static void release(trainer *t)
+{
+    vb_subset_free(&t->all);
+    vb_subset_free(&t->fit);
+    vb_subset_free(&t->val);
+    vb_subset_free(&t->test);
+    vb_step_scratch_free(&t->scratch);
+    vb_free(t->best);
+}
+
+int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_dataset *test,
+             const vb_loaded_backend *backend, const vb_train_opts *o, vb_train_result *res,
+             char *err, size_t err_len)
+{
+    if (!o->out_dir || !*o->out_dir) {
+        snprintf(err, err_len, "vb_train: no output folder given");
+        return -1;
+    }
+    trainer t = {.m = m, .rr = *r, .backend = backend, .o = o, .train_set = train,
+                 .err = err, .err_len = err_len};
+    if (o->epochs > 0) t.rr.epochs = o->epochs;
+    snprintf(t.ckpt_path, sizeof t.ckpt_path, "%s/checkpoint.safetensors", o->out_dir);
+    int rc = check_shapes(m, train, err, err_len) || check_shapes(m, test, err, err_len) ||
+             make_dirs(o->out_dir, err, err_len) || build_splits(&t, train, test) ||
+             allocate(&t);
+    if (!rc) {
+        t.steps_per_epoch = (t.fit.count + t.rr.batch - 1) / t.rr.batch;
+        t.id = (vb_ckpt_identity){.model = m->name, .recipe = r->name,
+                                  .recipe_hash = vb_recipe_hash(&t.rr), .seed = o->seed,
+                                  .dataset = train->checksum, .train_images = t.fit.count};
+        rc = start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
+    }
+    release(&t);
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,182 @@
+/* vbdata: find, inspect and convert datasets.
+ *
+ *   vbdata info NAME [--data DIR]
+ *       counts, image shape, classes, content checksum, where it was read from and how
+ *       long the read took. NAME is a dataset name (cifar10, cifar100, ...) or the path
+ *       of an image folder / archive with train/<class>/ and test/<class>/.
+ *   vbdata import SRC OUTDIR [--name NAME]
+ *       an image folder or archive (images in train/<class>/ and test/<class>/) ->
+ *       OUTDIR/train.bin, OUTDIR/test.bin and OUTDIR/batches.meta.txt in the CIFAR-10
+ *       binary layout (32x32 RGB only). With --name, the files go to OUTDIR/NAME/
+ *       instead (--name cifar-100 in a data folder is where `cifar100` finds it).
+ *   vbdata path [--data DIR]
+ *       the folders searched for datasets, in order, one per line. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "vitbench/dataset.h"
+
+typedef struct options {
+    const char *command, *arg1, *arg2, *data, *name;
+} options;
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: vbdata info NAME [--data DIR]\n"
+                "       vbdata import SRC OUTDIR [--name NAME]\n"
+                "       vbdata path [--data DIR]\n"
+                "NAME: %s, or an image folder/archive path\n", vb_dataset_names());
+}
+
+static options parse(int argc, char **argv)
+{
+    options o = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((!strcmp(a, "--data") || !strcmp(a, "--name")) && i + 1 < argc)
+            *(a[2] == 'd' ? &o.data : &o.name) = argv[++i];
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            exit(0);
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "vbdata: unknown option or missing value: %s\n", a);
+            exit(2);
+        } else if (!o.command) o.command = a;
+        else if (!o.arg1) o.arg1 = a;
+        else if (!o.arg2) o.arg2 = a;
+        else {
+            fprintf(stderr, "vbdata: unexpected argument: %s\n", a);
+            exit(2);
+        }
+    }
+    if (!o.command) {
+        usage(stderr);
+        exit(2);
+    }
+    return o;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* A dataset by name, or an image folder / archive by path: train and test. */
+static int open_any(const char *name, const char *data, vb_dataset *train, vb_dataset *test,
+                    char *err, size_t len)
+{
+    struct stat st;
+    if (strchr(name, '/') && stat(name, &st) == 0) {
+        if (vb_read_image_folder(name, "train", train, err, len)) return -1;
+        if (vb_read_image_folder(name, "test", test, err, len) == 0) return 0;
+        vb_dataset_free(train);
+        return -1;
+    }
+    return vb_dataset_open(name, data, train, test, err, len);
+}
+
+static void print_part(const char *part, const vb_dataset *d)
+{
+    printf("  %-5s %6lld images %lldx%lldx%lld, %lld classes, checksum %016llx\n", part,
+           (long long)d->count, (long long)d->h, (long long)d->w, (long long)d->c,
+           (long long)d->classes, (unsigned long long)d->checksum);
+}
+
+static void print_classes(const vb_dataset *d)
+{
+    if (!d->class_names) return;
+    printf("  classes:");
+    for (int64_t k = 0; k < d->classes; k++) {
+        if (k == 12 && d->classes > 14) {
+            printf(" ... (%lld more)", (long long)(d->classes - k));
+            break;
+        }
+        printf("%s %s", k ? "," : "", d->class_names[k]);
+    }
+    printf("\n");
+}
+
+static int info(const options *o)
+{
+    if (!o->arg1) {
+        usage(stderr);
+        return 2;
+    }
+    vb_dataset train, test;
+    char err[2048];
+    double t0 = now();
+    if (open_any(o->arg1, o->data, &train, &test, err, sizeof err)) {
+        fprintf(stderr, "vbdata: %s\n", err);
+        return 1;
+    }
+    printf("%s from %s (read in %.2f s)\n", train.name, train.source, now() - t0);
+    print_part("train", &train);
+    print_part("test", &test);
+    print_classes(&train);
+    vb_dataset_free(&train);
+    vb_dataset_free(&test);
+    return 0;
+}
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST) return 0;
+    fprintf(stderr, "vbdata: cannot create %s: %s\n", path, strerror(errno));
+    return -1;
+}
+
+static int import(const options *o)
+{
+    if (!o->arg1 || !o->arg2) {
+        usage(stderr);
+        return 2;
+    }
+    char dir[4096], path[4200], err[2048];
+    snprintf(dir, sizeof dir, "%s%s%s", o->arg2, o->name ? "/" : "", o->name ? o->name : "");
+    if (make_dir(o->arg2) || (o->name && make_dir(dir))) return 1;
+    static const char *const parts[] = {"train", "test"};
+    for (int i = 0; i < 2; i++) {
+        vb_dataset d;
+        double t0 = now();
+        if (vb_read_image_folder(o->arg1, parts[i], &d, err, sizeof err)) {
+            fprintf(stderr, "vbdata: %s\n", err);
+            return 1;
+        }
+        snprintf(path, sizeof path, "%s/%s.bin", dir, parts[i]);
+        int rc = vb_write_cifar_binary(&d, path, err, sizeof err);
+        if (rc) fprintf(stderr, "vbdata: %s\n", err);
+        else printf("%s: %lld images, %lld classes, checksum %016llx (%.2f s)\n", path,
+                    (long long)d.count, (long long)d.classes, (unsigned long long)d.checksum,
+                    now() - t0);
+        vb_dataset_free(&d);
+        if (rc) return 1;
+    }
+    return 0;
+}
+
+static int path(const options *o)
+{
+    char buf[8192];
+    vb_data_search_path(o->data, buf, sizeof buf);
+    for (char *dir = strtok(buf, ":"); dir; dir = strtok(NULL, ":")) {
+        struct stat st;
+        printf("%s%s\n", dir, stat(dir, &st) == 0 ? "" : "  (absent)");
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options o = parse(argc, argv);
+    if (!strcmp(o.command, "info")) return info(&o);
+    if (!strcmp(o.command, "import")) return import(&o);
+    if (!strcmp(o.command, "path")) return path(&o);
+    fprintf(stderr, "vbdata: unknown command '%s'\n", o.command);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,168 @@
+/* vbtrain: train a model with a recipe, resumably, and test it.
+ *
+ *   vbtrain MODEL RECIPE [--backend NAME] [--threads T] [--epochs N] [--limit N]
+ *           [--seed S] [--data DIR] [--out DIR] [--resume] [--quiet]
+ *
+ * MODEL and RECIPE are .cfg paths or names from suites/models and suites/recipes. The
+ * dataset is the recipe's, looked for along the data search path (--data first). The run
+ * writes OUT/metrics.csv, OUT/checkpoint.safetensors and OUT/summary.json (OUT defaults
+ * to results/train/MODEL.RECIPE.seedS); --resume continues a killed run from its last
+ * finished epoch. A progress line is redrawn when stdout is a terminal outside CI. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "vitbench/dataset.h"
+#include "vitbench/loader.h"
+#include "vitbench/model.h"
+#include "vitbench/train.h"
+
+/* Names are looked up in the source tree (uninstalled use), then where `make install`
+ * puts the descriptions. */
+static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
+static const char *const recipe_dirs[] = {VB_SRCDIR "/suites/recipes", VB_RECIPESDIR};
+
+typedef struct options {
+    const char *model, *recipe, *backend, *data, *out;
+    int threads, resume, quiet;
+    int64_t epochs, limit;
+    uint64_t seed;
+} options;
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: vbtrain MODEL RECIPE [--backend NAME] [--threads T] [--epochs N] "
+                "[--limit N] [--seed S]\n"
+                "               [--data DIR] [--out DIR] [--resume] [--quiet]\n"
+                "MODEL: a .cfg path or a name from %s\nRECIPE: a .cfg path or a name from "
+                "%s\n",
+            model_dirs[0], recipe_dirs[0]);
+}
+
+/* A non-negative integer option value, or exit with a one-line error naming the option. */
+static int64_t count_arg(const char *option, const char *value, int64_t min)
+{
+    char *end;
+    errno = 0;
+    long long v = value ? strtoll(value, &end, 10) : 0;
+    if (!value || errno || *end || v < min) {
+        fprintf(stderr, "vbtrain: %s needs an integer >= %lld, got '%s'\n", option,
+                (long long)min, value ? value : "");
+        exit(2);
+    }
+    return v;
+}
+
+static options parse_args(int argc, char **argv)
+{
+    options o = {.threads = 2, .seed = 1};
+    if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-') {
+        usage(stderr);
+        exit(2);
+    }
+    o.model = argv[1];
+    o.recipe = argv[2];
+    for (int i = 3; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--resume") == 0) { o.resume = 1; continue; }
+        if (strcmp(a, "--quiet") == 0) { o.quiet = 1; continue; }
+        if (strcmp(a, "--backend") == 0 && v) o.backend = v;
+        else if (strcmp(a, "--data") == 0 && v) o.data = v;
+        else if (strcmp(a, "--out") == 0 && v) o.out = v;
+        else if (strcmp(a, "--threads") == 0) o.threads = (int)count_arg(a, v, 1);
+        else if (strcmp(a, "--epochs") == 0) o.epochs = count_arg(a, v, 1);
+        else if (strcmp(a, "--limit") == 0) o.limit = count_arg(a, v, 1);
+        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)count_arg(a, v, 0);
+        else {
+            fprintf(stderr, "vbtrain: unknown option '%s'\n", a);
+            usage(stderr);
+            exit(2);
+        }
+        i++;
+    }
+    return o;
+}
+
+/* A path as given, or NAME.cfg from the first folder that has it. 0, or -1 with err
+ * naming the folders searched. */
+static int resolve(const char *what, const char *name, const char *const dirs[2], char *path,
+                   size_t len, char *err, size_t err_len)
+{
+    snprintf(path, len, "%s", name);
+    if (strchr(name, '/') || strstr(name, ".cfg")) return 0;
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, len, "%s/%s.cfg", dirs[i], name);
+        if (access(path, R_OK) == 0) return 0;
+    }
+    snprintf(err, err_len, "no %s '%s' in %s or %s", what, name, dirs[0], dirs[1]);
+    return -1;
+}
+
+/* Everything a run needs: recipe, dataset, model (classes from the dataset), backend. */
+typedef struct run_inputs {
+    vb_recipe recipe;
+    vb_dataset train, test;
+    vb_model model;
+    vb_loaded_backend *backend;
+} run_inputs;
+
+static int load_inputs(run_inputs *in, const options *o, char *err, size_t err_len)
+{
+    char path[1024];
+    if (resolve("recipe", o->recipe, recipe_dirs, path, sizeof path, err, err_len) ||
+        vb_recipe_load(&in->recipe, path, err, err_len) ||
+        vb_dataset_open(in->recipe.dataset, o->data, &in->train, &in->test, err, err_len))
+        return -1;
+    vb_model_opts mo = {.classes = in->train.classes};
+    if (resolve("model", o->model, model_dirs, path, sizeof path, err, err_len) ||
+        vb_model_load_opts(&in->model, path, &mo, err, err_len))
+        return -1;
+    in->backend = vb_backend_select(o->backend, o->threads, err, err_len);
+    return in->backend ? 0 : -1;
+}
+
+static int use_progress_line(void)
+{
+    const char *ci = getenv("CI");
+    return isatty(STDOUT_FILENO) && !(ci && *ci);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    options o = parse_args(argc, argv);
+    char err[1024], out[1024];
+    run_inputs in = {0};
+    if (load_inputs(&in, &o, err, sizeof err)) {
+        fprintf(stderr, "vbtrain: %s\n", err);
+        return 1;
+    }
+    snprintf(out, sizeof out, "%s", o.out ? o.out : "");
+    if (!o.out)
+        snprintf(out, sizeof out, "results/train/%s.%s.seed%llu", in.model.name,
+                 in.recipe.name, (unsigned long long)o.seed);
+    if (!o.quiet)
+        printf("%s with %s on %s (%lld images), backend %s (%s), %d threads -> %s\n",
+               in.model.name, in.recipe.name, in.train.name, (long long)in.train.count,
+               in.backend->name, in.backend->version, in.backend->threads, out);
+    vb_train_opts to = {.out_dir = out, .resume = o.resume, .epochs = o.epochs,
+                        .limit = o.limit, .seed = o.seed, .quiet = o.quiet,
+                        .progress = use_progress_line()};
+    vb_train_result res;
+    int rc = vb_train(&in.model, &in.recipe, &in.train, &in.test, in.backend, &to, &res, err,
+                      sizeof err);
+    if (rc) fprintf(stderr, "vbtrain: %s\n", err);
+    else if (!o.quiet)
+        printf("test top-1 %.4f top-5 %.4f (best epoch %lld of %lld), %.0f s\n",
+               res.test_top1, res.test_top5, (long long)res.best_epoch,
+               (long long)res.epochs_done, res.seconds);
+    vb_model_free(&in.model);
+    vb_dataset_free(&in.train);
+    vb_dataset_free(&in.test);
+    vb_backend_unload(in.backend);
+    return rc ? 1 : 0;
+}

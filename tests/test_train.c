@@ -1,0 +1,565 @@
+/* The trainer (train.h): recipes and their errors, schedules, checkpoints, determinism,
+ * and resuming a run killed mid-epoch to the same bytes as an uninterrupted one.
+ *
+ * Runs use a tiny CCT-like model on a synthetic 8x8x1 dataset of 3 classes (a bright
+ * row, column or diagonal on noise) on the built-in reference backend: seconds each. */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <criterion/criterion.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "../core/train/internal.h"
+#include "vitbench/rng.h"
+#include "vitbench/safetensors.h"
+
+static char err[1024];
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+/* A fresh temporary folder for one test, removed by its .fini. */
+static char made_dir[64];
+
+static char *temp_dir(char *buf, size_t len)
+{
+    snprintf(buf, len, "/tmp/vb_test_train.XXXXXX");
+    cr_assert_not_null(mkdtemp(buf));
+    snprintf(made_dir, sizeof made_dir, "%s", buf);
+    return buf;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void remove_temp_dir(void)
+{
+    if (made_dir[0]) nftw(made_dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(recipe, .fini = remove_temp_dir);
+TestSuite(checkpoint, .fini = remove_temp_dir);
+TestSuite(train, .fini = remove_temp_dir);
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The whole file in a malloc'd buffer (*len bytes), NULL if absent. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void assert_same_file(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *x = slurp(a, &la), *y = slurp(b, &lb);
+    cr_assert(x && y, "missing %s or %s", a, b);
+    cr_assert(la == lb && memcmp(x, y, la) == 0, "%s and %s differ", a, b);
+    free(x);
+    free(y);
+}
+
+/* A recipe file in dir from [recipe] body text (+ optional [augment] text). */
+static int load_recipe_text(vb_recipe *r, const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.cfg", dir, name);
+    write_file(path, text);
+    return vb_recipe_load(r, path, err, sizeof err);
+}
+
+/* ---- recipes ------------------------------------------------------------------------ */
+
+Test(recipe, every_key)
+{
+    char dir[64];
+    vb_recipe r;
+    int rc = load_recipe_text(&r, temp_dir(dir, sizeof dir), "full",
+                              "[recipe]\ndataset = cifar10\nepochs = 30\nbatch = 128\n"
+                              "optimizer = adamw\nlr = 5e-4\nbeta1 = 0.8\nbeta2 = 0.99\n"
+                              "eps = 1e-8\neps_mode = torch\nweight_decay = 0.05\n"
+                              "decay = decoupled_lr\nschedule = warmup_cosine\n"
+                              "warmup_epochs = 5\nstep_epochs = 10\nstep_gamma = 0.5\n"
+                              "min_lr = 1e-5\nlabel_smoothing = 0.1\nval_split = 0.2\n"
+                              "val_mode = random\nkeep_best = yes\nclip_norm = 1\n"
+                              "[augment]\ncrop_pad = 4\ncrop_scale_min = 0.8\nflip = yes\n"
+                              "rotation = 0.02\nzoom = 0.2\nautoaugment = yes\n"
+                              "randaugment_n = 2\nrandaugment_m = 9\nnormalize = fixed\n"
+                              "mean = 0.5, 0.4, 0.3\nstd = 0.25\nerasing = 0.25\n"
+                              "mixup_alpha = 0.8\ncutmix_alpha = 1.0\n");
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert_str_eq(r.name, "full");
+    cr_assert_str_eq(r.dataset, "cifar10");
+    cr_assert(r.epochs == 30 && r.batch == 128);
+    cr_assert(r.adam.lr == 5e-4f && r.adam.beta1 == 0.8f && r.adam.beta2 == 0.99f &&
+              r.adam.eps == 1e-8f && r.adam.weight_decay == 0.05f);
+    cr_assert(r.adam.eps_mode == VB_EPS_TORCH && r.adam.decay_mode == VB_DECAY_DECOUPLED_LR);
+    cr_assert(r.schedule == VB_SCHEDULE_WARMUP_COSINE && r.warmup_epochs == 5 &&
+              r.step_epochs == 10 && r.step_gamma == 0.5 && r.min_lr == 1e-5);
+    cr_assert(r.label_smoothing == 0.1f && r.val_split == 0.2 && r.val_mode == VB_VAL_RANDOM);
+    cr_assert(r.keep_best == 1 && r.clip_norm == 1.0f);
+    const vb_augment *a = &r.augment;
+    cr_assert(a->crop_pad == 4 && a->crop_scale_min == 0.8f && a->flip && a->autoaugment);
+    cr_assert(a->rotation == 0.02f && a->zoom == 0.2f);
+    cr_assert(a->randaugment_n == 2 && a->randaugment_m == 9);
+    cr_assert(a->mean[0] == 0.5f && a->mean[2] == 0.3f && a->mean[3] == 0.3f);
+    cr_assert(a->std[0] == 0.25f && a->std[3] == 0.25f);
+    cr_assert(a->erasing == 0.25f && a->mixup_alpha == 0.8f && a->cutmix_alpha == 1.0f);
+    cr_assert_eq(r.adapt_normalization, 0);
+}
+
+Test(recipe, defaults_are_keras_adam)
+{
+    char dir[64];
+    vb_recipe r;
+    cr_assert_eq(load_recipe_text(&r, temp_dir(dir, sizeof dir), "min",
+                                  "[recipe]\ndataset = mnist\nepochs = 2\nbatch = 32\n"),
+                 0, "%s", err);
+    cr_assert(r.adam.lr == 1e-3f && r.adam.beta1 == 0.9f && r.adam.beta2 == 0.999f &&
+              r.adam.eps == 1e-7f);
+    cr_assert(r.adam.eps_mode == VB_EPS_KERAS && r.adam.decay_mode == VB_DECAY_NONE);
+    cr_assert(r.schedule == VB_SCHEDULE_CONSTANT && r.val_mode == VB_VAL_KERAS_LAST &&
+              r.val_split == 0.1 && !r.keep_best && r.clip_norm == 0);
+    cr_assert(r.augment.std[0] == 1 && r.augment.mean[0] == 0 && !r.augment.flip);
+}
+
+/* Each broken recipe fails with a message that contains the expected text. */
+Test(recipe, errors_name_file_line_key)
+{
+    static const struct { const char *text, *want; } cases[] = {
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\nlr_max = 1\n",
+         "bad.cfg:5: [recipe] unknown key 'lr_max'"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\n[augment]\nflip = maybe\n",
+         "bad.cfg:6: [augment] key 'flip'"},
+        {"[recipe]\ndataset = x\nepochs = 0\nbatch = 8\n", "bad.cfg:3: [recipe] key 'epochs'"},
+        {"[recipe]\nepochs = 2\nbatch = 8\n", "missing key 'dataset'"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\nweight_decay = 1e-4\n",
+         "bad.cfg:5: [recipe] key 'weight_decay': plain adam"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\nschedule = step\n",
+         "missing key 'step_epochs'"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\nschedule = linear\n",
+         "bad.cfg:5: [recipe] key 'schedule': 'linear' is not one of"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\nval_split = 1.5\n",
+         "bad.cfg:5: [recipe] key 'val_split'"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\n[augment]\nmean = 0.5\n",
+         "key 'mean': only with normalize = fixed"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\n[augment]\nnormalize = fixed\n"
+         "mean = 0.5\nstd = 0\n",
+         "bad.cfg:8: [augment] key 'std'"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\n[model]\n", "bad.cfg:5: [model] unknown"},
+        {"[augment]\nflip = yes\n", "no [recipe] section"},
+    };
+    char dir[64];
+    temp_dir(dir, sizeof dir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vb_recipe r;
+        cr_assert_eq(load_recipe_text(&r, dir, "bad", cases[i].text), -1, "case %zu passed", i);
+        cr_assert_not_null(strstr(err, cases[i].want), "case %zu: '%s' lacks '%s'", i, err,
+                           cases[i].want);
+    }
+}
+
+Test(recipe, shipped_recipes_load)
+{
+    static const char *const names[] = {"keras_cct", "fashion_cct", "qiita_vit",
+                                        "keras_vit_small_ds", "keras_vit_small_ds_cosine"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[512];
+        vb_recipe r;
+        snprintf(path, sizeof path, "%s/suites/recipes/%s.cfg", VB_SRCDIR, names[i]);
+        cr_assert_eq(vb_recipe_load(&r, path, err, sizeof err), 0, "%s", err);
+        cr_assert_str_eq(r.name, names[i]);
+    }
+}
+
+/* ---- schedules ---------------------------------------------------------------------- */
+
+Test(schedule, values)
+{
+    vb_recipe r = {.epochs = 10, .adam = {.lr = 1e-3f}};
+    double lr = r.adam.lr; /* the float 1e-3 */
+    cr_assert_float_eq(vb_recipe_lr(&r, 0, 100), lr, 1e-15);
+    cr_assert_float_eq(vb_recipe_lr(&r, 999, 100), lr, 1e-15);
+
+    r.schedule = VB_SCHEDULE_STEP;
+    r.step_epochs = 3;
+    r.step_gamma = 0.5;
+    cr_assert_float_eq(vb_recipe_lr(&r, 299, 100), lr, 1e-15);        /* epoch 2 */
+    cr_assert_float_eq(vb_recipe_lr(&r, 300, 100), lr * 0.5, 1e-15);  /* epoch 3 */
+    cr_assert_float_eq(vb_recipe_lr(&r, 600, 100), lr * 0.25, 1e-15); /* epoch 6 */
+
+    /* 10 epochs of 100 steps, 2 warmup epochs, down to 1e-4. */
+    r.schedule = VB_SCHEDULE_WARMUP_COSINE;
+    r.warmup_epochs = 2;
+    r.min_lr = 1e-4;
+    cr_assert_float_eq(vb_recipe_lr(&r, 0, 100), 0, 1e-15);
+    cr_assert_float_eq(vb_recipe_lr(&r, 50, 100), lr * 0.25, 1e-12);
+    cr_assert_float_eq(vb_recipe_lr(&r, 200, 100), lr, 1e-12);        /* warmup done */
+    cr_assert_float_eq(vb_recipe_lr(&r, 600, 100), 1e-4 + 0.5 * (lr - 1e-4), 1e-12);
+    cr_assert_float_eq(vb_recipe_lr(&r, 1000, 100), 1e-4, 1e-12);     /* the end */
+    cr_assert(vb_recipe_lr(&r, 400, 100) > vb_recipe_lr(&r, 401, 100));
+}
+
+/* ---- a tiny model and dataset ------------------------------------------------------- */
+
+static const char *const TINY_MODEL =
+    "[model]\nname = tiny\ninput = 8x8x1\nclasses = 3\n"
+    "[conv]\nfilters = 8\nsize = 3\nstride = 1\npadding = 1\nbias = no\nactivation = relu\n"
+    "[maxpool]\nsize = 3\nstride = 2\npadding = 1\n"
+    "[posemb]\nkind = learnable\n"
+    "[encoder]\ndepth = 1\nheads = 2\nkey_dim = 4\nnorm = pre\nattn_dropout = 0.1\n"
+    "mlp = 16, 8\nmlp_activation = gelu\nmlp_dropout = 0.1\nstochastic_depth = 0.1\n"
+    "[layernorm]\n[seqpool]\n[dense]\nunits = classes\n";
+
+static void tiny_model(vb_model *m)
+{
+    cr_assert_eq(vb_model_parse(m, "tiny.cfg", TINY_MODEL, err, sizeof err), 0, "%s", err);
+}
+
+/* count images of 8x8x1: noise plus a bright row (class 0), column (1) or diagonal (2). */
+static void tiny_dataset(vb_dataset *d, int64_t count, uint64_t seed)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->name, sizeof d->name, "tiny");
+    snprintf(d->source, sizeof d->source, "tiny.synthetic");
+    d->count = count;
+    d->h = d->w = 8;
+    d->c = 1;
+    d->classes = 3;
+    d->images = vb_alloc((size_t)count * 64);
+    d->labels = vb_alloc((size_t)count * sizeof(int32_t));
+    for (int64_t i = 0; i < count; i++) {
+        int32_t y = (int32_t)(vb_hash64(seed, (uint64_t)i) % 3);
+        int64_t k = (int64_t)(vb_hash64(seed + 1, (uint64_t)i) % 8);
+        uint8_t *img = d->images + i * 64;
+        for (int p = 0; p < 64; p++)
+            img[p] = (uint8_t)(vb_hash64(seed + 2, (uint64_t)(i * 64 + p)) % 100);
+        for (int j = 0; j < 8; j++)
+            img[y == 0 ? k * 8 + j : y == 1 ? j * 8 + k : j * 8 + j] = 250;
+        d->labels[i] = y;
+    }
+    vb_dataset_checksum(d);
+}
+
+static void free_dataset(vb_dataset *d)
+{
+    vb_free(d->images);
+    vb_free(d->labels);
+}
+
+static const char *const TINY_RECIPE =
+    "[recipe]\ndataset = tiny\nepochs = 3\nbatch = 16\noptimizer = adamw\nlr = 3e-3\n"
+    "weight_decay = 1e-4\nschedule = warmup_cosine\nwarmup_epochs = 0.5\nlabel_smoothing = 0.1\n"
+    "val_split = 0.25\nkeep_best = yes\nclip_norm = 5\n[augment]\nflip = yes\n";
+
+typedef struct tiny_run {
+    vb_dataset train, test;
+    vb_recipe recipe;
+    vb_loaded_backend *backend;
+} tiny_run;
+
+static void tiny_setup(tiny_run *t, const char *dir)
+{
+    tiny_dataset(&t->train, 400, 11); /* 300 train (19 steps, the last of 12), 100 val */
+    tiny_dataset(&t->test, 60, 99);
+    cr_assert_eq(load_recipe_text(&t->recipe, dir, "tiny", TINY_RECIPE), 0, "%s", err);
+    t->backend = vb_backend_load("reference", 1, err, sizeof err);
+    cr_assert_not_null(t->backend, "%s", err);
+}
+
+static void tiny_teardown(tiny_run *t)
+{
+    free_dataset(&t->train);
+    free_dataset(&t->test);
+    vb_backend_unload(t->backend);
+}
+
+static int tiny_train(tiny_run *t, const char *out, int resume, vb_train_result *res,
+                      void (*on_step)(void *, int64_t, int64_t), void *user)
+{
+    vb_model m;
+    tiny_model(&m);
+    vb_train_opts o = {.out_dir = out, .resume = resume, .seed = 7, .quiet = 1,
+                       .zero_seconds = 1, .on_step = on_step, .user = user};
+    int rc = vb_train(&m, &t->recipe, &t->train, &t->test, t->backend, &o, res, err,
+                      sizeof err);
+    vb_model_free(&m);
+    return rc;
+}
+
+/* ---- the mixed loss (step.h) ------------------------------------------------------- */
+
+/* λ·CE(a) + (1−λ)·CE(b): the loss is the mix of the two plain losses, and with b = a the
+ * gradients are the plain step's (up to rounding). */
+Test(step, mixed_loss)
+{
+    vb_model m, p;
+    vb_step_scratch sm, sp;
+    tiny_model(&m);
+    tiny_model(&p);
+    cr_assert(vb_model_alloc(&m, 6) == 0 && vb_step_scratch_alloc(&sm, &m) == 0);
+    cr_assert(vb_model_alloc(&p, 6) == 0 && vb_step_scratch_alloc(&sp, &p) == 0);
+    vb_model_init_params(&m, 3);
+    vb_model_init_params(&p, 3);
+    float images[6 * 64];
+    int32_t a[6] = {0, 1, 2, 0, 1, 2}, b[6] = {2, 2, 1, 1, 0, 0};
+    for (int i = 0; i < 6 * 64; i++) images[i] = vb_uniform(5, (uint64_t)i);
+    vb_loaded_backend *ref = vb_backend_load("reference", 1, err, sizeof err);
+    cr_assert_not_null(ref, "%s", err);
+    vb_run r = {.backend = ref, .params = &m.params, .training = 0};
+    const float *logits;
+    double la, lb, mixed, plain;
+    cr_assert_eq(vb_eval_loss(&m, &r, &sm, images, a, 0.1f, &logits, &la), 0, "%s", r.err);
+    cr_assert_eq(vb_eval_loss(&m, &r, &sm, images, b, 0.1f, &logits, &lb), 0, "%s", r.err);
+    vb_adam_desc adam = {.lr = 1e-2f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f,
+                         .step = 1, .eps_mode = VB_EPS_KERAS};
+    vb_step_opts mix = {.labels_b = b, .lambda = 0.3f};
+    cr_assert_eq(vb_train_step_opts(&m, &r, &sm, images, a, 0.1f, adam, &mix, &mixed), 0);
+    cr_assert_float_eq(mixed, 0.3 * la + 0.7 * lb, 1e-6);
+
+    vb_model_init_params(&m, 3);
+    memset(sm.adam_m, 0, m.params.total * sizeof(float));
+    memset(sm.adam_v, 0, m.params.total * sizeof(float));
+    mix.labels_b = a;
+    cr_assert_eq(vb_train_step_opts(&m, &r, &sm, images, a, 0.1f, adam, &mix, &mixed), 0);
+    r.params = &p.params;
+    cr_assert_eq(vb_train_step(&p, &r, &sp, images, a, 0.1f, adam, &plain), 0);
+    cr_assert_float_eq(mixed, plain, 1e-6);
+    /* Compare the gradients the steps left (Adam's first step is ±lr wherever g ≠ 0, so
+     * rounding-level differences of tiny gradients would show in the parameters). */
+    float gmax = 0;
+    for (size_t i = 0; i < p.params.total; i++) gmax = fmaxf(gmax, fabsf(p.params.grad[i]));
+    for (size_t i = 0; i < m.params.total; i++)
+        cr_assert_float_eq(m.params.grad[i], p.params.grad[i], 1e-5f * gmax, "gradient %zu", i);
+    vb_backend_unload(ref);
+    vb_step_scratch_free(&sm);
+    vb_step_scratch_free(&sp);
+    vb_model_free(&m);
+    vb_model_free(&p);
+}
+
+/* ---- checkpoints -------------------------------------------------------------------- */
+
+Test(checkpoint, round_trip_and_refusal)
+{
+    char dir[64], path[128];
+    temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/checkpoint.safetensors", dir);
+    vb_model a, b;
+    vb_step_scratch sa, sb;
+    tiny_model(&a);
+    tiny_model(&b);
+    cr_assert(vb_model_alloc(&a, 4) == 0 && vb_step_scratch_alloc(&sa, &a) == 0);
+    cr_assert(vb_model_alloc(&b, 4) == 0 && vb_step_scratch_alloc(&sb, &b) == 0);
+    size_t n = a.params.total;
+    float *best_a = vb_alloc(n * sizeof(float)), *best_b = vb_alloc(n * sizeof(float));
+    vb_model_init_params(&a, 1);
+    for (int i = 0; i < a.params.count; i++) {
+        const vb_param *p = &a.params.params[i];
+        for (size_t j = p->offset; j < p->offset + p->numel; j++) {
+            sa.adam_m[j] = vb_uniform(2, j);
+            sa.adam_v[j] = vb_uniform(3, j);
+            best_a[j] = vb_uniform(4, j);
+        }
+    }
+    vb_ckpt_identity id = {.model = "tiny", .recipe = "r", .recipe_hash = 42, .seed = 7,
+                           .dataset = 0xabc, .train_images = 75};
+    vb_ckpt_state st = {.epoch = 2, .step = 10, .best_epoch = 1, .best_val_acc = 0.5,
+                        .seconds = 3.25}, back;
+    cr_assert_eq(vb_checkpoint_save(path, &a, &sa, best_a, &id, &st, err, sizeof err), 0,
+                 "%s", err);
+    cr_assert_eq(vb_checkpoint_load(path, &b, &sb, best_b, &id, &back, err, sizeof err), 0,
+                 "%s", err);
+    cr_assert(memcmp(&st, &back, sizeof st) == 0);
+    cr_assert(memcmp(a.params.data, b.params.data, n * sizeof(float)) == 0);
+    cr_assert(memcmp(sa.adam_m, sb.adam_m, n * sizeof(float)) == 0);
+    cr_assert(memcmp(sa.adam_v, sb.adam_v, n * sizeof(float)) == 0);
+    cr_assert(memcmp(best_a, best_b, n * sizeof(float)) == 0);
+
+    vb_ckpt_identity other = id;
+    other.recipe_hash = 43;
+    cr_assert_eq(vb_checkpoint_load(path, &b, &sb, best_b, &other, &back, err, sizeof err), -1);
+    cr_assert(strstr(err, path) && strstr(err, "resolved recipe"), "%s", err);
+    other = id;
+    other.model = "big";
+    cr_assert_eq(vb_checkpoint_load(path, &b, &sb, best_b, &other, &back, err, sizeof err), -1);
+    cr_assert(strstr(err, "model is 'tiny', this run's is 'big'"), "%s", err);
+    cr_assert_null(strchr(err, '\n'));
+
+    vb_free(best_a);
+    vb_free(best_b);
+    vb_step_scratch_free(&sa);
+    vb_step_scratch_free(&sb);
+    vb_model_free(&a);
+    vb_model_free(&b);
+}
+
+/* ---- whole runs --------------------------------------------------------------------- */
+
+Test(train, deterministic_and_learns)
+{
+    char dir[64], out1[128], out2[128], a[160], b[160];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out1, sizeof out1, "%s/run1", dir);
+    snprintf(out2, sizeof out2, "%s/run2", dir);
+    vb_train_result r1, r2;
+    cr_assert_eq(tiny_train(&t, out1, 0, &r1, NULL, NULL), 0, "%s", err);
+    cr_assert_eq(tiny_train(&t, out2, 0, &r2, NULL, NULL), 0, "%s", err);
+    const char *files[] = {"metrics.csv", "checkpoint.safetensors", "summary.json"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, "%s/%s", out1, files[i]);
+        snprintf(b, sizeof b, "%s/%s", out2, files[i]);
+        assert_same_file(a, b);
+    }
+    cr_assert_eq(r1.epochs_done, 3);
+    cr_assert(r1.best_epoch >= 1 && r1.best_epoch <= 3);
+    cr_assert(r1.test_top1 > 0.5, "test top-1 %.3f: the tiny task is not learnt", r1.test_top1);
+    cr_assert_float_eq(r1.test_top5, 1.0, 1e-12); /* 3 classes */
+    size_t len;
+    snprintf(a, sizeof a, "%s/metrics.csv", out1);
+    char *csv = slurp(a, &len);
+    cr_assert(strncmp(csv, "epoch,train_loss,train_acc,val_loss,val_acc,val_top5,lr,seconds\n"
+                           "1,", 66) == 0, "%s", csv);
+    int rows = 0;
+    for (char *p = csv; *p; p++) rows += *p == '\n';
+    cr_assert_eq(rows, 4, "%s", csv);
+    free(csv);
+    tiny_teardown(&t);
+}
+
+/* The child's hook: once inside epoch 2, tell the parent and wait to be killed. */
+typedef struct kill_point {
+    int fd;
+    int64_t epoch, step;
+} kill_point;
+
+static void signal_and_wait(void *user, int64_t epoch, int64_t step)
+{
+    const kill_point *k = user;
+    if (epoch == k->epoch && step == k->step) {
+        (void)!write(k->fd, "k", 1);
+        for (;;) pause();
+    }
+}
+
+Test(train, resume_after_sigkill_is_bit_identical, .timeout = 60)
+{
+    char dir[64], whole[128], resumed[128], a[160], b[160];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(whole, sizeof whole, "%s/whole", dir);
+    snprintf(resumed, sizeof resumed, "%s/resumed", dir);
+    vb_train_result r1, r2;
+    cr_assert_eq(tiny_train(&t, whole, 0, &r1, NULL, NULL), 0, "%s", err);
+
+    /* 19 steps per epoch: kill after global step 21, the second step of epoch 2. */
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    fflush(NULL);
+    pid_t child = fork();
+    cr_assert_neq(child, -1);
+    if (child == 0) {
+        close(fds[0]);
+        kill_point k = {.fd = fds[1], .epoch = 2, .step = 21};
+        vb_train_result r;
+        tiny_train(&t, resumed, 0, &r, signal_and_wait, &k);
+        _exit(3); /* never reached: the hook waits for SIGKILL */
+    }
+    close(fds[1]);
+    char c;
+    cr_assert_eq(read(fds[0], &c, 1), 1, "the child ended before epoch 2");
+    close(fds[0]);
+    kill(child, SIGKILL);
+    int status;
+    waitpid(child, &status, 0);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    /* What the kill left: epoch 1's row and checkpoint, no summary. */
+    snprintf(b, sizeof b, "%s/summary.json", resumed);
+    cr_assert_neq(access(b, F_OK), 0);
+    cr_assert_eq(tiny_train(&t, resumed, 1, &r2, NULL, NULL), 0, "%s", err);
+
+    const char *files[] = {"metrics.csv", "checkpoint.safetensors", "summary.json"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, "%s/%s", whole, files[i]);
+        snprintf(b, sizeof b, "%s/%s", resumed, files[i]);
+        assert_same_file(a, b);
+    }
+    cr_assert(r1.test_top1 == r2.test_top1 && r1.test_loss == r2.test_loss);
+    tiny_teardown(&t);
+}
+
+Test(train, metrics_rows_after_the_checkpoint_are_dropped)
+{
+    char dir[64], path[160];
+    temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/metrics.csv", dir);
+    write_file(path, "epoch,train_loss,train_acc,val_loss,val_acc,val_top5,lr,seconds\n"
+                     "1,1,0,1,0,0,0.001,0.00\n2,1,0,1,0,0,0.001,0.00\n3,1,0,1");
+    vb_metrics_file mf;
+    cr_assert_eq(vb_metrics_open(&mf, dir, 1, err, sizeof err), 0, "%s", err);
+    vb_epoch_metrics e = {.epoch = 2, .train_loss = 0.5, .lr = 1e-3};
+    cr_assert_eq(vb_metrics_append(&mf, &e, err, sizeof err), 0, "%s", err);
+    vb_metrics_close(&mf);
+    size_t len;
+    char *csv = slurp(path, &len);
+    cr_assert_str_eq(csv, "epoch,train_loss,train_acc,val_loss,val_acc,val_top5,lr,seconds\n"
+                          "1,1,0,1,0,0,0.001,0.00\n"
+                          "2,0.500000,0.000000,0.000000,0.000000,0.000000,0.001,0.00\n");
+    free(csv);
+}
+
+Test(train, refuses_a_checkpoint_of_another_recipe)
+{
+    char dir[64], out[128];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    vb_train_result r;
+    t.recipe.epochs = 1;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+    t.recipe.adam.lr *= 2;
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1);
+    cr_assert(strstr(err, "checkpoint.safetensors: cannot resume") &&
+              strstr(err, "resolved recipe"), "%s", err);
+    tiny_teardown(&t);
+}
+
+Test(train, nan_loss_names_the_step)
+{
+    char dir[64], out[128];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    t.recipe.adam.lr = 1e30f; /* the first update blows the parameters up */
+    t.recipe.schedule = VB_SCHEDULE_CONSTANT;
+    t.recipe.clip_norm = 0;
+    vb_train_result r;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1);
+    cr_assert(strstr(err, "step ") && strstr(err, "loss is") && strstr(err, "first non-finite"),
+              "%s", err);
+    tiny_teardown(&t);
+}
