@@ -134,6 +134,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* One line per epoch must reach a log file as it happens, not when the run ends. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     options o = parse_args(argc, argv);
     char err[1024], out[1024];
     run_inputs in = {0};
