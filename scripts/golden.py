@@ -121,9 +121,10 @@ def conv_relu_pad_pool(x, w):
     return F.max_pool2d(y, 3, 2).permute(0, 2, 3, 1)
 
 
-def attention(x, p, pre, heads, head_dim, lsa=False):
+def attention(x, p, pre, heads, head_dim, lsa=False, attn_drop=0.0):
     """Multi-head self-attention with fused qkv (C, 3·H·D) columns [q | k | v] head-major.
-    Scores scaled by 1/sqrt(D), or for LSA by 1/τ with the diagonal masked."""
+    Scores scaled by 1/sqrt(D), or for LSA by 1/τ with the diagonal masked; attn_drop is
+    dropout on the attention weights."""
     B, T, _ = x.shape
     qkv = dense(x, p[pre + "qkv.w"], p[pre + "qkv.b"])
     q, k, v = qkv.view(B, T, 3, heads, head_dim).permute(2, 0, 3, 1, 4)  # each (B, H, T, D)
@@ -131,9 +132,23 @@ def attention(x, p, pre, heads, head_dim, lsa=False):
     s = (q * scale) @ k.transpose(-1, -2)  # (B, H, T, T)
     if lsa:
         s = s.masked_fill(torch.eye(T, dtype=torch.bool), -math.inf)
-    o = torch.softmax(s, dim=-1) @ v  # (B, H, T, D)
+    o = dropout(torch.softmax(s, dim=-1), attn_drop) @ v  # (B, H, T, D)
     o = o.transpose(1, 2).reshape(B, T, heads * head_dim)
     return dense(o, p[pre + "out.w"], p[pre + "out.b"])
+
+
+def dropout(x, rate):
+    """Training-mode dropout; the golden runs pass no rates, so this is the identity there.
+    scripts/bench-torch.py passes the recipe's rates (each model's DROPOUTS)."""
+    return F.dropout(x, rate) if rate else x
+
+
+def drop_path(x, rate):
+    """Stochastic depth on a residual branch x (B, ...): drop whole samples, scale the rest."""
+    if not rate:
+        return x
+    keep = (torch.rand((x.shape[0],) + (1,) * (x.dim() - 1)) >= rate).to(x.dtype)
+    return x * keep / (1 - rate)
 
 
 def patches(x, size):
@@ -152,8 +167,10 @@ def shift(x, dy, dx):
 
 
 # ==== the models ==========================================================================
-# Each model: PARAMS table [(key, C name, shape, init)], in model order; forward(p, x);
-# classes, input shape, label smoothing, optimizer. init is one of
+# Each model: PARAMS table [(key, C name, shape, init)], in model order; forward(p, x,
+# drop) where drop maps a dropout site to its rate (None: every dropout off, the golden
+# runs; the recipe's rates are the model's DROPOUTS); classes, input shape, label
+# smoothing, optimizer. init is one of
 #   ("glorot", fan_in, fan_out)  ("he_trunc", fan_in)  ("uniform", a)  ("const", c)
 #   ("bias",) small uniform      ("gamma",) 1 + small uniform
 
@@ -199,17 +216,24 @@ CCT_PARAMS = [
 ]
 
 
-def cct_forward(p, x):
+CCT_DROPOUTS = dict(attn=0.1, mlp=0.1, depth=0.1)  # suites/models/keras_cct.cfg
+
+
+def cct_forward(p, x, drop=None):
+    d = drop or {}
     x = conv_relu_pad_pool(x, p["conv0"])        # (B, 16, 16, 64)
     x = conv_relu_pad_pool(x, p["conv1"])        # (B, 8, 8, 128)
     x = x.reshape(x.shape[0], -1, CCT_DIM) + p["pos"]  # (B, 64, 128)
-    for i in range(CCT_DEPTH):  # pre-norm; stochastic depth and dropouts off
+    for i in range(CCT_DEPTH):  # pre-norm; stochastic depth rises linearly over the blocks
         e = "e%d." % i
-        x = x + attention(layernorm(x, p[e + "n1.g"], p[e + "n1.b"], 1e-5), p, e, CCT_HEADS, CCT_KEY_DIM)
+        path = d.get("depth", 0) * i / (CCT_DEPTH - 1)
+        a = attention(layernorm(x, p[e + "n1.g"], p[e + "n1.b"], 1e-5), p, e, CCT_HEADS,
+                      CCT_KEY_DIM, attn_drop=d.get("attn", 0))
+        x = x + drop_path(a, path)
         h = layernorm(x, p[e + "n2.g"], p[e + "n2.b"], 1e-5)
-        h = dense(h, p[e + "m0.w"], p[e + "m0.b"], gelu)
-        h = dense(h, p[e + "m1.w"], p[e + "m1.b"], gelu)  # GELU on the last Dense too (seed's mlp())
-        x = x + h
+        h = dropout(dense(h, p[e + "m0.w"], p[e + "m0.b"], gelu), d.get("mlp", 0))
+        h = dropout(dense(h, p[e + "m1.w"], p[e + "m1.b"], gelu), d.get("mlp", 0))  # GELU on the last Dense too (seed's mlp())
+        x = x + drop_path(h, path)
     x = layernorm(x, p["ln.g"], p["ln.b"], 1e-5)
     a = torch.softmax(x @ p["pool.w"] + p["pool.b"], dim=1)  # (B, T) sequence pooling
     x = (a.unsqueeze(-1) * x).sum(dim=1)                       # (B, C)
@@ -232,16 +256,22 @@ QV_PARAMS = [
 ]
 
 
-def qiita_forward(p, x, head_gelu):
+QV_DROPOUTS = dict(attn_out=0.1, mlp=0.1, head=0.1)  # suites/models/qiita_vit.cfg
+
+
+def qiita_forward(p, x, head_gelu, drop=None):
+    d = drop or {}
     x = dense(patches(x, 4), p["patch.w"], p["patch.b"])      # (B, 64, 64)
     token = p["token"].expand(x.shape[0], 1, QV_DIM)
     x = torch.cat([x, token], dim=1) + p["pos"]                # token APPENDED: (B, 65, 64)
-    for i in range(QV_DEPTH):  # post-norm; dropouts off
+    for i in range(QV_DEPTH):  # post-norm; dropout after the attention and the whole MLP
         e = "e%d." % i
-        x = layernorm(x + attention(x, p, e, QV_HEADS, QV_DIM // QV_HEADS), p[e + "n1.g"], p[e + "n1.b"], 1e-6)
+        a = dropout(attention(x, p, e, QV_HEADS, QV_DIM // QV_HEADS), d.get("attn_out", 0))
+        x = layernorm(x + a, p[e + "n1.g"], p[e + "n1.b"], 1e-6)
         h = dense(dense(x, p[e + "m0.w"], p[e + "m0.b"], F.relu), p[e + "m1.w"], p[e + "m1.b"])
-        x = layernorm(x + h, p[e + "n2.g"], p[e + "n2.b"], 1e-6)
+        x = layernorm(x + dropout(h, d.get("mlp", 0)), p[e + "n2.g"], p[e + "n2.b"], 1e-6)
     x = dense(x[:, 0], p["head.w"], p["head.b"], head_gelu)    # token 0 = the FIRST PATCH (seed)
+    x = dropout(x, d.get("head", 0))
     return dense(x, p["fc.w"], p["fc.b"])                      # softmax folded into the loss
 
 
@@ -272,21 +302,27 @@ SL_PARAMS = [
 SPT_SHIFTS = [(-3, -3), (3, -3), (-3, 3), (3, 3)]  # left-up, left-down, right-up, right-down
 
 
-def spt_lsa_forward(p, x):
+SL_DROPOUTS = dict(attn=0.1, mlp=0.1, head=0.5)  # suites/models/keras_vit_small_ds_spt_lsa.cfg
+
+
+def spt_lsa_forward(p, x, drop=None):
+    d = drop or {}
     x = F.interpolate(x.permute(0, 3, 1, 2), size=(SL_SIZE, SL_SIZE), mode="bilinear",
                       align_corners=False).permute(0, 2, 3, 1)  # tf.image.resize: half-pixel
     x = torch.cat([x] + [shift(x, dy, dx) for dy, dx in SPT_SHIFTS], dim=-1)  # (B, 72, 72, 15)
     x = layernorm(patches(x, SL_PATCH), p["spt.ln.g"], p["spt.ln.b"], 1e-6)  # (B, 144, 540)
     x = dense(x, p["spt.w"], p["spt.b"]) + p["pos"]
-    for i in range(SL_DEPTH):  # pre-norm, LSA; dropouts off
+    for i in range(SL_DEPTH):  # pre-norm, LSA
         e = "e%d." % i
-        x = x + attention(layernorm(x, p[e + "n1.g"], p[e + "n1.b"], 1e-6), p, e, SL_HEADS, SL_KEY_DIM, lsa=True)
+        x = x + attention(layernorm(x, p[e + "n1.g"], p[e + "n1.b"], 1e-6), p, e, SL_HEADS, SL_KEY_DIM,
+                          lsa=True, attn_drop=d.get("attn", 0))
         h = layernorm(x, p[e + "n2.g"], p[e + "n2.b"], 1e-6)
-        h = dense(dense(h, p[e + "m0.w"], p[e + "m0.b"], gelu), p[e + "m1.w"], p[e + "m1.b"], gelu)
+        h = dropout(dense(h, p[e + "m0.w"], p[e + "m0.b"], gelu), d.get("mlp", 0))
+        h = dropout(dense(h, p[e + "m1.w"], p[e + "m1.b"], gelu), d.get("mlp", 0))
         x = x + h
-    x = layernorm(x, p["ln.g"], p["ln.b"], 1e-6).flatten(1)  # (B, 144·64)
-    x = dense(x, p["h0.w"], p["h0.b"], gelu)
-    x = dense(x, p["h1.w"], p["h1.b"], gelu)
+    x = dropout(layernorm(x, p["ln.g"], p["ln.b"], 1e-6).flatten(1), d.get("head", 0))  # (B, 144·64)
+    x = dropout(dense(x, p["h0.w"], p["h0.b"], gelu), d.get("head", 0))
+    x = dropout(dense(x, p["h1.w"], p["h1.b"], gelu), d.get("head", 0))
     return dense(x, p["fc.w"], p["fc.b"])
 
 
@@ -299,13 +335,13 @@ KERAS_ADAM = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0,
 MODELS = {
     "keras_cct": dict(params=CCT_PARAMS, forward=cct_forward, input=(32, 32, 3), classes=10,
                       label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=416331,
-                      grad_whole_max=None),
+                      grad_whole_max=None, dropouts=CCT_DROPOUTS),
     "qiita_vit": dict(params=QV_PARAMS, forward=qiita_forward, input=(32, 32, 3), classes=10,
                       label_smoothing=0.0, optimizer=KERAS_ADAM, expect_params=150858,
-                      grad_whole_max=None),
+                      grad_whole_max=None, dropouts=QV_DROPOUTS),
     "vit_spt_lsa": dict(params=SL_PARAMS, forward=spt_lsa_forward, input=(32, 32, 3), classes=100,
                         label_smoothing=0.0, optimizer=TFA_ADAMW, expect_params=None,
-                        grad_whole_max=32768),
+                        grad_whole_max=32768, dropouts=SL_DROPOUTS),
 }
 
 

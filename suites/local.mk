@@ -37,3 +37,4 @@ dist_models_DATA = \
 
 include $(srcdir)/suites/vbdata.mk
 include $(srcdir)/suites/vbtrain.mk
+include $(srcdir)/suites/bench.mk

@@ -7,6 +7,12 @@
  *       [--seed S] [--classes N]
  *       N training steps (forward, loss, backward, AdamW) on random data, then the
  *       per-op time breakdown of the last step.
+ *   vbmodel bench MODEL.cfg [--backend NAME|all] [--batch B] [--threads T] [--steps N]
+ *       [--reps R] [--warmup W] [--csv FILE] [--seed S] [--classes N]
+ *       training and inference images/s (median of R timings of N steps after W warm-up
+ *       steps), peak memory, GFLOP/s and % of the machine's sgemm peak, per backend
+ *       (all, the default: every one found), each in its own child process; --csv
+ *       appends one row per backend.
  *   vbmodel init MODEL.cfg --out FILE.safetensors [--seed S] [--classes N]
  *       the initial parameters (C names and layouts), e.g. for scripts/golden.py.
  *
@@ -22,14 +28,15 @@
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
 #include "vitbench/step.h"
+#include "bench.h"
 
 /* Model names are looked up in the source tree (uninstalled use), then where
  * `make install` puts the descriptions. */
 static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
 
 typedef struct options {
-    const char *command, *model, *backend, *out;
-    int64_t batch, steps, classes;
+    const char *command, *model, *backend, *out, *csv;
+    int64_t batch, steps, reps, warmup, classes;
     int threads;
     uint64_t seed;
 } options;
@@ -39,28 +46,35 @@ static void usage(FILE *to)
     fprintf(to, "usage: vbmodel count MODEL [--classes N]\n"
                 "       vbmodel step MODEL [--backend NAME] [--batch B] [--threads T] "
                 "[--steps N] [--seed S] [--classes N]\n"
+                "       vbmodel bench MODEL [--backend NAME|all] [--batch B] [--threads T] "
+                "[--steps N] [--reps R] [--warmup W] [--csv FILE]\n"
                 "       vbmodel init MODEL --out FILE.safetensors [--seed S] [--classes N]\n"
                 "MODEL: a .cfg path, or a name from %s or %s\n", model_dirs[0],
             model_dirs[1]);
 }
 
-/* A positive integer option value, or exit with a one-line error naming the option. */
-static int64_t positive(const char *option, const char *value)
+/* An integer option value ≥ min, or exit with a one-line error naming the option. */
+static int64_t at_least(int64_t min, const char *option, const char *value)
 {
     char *end;
     errno = 0;
     long long v = value ? strtoll(value, &end, 10) : 0;
-    if (!value || errno || *end || v < 1) {
-        fprintf(stderr, "vbmodel: %s needs a positive integer, got '%s'\n", option,
-                value ? value : "");
+    if (!value || errno || *end || v < min) {
+        fprintf(stderr, "vbmodel: %s needs an integer >= %lld, got '%s'\n", option,
+                (long long)min, value ? value : "");
         exit(2);
     }
     return v;
 }
 
+static int64_t positive(const char *option, const char *value)
+{
+    return at_least(1, option, value);
+}
+
 static options parse_args(int argc, char **argv)
 {
-    options o = {.batch = 128, .steps = 3, .threads = 2, .seed = 1};
+    options o = {.batch = 128, .steps = 3, .reps = 3, .warmup = 1, .threads = 2, .seed = 1};
     if (argc < 3) {
         usage(stderr);
         exit(2);
@@ -71,8 +85,11 @@ static options parse_args(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--backend") == 0 && v) o.backend = v;
         else if (strcmp(a, "--out") == 0 && v) o.out = v;
+        else if (strcmp(a, "--csv") == 0 && v) o.csv = v;
         else if (strcmp(a, "--batch") == 0) o.batch = positive(a, v);
         else if (strcmp(a, "--steps") == 0) o.steps = positive(a, v);
+        else if (strcmp(a, "--reps") == 0) o.reps = positive(a, v);
+        else if (strcmp(a, "--warmup") == 0) o.warmup = at_least(0, a, v);
         else if (strcmp(a, "--threads") == 0) o.threads = (int)positive(a, v);
         else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)positive(a, v);
         else if (strcmp(a, "--classes") == 0) o.classes = positive(a, v);
@@ -163,14 +180,57 @@ static int write_init(vb_model *m, const options *o)
     return rc ? 1 : 0;
 }
 
-/* ---- step --------------------------------------------------------------------------- */
+/* ---- step and bench: training steps on one random batch ------------------------------ */
 
-static double seconds_now(void)
+/* The model allocated for o->batch with seeded parameters, and one random batch of its
+ * input shape: images uniform in [0, 1), labels uniform over the classes. */
+typedef struct workload {
+    vb_step_scratch s;
+    float *images;   /* (batch, H, W, C) */
+    int32_t *labels; /* (batch) */
+} workload;
+
+static int workload_open(workload *w, vb_model *m, const options *o)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    memset(w, 0, sizeof *w);
+    if (vb_model_alloc(m, o->batch) != 0 || vb_step_scratch_alloc(&w->s, m) != 0) {
+        fprintf(stderr, "vbmodel: cannot allocate %.1f MiB for %s at batch %lld\n",
+                (double)vb_model_bytes(m, o->batch) / 1048576.0, m->name, (long long)o->batch);
+        return -1;
+    }
+    vb_model_init_params(m, o->seed);
+    int64_t n_in = o->batch * vb_shape_numel(m->input);
+    w->images = vb_alloc((size_t)n_in * sizeof(float));
+    w->labels = vb_alloc((size_t)o->batch * sizeof(int32_t));
+    if (!w->images || !w->labels) {
+        fprintf(stderr, "vbmodel: cannot allocate the random batch\n");
+        return -1;
+    }
+    for (int64_t i = 0; i < n_in; i++) w->images[i] = vb_uniform(o->seed, (uint64_t)i);
+    for (int64_t i = 0; i < o->batch; i++)
+        w->labels[i] = (int32_t)(vb_hash64(o->seed + 1, (uint64_t)i) % (uint64_t)m->classes);
+    return 0;
 }
+
+static void workload_close(workload *w)
+{
+    vb_free(w->images);
+    vb_free(w->labels);
+    vb_step_scratch_free(&w->s);
+}
+
+/* Training step number `step` (≥ 1): the seeds' AdamW, label smoothing 0.1. */
+static int train_step(vb_model *m, vb_run *r, workload *w, const options *o, int64_t step,
+                      double *loss)
+{
+    vb_adam_desc adam = {.lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f,
+                         .weight_decay = 1e-4f, .decay_mode = VB_DECAY_DECOUPLED,
+                         .eps_mode = VB_EPS_KERAS, .step = step};
+    r->seed = vb_hash64(o->seed, (uint64_t)step);
+    return vb_train_step(m, r, &w->s, w->images, w->labels, 0.1f, adam, loss);
+}
+
+/* ---- step --------------------------------------------------------------------------- */
 
 static void print_profile(const vb_profile *p, double step_seconds)
 {
@@ -195,49 +255,200 @@ static int run_steps(vb_model *m, const options *o)
         fprintf(stderr, "vbmodel: %s\n", err);
         return 1;
     }
-    size_t bytes = vb_model_bytes(m, o->batch);
-    vb_step_scratch s;
-    if (vb_model_alloc(m, o->batch) != 0 || vb_step_scratch_alloc(&s, m) != 0) {
-        fprintf(stderr, "vbmodel: cannot allocate %.1f MiB for %s at batch %lld\n",
-                (double)bytes / 1048576.0, m->name, (long long)o->batch);
+    workload w;
+    if (workload_open(&w, m, o) != 0) {
+        workload_close(&w);
+        vb_backend_unload(b);
         return 1;
     }
-    vb_model_init_params(m, o->seed);
-    int64_t n_in = o->batch * vb_shape_numel(m->input);
-    float *images = vb_alloc((size_t)n_in * sizeof(float));
-    int32_t *labels = vb_alloc((size_t)o->batch * sizeof(int32_t));
-    for (int64_t i = 0; i < n_in; i++) images[i] = vb_uniform(o->seed, (uint64_t)i);
-    for (int64_t i = 0; i < o->batch; i++)
-        labels[i] = (int32_t)(vb_hash64(o->seed + 1, (uint64_t)i) % (uint64_t)m->classes);
-
     printf("%s on backend %s (%s), %d threads, batch %lld, %.1f MiB\n", m->name, b->name,
-           b->version, b->threads, (long long)o->batch, (double)bytes / 1048576.0);
+           b->version, b->threads, (long long)o->batch,
+           (double)vb_model_bytes(m, o->batch) / 1048576.0);
     vb_profile profile;
-    vb_run r = {.backend = b, .params = &m->params, .training = 1};
-    vb_adam_desc adam = {.lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f,
-                         .weight_decay = 1e-4f, .decay_mode = VB_DECAY_DECOUPLED,
-                         .eps_mode = VB_EPS_KERAS};
+    vb_run r = {.backend = b, .params = &m->params, .training = 1, .profile = &profile};
     int rc = 0;
     double last = 0;
     for (int64_t step = 1; step <= o->steps && rc == 0; step++) {
         memset(&profile, 0, sizeof profile);
-        r.profile = &profile;
-        r.seed = vb_hash64(o->seed, (uint64_t)step);
-        adam.step = step;
-        double loss, t0 = seconds_now();
-        rc = vb_train_step(m, &r, &s, images, labels, 0.1f, adam, &loss);
-        last = seconds_now() - t0;
+        double loss, t0 = vb_bench_now();
+        rc = train_step(m, &r, &w, o, step, &loss);
+        last = vb_bench_now() - t0;
         if (rc == 0)
             printf("step %lld: loss %.5f, %.1f ms, %.0f images/s\n", (long long)step, loss,
                    1e3 * last, (double)o->batch / last);
     }
     if (rc != 0) fprintf(stderr, "vbmodel: %s\n", r.err);
     else print_profile(&profile, last);
-    vb_free(images);
-    vb_free(labels);
-    vb_step_scratch_free(&s);
+    workload_close(&w);
     vb_backend_unload(b);
     return rc ? 1 : 0;
+}
+
+/* ---- bench -------------------------------------------------------------------------- */
+
+/* Training FLOPs per image, the convention of every GFLOP/s figure here (and in
+ * scripts/bench-torch.py's rows, which scripts/bench derives from these): 2 FLOPs per
+ * MAC, and the backward pass counted as twice the forward (one product for the input
+ * gradient, one for the weight gradient), so 2 × 3 × the forward MACs *with* the
+ * attention matmuls QKᵀ and AV. Softmax, norms, element-wise ops and the optimizer are
+ * left out, and the first layer's input gradient is counted though nobody computes it. */
+static double train_flops_per_image(const vb_model *m)
+{
+    vb_counts c;
+    vb_model_count(m, &c);
+    return 2.0 * 3.0 * vb_counts_macs(&c, 1, 0);
+}
+
+/* One backend's measurement, run in a child process. */
+typedef struct bench_state {
+    vb_model *m;
+    const options *o;
+    vb_run r;
+    workload w;
+    int64_t step;
+} bench_state;
+
+typedef struct bench_result {
+    double train_img_s, infer_img_s; /* medians over o->reps */
+    char version[128];
+} bench_result;
+
+/* One timed pass: a training step, or a forward pass alone when r.training is 0. */
+static int bench_pass(bench_state *s)
+{
+    if (s->r.training) {
+        double loss;
+        return train_step(s->m, &s->r, &s->w, s->o, ++s->step, &loss);
+    }
+    const float *logits;
+    return vb_model_forward(s->m, &s->r, s->w.images, &logits);
+}
+
+/* Images per second: median over o->reps timings of o->steps passes, after o->warmup
+ * untimed passes (first-touch page faults, thread pools, backend caches). -1 on error. */
+static double images_per_second(bench_state *s)
+{
+    const options *o = s->o;
+    double *rate = malloc((size_t)o->reps * sizeof *rate), median = -1;
+    int rc = rate ? 0 : -1;
+    for (int64_t i = 0; i < o->warmup && rc == 0; i++) rc = bench_pass(s);
+    for (int64_t rep = 0; rep < o->reps && rc == 0; rep++) {
+        double t0 = vb_bench_now();
+        for (int64_t i = 0; i < o->steps && rc == 0; i++) rc = bench_pass(s);
+        rate[rep] = (double)(o->steps * o->batch) / (vb_bench_now() - t0);
+    }
+    if (rc == 0) median = vb_bench_median(rate, (int)o->reps);
+    free(rate);
+    return median;
+}
+
+typedef struct bench_job {
+    vb_model *m;
+    const options *o;
+    const char *backend;
+} bench_job;
+
+static int bench_backend(void *ctx, void *out)
+{
+    const bench_job *j = ctx;
+    bench_result *res = out;
+    char err[1024];
+    vb_loaded_backend *b = vb_backend_load(j->backend, j->o->threads, err, sizeof err);
+    if (!b) {
+        fprintf(stderr, "vbmodel: %s\n", err);
+        return -1;
+    }
+    snprintf(res->version, sizeof res->version, "%s", b->version);
+    bench_state s = {.m = j->m, .o = j->o,
+                     .r = {.backend = b, .params = &j->m->params, .training = 1}};
+    int rc = workload_open(&s.w, s.m, s.o);
+    if (rc == 0) {
+        res->train_img_s = images_per_second(&s);
+        s.r.training = 0;
+        res->infer_img_s = res->train_img_s < 0 ? -1 : images_per_second(&s);
+        if (res->infer_img_s < 0) {
+            fprintf(stderr, "vbmodel: %s: %s\n", b->name, s.r.err);
+            rc = -1;
+        }
+    }
+    workload_close(&s.w);
+    vb_backend_unload(b);
+    return rc;
+}
+
+static int bench_sgemm(void *ctx, void *out)
+{
+    const options *o = ctx;
+    *(double *)out = vb_bench_sgemm_gflops(2048, o->threads, (int)o->reps);
+    return 0;
+}
+
+/* Appends one CSV row (with the header first when the file is new or empty). */
+static int write_csv_row(const options *o, const vb_model *m, const char *impl,
+                         const bench_result *res, double rss_mib, double gflops,
+                         double sgemm_gflops)
+{
+    FILE *f = fopen(o->csv, "a");
+    if (!f) {
+        fprintf(stderr, "vbmodel: cannot write %s\n", o->csv);
+        return -1;
+    }
+    if (ftell(f) == 0)
+        fprintf(f, "model,impl,threads,batch,train_img_s,infer_img_s,peak_rss_mib,gflops,"
+                   "pct_of_sgemm_peak,ratio_to_pytorch\n");
+    fprintf(f, "%s,%s,%d,%lld,%.3f,%.3f,%.1f,%.3f,", m->name, impl, o->threads,
+            (long long)o->batch, res->train_img_s, res->infer_img_s, rss_mib, gflops);
+    if (sgemm_gflops > 0) fprintf(f, "%.2f", 100 * gflops / sgemm_gflops);
+    fprintf(f, ",\n");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Every backend in its own child, so none inherits another's threads or peak memory;
+ * the parent never starts a thread pool. Prints a table; exit status 1 if any failed. */
+static int run_bench(vb_model *m, const options *o)
+{
+    char names[32][64], versions[32][128];
+    int n = 1, failed = 0;
+    if (!o->backend || strcmp(o->backend, "all") == 0) n = vb_backend_discover(names, 32);
+    else snprintf(names[0], sizeof names[0], "%s", o->backend);
+    if (n == 0) {
+        fprintf(stderr, "vbmodel: no backend found\n");
+        return 1;
+    }
+    double flops = train_flops_per_image(m), sgemm = -1, rss;
+    fprintf(stderr, "bench: sgemm 2048^3 at %d threads\n", o->threads);
+    if (vb_bench_in_child(bench_sgemm, (void *)o, &sgemm, sizeof sgemm, &rss) != 0) sgemm = -1;
+
+    printf("%s: %d threads, batch %lld, median of %lld reps of %lld steps after %lld "
+           "warm-up\ntraining: %.4g GFLOP/image (2 x 3 x forward MACs incl. attention "
+           "matmuls)\n", m->name, o->threads, (long long)o->batch, (long long)o->reps,
+           (long long)o->steps, (long long)o->warmup, flops / 1e9);
+    if (sgemm > 0) printf("sgemm peak: %.1f GFLOP/s (cblas_sgemm 2048^3)\n", sgemm);
+    else printf("sgemm peak: n/a (built without OpenBLAS)\n");
+    printf("\n%-10s %12s %12s %10s %9s %8s\n", "impl", "train img/s", "infer img/s",
+           "peak MiB", "GFLOP/s", "% sgemm");
+    for (int i = 0; i < n; i++) {
+        fprintf(stderr, "bench: %s on %s, batch %lld, %d threads\n", m->name, names[i],
+                (long long)o->batch, o->threads);
+        bench_job job = {m, o, names[i]};
+        bench_result res = {0};
+        if (vb_bench_in_child(bench_backend, &job, &res, sizeof res, &rss) != 0) {
+            printf("%-10s failed (see above)\n", names[i]);
+            snprintf(versions[i], sizeof versions[i], "(failed)");
+            failed = 1;
+            continue;
+        }
+        memcpy(versions[i], res.version, sizeof versions[i]);
+        double gflops = flops * res.train_img_s / 1e9;
+        printf("%-10s %12.2f %12.2f %10.1f %9.2f ", names[i], res.train_img_s,
+               res.infer_img_s, rss, gflops);
+        if (sgemm > 0) printf("%7.2f%%\n", 100 * gflops / sgemm);
+        else printf("%8s\n", "n/a");
+        if (o->csv && write_csv_row(o, m, names[i], &res, rss, gflops, sgemm) != 0) failed = 1;
+    }
+    printf("\n");
+    for (int i = 0; i < n; i++) printf("version %s: %s\n", names[i], versions[i]);
+    return failed;
 }
 
 int main(int argc, char **argv)
@@ -248,7 +459,7 @@ int main(int argc, char **argv)
     }
     options o = parse_args(argc, argv);
     if (strcmp(o.command, "count") != 0 && strcmp(o.command, "step") != 0 &&
-        strcmp(o.command, "init") != 0) {
+        strcmp(o.command, "init") != 0 && strcmp(o.command, "bench") != 0) {
         fprintf(stderr, "vbmodel: unknown command '%s'\n", o.command);
         usage(stderr);
         return 2;
@@ -258,6 +469,7 @@ int main(int argc, char **argv)
     int rc = 0;
     if (strcmp(o.command, "count") == 0) print_count(&m);
     else if (strcmp(o.command, "init") == 0) rc = write_init(&m, &o);
+    else if (strcmp(o.command, "bench") == 0) rc = run_bench(&m, &o);
     else rc = run_steps(&m, &o);
     vb_model_free(&m);
     return rc;
