@@ -2,32 +2,36 @@
  * they match the reference bit for bit and backward regenerates them instead of storing. */
 #include "internal.h"
 
+VBC_CLONES
 void vbc_dropout_row(uint64_t seed, float rate, uint64_t first, int64_t n, const float *x,
                      float *y)
 {
+#pragma omp simd
     for (int64_t j = 0; j < n; j++)
         y[j] = vbc_dropout(seed, first + (uint64_t)j, rate, x[j]);
 }
 
 /* y_i = x_i · keep_i / (1 − rate),  keep_i = vb_keep(seed, i, rate) */
+VBC_CLONES
 int vb_common_dropout_fwd(const vb_dropout_desc *d, uint64_t seed, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
-#pragma omp parallel for if (d->n >= VBC_PAR_MIN)
+#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
     for (int64_t i = 0; i < d->n; i++)
         y[i] = vbc_dropout(seed, (uint64_t)i, d->rate, x[i]);
     return VB_OK;
 }
 
 /* dx_i += dy_i · keep_i / (1 − rate) */
+VBC_CLONES
 int vb_common_dropout_bwd(const vb_dropout_desc *d, uint64_t seed, const float *dy, float *dx)
 {
     if (!d || !dy)
         return VB_EINVAL;
     if (!dx)
         return VB_OK;
-#pragma omp parallel for if (d->n >= VBC_PAR_MIN)
+#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
     for (int64_t i = 0; i < d->n; i++)
         dx[i] += vbc_dropout(seed, (uint64_t)i, d->rate, dy[i]);
     return VB_OK;

@@ -2,6 +2,7 @@
  * (y == x). */
 #include "internal.h"
 
+VBC_CLONES
 int vb_common_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
@@ -13,6 +14,7 @@ int vb_common_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 }
 
 /* dx += dy · [x > 0] */
+VBC_CLONES
 int vb_common_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
 {
     if (!d || !x || !dy)
@@ -25,6 +27,7 @@ int vb_common_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy
     return VB_OK;
 }
 
+VBC_CLONES
 int vb_common_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
@@ -36,6 +39,7 @@ int vb_common_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 }
 
 /* dx += dy · gelu'(x) */
+VBC_CLONES
 int vb_common_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
 {
     if (!d || !x || !dy)
@@ -48,6 +52,7 @@ int vb_common_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy
     return VB_OK;
 }
 
+VBC_CLONES
 int vb_common_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
@@ -59,6 +64,7 @@ int vb_common_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 }
 
 /* dx += dy · gelu_tanh'(x) */
+VBC_CLONES
 int vb_common_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
                             float *dx)
 {
