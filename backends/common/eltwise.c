@@ -1,79 +1,37 @@
 /* ReLU, exact GELU and tanh GELU over n contiguous values. Forward may run in place
- * (y == x). */
+ * (y == x). Each activation is a pair of per-element functions from internal.h — its
+ * value f(x) and its backward term dy·f'(x) — and one macro writes the two loops for it. */
 #include "internal.h"
 
-VBC_CLONES
-int vb_common_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
+/* ReLU's backward term keeps 0 where x ≤ 0 even if dy is NaN, as the reference does. */
+static inline float relu_backward_term(float x, float dy) { return x > 0.0f ? dy : 0.0f; }
+static inline float gelu_backward_term(float x, float dy) { return dy * vbc_gelu_grad(x); }
+static inline float gelu_tanh_backward_term(float x, float dy)
 {
-    if (!d || !x || !y)
-        return VB_EINVAL;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
-    for (int64_t i = 0; i < d->n; i++)
-        y[i] = vbc_relu(x[i]);
-    return VB_OK;
+    return dy * vbc_gelu_tanh_grad(x);
 }
 
-/* dx += dy · [x > 0] */
-VBC_CLONES
-int vb_common_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
-{
-    if (!d || !x || !dy)
-        return VB_EINVAL;
-    if (!dx)
-        return VB_OK;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
-    for (int64_t i = 0; i < d->n; i++)
-        dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
-    return VB_OK;
-}
+/* y = f(x);  dx += dy·f'(x) (skipped when dx is NULL) */
+#define VBC_ELTWISE_PAIR(name, forward_value, backward_term)                                \
+    VBC_CLONES                                                                              \
+    int vb_common_##name##_fwd(const vb_eltwise_desc *d, const float *x, float *y)          \
+    {                                                                                       \
+        if (!d || !x || !y) return VB_EINVAL;                                               \
+        _Pragma("omp parallel for simd if (d->n >= VBC_PAR_MIN)")                           \
+        for (int64_t i = 0; i < d->n; i++) y[i] = forward_value(x[i]);                      \
+        return VB_OK;                                                                       \
+    }                                                                                       \
+    VBC_CLONES                                                                              \
+    int vb_common_##name##_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,   \
+                               float *dx)                                                   \
+    {                                                                                       \
+        if (!d || !x || !dy) return VB_EINVAL;                                              \
+        if (!dx) return VB_OK;                                                              \
+        _Pragma("omp parallel for simd if (d->n >= VBC_PAR_MIN)")                           \
+        for (int64_t i = 0; i < d->n; i++) dx[i] += backward_term(x[i], dy[i]);             \
+        return VB_OK;                                                                       \
+    }
 
-VBC_CLONES
-int vb_common_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
-{
-    if (!d || !x || !y)
-        return VB_EINVAL;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
-    for (int64_t i = 0; i < d->n; i++)
-        y[i] = vbc_gelu(x[i]);
-    return VB_OK;
-}
-
-/* dx += dy · gelu'(x) */
-VBC_CLONES
-int vb_common_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
-{
-    if (!d || !x || !dy)
-        return VB_EINVAL;
-    if (!dx)
-        return VB_OK;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
-    for (int64_t i = 0; i < d->n; i++)
-        dx[i] += dy[i] * vbc_gelu_grad(x[i]);
-    return VB_OK;
-}
-
-VBC_CLONES
-int vb_common_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y)
-{
-    if (!d || !x || !y)
-        return VB_EINVAL;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
-    for (int64_t i = 0; i < d->n; i++)
-        y[i] = vbc_gelu_tanh(x[i]);
-    return VB_OK;
-}
-
-/* dx += dy · gelu_tanh'(x) */
-VBC_CLONES
-int vb_common_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
-                            float *dx)
-{
-    if (!d || !x || !dy)
-        return VB_EINVAL;
-    if (!dx)
-        return VB_OK;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
-    for (int64_t i = 0; i < d->n; i++)
-        dx[i] += dy[i] * vbc_gelu_tanh_grad(x[i]);
-    return VB_OK;
-}
+VBC_ELTWISE_PAIR(relu, vbc_relu, relu_backward_term)
+VBC_ELTWISE_PAIR(gelu, vbc_gelu, gelu_backward_term)
+VBC_ELTWISE_PAIR(gelu_tanh, vbc_gelu_tanh, gelu_tanh_backward_term)
