@@ -55,7 +55,12 @@ static int add_layer(vb_model *m, const vb_layer_kind *kind, vb_cfg_section *s,
     l->first_param = -1;
     l->in = m->count ? m->layers[m->count - 1].out : m->input;
     snprintf(l->name, sizeof l->name, "%s.%d", kind->name, kind_index);
-    if (kind->configure(l, s, site, err, err_len) != 0) return -1;
+    if (kind->configure(l, s, site, err, err_len) != 0) {
+        /* not counted yet, so vb_model_free would not release what configure made */
+        if (kind->destroy) kind->destroy(l);
+        else free(l->priv);
+        return -1;
+    }
     m->count++;
     if (kind->declare) {
         int before = m->params.count;
