@@ -96,7 +96,7 @@ static void strip_comment(char *line)
 }
 
 /* The cfg grows one item at a time: model files are a few hundred lines at most. */
-static vb_cfg_section *add_section(vb_cfg *cfg, const char *name, int line)
+vb_cfg_section *vb_cfg_add_section(vb_cfg *cfg, const char *name, int line)
 {
     vb_cfg_section *grown = realloc(cfg->sections, (size_t)(cfg->count + 1) * sizeof *grown);
     if (!grown) return NULL;
@@ -108,10 +108,12 @@ static vb_cfg_section *add_section(vb_cfg *cfg, const char *name, int line)
     return s;
 }
 
+/* The file's entry for key. Recorded defaults (line 0) are not values the file gave: a
+ * lookup never finds them, so a key left out stays left out for every reader. */
 static vb_cfg_entry *find_entry(vb_cfg_section *s, const char *key)
 {
     for (int i = 0; i < s->count; i++)
-        if (strcmp(s->entries[i].key, key) == 0) return &s->entries[i];
+        if (s->entries[i].line > 0 && strcmp(s->entries[i].key, key) == 0) return &s->entries[i];
     return NULL;
 }
 
@@ -143,7 +145,7 @@ static int parse_line(vb_cfg *cfg, char *line, int lineno, char *err, size_t err
         *close = '\0';
         char *name = trim(line + 1);
         if (!*name) return line_error(file, lineno, err, err_len, "empty section name");
-        if (!add_section(cfg, name, lineno))
+        if (!vb_cfg_add_section(cfg, name, lineno))
             return line_error(file, lineno, err, err_len, "out of memory");
         return 0;
     }
@@ -255,6 +257,22 @@ static vb_cfg_entry *use(vb_cfg_section *s, const char *key)
     return e;
 }
 
+/* A key a reader asked for but the file left out: its default joins the section (line
+ * 0, used), so vb_cfg_write_resolved() prints the complete configuration. Out of memory
+ * only loses the record, not the value the reader uses. */
+__attribute__((format(printf, 3, 4)))
+static void record_default(vb_cfg_section *s, const char *key, const char *fmt, ...)
+{
+    for (int i = 0; i < s->count; i++)
+        if (strcmp(s->entries[i].key, key) == 0) return; /* recorded by an earlier read */
+    char value[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    if (add_entry(s, key, value, 0) == 0) s->entries[s->count - 1].used = 1;
+}
+
 const char *vb_cfg_find(vb_cfg_section *s, const char *key)
 {
     vb_cfg_entry *e = use(s, key);
@@ -273,6 +291,7 @@ int vb_cfg_str_or(vb_cfg_section *s, const char *key, const char *dflt, const ch
 {
     const char *v = vb_cfg_find(s, key);
     *out = v ? v : dflt;
+    if (!v && dflt) record_default(s, key, "%s", dflt);
     return 0;
 }
 
@@ -309,6 +328,7 @@ int vb_cfg_int_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t *out
     vb_cfg_entry *e = use(s, key);
     if (!e) {
         *out = dflt;
+        record_default(s, key, "%lld", (long long)dflt);
         return 0;
     }
     return entry_int(s, e, out, err, err_len);
@@ -340,6 +360,7 @@ int vb_cfg_float_or(vb_cfg_section *s, const char *key, double dflt, double *out
     vb_cfg_entry *e = use(s, key);
     if (!e) {
         *out = dflt;
+        record_default(s, key, "%.9g", dflt);
         return 0;
     }
     return entry_float(s, e, out, err, err_len);
@@ -355,6 +376,7 @@ int vb_cfg_bool_or(vb_cfg_section *s, const char *key, int dflt, int *out, char 
     vb_cfg_entry *e = use(s, key);
     if (!e) {
         *out = dflt;
+        record_default(s, key, "%s", dflt ? "yes" : "no");
         return 0;
     }
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
@@ -373,6 +395,7 @@ int vb_cfg_enum_or(vb_cfg_section *s, const char *key, const char *const *choice
     vb_cfg_entry *e = use(s, key);
     if (!e) {
         *out = dflt;
+        record_default(s, key, "%s", choices[dflt]);
         return 0;
     }
     for (int i = 0; choices[i]; i++) {
@@ -446,4 +469,34 @@ int vb_cfg_check_unused(const vb_cfg *cfg, char *err, size_t err_len)
                                   "[%s] unknown key '%s'", s->name, s->entries[j].key);
     }
     return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The resolved configuration. */
+
+int vb_cfg_write_resolved(const vb_cfg *cfg, FILE *f)
+{
+    for (int i = 0; i < cfg->count; i++) {
+        const vb_cfg_section *s = &cfg->sections[i];
+        fprintf(f, "%s[%s]\n", i ? "\n" : "", s->name);
+        for (int j = 0; j < s->count; j++) {
+            const vb_cfg_entry *e = &s->entries[j];
+            if (e->used) fprintf(f, "%s = %s%s\n", e->key, e->value, e->line ? "" : "  # default");
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+char *vb_cfg_resolved_text(const vb_cfg *cfg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return NULL;
+    int rc = vb_cfg_write_resolved(cfg, f);
+    if (fclose(f) != 0 || rc) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }

@@ -130,6 +130,7 @@ static int load_with(vb_model *m, vb_cfg *cfg, int parsed, const vb_model_opts *
                      char *err, size_t err_len)
 {
     int rc = parsed == 0 ? build(m, cfg, opts, err, err_len) : -1;
+    if (rc == 0) m->config = vb_cfg_resolved_text(cfg);
     vb_cfg_free(cfg);
     if (rc != 0) vb_model_free(m);
     return rc;
@@ -283,6 +284,7 @@ void vb_model_free(vb_model *m)
         else free(l->priv);
     }
     free(m->layers);
+    free(m->config);
     free_arena(m);
     vb_param_block_free(&m->params);
     memset(m, 0, sizeof *m);

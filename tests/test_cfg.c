@@ -416,3 +416,23 @@ Test(cfg, small_error_buffer_is_truncated_safely)
     cr_assert_str_eq(tiny, "model.c");
     cr_assert_eq(vb_cfg_parse(&cfg, NAME, "[s]\nbroken\n", NULL, 0), -1);
 }
+
+/* The resolved text lists what the readers consumed, with the defaults they fell back on
+ * marked (once, however often read), and leaves out keys nobody read. */
+Test(cfg, resolved_text_lists_read_keys_and_marks_defaults)
+{
+    vb_cfg cfg = parse_ok("[encoder]\nheads = 4\nunread = 1\n");
+    vb_cfg_section *s = &cfg.sections[0];
+    int64_t heads, depth;
+    int bias;
+    cr_assert_eq(vb_cfg_int_or(s, "heads", 2, &heads, err, sizeof err), 0);
+    cr_assert_eq(vb_cfg_int_or(s, "depth", 1, &depth, err, sizeof err), 0);
+    cr_assert_eq(vb_cfg_bool_or(s, "bias", 1, &bias, err, sizeof err), 0);
+    cr_assert_eq(vb_cfg_int_or(s, "depth", 1, &depth, err, sizeof err), 0); /* read twice */
+    cr_assert_null(vb_cfg_find(s, "depth"), "a recorded default must not look like a file key");
+    char *text = vb_cfg_resolved_text(&cfg);
+    cr_assert_not_null(text);
+    cr_assert_str_eq(text, "[encoder]\nheads = 4\ndepth = 1  # default\nbias = yes  # default\n");
+    free(text);
+    vb_cfg_free(&cfg);
+}

@@ -212,10 +212,10 @@ static int read_normalize(vb_cfg_section *s, vb_recipe *r, char *err, size_t err
 {
     static const char *const modes[] = {"rescale", "adapt", "fixed", NULL};
     int mode = 0;
-    if (s && vb_cfg_enum_or(s, "normalize", modes, 0, &mode, err, err_len)) return -1;
+    if (vb_cfg_enum_or(s, "normalize", modes, 0, &mode, err, err_len)) return -1;
     r->adapt_normalization = mode == 1;
     if (mode != 2) {
-        if (s && (vb_cfg_find(s, "mean") || vb_cfg_find(s, "std")))
+        if (vb_cfg_find(s, "mean") || vb_cfg_find(s, "std"))
             return key_error(s, vb_cfg_find(s, "mean") ? "mean" : "std", err, err_len,
                              "only with normalize = fixed");
         return 0; /* vb_augment_none's mean 0, std 1 */
@@ -228,7 +228,6 @@ static int read_augment(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_l
 {
     vb_augment *a = &r->augment;
     *a = vb_augment_none();
-    if (!s) return read_normalize(NULL, r, err, err_len);
     int64_t n, m;
     if (count(s, "crop_pad", 0, 0, 64, &a->crop_pad, err, err_len) ||
         number_f(s, "crop_scale_min", 0, UNIT, &a->crop_scale_min, err, err_len) ||
@@ -290,9 +289,20 @@ int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len)
     vb_cfg cfg;
     if (vb_cfg_load(&cfg, path, err, err_len)) return -1;
     vb_cfg_section *recipe, *augment;
+    /* An absent [augment] reads as an empty one: its defaults then show in r->config. */
+    int has_augment = 0;
+    for (int i = 0; i < cfg.count; i++) has_augment |= strcmp(cfg.sections[i].name, "augment") == 0;
+    if (!has_augment && !vb_cfg_add_section(&cfg, "augment", 0)) {
+        vb_cfg_free(&cfg);
+        snprintf(err, err_len, "%s: out of memory", path);
+        return -1;
+    }
     int rc = find_sections(&cfg, &recipe, &augment, err, err_len) ||
              read_recipe(recipe, r, err, err_len) || read_augment(augment, r, err, err_len) ||
              vb_cfg_check_unused(&cfg, err, err_len);
+    char *config = rc ? NULL : vb_cfg_resolved_text(&cfg);
+    if (config) snprintf(r->config, sizeof r->config, "%s", config);
+    free(config);
     vb_cfg_free(&cfg);
     if (rc) return -1;
     base_name(path, r->name, sizeof r->name);

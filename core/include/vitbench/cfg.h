@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct vb_cfg_entry {
     char *key, *value;
@@ -39,6 +40,10 @@ int vb_cfg_load(vb_cfg *cfg, const char *path, char *err, size_t err_len);
 /* Parses text held in memory (tests, generated models); `name` stands in for the path. */
 int vb_cfg_parse(vb_cfg *cfg, const char *name, const char *text, char *err, size_t err_len);
 void vb_cfg_free(vb_cfg *cfg);
+/* Appends an empty section (line 0: not from the file), e.g. an optional section left
+ * out, so that its readers' defaults are recorded. NULL when out of memory. Pointers to
+ * sections taken before are invalid afterwards. */
+vb_cfg_section *vb_cfg_add_section(vb_cfg *cfg, const char *name, int line);
 
 /* Typed getters. A missing key with a default (the *_or variants) gives the default; a
  * missing key without one, or a value that does not parse, is an error naming
@@ -68,6 +73,13 @@ int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t *out, int n, char *e
 /* An error at the section's header line: "file:line: [name] message". Returns -1. */
 int vb_cfg_error(const vb_cfg_section *s, char *err, size_t err_len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The configuration as the readers saw it: every section, every key they consumed, with
+ * the defaults they fell back on marked "# default" — what a run's manifest prints so
+ * that nothing about it is implicit. 0, or -1 on a write error. */
+int vb_cfg_write_resolved(const vb_cfg *cfg, FILE *f);
+/* The same into a malloc'd string (the caller frees it), or NULL when out of memory. */
+char *vb_cfg_resolved_text(const vb_cfg *cfg);
+
 /* -1 with "file:line: [section] unknown key 'k'" for the first key no reader consumed. */
 int vb_cfg_check_unused(const vb_cfg *cfg, char *err, size_t err_len);
 

@@ -29,6 +29,7 @@ typedef struct vb_model {
     vb_layer *layers;
     int count;
     vb_param_block params; /* declared at load; allocated by vb_model_alloc */
+    char *config;       /* the resolved description, defaults included (cfg.h), or NULL */
 
     /* Set by vb_model_alloc(batch). act[i] is layer i's input, act[count] the logits;
      * grad[i] has the same size and receives ∂L/∂act[i]. */

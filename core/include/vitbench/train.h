@@ -52,6 +52,7 @@ typedef struct vb_recipe {
     float clip_norm;       /* global gradient-norm clipping (0 = off) */
     vb_augment augment;
     int adapt_normalization; /* normalize = adapt: fit mean/std on the training split */
+    char config[4096];     /* the resolved recipe file, defaults included (cfg.h) */
 } vb_recipe;
 
 int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len);
@@ -80,6 +81,7 @@ typedef struct vb_epoch_metrics {
 
 typedef struct vb_train_result {
     int64_t epochs_done;
+    int64_t train_images;  /* per epoch (the training split, after the validation split) */
     int64_t best_epoch;
     double best_val_acc;
     double test_loss, test_top1, test_top5;
