@@ -38,6 +38,8 @@ core_libvitbench_la_SOURCES = \
 	core/include/vitbench/dataset.h \
 	core/include/vitbench/augment.h \
 	core/include/vitbench/train.h \
+	core/include/vitbench/json.h \
+	core/json.c \
 	core/tensor.c \
 	core/desc_check.c \
 	core/loader.c \

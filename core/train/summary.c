@@ -6,33 +6,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* A JSON string literal: quotes, backslashes and control characters escaped. */
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
+#include "vitbench/json.h"
 
 static void write_fields(FILE *f, const vb_summary *s)
 {
     const vb_train_result *r = s->result;
     int shortened = s->epochs_done < s->epochs_planned || s->limit > 0;
     fputs("{\n  \"model\": ", f);
-    json_string(f, s->model);
+    vb_json_string(f, s->model);
     fputs(",\n  \"recipe\": ", f);
-    json_string(f, s->recipe);
+    vb_json_string(f, s->recipe);
     fputs(",\n  \"dataset\": ", f);
-    json_string(f, s->dataset);
+    vb_json_string(f, s->dataset);
     fprintf(f, ",\n  \"dataset_checksum\": \"%016" PRIx64 "\",\n  \"backend\": ",
             s->dataset_checksum);
-    json_string(f, s->backend);
+    vb_json_string(f, s->backend);
     fprintf(f,
             ",\n  \"threads\": %d,\n  \"seed\": %" PRIu64 ",\n"
             "  \"epochs_planned\": %" PRId64 ",\n  \"epochs_done\": %" PRId64 ",\n"

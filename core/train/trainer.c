@@ -248,7 +248,8 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
     vb_model *m = t->m;
     if (t->best && t->st.best_epoch > 0)
         memcpy(m->params.data, t->best, m->params.total * sizeof(float));
-    *res = (vb_train_result){.epochs_done = t->st.epoch, .best_epoch = t->st.best_epoch,
+    *res = (vb_train_result){.epochs_done = t->st.epoch, .train_images = t->fit.count,
+                             .best_epoch = t->st.best_epoch,
                              .best_val_acc = t->st.best_val_acc, .seconds = t->st.seconds};
     if (vb_evaluate_batch(m, t->backend, &t->test, &t->aug, t->rr.label_smoothing,
                           t->rr.batch, &res->test_loss, &res->test_top1, &res->test_top5,
