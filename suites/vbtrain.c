@@ -13,15 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "vitbench/dataset.h"
-#include "vitbench/loader.h"
-#include "vitbench/model.h"
-#include "vitbench/train.h"
-
-/* Names are looked up in the source tree (uninstalled use), then where `make install`
- * puts the descriptions. */
-static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
-static const char *const recipe_dirs[] = {VB_SRCDIR "/suites/recipes", VB_RECIPESDIR};
+#include "run_inputs.h"
 
 typedef struct options {
     const char *model, *recipe, *backend, *data, *out;
@@ -35,9 +27,9 @@ static void usage(FILE *to)
     fprintf(to, "usage: vbtrain MODEL RECIPE [--backend NAME] [--threads T] [--epochs N] "
                 "[--limit N] [--seed S]\n"
                 "               [--data DIR] [--out DIR] [--resume] [--quiet]\n"
-                "MODEL: a .cfg path or a name from %s\nRECIPE: a .cfg path or a name from "
-                "%s\n",
-            model_dirs[0], recipe_dirs[0]);
+                "MODEL: a .cfg path or a name from %s/suites/models\n"
+                "RECIPE: a .cfg path or a name from %s/suites/recipes\n",
+            VB_SRCDIR, VB_SRCDIR);
 }
 
 /* A non-negative integer option value, or exit with a one-line error naming the option. */
@@ -84,44 +76,6 @@ static options parse_args(int argc, char **argv)
     return o;
 }
 
-/* A path as given, or NAME.cfg from the first folder that has it. 0, or -1 with err
- * naming the folders searched. */
-static int resolve(const char *what, const char *name, const char *const dirs[2], char *path,
-                   size_t len, char *err, size_t err_len)
-{
-    snprintf(path, len, "%s", name);
-    if (strchr(name, '/') || strstr(name, ".cfg")) return 0;
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, len, "%s/%s.cfg", dirs[i], name);
-        if (access(path, R_OK) == 0) return 0;
-    }
-    snprintf(err, err_len, "no %s '%s' in %s or %s", what, name, dirs[0], dirs[1]);
-    return -1;
-}
-
-/* Everything a run needs: recipe, dataset, model (classes from the dataset), backend. */
-typedef struct run_inputs {
-    vb_recipe recipe;
-    vb_dataset train, test;
-    vb_model model;
-    vb_loaded_backend *backend;
-} run_inputs;
-
-static int load_inputs(run_inputs *in, const options *o, char *err, size_t err_len)
-{
-    char path[1024];
-    if (resolve("recipe", o->recipe, recipe_dirs, path, sizeof path, err, err_len) ||
-        vb_recipe_load(&in->recipe, path, err, err_len) ||
-        vb_dataset_open(in->recipe.dataset, o->data, &in->train, &in->test, err, err_len))
-        return -1;
-    vb_model_opts mo = {.classes = in->train.classes};
-    if (resolve("model", o->model, model_dirs, path, sizeof path, err, err_len) ||
-        vb_model_load_opts(&in->model, path, &mo, err, err_len))
-        return -1;
-    in->backend = vb_backend_select(o->backend, o->threads, err, err_len);
-    return in->backend ? 0 : -1;
-}
-
 static int use_progress_line(void)
 {
     const char *ci = getenv("CI");
@@ -138,8 +92,10 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     options o = parse_args(argc, argv);
     char err[1024], out[1024];
-    run_inputs in = {0};
-    if (load_inputs(&in, &o, err, sizeof err)) {
+    run_inputs in;
+    run_request rq = {.model = o.model, .recipe = o.recipe, .backend = o.backend,
+                      .data = o.data, .threads = o.threads};
+    if (run_inputs_load(&in, &rq, err, sizeof err)) {
         fprintf(stderr, "vbtrain: %s\n", err);
         return 1;
     }
@@ -162,9 +118,6 @@ int main(int argc, char **argv)
         printf("test top-1 %.4f top-5 %.4f (best epoch %lld of %lld), %.0f s\n",
                res.test_top1, res.test_top5, (long long)res.best_epoch,
                (long long)res.epochs_done, res.seconds);
-    vb_model_free(&in.model);
-    vb_dataset_free(&in.train);
-    vb_dataset_free(&in.test);
-    vb_backend_unload(in.backend);
+    run_inputs_free(&in);
     return rc ? 1 : 0;
 }

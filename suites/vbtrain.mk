@@ -1,12 +1,14 @@
 # vbtrain: train a model with a recipe (core/train), and the recipes it ships.
 bin_PROGRAMS += vbtrain
-vbtrain_SOURCES = suites/vbtrain.c
+vbtrain_SOURCES = suites/vbtrain.c suites/run_inputs.c suites/run_inputs.h
 vbtrain_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
 	-DVB_MODELSDIR='"$(modelsdir)"' -DVB_RECIPESDIR='"$(recipesdir)"'
 vbtrain_LDADD = core/libvitbench.la -lm
 
 recipesdir = $(pkgdatadir)/recipes
 dist_recipes_DATA = \
+	suites/recipes/cct_paper.cfg \
+	suites/recipes/cct_paper_reduced.cfg \
 	suites/recipes/fashion_cct.cfg \
 	suites/recipes/keras_cct.cfg \
 	suites/recipes/keras_vit_small_ds.cfg \

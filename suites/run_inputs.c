@@ -1,0 +1,55 @@
+/* Loading a training run's inputs (run_inputs.h). */
+#include "run_inputs.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
+static const char *const recipe_dirs[] = {VB_SRCDIR "/suites/recipes", VB_RECIPESDIR};
+
+int run_inputs_resolve(const char *what, const char *name, char *path, size_t len, char *err,
+                       size_t err_len)
+{
+    const char *const *dirs = strcmp(what, "model") == 0 ? model_dirs : recipe_dirs;
+    snprintf(path, len, "%s", name);
+    if (strchr(name, '/') || strstr(name, ".cfg")) return 0;
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, len, "%s/%s.cfg", dirs[i], name);
+        if (access(path, R_OK) == 0) return 0;
+    }
+    snprintf(err, err_len, "no %s '%s' in %s or %s", what, name, dirs[0], dirs[1]);
+    return -1;
+}
+
+static int load(run_inputs *in, const run_request *rq, char *err, size_t err_len)
+{
+    char path[1024];
+    if (run_inputs_resolve("recipe", rq->recipe, path, sizeof path, err, err_len) ||
+        vb_recipe_load(&in->recipe, path, err, err_len) ||
+        vb_dataset_open(in->recipe.dataset, rq->data, &in->train, &in->test, err, err_len))
+        return -1;
+    vb_model_opts mo = {.classes = in->train.classes};
+    if (run_inputs_resolve("model", rq->model, path, sizeof path, err, err_len) ||
+        vb_model_load_opts(&in->model, path, &mo, err, err_len))
+        return -1;
+    in->backend = vb_backend_select(rq->backend, rq->threads, err, err_len);
+    return in->backend ? 0 : -1;
+}
+
+int run_inputs_load(run_inputs *in, const run_request *rq, char *err, size_t err_len)
+{
+    memset(in, 0, sizeof *in);
+    int rc = load(in, rq, err, err_len);
+    if (rc) run_inputs_free(in);
+    return rc;
+}
+
+void run_inputs_free(run_inputs *in)
+{
+    vb_model_free(&in->model);
+    vb_dataset_free(&in->train);
+    vb_dataset_free(&in->test);
+    if (in->backend) vb_backend_unload(in->backend);
+    in->backend = NULL;
+}
