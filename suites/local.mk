@@ -21,6 +21,8 @@ dist_models_DATA = \
 	suites/models/keras_cct.cfg \
 	suites/models/keras_cct_keras3.cfg \
 	suites/models/keras_vit_small_ds_lsa.cfg \
+	suites/models/keras_vit_small_ds_lsa_mask.cfg \
+	suites/models/keras_vit_small_ds_lsa_temperature.cfg \
 	suites/models/keras_vit_small_ds_spt.cfg \
 	suites/models/keras_vit_small_ds_spt_lsa.cfg \
 	suites/models/keras_vit_small_ds_vanilla.cfg \
@@ -38,3 +40,4 @@ dist_models_DATA = \
 include $(srcdir)/suites/vbdata.mk
 include $(srcdir)/suites/vbtrain.mk
 include $(srcdir)/suites/bench.mk
+include $(srcdir)/suites/runsuite.mk

@@ -1,0 +1,104 @@
+/* Running one training cell into its folder (cell.h). */
+#include "cell.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "run_folder.h"
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* mkdir -p. */
+static int make_dirs(const char *path, char *err, size_t err_len)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s", path);
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0') continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, err_len, "%s: cannot create folder: %s", p, strerror(errno));
+            return -1;
+        }
+        *s = c;
+        if (!c) return 0;
+    }
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* A folder that already holds a run is continued only when asked (--resume): nothing a
+ * earlier run wrote is overwritten by accident. */
+static int check_folder(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
+{
+    int finished = exists(out->dir, "result.csv");
+    int started = finished || exists(out->dir, "checkpoint.safetensors");
+    if (started && !p->resume) {
+        snprintf(err, err_len, "%s holds a%s run: --resume %s, or remove the folder to "
+                 "start over", out->dir, finished ? " finished" : "n unfinished",
+                 finished ? "keeps it" : "continues it");
+        return -1;
+    }
+    out->already_done = finished && p->resume;
+    return 0;
+}
+
+static int train(const cell_plan *p, run_facts *f, cell_outcome *out, char *err,
+                 size_t err_len)
+{
+    run_inputs *in = (run_inputs *)f->in;
+    vb_train_opts to = {.out_dir = out->dir, .resume = p->resume, .epochs = f->epochs_planned,
+                        .limit = f->limit, .seed = p->seed, .progress = p->progress};
+    double start = now_seconds();
+    if (run_folder_config(out->dir, f, err, err_len) ||
+        run_folder_manifest(out->dir, f, NULL, err, err_len))
+        return -1;
+    if (vb_train(&in->model, &in->recipe, &in->train, &in->test, in->backend, &to,
+                 &out->result, err, err_len))
+        return -1;
+    f->wall_seconds = now_seconds() - start;
+    return run_folder_manifest(out->dir, f, &out->result, err, err_len) ||
+           run_folder_result(out->dir, f, &out->result, err, err_len);
+}
+
+int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    const char *recipe = suite_cell_recipe(p->cell, p->profile);
+    run_request rq = {.model = p->cell->model, .recipe = recipe, .backend = p->backend,
+                      .data = p->data, .threads = p->threads};
+    run_inputs in;
+    if (run_inputs_load(&in, &rq, err, err_len)) return -1;
+    run_facts f = {.plan = p, .in = &in, .recipe = in.recipe.name};
+    f.epochs_planned = p->epochs ? p->epochs
+                       : p->profile->epochs ? p->profile->epochs : in.recipe.epochs;
+    f.limit = p->limit ? p->limit : p->profile->limit;
+    provenance_get(&f.prov);
+    snprintf(out->dir, sizeof out->dir, "%s/%s.%s.seed%" PRIu64, p->out_root, p->label,
+             in.backend->name, p->seed);
+    int rc = make_dirs(out->dir, err, err_len) || check_folder(p, out, err, err_len);
+    if (rc == 0 && !out->already_done) {
+        printf("%s: %s with %s on %s, %s x%d, seed %" PRIu64 ", %" PRId64 " epochs%s -> %s\n",
+               p->label, in.model.name, in.recipe.name, in.train.name, in.backend->name,
+               in.backend->threads, p->seed, f.epochs_planned, f.limit ? " (subset)" : "",
+               out->dir);
+        rc = train(p, &f, out, err, err_len);
+    }
+    run_inputs_free(&in);
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,43 @@
+/* One training cell of a suite, run into its own folder:
+ *
+ *   OUT/LABEL.BACKEND.seedS/
+ *     config.txt       the complete resolved configuration (model and recipe files with
+ *                      every default, the run's overrides, the dataset) — hashed
+ *     manifest.json    suite, cell, backend, ABI, threads, CPU, commit, seed, dataset and
+ *                      checksum, epochs planned/done, wall time, config hash, complete
+ *     metrics.csv, checkpoint.safetensors, summary.json   (vb_train's)
+ *     result.csv       one row for the report (written last: a cell without it is not done)
+ */
+#ifndef VITBENCH_SUITES_RUNSUITE_CELL_H
+#define VITBENCH_SUITES_RUNSUITE_CELL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "suite.h"
+#include "vitbench/train.h"
+
+typedef struct cell_plan {
+    const suite *s;
+    const suite_profile *profile;
+    const suite_cell *cell;
+    const char *label;    /* the folder's label: the cell's, or with a thread tag */
+    const char *backend;  /* NULL: the default selection */
+    int threads;
+    uint64_t seed;
+    int64_t epochs, limit; /* command-line overrides (0: the profile's) */
+    const char *data;      /* dataset folder or NULL */
+    const char *out_root;  /* the suite's results folder */
+    int resume;
+    int progress;          /* redraw a progress line (a terminal, not CI) */
+} cell_plan;
+
+typedef struct cell_outcome {
+    char dir[1024];
+    int already_done;      /* --resume found result.csv: nothing was run */
+    vb_train_result result;
+} cell_outcome;
+
+/* 0, or -1 with one line in err naming the cell and what failed. */
+int cell_train(const cell_plan *plan, cell_outcome *out, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,204 @@
+/* runsuite: rerun the papers' tables.
+ *
+ *   runsuite --list
+ *   runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N] [--seed S]
+ *                  [--seeds N] [--threads T] [--data DIR] [--out DIR] [--resume]
+ *   runsuite report [--results DIR]
+ *
+ * A suite (suites/suites/SUITE.cfg, suite.h) is a set of cells; each trains into its own
+ * folder under OUT (default results/SUITE) with its manifest (cell.h). --seeds N runs
+ * seeds S..S+N-1 of every cell; the report gives mean ± std and best-of-N, labelled.
+ * After a suite, its plots and results/README.md are regenerated (report.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "backends_suite.h"
+#include "cell.h"
+#include "estimate.h"
+#include "params_suite.h"
+#include "report.h"
+#include "suite.h"
+
+typedef struct options {
+    const char *suite, *backend, *profile, *data, *out, *results;
+    int threads, resume, seeds;
+    int64_t epochs, limit;
+    uint64_t seed;
+} options;
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "usage: runsuite --list\n"
+            "       runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N]\n"
+            "                      [--seed S] [--seeds N] [--threads T] [--data DIR]\n"
+            "                      [--out DIR] [--resume]\n"
+            "       runsuite report [--results DIR]\n");
+}
+
+static int64_t count_arg(const char *option, const char *value, int64_t min)
+{
+    char *end;
+    errno = 0;
+    long long v = value ? strtoll(value, &end, 10) : 0;
+    if (!value || errno || *end || v < min) {
+        fprintf(stderr, "runsuite: %s needs an integer >= %lld, got '%s'\n", option,
+                (long long)min, value ? value : "");
+        exit(2);
+    }
+    return v;
+}
+
+static options parse_args(int argc, char **argv)
+{
+    options o = {.threads = 2, .seed = 1, .seeds = 1, .results = "results"};
+    o.suite = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--resume") == 0) { o.resume = 1; continue; }
+        if (strcmp(a, "--backend") == 0 && v) o.backend = v;
+        else if (strcmp(a, "--profile") == 0 && v) o.profile = v;
+        else if (strcmp(a, "--data") == 0 && v) o.data = v;
+        else if (strcmp(a, "--out") == 0 && v) o.out = v;
+        else if (strcmp(a, "--results") == 0 && v) o.results = v;
+        else if (strcmp(a, "--threads") == 0) o.threads = (int)count_arg(a, v, 1);
+        else if (strcmp(a, "--epochs") == 0) o.epochs = count_arg(a, v, 1);
+        else if (strcmp(a, "--limit") == 0) o.limit = count_arg(a, v, 1);
+        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)count_arg(a, v, 0);
+        else if (strcmp(a, "--seeds") == 0) o.seeds = (int)count_arg(a, v, 1);
+        else {
+            fprintf(stderr, "runsuite: unknown option '%s'%s\n", a,
+                    v ? "" : " (or it needs a value)");
+            usage(stderr);
+            exit(2);
+        }
+        i++;
+    }
+    return o;
+}
+
+static int list_suites(void)
+{
+    char names[64][64], err[1024], line[1024];
+    int n = suite_list(names, 64);
+    if (n == 0) {
+        fprintf(stderr, "runsuite: no suites in %s or %s\n", suite_dirs[0], suite_dirs[1]);
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        suite s;
+        if (suite_find(&s, names[i], err, sizeof err)) {
+            printf("%-14s (does not load: %s)\n", names[i], err);
+            continue;
+        }
+        printf("%-14s %s\n", s.name, s.description);
+        if (s.kind == SUITE_PARAMS) {
+            estimate_describe(&s, NULL, line, sizeof line);
+            printf("%14s %s\n", "", line);
+        }
+        for (int p = 0; p < s.profile_count; p++) {
+            estimate_describe(&s, &s.profiles[p], line, sizeof line);
+            int is_default = strcmp(s.profiles[p].name, suite_profile_find(&s, NULL, err,
+                                    sizeof err)->name) == 0;
+            printf("%14s [%s%s] %s\n", "", s.profiles[p].name, is_default ? ", default" : "",
+                   line);
+        }
+    }
+    printf("(times: estimates for 2 threads on a 2-core AVX-512 machine at the fastest "
+           "backend's training rate in results/bench)\n");
+    return 0;
+}
+
+static int use_progress_line(void)
+{
+    const char *ci = getenv("CI");
+    return isatty(STDOUT_FILENO) && !(ci && *ci);
+}
+
+/* Every cell of the profile, for every seed. Failures are reported and the others go on. */
+static int run_train_suite(const suite *s, const suite_profile *p, const options *o,
+                           const char *out)
+{
+    int failed = 0, ran = 0;
+    for (int i = 0; i < s->cell_count; i++) {
+        if (!suite_cell_runs_in(&s->cells[i], p)) continue;
+        for (int k = 0; k < o->seeds; k++) {
+            cell_plan plan = {.s = s, .profile = p, .cell = &s->cells[i],
+                              .label = s->cells[i].label, .backend = o->backend,
+                              .threads = o->threads, .seed = o->seed + (uint64_t)k,
+                              .epochs = o->epochs, .limit = o->limit, .data = o->data,
+                              .out_root = out, .resume = o->resume,
+                              .progress = use_progress_line()};
+            cell_outcome res;
+            char err[1024];
+            ran++;
+            if (cell_train(&plan, &res, err, sizeof err)) {
+                fprintf(stderr, "runsuite: %s/%s seed %llu: %s\n", s->name, plan.label,
+                        (unsigned long long)plan.seed, err);
+                failed++;
+            } else if (res.already_done) {
+                printf("%s: finished earlier in %s (kept)\n", plan.label, res.dir);
+            } else {
+                printf("%s: test top-1 %.2f%%, top-5 %.2f%% (best epoch %lld of %lld)\n",
+                       plan.label, 100 * res.result.test_top1, 100 * res.result.test_top5,
+                       (long long)res.result.best_epoch, (long long)res.result.epochs_done);
+            }
+        }
+    }
+    if (failed) fprintf(stderr, "runsuite: %s: %d of %d runs failed\n", s->name, failed, ran);
+    return failed ? 1 : 0;
+}
+
+static int run_suite(const options *o)
+{
+    suite s;
+    char err[1024], out[1024];
+    if (suite_find(&s, o->suite, err, sizeof err)) {
+        fprintf(stderr, "runsuite: %s\n", err);
+        return 2;
+    }
+    snprintf(out, sizeof out, "%s/%s", o->results, s.name);
+    if (o->out) snprintf(out, sizeof out, "%s", o->out);
+    int rc;
+    if (s.kind == SUITE_PARAMS) {
+        rc = params_suite_run(&s, out);
+    } else {
+        const suite_profile *p = suite_profile_find(&s, o->profile, err, sizeof err);
+        if (!p) {
+            fprintf(stderr, "runsuite: %s\n", err);
+            return 2;
+        }
+        if (s.kind == SUITE_BACKENDS) {
+            backends_options bo = {.seed = o->seed, .epochs = o->epochs, .limit = o->limit,
+                                   .data = o->data, .resume = o->resume,
+                                   .progress = use_progress_line()};
+            rc = backends_suite_run(&s, p, &bo, out);
+        } else {
+            rc = run_train_suite(&s, p, o, out);
+        }
+    }
+    /* The report covers the folder the suite wrote into only when it is under results. */
+    if (!o->out && report_run(o->results) != 0) rc = rc ? rc : 1;
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--list") == 0) return list_suites();
+    if (argv[1][0] == '-') {
+        fprintf(stderr, "runsuite: expected --list, report or a suite name, got '%s'\n",
+                argv[1]);
+        usage(stderr);
+        return 2;
+    }
+    options o = parse_args(argc, argv);
+    if (strcmp(o.suite, "report") == 0) return report_run(o.results) ? 1 : 0;
+    return run_suite(&o);
+}

@@ -1,0 +1,152 @@
+/* The params suite (params_suite.h). */
+#include "params_suite.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "../run_inputs.h"
+#include "provenance.h"
+#include "vitbench/count.h"
+#include "vitbench/json.h"
+
+static const char *const table_paths[] = {VB_SRCDIR "/suites/published/params.csv",
+                                          VB_PUBLISHEDDIR "/params.csv"};
+
+typedef struct row {
+    char model[64], what[16], published[32], unit[8], source[256];
+} row;
+
+/* model,what,published,unit,source — the source is the rest of the line. */
+static int parse_row(char *line, row *r)
+{
+    char *f[5];
+    int n = 0;
+    for (char *p = line; n < 5; n++) {
+        f[n] = p;
+        char *comma = n < 4 ? strchr(p, ',') : NULL;
+        if (!comma) break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    if (n != 4) return -1;
+    f[4][strcspn(f[4], "\r\n")] = '\0';
+    snprintf(r->model, sizeof r->model, "%.63s", f[0]);
+    snprintf(r->what, sizeof r->what, "%.15s", f[1]);
+    snprintf(r->published, sizeof r->published, "%.31s", f[2]);
+    snprintf(r->unit, sizeof r->unit, "%.7s", f[3]);
+    snprintf(r->source, sizeof r->source, "%.255s", f[4]);
+    return 0;
+}
+
+static double unit_scale(const char *unit)
+{
+    return strcmp(unit, "G") == 0 ? 1e9 : strcmp(unit, "M") == 0 ? 1e6 : 1.0;
+}
+
+/* Our figure for a row: "params", "macs" (without the attention matmuls, the CCT paper's
+ * convention) or "macs_attn" (with them). -1 if the model does not load. */
+static double our_figure(const row *r, char *err, size_t err_len)
+{
+    char path[1024];
+    vb_model m;
+    if (run_inputs_resolve("model", r->model, path, sizeof path, err, err_len) ||
+        vb_model_load(&m, path, err, err_len))
+        return -1;
+    vb_counts c;
+    vb_model_count(&m, &c);
+    vb_model_free(&m);
+    if (strcmp(r->what, "params") == 0) return (double)vb_counts_params(&c);
+    return vb_counts_macs(&c, strcmp(r->what, "macs_attn") == 0, 0);
+}
+
+/* Ours in the published unit, rounded to as many decimals as the published figure has. */
+static double rounded_like(double ours, const row *r, int *decimals)
+{
+    const char *dot = strchr(r->published, '.');
+    *decimals = dot ? (int)strlen(dot + 1) : 0;
+    double k = pow(10.0, *decimals);
+    return round(ours / unit_scale(r->unit) * k) / k;
+}
+
+static int write_manifest(const char *out, int rows, int passed)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    provenance p;
+    provenance_get(&p);
+    fprintf(f, "{\n  \"suite\": \"params\",\n  \"commit\": ");
+    vb_json_string(f, p.commit);
+    fprintf(f, ",\n  \"uncommitted_changes\": %s,\n  \"cpu\": ", p.dirty ? "true" : "false");
+    vb_json_string(f, p.cpu);
+    fprintf(f, ",\n  \"written\": \"%s\",\n  \"rows\": %d,\n  \"rows_passed\": %d,\n"
+               "  \"rule\": \"ours rounded to the published figure's unit and decimals "
+               "equals it\"\n}\n", p.when, rows, passed);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int run_rows(FILE *table, FILE *csv, int *rows, int *passed)
+{
+    char line[512], err[1024];
+    int failed_to_load = 0;
+    printf("%-22s %-9s %14s %12s %12s  %s\n", "model", "figure", "ours", "ours rounded",
+           "published", "result");
+    fgets(line, sizeof line, table); /* header */
+    while (fgets(line, sizeof line, table)) {
+        row r;
+        if (line[0] == '\n' || parse_row(line, &r)) continue;
+        double ours = our_figure(&r, err, sizeof err);
+        if (ours < 0) {
+            fprintf(stderr, "runsuite: params: %s\n", err);
+            failed_to_load = 1;
+            continue;
+        }
+        int decimals;
+        double mine = rounded_like(ours, &r, &decimals);
+        int pass = fabs(mine - strtod(r.published, NULL)) < 0.5 * pow(10.0, -decimals);
+        (*rows)++;
+        *passed += pass;
+        const char *unit = strcmp(r.unit, "1") == 0 ? "" : r.unit;
+        printf("%-22s %-9s %14.0f %11.*f%-1s %11s%-1s  %s\n", r.model, r.what, ours,
+               decimals, mine, unit, r.published, unit, pass ? "pass" : "FAIL");
+        fprintf(csv, "%s,%s,%.0f,%.*f,%s,%s,%s,%s\n", r.model, r.what, ours, decimals, mine,
+                r.published, r.unit, pass ? "pass" : "fail", r.source);
+    }
+    return failed_to_load;
+}
+
+int params_suite_run(const suite *s, const char *out)
+{
+    (void)s;
+    int i = 0;
+    FILE *table = fopen(table_paths[i], "r");
+    if (!table) table = fopen(table_paths[i = 1], "r");
+    if (!table) {
+        fprintf(stderr, "runsuite: params: cannot open %s or %s\n", table_paths[0],
+                table_paths[1]);
+        return 1;
+    }
+    char path[1100];
+    mkdir(out, 0777);
+    snprintf(path, sizeof path, "%s/params.csv", out);
+    FILE *csv = fopen(path, "w");
+    if (!csv) {
+        fprintf(stderr, "runsuite: params: %s: cannot create: %s\n", path, strerror(errno));
+        fclose(table);
+        return 1;
+    }
+    fprintf(csv, "model,figure,ours,ours_rounded,published,unit,result,source\n");
+    int rows = 0, passed = 0;
+    int load_failed = run_rows(table, csv, &rows, &passed);
+    fclose(table);
+    if (fclose(csv) != 0 || write_manifest(out, rows, passed) != 0) {
+        fprintf(stderr, "runsuite: params: cannot write into %s\n", out);
+        return 1;
+    }
+    printf("params: %d of %d rows pass (%s)\n", passed, rows, path);
+    return load_failed || passed != rows ? 1 : 0;
+}

@@ -1,0 +1,15 @@
+/* Where and from what a result came: the source commit, the CPU, the time. */
+#ifndef VITBENCH_SUITES_RUNSUITE_PROVENANCE_H
+#define VITBENCH_SUITES_RUNSUITE_PROVENANCE_H
+
+typedef struct provenance {
+    char commit[48];  /* "unknown" outside a git checkout */
+    int dirty;        /* 1: uncommitted changes outside results/ */
+    char cpu[128];    /* /proc/cpuinfo's model name */
+    int cores;        /* online CPUs */
+    char when[32];    /* UTC, ISO 8601 */
+} provenance;
+
+void provenance_get(provenance *p);
+
+#endif

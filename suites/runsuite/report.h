@@ -1,0 +1,10 @@
+/* `runsuite report`: regenerates every suite's plots and results/README.md from the CSVs
+ * under the results folder, with the published numbers (suites/published) beside ours.
+ * The work is done by the report script (scripts/report: awk and gnuplot). */
+#ifndef VITBENCH_SUITES_RUNSUITE_REPORT_H
+#define VITBENCH_SUITES_RUNSUITE_REPORT_H
+
+/* 0, or -1 after the script's own one-line error. */
+int report_run(const char *results_dir);
+
+#endif

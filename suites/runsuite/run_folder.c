@@ -1,0 +1,207 @@
+/* config.txt, manifest.json and result.csv of a cell's folder (run_folder.h). Each is
+ * written to a temporary name, synced, then renamed: a reader never sees half a file. */
+#include "run_folder.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "vitbench/backend.h"
+#include "vitbench/json.h"
+
+typedef void (*write_fn)(FILE *f, const run_facts *facts, const vb_train_result *res);
+
+static int write_atomically(const char *dir, const char *name, write_fn fn,
+                            const run_facts *facts, const vb_train_result *res, char *err,
+                            size_t err_len)
+{
+    char path[1200], tmp[1300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, err_len, "%s: cannot create: %s", tmp, strerror(errno));
+        return -1;
+    }
+    fn(f, facts, res);
+    int failed = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int saved = errno;
+    if (fclose(f) != 0 || failed || rename(tmp, path) != 0) {
+        snprintf(err, err_len, "%s: cannot write: %s", path, strerror(failed ? saved : errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* A shortened run: fewer epochs than the recipe file plans, a subset, or a profile other
+ * than the suite's full budget. */
+static int shortened(const run_facts *f, int64_t epochs_done)
+{
+    return epochs_done < f->in->recipe.epochs || f->limit > 0 ||
+           strcmp(f->plan->profile->name, "full") != 0;
+}
+
+/* ---- config.txt ----------------------------------------------------------------------- */
+
+/* The part the hash covers: everything that shapes the numbers. */
+static void config_body(FILE *f, const run_facts *x)
+{
+    const run_inputs *in = x->in;
+    fprintf(f,
+            "[run]\nmodel = %s\nrecipe = %s\nseed = %" PRIu64 "\nepochs = %" PRId64 "\n"
+            "limit = %" PRId64 "  # 0: every training image\n"
+            "dataset = %s\ndataset_checksum = %016" PRIx64 "\ntrain_images = %" PRId64 "\n"
+            "test_images = %" PRId64 "\nclasses = %" PRId64 "  # from the dataset\n",
+            in->model.name, x->recipe, x->plan->seed, x->epochs_planned, x->limit,
+            in->train.name, in->train.checksum, in->train.count, in->test.count,
+            in->train.classes);
+    fprintf(f, "\n# ---- model: resolved description, defaults marked ----\n%s",
+            in->model.config ? in->model.config : "(not available)\n");
+    fprintf(f, "\n# ---- recipe: resolved, defaults marked ----\n%s", in->recipe.config);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static void write_config(FILE *f, const run_facts *x, const vb_train_result *res)
+{
+    (void)res;
+    fprintf(f, "# The complete configuration of cell '%s' of suite '%s' (profile %s).\n"
+               "# config_hash %016" PRIx64 " = FNV-1a 64 of everything below this header.\n",
+            x->plan->label, x->plan->s->name, x->plan->profile->name, x->config_hash);
+    config_body(f, x);
+}
+
+int run_folder_config(const char *dir, run_facts *f, char *err, size_t err_len)
+{
+    char *body = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&body, &len);
+    if (!mem) {
+        snprintf(err, err_len, "%s: out of memory writing config.txt", dir);
+        return -1;
+    }
+    config_body(mem, f);
+    fclose(mem);
+    f->config_hash = body ? fnv1a(body, len) : 0;
+    free(body);
+    return write_atomically(dir, "config.txt", write_config, f, NULL, err, err_len);
+}
+
+/* ---- manifest.json -------------------------------------------------------------------- */
+
+static void json_field(FILE *f, const char *key, const char *value)
+{
+    fprintf(f, "  \"%s\": ", key);
+    vb_json_string(f, value);
+    fputs(",\n", f);
+}
+
+static void write_manifest(FILE *f, const run_facts *x, const vb_train_result *res)
+{
+    const run_inputs *in = x->in;
+    const vb_loaded_backend *b = in->backend;
+    char hash[32], fallback[1024] = "";
+    snprintf(hash, sizeof hash, "%016" PRIx64, x->config_hash);
+    for (int op = 0; op < VB_OP_COUNT; op++) {
+        if (!b->fallback[op]) continue;
+        size_t used = strlen(fallback);
+        snprintf(fallback + used, sizeof fallback - used, "%s%s", used ? " " : "",
+                 vb_op_name((vb_op)op));
+    }
+    int64_t done = res ? res->epochs_done : 0;
+    fputs("{\n", f);
+    json_field(f, "suite", x->plan->s->name);
+    json_field(f, "profile", x->plan->profile->name);
+    json_field(f, "cell", x->plan->label);
+    json_field(f, "model", in->model.name);
+    json_field(f, "recipe", x->recipe);
+    json_field(f, "backend", b->name);
+    json_field(f, "backend_version", b->version);
+    json_field(f, "backend_reference_fallback", fallback);
+    fprintf(f, "  \"abi\": \"%u.%u\",\n  \"core_abi\": \"%d.%d\",\n  \"threads\": %d,\n",
+            b->abi_major, b->abi_minor, VB_ABI_MAJOR, VB_ABI_MINOR, b->threads);
+    json_field(f, "cpu", x->prov.cpu);
+    fprintf(f, "  \"cpus_online\": %d,\n", x->prov.cores);
+    json_field(f, "commit", x->prov.commit);
+    fprintf(f, "  \"uncommitted_changes\": %s,\n", x->prov.dirty ? "true" : "false");
+    json_field(f, "written", x->prov.when);
+    fprintf(f, "  \"seed\": %" PRIu64 ",\n", x->plan->seed);
+    json_field(f, "dataset", in->train.name);
+    json_field(f, "dataset_source", in->train.source);
+    fprintf(f,
+            "  \"dataset_checksum\": \"%016" PRIx64 "\",\n"
+            "  \"epochs_in_recipe\": %" PRId64 ",\n  \"epochs_planned\": %" PRId64 ",\n"
+            "  \"epochs_done\": %" PRId64 ",\n  \"limit\": %" PRId64 ",\n"
+            "  \"shortened\": %s,\n  \"wall_seconds\": %.1f,\n"
+            "  \"train_seconds\": %.1f,\n",
+            in->train.checksum, in->recipe.epochs, x->epochs_planned, done, x->limit,
+            shortened(x, done) ? "true" : "false", x->wall_seconds, res ? res->seconds : 0.0);
+    json_field(f, "config_hash", hash);
+    fprintf(f, "  \"config\": \"config.txt\",\n  \"complete\": %s\n}\n",
+            res ? "true" : "false");
+}
+
+int run_folder_manifest(const char *dir, const run_facts *f, const vb_train_result *res,
+                        char *err, size_t err_len)
+{
+    return write_atomically(dir, "manifest.json", write_manifest, f, res, err, err_len);
+}
+
+/* ---- result.csv ----------------------------------------------------------------------- */
+
+/* epoch_images_per_s: training images over the epochs' wall time (validation included). */
+const char run_folder_result_header[] =
+    "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,epochs_done,"
+    "limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,train_seconds,"
+    "epoch_images_per_s,config_hash,epochs_in_recipe";
+
+static void write_result(FILE *f, const run_facts *x, const vb_train_result *r)
+{
+    fprintf(f, "%s\n%s,%s,%s,%s,%s,%s,%d,%" PRIu64 ",%" PRId64 ",%" PRId64 ",%" PRId64
+               ",%d,%" PRId64 ",%.6f,%.6f,%.6f,%.1f,%.1f,%016" PRIx64 ",%" PRId64 "\n",
+            run_folder_result_header, x->plan->s->name, x->plan->profile->name,
+            x->plan->label, x->in->model.name, x->recipe, x->in->backend->name,
+            x->in->backend->threads, x->plan->seed, x->epochs_planned, r->epochs_done,
+            x->limit, shortened(x, r->epochs_done), r->best_epoch, r->best_val_acc,
+            r->test_top1, r->test_top5, r->seconds,
+            r->seconds > 0 ? (double)(r->epochs_done * r->train_images) / r->seconds : 0.0,
+            x->config_hash, x->in->recipe.epochs);
+}
+
+int run_folder_result(const char *dir, const run_facts *f, const vb_train_result *res,
+                      char *err, size_t err_len)
+{
+    return write_atomically(dir, "result.csv", write_result, f, res, err, err_len);
+}
+
+int run_folder_read_result(const char *dir, const char *column, double *value, char *err,
+                           size_t err_len)
+{
+    char path[1200], header[1024], row[2048];
+    snprintf(path, sizeof path, "%s/result.csv", dir);
+    FILE *f = fopen(path, "r");
+    int ok = f && fgets(header, sizeof header, f) && fgets(row, sizeof row, f);
+    if (f) fclose(f);
+    if (!ok) {
+        snprintf(err, err_len, "%s: missing or empty", path);
+        return -1;
+    }
+    /* Walk header and row together, comma by comma. */
+    char *hs, *rs, *h = strtok_r(header, ",\n", &hs), *r = strtok_r(row, ",\n", &rs);
+    for (; h && r; h = strtok_r(NULL, ",\n", &hs), r = strtok_r(NULL, ",\n", &rs)) {
+        if (strcmp(h, column) == 0) {
+            *value = strtod(r, NULL);
+            return 0;
+        }
+    }
+    snprintf(err, err_len, "%s: no column '%s'", path, column);
+    return -1;
+}

@@ -1,0 +1,191 @@
+/* Reading suite description files (suite.h). */
+#include "suite.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "vitbench/cfg.h"
+
+const char *const suite_dirs[2] = {VB_SRCDIR "/suites/suites", VB_SUITESDIR};
+
+/* Copies a required string key into out (of size len). */
+static int text(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
+                size_t err_len)
+{
+    const char *v;
+    if (vb_cfg_str(sec, key, &v, err, err_len)) return -1;
+    if (strlen(v) >= len)
+        return vb_cfg_error(sec, err, err_len, "'%s' is longer than %zu characters", key,
+                            len - 1);
+    snprintf(out, len, "%s", v);
+    return 0;
+}
+
+static int optional_text(vb_cfg_section *sec, const char *key, char *out, size_t len,
+                         char *err, size_t err_len)
+{
+    if (!vb_cfg_find(sec, key)) return 0;
+    return text(sec, key, out, len, err, err_len);
+}
+
+static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
+{
+    static const char *const kinds[] = {"train", "params", "backends", NULL};
+    int kind;
+    if (text(sec, "name", s->name, sizeof s->name, err, err_len) ||
+        text(sec, "description", s->description, sizeof s->description, err, err_len) ||
+        vb_cfg_enum_or(sec, "kind", kinds, 0, &kind, err, err_len) ||
+        optional_text(sec, "profile", s->default_profile, sizeof s->default_profile, err,
+                      err_len) ||
+        optional_text(sec, "backends", s->backends, sizeof s->backends, err, err_len))
+        return -1;
+    s->kind = (suite_kind)kind;
+    if (vb_cfg_find(sec, "threads") &&
+        vb_cfg_int_list(sec, "threads", s->threads, SUITE_MAX_THREADS, &s->thread_count, err,
+                        err_len))
+        return -1;
+    if (s->kind == SUITE_BACKENDS && (!s->backends[0] || s->thread_count == 0))
+        return vb_cfg_error(sec, err, err_len, "a backends suite needs 'backends' and 'threads'");
+    return 0;
+}
+
+static int read_profile(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
+{
+    if (s->profile_count == SUITE_MAX_PROFILES)
+        return vb_cfg_error(sec, err, err_len, "more than %d profiles", SUITE_MAX_PROFILES);
+    suite_profile *p = &s->profiles[s->profile_count++];
+    if (text(sec, "name", p->name, sizeof p->name, err, err_len) ||
+        vb_cfg_int_or(sec, "epochs", 0, &p->epochs, err, err_len) ||
+        vb_cfg_int_or(sec, "limit", 0, &p->limit, err, err_len) ||
+        optional_text(sec, "recipe", p->recipe, sizeof p->recipe, err, err_len))
+        return -1;
+    if (p->epochs < 0 || p->limit < 0)
+        return vb_cfg_error(sec, err, err_len, "epochs and limit must be >= 0");
+    return 0;
+}
+
+static int read_cell(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
+{
+    if (s->cell_count == SUITE_MAX_CELLS)
+        return vb_cfg_error(sec, err, err_len, "more than %d cells", SUITE_MAX_CELLS);
+    suite_cell *c = &s->cells[s->cell_count++];
+    if (text(sec, "label", c->label, sizeof c->label, err, err_len) ||
+        text(sec, "model", c->model, sizeof c->model, err, err_len) ||
+        text(sec, "recipe", c->recipe, sizeof c->recipe, err, err_len) ||
+        optional_text(sec, "profiles", c->profiles, sizeof c->profiles, err, err_len))
+        return -1;
+    if (strpbrk(c->label, "/. \t"))
+        return vb_cfg_error(sec, err, err_len, "label '%s': no '/', '.' or blanks (it names "
+                            "a folder)", c->label);
+    return 0;
+}
+
+static int read_sections(suite *s, vb_cfg *cfg, char *err, size_t err_len)
+{
+    if (cfg->count == 0 || strcmp(cfg->sections[0].name, "suite") != 0) {
+        snprintf(err, err_len, "%s: the first section must be [suite]", cfg->file);
+        return -1;
+    }
+    if (read_head(s, &cfg->sections[0], err, err_len)) return -1;
+    for (int i = 1; i < cfg->count; i++) {
+        vb_cfg_section *sec = &cfg->sections[i];
+        int rc = strcmp(sec->name, "profile") == 0 ? read_profile(s, sec, err, err_len)
+                 : strcmp(sec->name, "cell") == 0  ? read_cell(s, sec, err, err_len)
+                 : vb_cfg_error(sec, err, err_len, "unknown section (expected [profile] "
+                                "or [cell])");
+        if (rc) return -1;
+    }
+    if (s->kind != SUITE_PARAMS && (s->cell_count == 0 || s->profile_count == 0)) {
+        snprintf(err, err_len, "%s: a %s suite needs at least one [profile] and one [cell]",
+                 cfg->file, s->kind == SUITE_TRAIN ? "train" : "backends");
+        return -1;
+    }
+    return vb_cfg_check_unused(cfg, err, err_len);
+}
+
+int suite_load(suite *s, const char *path, char *err, size_t err_len)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    vb_cfg cfg;
+    if (vb_cfg_load(&cfg, path, err, err_len)) return -1;
+    int rc = read_sections(s, &cfg, err, err_len);
+    vb_cfg_free(&cfg);
+    if (rc == 0 && s->kind != SUITE_PARAMS &&
+        !suite_profile_find(s, s->default_profile[0] ? s->default_profile : NULL, err,
+                            err_len))
+        return -1;
+    return rc;
+}
+
+static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+
+int suite_list(char names[][64], int max)
+{
+    for (int d = 0; d < 2; d++) {
+        DIR *dir = opendir(suite_dirs[d]);
+        if (!dir) continue;
+        int n = 0;
+        for (struct dirent *e; n < max && (e = readdir(dir));) {
+            size_t len = strlen(e->d_name);
+            if (len > 4 && len < 64 + 4 && strcmp(e->d_name + len - 4, ".cfg") == 0)
+                snprintf(names[n++], 64, "%.*s", (int)(len - 4), e->d_name);
+        }
+        closedir(dir);
+        if (n == 0) continue;
+        qsort(names, (size_t)n, sizeof names[0], by_name);
+        return n;
+    }
+    return 0;
+}
+
+int suite_find(suite *s, const char *name, char *err, size_t err_len)
+{
+    char path[1024];
+    for (int d = 0; d < 2; d++) {
+        snprintf(path, sizeof path, "%s/%s.cfg", suite_dirs[d], name);
+        if (access(path, R_OK) == 0) return suite_load(s, path, err, err_len);
+    }
+    char names[64][64];
+    int n = suite_list(names, 64);
+    snprintf(err, err_len, "unknown suite '%s' (looked in %s and %s); known:", name,
+             suite_dirs[0], suite_dirs[1]);
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(err);
+        snprintf(err + used, err_len - used, " %s", names[i]);
+    }
+    return -1;
+}
+
+const suite_profile *suite_profile_find(const suite *s, const char *name, char *err,
+                                        size_t err_len)
+{
+    if (!name) name = s->default_profile[0] ? s->default_profile : s->profiles[0].name;
+    for (int i = 0; i < s->profile_count; i++)
+        if (strcmp(s->profiles[i].name, name) == 0) return &s->profiles[i];
+    snprintf(err, err_len, "%s: no profile '%s'; profiles:", s->path, name);
+    for (int i = 0; i < s->profile_count; i++) {
+        size_t used = strlen(err);
+        snprintf(err + used, err_len - used, " %s", s->profiles[i].name);
+    }
+    return NULL;
+}
+
+int suite_cell_runs_in(const suite_cell *c, const suite_profile *p)
+{
+    if (!c->profiles[0]) return 1;
+    size_t n = strlen(p->name);
+    for (const char *at = c->profiles; (at = strstr(at, p->name)); at += n) {
+        int starts = at == c->profiles || at[-1] == ',' || at[-1] == ' ';
+        int ends = at[n] == '\0' || at[n] == ',' || at[n] == ' ';
+        if (starts && ends) return 1;
+    }
+    return 0;
+}
+
+const char *suite_cell_recipe(const suite_cell *c, const suite_profile *p)
+{
+    return p->recipe[0] ? p->recipe : c->recipe;
+}

@@ -1,0 +1,62 @@
+/* Suites: description files (suites/suites/NAME.cfg) naming what a suite runs.
+ *
+ *   [suite]    name, kind (train | params | backends), description, profile (the default),
+ *              backends, threads (kind backends: the lists every cell runs on)
+ *   [profile]  name, epochs (0: the recipe's), limit (0: every training image),
+ *              recipe (optional: replaces every cell's recipe, e.g. a shortened schedule)
+ *   [cell]     label, model, recipe, profiles (the profiles that run it; default all)
+ *
+ * A cell is one training: model × recipe, run once per seed (and, in the backends
+ * suite, per backend and thread count). */
+#ifndef VITBENCH_SUITES_RUNSUITE_SUITE_H
+#define VITBENCH_SUITES_RUNSUITE_SUITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SUITE_MAX_CELLS 16
+#define SUITE_MAX_PROFILES 4
+#define SUITE_MAX_THREADS 4
+
+typedef enum suite_kind { SUITE_TRAIN = 0, SUITE_PARAMS = 1, SUITE_BACKENDS = 2 } suite_kind;
+
+typedef struct suite_profile {
+    char name[32];
+    int64_t epochs, limit; /* 0: the recipe's epochs, every image */
+    char recipe[64];       /* "" or the recipe every cell uses under this profile */
+} suite_profile;
+
+typedef struct suite_cell {
+    char label[64], model[64], recipe[64];
+    char profiles[128]; /* comma-separated, "" = every profile */
+} suite_cell;
+
+typedef struct suite {
+    char name[64], description[256], default_profile[32], path[1024];
+    suite_kind kind;
+    char backends[256];                /* kind backends: "naive, openblas, ..." */
+    int64_t threads[SUITE_MAX_THREADS]; /* kind backends */
+    int thread_count;
+    suite_profile profiles[SUITE_MAX_PROFILES];
+    int profile_count;
+    suite_cell cells[SUITE_MAX_CELLS];
+    int cell_count;
+} suite;
+
+/* The folders searched for NAME.cfg: the source tree's suites/suites, then the installed. */
+extern const char *const suite_dirs[2];
+
+int suite_load(suite *s, const char *path, char *err, size_t err_len);
+/* By name along suite_dirs; the error names the folders and the known suites. */
+int suite_find(suite *s, const char *name, char *err, size_t err_len);
+/* The known suite names, sorted, from the first folder that has any. Returns the count. */
+int suite_list(char names[][64], int max);
+
+/* NULL name: the suite's default. NULL with err naming the profiles if there is none. */
+const suite_profile *suite_profile_find(const suite *s, const char *name, char *err,
+                                        size_t err_len);
+int suite_cell_runs_in(const suite_cell *c, const suite_profile *p);
+/* The recipe a cell trains with under a profile. */
+const char *suite_cell_recipe(const suite_cell *c, const suite_profile *p);
+
+#endif
