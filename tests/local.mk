@@ -8,3 +8,4 @@ include $(srcdir)/tests/safetensors.mk
 include $(srcdir)/tests/augment.mk
 include $(srcdir)/tests/data.mk
 include $(srcdir)/tests/train.mk
+include $(srcdir)/tests/runsuite.mk

@@ -129,7 +129,7 @@ int backends_suite_run(const suite *s, const suite_profile *p, const backends_op
                               .data = o->data, .out_root = out, .resume = o->resume,
                               .progress = o->progress};
             cell_outcome res;
-            if (cell_train(&plan, &res, err, sizeof err)) {
+            if (cell_train(&plan, &res, err, sizeof err) != 0) {
                 fprintf(stderr, "runsuite: backends/%s on %s: %s\n", label, names[b], err);
                 failed = 1;
                 continue;

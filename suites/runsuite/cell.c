@@ -83,7 +83,7 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
     run_request rq = {.model = p->cell->model, .recipe = recipe, .backend = p->backend,
                       .data = p->data, .threads = p->threads};
     run_inputs in;
-    if (run_inputs_load(&in, &rq, err, err_len)) return -1;
+    if (run_inputs_load(&in, &rq, err, err_len)) return CELL_CANNOT_START;
     run_facts f = {.plan = p, .in = &in, .recipe = in.recipe.name};
     f.epochs_planned = p->epochs ? p->epochs
                        : p->profile->epochs ? p->profile->epochs : in.recipe.epochs;

@@ -37,7 +37,9 @@ typedef struct cell_outcome {
     vb_train_result result;
 } cell_outcome;
 
-/* 0, or -1 with one line in err naming the cell and what failed. */
+/* 0; CELL_CANNOT_START when its inputs do not load (dataset, model, recipe, backend: the
+ * other cells would fail alike); -1 when the run itself failed. err: one line. */
+#define CELL_CANNOT_START 1
 int cell_train(const cell_plan *plan, cell_outcome *out, char *err, size_t err_len);
 
 #endif

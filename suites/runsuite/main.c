@@ -134,10 +134,12 @@ static int run_train_suite(const suite *s, const suite_profile *p, const options
             cell_outcome res;
             char err[1024];
             ran++;
-            if (cell_train(&plan, &res, err, sizeof err)) {
+            int rc = cell_train(&plan, &res, err, sizeof err);
+            if (rc) {
                 fprintf(stderr, "runsuite: %s/%s seed %llu: %s\n", s->name, plan.label,
                         (unsigned long long)plan.seed, err);
                 failed++;
+                if (rc == CELL_CANNOT_START) return 1;
             } else if (res.already_done) {
                 printf("%s: finished earlier in %s (kept)\n", plan.label, res.dir);
             } else {
@@ -180,7 +182,8 @@ static int run_suite(const options *o)
         }
     }
     /* The report covers the folder the suite wrote into only when it is under results. */
-    if (!o->out && report_run(o->results) != 0) rc = rc ? rc : 1;
+    if (!o->out && access(o->results, F_OK) == 0 && report_run(o->results) != 0)
+        rc = rc ? rc : 1;
     return rc;
 }
 

@@ -143,6 +143,7 @@ int suite_list(char names[][64], int max)
 
 int suite_find(suite *s, const char *name, char *err, size_t err_len)
 {
+    if (strchr(name, '/') || strstr(name, ".cfg")) return suite_load(s, name, err, err_len);
     char path[1024];
     for (int d = 0; d < 2; d++) {
         snprintf(path, sizeof path, "%s/%s.cfg", suite_dirs[d], name);

@@ -47,7 +47,8 @@ typedef struct suite {
 extern const char *const suite_dirs[2];
 
 int suite_load(suite *s, const char *path, char *err, size_t err_len);
-/* By name along suite_dirs; the error names the folders and the known suites. */
+/* A path (with '/' or ending .cfg), or a name along suite_dirs; the error names the
+ * folders and the known suites. */
 int suite_find(suite *s, const char *name, char *err, size_t err_len);
 /* The known suite names, sorted, from the first folder that has any. Returns the count. */
 int suite_list(char names[][64], int max);

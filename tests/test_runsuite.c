@@ -1,0 +1,171 @@
+/* runsuite end to end, as a user runs it: --list, the params suite, a one-epoch training
+ * suite on a Fashion-MNIST subset (its folder, manifest, configuration hash, result row,
+ * the refusal to overwrite a run and --resume keeping it), the report, and the one-line
+ * errors for an unknown suite or backend. Skips the training cases when Debian's
+ * Fashion-MNIST is not installed. */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include "vitbench/dataset.h"
+
+#define RUNSUITE VB_BUILDDIR "/runsuite"
+
+static char dir[256];
+static char output[65536];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/vb-runsuite-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char command[512];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    cr_assert_eq(system(command), 0);
+}
+
+/* Runs a shell command line; its stdout and stderr land in `output`. Returns the exit
+ * status. */
+__attribute__((format(printf, 1, 2)))
+static int run(const char *fmt, ...)
+{
+    char command[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(command, sizeof command, fmt, ap);
+    va_end(ap);
+    strncat(command, " 2>&1", sizeof command - strlen(command) - 1);
+    FILE *p = popen(command, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(output, 1, sizeof output - 1, p);
+    output[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static char *slurp(const char *path)
+{
+    static char text[65536];
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s missing", path);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+static void skip_without_fashion_mnist(void)
+{
+    vb_dataset train, test;
+    char err[1024];
+    if (vb_dataset_open("fashion_mnist", NULL, &train, &test, err, sizeof err) != 0)
+        cr_skip_test("Fashion-MNIST absent (apt-get install dataset-fashion-mnist): %s", err);
+    vb_dataset_free(&train);
+    vb_dataset_free(&test);
+}
+
+/* A one-cell suite: fashion_cct, 1 epoch on 512 images. */
+static void write_tiny_suite(void)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/tiny.cfg", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("[suite]\nname = tiny\nkind = train\ndescription = test\n"
+          "[profile]\nname = short\nepochs = 1\nlimit = 512\n"
+          "[cell]\nlabel = cct\nmodel = fashion_cct\nrecipe = fashion_cct\n", f);
+    fclose(f);
+}
+
+Test(runsuite, list_names_every_suite_with_an_estimate)
+{
+    cr_assert_eq(run("%s --list", RUNSUITE), 0, "%s", output);
+    const char *suites[] = {"quickstart", "params", "cct_cifar10", "vit_cifar10",
+                            "vit_small_ds", "cct_paper", "backends"};
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+        cr_expect_not_null(strstr(output, suites[i]), "no %s in:\n%s", suites[i], output);
+    cr_expect_not_null(strstr(output, "[reduced, default]"), "%s", output);
+    cr_expect_not_null(strstr(output, " min"), "no time estimate:\n%s", output);
+}
+
+Test(runsuite, unknown_suite_and_backend_are_one_line_errors)
+{
+    cr_assert_eq(run("%s no_such_suite", RUNSUITE), 2);
+    cr_expect_not_null(strstr(output, "unknown suite 'no_such_suite'"), "%s", output);
+    cr_expect_not_null(strstr(output, "cct_cifar10"), "known suites not listed: %s", output);
+    cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "more than one line: %s", output);
+    make_dir();
+    cr_assert_neq(run("%s quickstart --backend no_such_backend --out %s/q", RUNSUITE, dir), 0);
+    cr_expect_not_null(strstr(output, "backend 'no_such_backend' not found"), "%s", output);
+    remove_dir();
+}
+
+Test(runsuite, params_suite_writes_a_row_per_published_figure)
+{
+    make_dir();
+    int status = run("%s params --out %s/params", RUNSUITE, dir);
+    cr_assert(status == 0 || status == 1, "status %d: %s", status, output);
+    char path[300];
+    snprintf(path, sizeof path, "%s/params/params.csv", dir);
+    char *csv = slurp(path);
+    cr_expect_not_null(strstr(csv, "qiita_vit,params,150858,150858,150858,1,pass"), "%s", csv);
+    cr_expect_not_null(strstr(csv, "cct_2_3x2,params,283723,0.284,0.284,M,pass"), "%s", csv);
+    /* A failing row stays visible: status 1 exactly when a row says fail. */
+    cr_expect_eq(status == 1, strstr(csv, ",fail,") != NULL, "status %d vs\n%s", status, csv);
+    remove_dir();
+}
+
+Test(runsuite, training_cell_writes_manifest_config_and_result)
+{
+    skip_without_fashion_mnist();
+    make_dir();
+    write_tiny_suite();
+    cr_assert_eq(run("%s %s/tiny.cfg --backend openblas --results %s", RUNSUITE, dir, dir), 0,
+                 "%s", output);
+    char path[400];
+    snprintf(path, sizeof path, "%s/tiny/cct.openblas.seed1/manifest.json", dir);
+    char *manifest = slurp(path);
+    cr_expect_not_null(strstr(manifest, "\"complete\": true"), "%s", manifest);
+    cr_expect_not_null(strstr(manifest, "\"shortened\": true"), "%s", manifest);
+    cr_expect_not_null(strstr(manifest, "\"epochs_done\": 1"), "%s", manifest);
+    cr_expect_not_null(strstr(manifest, "\"dataset_checksum\""), "%s", manifest);
+    const char *h = strstr(manifest, "\"config_hash\": \"");
+    cr_assert_not_null(h);
+    char hash[17];
+    snprintf(hash, sizeof hash, "%s", h + strlen("\"config_hash\": \""));
+    snprintf(path, sizeof path, "%s/tiny/cct.openblas.seed1/config.txt", dir);
+    char *config = slurp(path);
+    cr_expect_not_null(strstr(config, hash), "config.txt does not carry hash %s", hash);
+    cr_expect_not_null(strstr(config, "beta2 = 0.999  # default"), "%s", config);
+    cr_expect_not_null(strstr(config, "[augment]"), "%s", config);
+    snprintf(path, sizeof path, "%s/tiny/cct.openblas.seed1/result.csv", dir);
+    cr_expect_not_null(strstr(slurp(path), "tiny,short,cct,fashion_cct,fashion_cct,openblas"));
+
+    /* The same configuration on another backend: another folder, the same hash. */
+    cr_assert_eq(run("%s %s/tiny.cfg --backend omp --results %s", RUNSUITE, dir, dir), 0,
+                 "%s", output);
+    snprintf(path, sizeof path, "%s/tiny/cct.omp.seed1/manifest.json", dir);
+    cr_expect_not_null(strstr(slurp(path), hash), "the hash depends on the backend");
+
+    /* A finished run is neither overwritten nor rerun. */
+    cr_expect_eq(run("%s %s/tiny.cfg --backend openblas --results %s", RUNSUITE, dir, dir), 1);
+    cr_expect_not_null(strstr(output, "holds a finished run"), "%s", output);
+    cr_expect_eq(run("%s %s/tiny.cfg --backend openblas --resume --results %s", RUNSUITE, dir,
+                     dir), 0, "%s", output);
+    cr_expect_not_null(strstr(output, "finished earlier"), "%s", output);
+
+    /* The report: a table row for the cell, labelled as shortened, and its plots. */
+    cr_assert_eq(run("%s report --results %s", RUNSUITE, dir), 0, "%s", output);
+    snprintf(path, sizeof path, "%s/README.md", dir);
+    char *readme = slurp(path);
+    cr_expect_not_null(strstr(readme, "SHORTENED"), "%s", readme);
+    /* Two backends are two rows, not two seeds of one. */
+    cr_expect_not_null(strstr(readme, "| cct | 1 |"), "%s", readme);
+    cr_expect_null(strstr(readme, "| cct | 2 |"), "%s", readme);
+    remove_dir();
+}
