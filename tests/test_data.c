@@ -743,3 +743,44 @@ Test(data, real_fashion_mnist, .timeout = 300)
     vb_dataset_free(&tr);
     vb_dataset_free(&te);
 }
+
+/* Distinct labels among a subset's images. */
+static int classes_in(const vb_subset *s)
+{
+    int seen[10] = {0}, n = 0;
+    for (int64_t i = 0; i < s->count; i++) {
+        int32_t y = s->data->labels[s->index[i]];
+        n += !seen[y];
+        seen[y] = 1;
+    }
+    return n;
+}
+
+/* A class-sorted dataset (image folders) is taken in a fixed shuffled order: a limit and
+ * Keras's "last 10%" must not be a handful of classes. A recorded order stays as it is. */
+Test(data, class_sorted_datasets_subset_across_classes)
+{
+    int32_t labels[1000];
+    for (int i = 0; i < 1000; i++) labels[i] = i / 100; /* 10 classes, sorted */
+    vb_dataset d = {.count = 1000, .classes = 10, .labels = labels, .class_sorted = 1};
+    vb_subset first, again, fit, val;
+    cr_assert_eq(vb_subset_all(&d, 100, &first), 0);
+    cr_expect_eq(first.count, 100);
+    cr_expect_geq(classes_in(&first), 8, "the first 100 hold %d classes", classes_in(&first));
+    cr_assert_eq(vb_subset_all(&d, 100, &again), 0);
+    cr_expect_arr_eq(first.index, again.index, 100 * sizeof *first.index, "not a fixed order");
+    vb_subset all;
+    cr_assert_eq(vb_subset_all(&d, 0, &all), 0);
+    cr_assert_eq(vb_subset_split(&all, 0.1, 1, 7, &fit, &val), 0);
+    cr_expect_geq(classes_in(&val), 8, "Keras's last 10%% holds %d classes", classes_in(&val));
+    vb_subset_free(&first);
+    vb_subset_free(&again);
+    vb_subset_free(&all);
+    vb_subset_free(&fit);
+    vb_subset_free(&val);
+
+    d.class_sorted = 0; /* CIFAR binaries, IDX: their own order, first N as they come */
+    cr_assert_eq(vb_subset_all(&d, 100, &first), 0);
+    for (int64_t i = 0; i < 100; i++) cr_expect_eq(first.index[i], i);
+    vb_subset_free(&first);
+}

@@ -214,6 +214,7 @@ int vb_image_folder_part(const vb_members *ms, const char *part, vb_dataset *out
         vb_dataset_free(out);
         goto done;
     }
+    out->class_sorted = 1;
     vb_dataset_checksum(out);
     rc = 0;
 done:

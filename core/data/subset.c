@@ -15,11 +15,26 @@ static int subset_init(vb_subset *s, const vb_dataset *d, const int64_t *src, in
     return 0;
 }
 
+/* Fisher-Yates with counter-based draws: the order depends on the seed only. */
+static void shuffle(int64_t *order, int64_t n, uint64_t seed)
+{
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = (int64_t)(vb_hash64(seed, (uint64_t)i) % (uint64_t)(i + 1));
+        int64_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+}
+
+/* The seed of the fixed order that stands in for a class-sorted dataset's lost one. */
+#define STAND_IN_ORDER_SEED 0x0c1fa5u
+
 int vb_subset_all(const vb_dataset *d, int64_t limit, vb_subset *out)
 {
-    int64_t n = limit > 0 && limit < d->count ? limit : d->count;
-    if (subset_init(out, d, NULL, n)) return -1;
-    for (int64_t i = 0; i < n; i++) out->index[i] = i;
+    if (subset_init(out, d, NULL, d->count)) return -1;
+    for (int64_t i = 0; i < d->count; i++) out->index[i] = i;
+    if (d->class_sorted) shuffle(out->index, d->count, STAND_IN_ORDER_SEED);
+    if (limit > 0 && limit < d->count) out->count = limit;
     return 0;
 }
 
@@ -41,15 +56,7 @@ int vb_subset_split(const vb_subset *all, double fraction, int keras_last, uint6
     int64_t *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     if (!order) return -1;
     memcpy(order, all->index, (size_t)n * sizeof *order);
-    if (!keras_last) {
-        /* Fisher-Yates with counter-based draws: the split depends on the seed only. */
-        for (int64_t i = n - 1; i > 0; i--) {
-            int64_t j = (int64_t)(vb_hash64(seed, (uint64_t)i) % (uint64_t)(i + 1));
-            int64_t t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
+    if (!keras_last) shuffle(order, n, seed);
     int rc = subset_init(train, all->data, order, ntrain) |
              subset_init(val, all->data, order + ntrain, n - ntrain);
     free(order);

@@ -30,6 +30,7 @@ typedef struct vb_dataset {
     int32_t *labels;        /* (count), each in [0, classes) */
     char (*class_names)[VB_CLASS_NAME_MAX]; /* (classes), or NULL when the format has none */
     uint64_t checksum;      /* FNV-1a 64 over labels and images: identifies the content */
+    int class_sorted;       /* 1: ordered by class (image folders), not in a recorded order */
 } vb_dataset;
 
 /* The known dataset names, for messages and --list: "cifar10, cifar100, ...". */
@@ -70,7 +71,10 @@ typedef struct vb_subset {
     int64_t count;
 } vb_subset;
 
-/* The whole dataset, or its first `limit` images when limit > 0. */
+/* The whole dataset, or its first `limit` images when limit > 0. A class-sorted dataset
+ * (image folders: the original order is lost) is taken in a fixed pseudo-random order
+ * instead — the same on every run and machine — so that a limit and Keras's "last 10%"
+ * validation split draw from every class, as they do in the original order. */
 int vb_subset_all(const vb_dataset *d, int64_t limit, vb_subset *out);
 /* Validation split: `fraction` of the images go to val. keras_last = 1 takes the LAST
  * fraction of the arrays, as Keras' validation_split does; 0 takes a random fraction
