@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "vitbench/dataset.h"
 
 #define RUNSUITE VB_BUILDDIR "/runsuite"
@@ -125,8 +126,8 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
     skip_without_fashion_mnist();
     make_dir();
     write_tiny_suite();
-    cr_assert_eq(run("%s %s/tiny.cfg --backend openblas --results %s", RUNSUITE, dir, dir), 0,
-                 "%s", output);
+    cr_assert_eq(run("%s %s/tiny.cfg --backend openblas --seeds 2 --results %s", RUNSUITE, dir,
+                     dir), 0, "%s", output);
     char path[400];
     snprintf(path, sizeof path, "%s/tiny/cct.openblas.seed1/manifest.json", dir);
     char *manifest = slurp(path);
@@ -159,13 +160,17 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
                      dir), 0, "%s", output);
     cr_expect_not_null(strstr(output, "finished earlier"), "%s", output);
 
-    /* The report: a table row for the cell, labelled as shortened, and its plots. */
+    /* The report: one row per cell and backend, seeds pooled (mean ± std, best of N, both
+     * labelled), shortened runs said so, and the plots. */
     cr_assert_eq(run("%s report --results %s", RUNSUITE, dir), 0, "%s", output);
     snprintf(path, sizeof path, "%s/README.md", dir);
     char *readme = slurp(path);
     cr_expect_not_null(strstr(readme, "SHORTENED"), "%s", readme);
-    /* Two backends are two rows, not two seeds of one. */
-    cr_expect_not_null(strstr(readme, "| cct | 1 |"), "%s", readme);
-    cr_expect_null(strstr(readme, "| cct | 2 |"), "%s", readme);
+    cr_expect_not_null(strstr(readme, "| cct | 2 |"), "openblas, seeds 1 and 2: %s", readme);
+    cr_expect_not_null(strstr(readme, "(mean ± std, 2 seeds)"), "%s", readme);
+    cr_expect_not_null(strstr(readme, "(best of 2)"), "%s", readme);
+    cr_expect_not_null(strstr(readme, "| cct | 1 |"), "omp, seed 1: %s", readme);
+    snprintf(path, sizeof path, "%s/tiny/accuracy.png", dir);
+    cr_expect_eq(access(path, R_OK), 0, "no %s", path);
     remove_dir();
 }

@@ -42,7 +42,7 @@ static int exists(const char *dir, const char *name)
     return access(path, F_OK) == 0;
 }
 
-/* A folder that already holds a run is continued only when asked (--resume): nothing a
+/* A folder that already holds a run is continued only when asked (--resume): nothing an
  * earlier run wrote is overwritten by accident. */
 static int check_folder(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
 {
@@ -61,7 +61,7 @@ static int check_folder(const cell_plan *p, cell_outcome *out, char *err, size_t
 static int train(const cell_plan *p, run_facts *f, cell_outcome *out, char *err,
                  size_t err_len)
 {
-    run_inputs *in = (run_inputs *)f->in;
+    run_inputs *in = f->in;
     vb_train_opts to = {.out_dir = out->dir, .resume = p->resume, .epochs = f->epochs_planned,
                         .limit = f->limit, .seed = p->seed, .progress = p->progress};
     double start = now_seconds();

@@ -2,11 +2,13 @@
  *
  *   runsuite --list
  *   runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N] [--seed S]
- *                  [--seeds N] [--threads T] [--data DIR] [--out DIR] [--resume]
+ *                  [--seeds N] [--threads T] [--data DIR] [--results DIR] [--out DIR]
+ *                  [--resume]
  *   runsuite report [--results DIR]
  *
  * A suite (suites/suites/SUITE.cfg, suite.h) is a set of cells; each trains into its own
- * folder under OUT (default results/SUITE) with its manifest (cell.h). --seeds N runs
+ * folder under RESULTS/SUITE (RESULTS defaults to results; --out replaces the folder and
+ * skips the report) with its manifest (cell.h). --seeds N runs
  * seeds S..S+N-1 of every cell; the report gives mean ± std and best-of-N, labelled.
  * After a suite, its plots and results/README.md are regenerated (report.h). */
 #include <errno.h>
@@ -34,7 +36,7 @@ static void usage(FILE *to)
             "usage: runsuite --list\n"
             "       runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N]\n"
             "                      [--seed S] [--seeds N] [--threads T] [--data DIR]\n"
-            "                      [--out DIR] [--resume]\n"
+            "                      [--results DIR] [--out DIR] [--resume]\n"
             "       runsuite report [--results DIR]\n");
 }
 

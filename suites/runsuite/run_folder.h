@@ -11,7 +11,7 @@
 
 typedef struct run_facts {
     const cell_plan *plan;
-    const run_inputs *in;
+    run_inputs *in;
     const char *recipe;      /* the recipe name the cell trains with */
     int64_t epochs_planned;  /* what this run is set to do */
     int64_t limit;
