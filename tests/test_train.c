@@ -563,3 +563,29 @@ Test(train, nan_loss_names_the_step)
               "%s", err);
     tiny_teardown(&t);
 }
+
+/* A run that cannot fit is refused before it allocates, with the estimate, what is
+ * available and a batch that would fit; one that fits (or an unknown budget) is not. */
+Test(train, refuses_a_run_that_cannot_fit_in_memory)
+{
+    const unsigned long long gib = 1ull << 30;
+    char err[512] = "";
+    vb_model huge, cct;
+    cr_assert_eq(vb_model_load(&huge, VB_SRCDIR "/suites/models/vit_huge.cfg", err, sizeof err),
+                 0, "%s", err);
+    cr_assert_eq(vb_model_load(&cct, VB_SRCDIR "/suites/models/keras_cct.cfg", err, sizeof err),
+                 0, "%s", err);
+    vb_recipe at400 = {.batch = 400, .keep_best = 1}, at128 = {.batch = 128, .keep_best = 1};
+    cr_expect_eq(vb_train_check_memory(&huge, &at400, 24 * gib, err, sizeof err), -1);
+    cr_expect_not_null(strstr(err, "vit_huge with batch 400 needs about"), "%s", err);
+    cr_expect_not_null(strstr(err, "24.0 GiB is available"), "%s", err);
+    cr_expect_not_null(strstr(err, "lower the recipe's batch"), "%s", err);
+    cr_expect_null(strchr(err, '\n'), "%s", err);
+    cr_expect_eq(vb_train_check_memory(&cct, &at128, 24 * gib, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(vb_train_check_memory(&huge, &at400, 0, err, sizeof err), 0,
+                 "an unknown budget must not refuse");
+    /* The estimate is at least parameters + gradients + two Adam moments + best weights. */
+    cr_expect_geq(vb_train_bytes(&huge, &at400), 5 * huge.params.total * sizeof(float));
+    vb_model_free(&huge);
+    vb_model_free(&cct);
+}

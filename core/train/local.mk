@@ -6,6 +6,7 @@ core_train_libvbtrain_la_SOURCES = \
 	core/train/schedule.c \
 	core/train/evaluate.c \
 	core/train/checkpoint.c \
+	core/train/memory.c \
 	core/train/metrics.c \
 	core/train/progress.c \
 	core/train/diagnose.c \

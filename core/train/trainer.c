@@ -97,6 +97,8 @@ static int build_splits(trainer *t, const vb_dataset *train, const vb_dataset *t
 static int allocate(trainer *t)
 {
     vb_model *m = t->m;
+    if (vb_train_check_memory(m, &t->rr, vb_memory_available(), t->err, t->err_len))
+        return -1;
     if (vb_model_alloc(m, t->rr.batch) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
         (t->rr.keep_best && !(t->best = vb_alloc(m->params.total * sizeof(float))))) {
         snprintf(t->err, t->err_len, "%s: cannot allocate %.1f MiB for batch %lld", m->name,

@@ -88,6 +88,17 @@ typedef struct vb_train_result {
     double seconds;
 } vb_train_result;
 
+/* Memory. vb_train refuses, before allocating, a run whose estimate times VB_MEMORY_MARGIN
+ * (room for backend workspaces and the data) exceeds what the machine has available. */
+#define VB_MEMORY_MARGIN 1.25
+size_t vb_train_bytes(const vb_model *m, const vb_recipe *r);
+/* MemAvailable, or a cgroup v2 limit's remaining room if smaller; 0 if unknown. */
+unsigned long long vb_memory_available(void);
+/* 0 if the run fits in `available` bytes (0: unknown, not checked), else -1 with one line
+ * giving the estimate, what is available and the batch that would fit. */
+int vb_train_check_memory(const vb_model *m, const vb_recipe *r, unsigned long long available,
+                          char *err, size_t err_len);
+
 /* Trains and tests. m comes loaded (vb_model_load); vb_train allocates it for the
  * recipe's batch and initialises its parameters from o->seed, or from the checkpoint when
  * resuming (a missing checkpoint starts the run afresh). On failure (I/O, NaN loss, backend error) returns -1 with one line in

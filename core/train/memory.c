@@ -1,0 +1,68 @@
+/* Refusing a run that cannot fit in memory, before it starts (train.h). A run killed by
+ * the kernel hours in loses everything since its last checkpoint; a refusal up front
+ * costs nothing and says what to change. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes of a training run: the model's parameters, gradients and activations at `batch`
+ * (vb_model_bytes), the optimizer's two moments, the kept best weights, and the loader's
+ * two batches of images in flight. Backends' own workspaces come on top: callers keep a
+ * margin. */
+size_t vb_train_bytes(const vb_model *m, const vb_recipe *r)
+{
+    size_t params = m->params.total * sizeof(float);
+    size_t batch_images = (size_t)r->batch * (size_t)vb_shape_numel(m->input) * sizeof(float);
+    return vb_model_bytes(m, r->batch) + (2 + (r->keep_best ? 1 : 0)) * params +
+           2 * batch_images;
+}
+
+/* A number from a "Key:   N kB" line of /proc/meminfo, in bytes, or 0. */
+static unsigned long long meminfo(const char *key)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f) return 0;
+    char line[256];
+    unsigned long long kb = 0;
+    size_t n = strlen(key);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, n) == 0 && line[n] == ':' &&
+            sscanf(line + n + 1, "%llu", &kb) == 1)
+            break;
+    fclose(f);
+    return kb * 1024ull;
+}
+
+/* cgroup v2's memory.max minus memory.current (a container's limit), or 0 if unlimited. */
+static unsigned long long cgroup_room(void)
+{
+    unsigned long long max = 0, current = 0;
+    FILE *f = fopen("/sys/fs/cgroup/memory.max", "r");
+    int limited = f && fscanf(f, "%llu", &max) == 1; /* "max" does not scan: unlimited */
+    if (f) fclose(f);
+    f = fopen("/sys/fs/cgroup/memory.current", "r");
+    if (f && fscanf(f, "%llu", &current) != 1) current = 0;
+    if (f) fclose(f);
+    return limited && max > current ? max - current : 0;
+}
+
+unsigned long long vb_memory_available(void)
+{
+    unsigned long long avail = meminfo("MemAvailable"), room = cgroup_room();
+    return room && (room < avail || !avail) ? room : avail;
+}
+
+int vb_train_check_memory(const vb_model *m, const vb_recipe *r, unsigned long long available,
+                          char *err, size_t err_len)
+{
+    double need = (double)vb_train_bytes(m, r), gib = 1024.0 * 1024.0 * 1024.0;
+    if (available == 0 || need * VB_MEMORY_MARGIN <= (double)available) return 0;
+    snprintf(err, err_len,
+             "%s with batch %lld needs about %.1f GiB (parameters, gradients, optimizer "
+             "state, activations; backend workspace on top), %.1f GiB is available: lower "
+             "the recipe's batch (about %lld would fit) or train a smaller model",
+             m->name, (long long)r->batch, need / gib, (double)available / gib,
+             (long long)((double)r->batch * (double)available / (need * VB_MEMORY_MARGIN)));
+    return -1;
+}
