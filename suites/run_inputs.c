@@ -25,19 +25,17 @@ int run_inputs_resolve(const char *what, const char *name, char *path, size_t le
 static int load(run_inputs *in, const run_request *rq, char *err, size_t err_len)
 {
     /* Cheap checks first: a typo in a name fails at once, not after reading the data. */
-    char path[1024];
-    if (run_inputs_resolve("recipe", rq->recipe, path, sizeof path, err, err_len) ||
-        vb_recipe_load(&in->recipe, path, err, err_len))
+    char recipe[1024], model[1024];
+    if (run_inputs_resolve("recipe", rq->recipe, recipe, sizeof recipe, err, err_len) ||
+        run_inputs_resolve("model", rq->model, model, sizeof model, err, err_len) ||
+        vb_recipe_load(&in->recipe, recipe, err, err_len))
         return -1;
     in->backend = vb_backend_select(rq->backend, rq->threads, err, err_len);
     if (!in->backend ||
         vb_dataset_open(in->recipe.dataset, rq->data, &in->train, &in->test, err, err_len))
         return -1;
     vb_model_opts mo = {.classes = in->train.classes};
-    if (run_inputs_resolve("model", rq->model, path, sizeof path, err, err_len) ||
-        vb_model_load_opts(&in->model, path, &mo, err, err_len))
-        return -1;
-    return 0;
+    return vb_model_load_opts(&in->model, model, &mo, err, err_len);
 }
 
 int run_inputs_load(run_inputs *in, const run_request *rq, char *err, size_t err_len)

@@ -2,11 +2,12 @@
 # (suites/published/*.csv) and the report script that plots them (scripts/report).
 bin_PROGRAMS += runsuite
 runsuite_SOURCES = \
-	suites/run_inputs.c suites/run_inputs.h \
+	suites/run_inputs.c suites/run_inputs.h suites/cli.c suites/cli.h \
 	suites/runsuite/main.c \
 	suites/runsuite/suite.c suites/runsuite/suite.h \
 	suites/runsuite/estimate.c suites/runsuite/estimate.h \
 	suites/runsuite/cell.c suites/runsuite/cell.h \
+	suites/runsuite/folders.c suites/runsuite/folders.h \
 	suites/runsuite/run_folder.c suites/runsuite/run_folder.h \
 	suites/runsuite/provenance.c suites/runsuite/provenance.h \
 	suites/runsuite/params_suite.c suites/runsuite/params_suite.h \

@@ -8,12 +8,14 @@
  * writes OUT/metrics.csv, OUT/checkpoint.safetensors and OUT/summary.json (OUT defaults
  * to results/train/MODEL.RECIPE.seedS); --resume continues a killed run from its last
  * finished epoch. A progress line is redrawn when stdout is a terminal outside CI. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli.h"
 #include "run_inputs.h"
+
+static const char PROGRAM[] = "vbtrain";
 
 typedef struct options {
     const char *model, *recipe, *backend, *data, *out;
@@ -33,19 +35,6 @@ static void usage(FILE *to)
 }
 
 /* A non-negative integer option value, or exit with a one-line error naming the option. */
-static int64_t count_arg(const char *option, const char *value, int64_t min)
-{
-    char *end;
-    errno = 0;
-    long long v = value ? strtoll(value, &end, 10) : 0;
-    if (!value || errno || *end || v < min) {
-        fprintf(stderr, "vbtrain: %s needs an integer >= %lld, got '%s'\n", option,
-                (long long)min, value ? value : "");
-        exit(2);
-    }
-    return v;
-}
-
 static options parse_args(int argc, char **argv)
 {
     options o = {.threads = 2, .seed = 1};
@@ -62,10 +51,10 @@ static options parse_args(int argc, char **argv)
         if (strcmp(a, "--backend") == 0 && v) o.backend = v;
         else if (strcmp(a, "--data") == 0 && v) o.data = v;
         else if (strcmp(a, "--out") == 0 && v) o.out = v;
-        else if (strcmp(a, "--threads") == 0) o.threads = (int)count_arg(a, v, 1);
-        else if (strcmp(a, "--epochs") == 0) o.epochs = count_arg(a, v, 1);
-        else if (strcmp(a, "--limit") == 0) o.limit = count_arg(a, v, 1);
-        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)count_arg(a, v, 0);
+        else if (strcmp(a, "--threads") == 0) o.threads = (int)cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--epochs") == 0) o.epochs = cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--limit") == 0) o.limit = cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)cli_count_arg(PROGRAM, a, v, 0);
         else {
             fprintf(stderr, "vbtrain: unknown option '%s'\n", a);
             usage(stderr);
@@ -74,12 +63,6 @@ static options parse_args(int argc, char **argv)
         i++;
     }
     return o;
-}
-
-static int use_progress_line(void)
-{
-    const char *ci = getenv("CI");
-    return isatty(STDOUT_FILENO) && !(ci && *ci);
 }
 
 int main(int argc, char **argv)
@@ -99,8 +82,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "vbtrain: %s\n", err);
         return 1;
     }
-    snprintf(out, sizeof out, "%s", o.out ? o.out : "");
-    if (!o.out)
+    if (o.out)
+        snprintf(out, sizeof out, "%s", o.out);
+    else
         snprintf(out, sizeof out, "results/train/%s.%s.seed%llu", in.model.name,
                  in.recipe.name, (unsigned long long)o.seed);
     if (!o.quiet)
@@ -109,7 +93,7 @@ int main(int argc, char **argv)
                in.backend->name, in.backend->version, in.backend->threads, out);
     vb_train_opts to = {.out_dir = out, .resume = o.resume, .epochs = o.epochs,
                         .limit = o.limit, .seed = o.seed, .quiet = o.quiet,
-                        .progress = use_progress_line()};
+                        .progress = cli_progress_line()};
     vb_train_result res;
     int rc = vb_train(&in.model, &in.recipe, &in.train, &in.test, in.backend, &to, &res, err,
                       sizeof err);

@@ -1,6 +1,7 @@
 # vbtrain: train a model with a recipe (core/train), and the recipes it ships.
 bin_PROGRAMS += vbtrain
-vbtrain_SOURCES = suites/vbtrain.c suites/run_inputs.c suites/run_inputs.h
+vbtrain_SOURCES = suites/vbtrain.c suites/run_inputs.c suites/run_inputs.h \
+	suites/cli.c suites/cli.h
 vbtrain_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
 	-DVB_MODELSDIR='"$(modelsdir)"' -DVB_RECIPESDIR='"$(recipesdir)"'
 vbtrain_LDADD = core/libvitbench.la -lm

@@ -174,3 +174,35 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
     cr_expect_eq(access(path, R_OK), 0, "no %s", path);
     remove_dir();
 }
+
+/* A malformed suite file is refused with one line naming the file and what is wrong. */
+Test(runsuite, malformed_suite_files_are_refused)
+{
+    static const struct { const char *text, *needle; } cases[] = {
+        {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
+         "[cell]\nlabel = a,b\nmodel = fashion_cct\nrecipe = fashion_cct\n", "label 'a,b'"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
+         "[cell]\nlabel = a\nmodel = m\nrecipe = r\n[cell]\nlabel = a\nmodel = m\n"
+         "recipe = r\n", "already a cell's"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = full\n"
+         "[cell]\nlabel = a\nmodel = m\nrecipe = r\nprofiles = ful\n", "'ful'"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname =\n"
+         "[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "name"},
+        {"[suite]\nname = s\nkind = trian\ndescription = d\n", "'trian'"},
+    };
+    make_dir();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/bad%zu.cfg", dir, i);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(cases[i].text, f);
+        fclose(f);
+        cr_expect_eq(run("%s %s --out %s/out", RUNSUITE, path, dir), 2, "case %zu: %s", i,
+                     output);
+        cr_expect_not_null(strstr(output, path), "case %zu names no file: %s", i, output);
+        cr_expect_not_null(strstr(output, cases[i].needle), "case %zu: %s", i, output);
+        cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "case %zu: %s", i, output);
+    }
+    remove_dir();
+}

@@ -283,6 +283,19 @@ static int find_sections(vb_cfg *cfg, vb_cfg_section **recipe, vb_cfg_section **
     return 0;
 }
 
+/* r->config: the resolved text, whole (a truncated one would hash as another recipe). */
+static int keep_resolved_text(const vb_cfg *cfg, vb_recipe *r, const char *path, char *err,
+                              size_t err_len)
+{
+    char *text = vb_cfg_resolved_text(cfg);
+    int fits = text && strlen(text) < sizeof r->config;
+    if (fits) memcpy(r->config, text, strlen(text) + 1);
+    else snprintf(err, err_len, "%s: %s", path, text ? "resolved recipe longer than 16 KiB"
+                                                     : "out of memory");
+    free(text);
+    return fits ? 0 : -1;
+}
+
 int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len)
 {
     memset(r, 0, sizeof *r);
@@ -300,9 +313,7 @@ int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len)
     int rc = find_sections(&cfg, &recipe, &augment, err, err_len) ||
              read_recipe(recipe, r, err, err_len) || read_augment(augment, r, err, err_len) ||
              vb_cfg_check_unused(&cfg, err, err_len);
-    char *config = rc ? NULL : vb_cfg_resolved_text(&cfg);
-    if (config) snprintf(r->config, sizeof r->config, "%s", config);
-    free(config);
+    if (!rc) rc = keep_resolved_text(&cfg, r, path, err, err_len);
     vb_cfg_free(&cfg);
     if (rc) return -1;
     base_name(path, r->name, sizeof r->name);

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "cell.h"
 #include "drift.h"
+#include "folders.h"
 #include "run_folder.h"
 
 #define MAX_BACKENDS 8
@@ -116,12 +116,16 @@ int backends_suite_run(const suite *s, const suite_profile *p, const backends_op
     static char dirs[MAX_BACKENDS][SUITE_MAX_THREADS][1024];
     memset(dirs, 0, sizeof dirs);
     int nb = split_backends(s->backends, names, joined, sizeof joined);
-    mkdir(out, 0777);
+    char err[1024];
+    if (make_dirs(out, err, sizeof err)) {
+        fprintf(stderr, "runsuite: backends: %s\n", err);
+        return 1;
+    }
     int failed = check_backends(s, out, joined);
     const suite_cell *cell = &s->cells[0];
     for (int b = 0; b < nb; b++) {
         for (int k = 0; k < s->thread_count; k++) {
-            char label[96], err[1024];
+            char label[96];
             snprintf(label, sizeof label, "%s-t%lld", cell->label, (long long)s->threads[k]);
             cell_plan plan = {.s = s, .profile = p, .cell = cell, .label = label,
                               .backend = names[b], .threads = (int)s->threads[k],

@@ -1,13 +1,12 @@
 /* Running one training cell into its folder (cell.h). */
 #include "cell.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "folders.h"
 #include "run_folder.h"
 
 static double now_seconds(void)
@@ -17,24 +16,6 @@ static double now_seconds(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* mkdir -p. */
-static int make_dirs(const char *path, char *err, size_t err_len)
-{
-    char p[1024];
-    snprintf(p, sizeof p, "%s", path);
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0') continue;
-        char c = *s;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            snprintf(err, err_len, "%s: cannot create folder: %s", p, strerror(errno));
-            return -1;
-        }
-        *s = c;
-        if (!c) return 0;
-    }
-}
-
 static int exists(const char *dir, const char *name)
 {
     char path[1200];
@@ -42,9 +23,11 @@ static int exists(const char *dir, const char *name)
     return access(path, F_OK) == 0;
 }
 
-/* A folder that already holds a run is continued only when asked (--resume): nothing an
- * earlier run wrote is overwritten by accident. */
-static int check_folder(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
+/* A folder that already holds a run is continued only when asked (--resume), and only if
+ * it is a run of the same configuration: nothing an earlier run wrote is overwritten or
+ * mixed with another's by accident. */
+static int check_folder(const cell_plan *p, const run_facts *f, cell_outcome *out, char *err,
+                        size_t err_len)
 {
     int finished = exists(out->dir, "result.csv");
     int started = finished || exists(out->dir, "checkpoint.safetensors");
@@ -54,7 +37,14 @@ static int check_folder(const cell_plan *p, cell_outcome *out, char *err, size_t
                  finished ? "keeps it" : "continues it");
         return -1;
     }
-    out->already_done = finished && p->resume;
+    uint64_t earlier;
+    if (started && run_folder_read_hash(out->dir, &earlier) == 0 && earlier != f->config_hash) {
+        snprintf(err, err_len, "%s holds a run of another configuration (config_hash %016"
+                 PRIx64 ", this one %016" PRIx64 "): use another --results folder or remove it",
+                 out->dir, earlier, f->config_hash);
+        return -1;
+    }
+    out->already_done = finished;
     return 0;
 }
 
@@ -65,7 +55,7 @@ static int train(const cell_plan *p, run_facts *f, cell_outcome *out, char *err,
     vb_train_opts to = {.out_dir = out->dir, .resume = p->resume, .epochs = f->epochs_planned,
                         .limit = f->limit, .seed = p->seed, .progress = p->progress};
     double start = now_seconds();
-    if (run_folder_config(out->dir, f, err, err_len) ||
+    if (run_folder_write_config(out->dir, f, err, err_len) ||
         run_folder_manifest(out->dir, f, NULL, err, err_len))
         return -1;
     if (vb_train(&in->model, &in->recipe, &in->train, &in->test, in->backend, &to,
@@ -89,9 +79,10 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
                        : p->profile->epochs ? p->profile->epochs : in.recipe.epochs;
     f.limit = p->limit ? p->limit : p->profile->limit;
     provenance_get(&f.prov);
+    run_folder_hash_config(&f);
     snprintf(out->dir, sizeof out->dir, "%s/%s.%s.seed%" PRIu64, p->out_root, p->label,
              in.backend->name, p->seed);
-    int rc = make_dirs(out->dir, err, err_len) || check_folder(p, out, err, err_len);
+    int rc = make_dirs(out->dir, err, err_len) || check_folder(p, &f, out, err, err_len);
     if (rc == 0 && !out->already_done) {
         printf("%s: %s with %s on %s, %s x%d, seed %" PRIu64 ", %" PRId64 " epochs%s -> %s\n",
                p->label, in.model.name, in.recipe.name, in.train.name, in.backend->name,

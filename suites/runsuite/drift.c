@@ -17,9 +17,9 @@ static int param_distance(const vb_st_file *a, const vb_st_file *b, double *rel,
         const vb_st_tensor *ta = &a->tensors[i];
         if (strncmp(ta->name, "param.", 6) != 0) continue;
         const vb_st_tensor *tb = vb_st_find(b, ta->name);
-        if (!tb || tb->numel != ta->numel || ta->dtype != VB_ST_F32) {
-            snprintf(err, err_len, "%s: tensor %s differs in shape from the reference's",
-                     path, ta->name);
+        if (!tb || tb->numel != ta->numel || ta->dtype != VB_ST_F32 || tb->dtype != VB_ST_F32) {
+            snprintf(err, err_len, "%s: tensor %s is missing from the reference's checkpoint, "
+                     "or differs in size or type", path, ta->name);
             return -1;
         }
         const float *x = ta->data, *y = tb->data;
@@ -68,8 +68,8 @@ static int compare_metrics(const char *dir, const char *ref_dir, drift *d, char 
     }
     d->max_loss_rel_diff = 0;
     for (int e = 0; e < n; e++)
-        d->max_loss_rel_diff = fmax(d->max_loss_rel_diff,
-                                    fabs(loss[e] - ref_loss[e]) / fabs(ref_loss[e]));
+        d->max_loss_rel_diff = fmax(d->max_loss_rel_diff, fabs(loss[e] - ref_loss[e]) /
+                                                              fmax(fabs(ref_loss[e]), 1e-12));
     d->val_acc_diff = acc[n - 1] - ref_acc[n - 1];
     return 0;
 }

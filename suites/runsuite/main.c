@@ -11,17 +11,19 @@
  * skips the report) with its manifest (cell.h). --seeds N runs
  * seeds S..S+N-1 of every cell; the report gives mean ± std and best-of-N, labelled.
  * After a suite, its plots and results/README.md are regenerated (report.h). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../cli.h"
 #include "backends_suite.h"
 #include "cell.h"
 #include "estimate.h"
 #include "params_suite.h"
 #include "report.h"
 #include "suite.h"
+
+static const char PROGRAM[] = "runsuite";
 
 typedef struct options {
     const char *suite, *backend, *profile, *data, *out, *results;
@@ -40,19 +42,6 @@ static void usage(FILE *to)
             "       runsuite report [--results DIR]\n");
 }
 
-static int64_t count_arg(const char *option, const char *value, int64_t min)
-{
-    char *end;
-    errno = 0;
-    long long v = value ? strtoll(value, &end, 10) : 0;
-    if (!value || errno || *end || v < min) {
-        fprintf(stderr, "runsuite: %s needs an integer >= %lld, got '%s'\n", option,
-                (long long)min, value ? value : "");
-        exit(2);
-    }
-    return v;
-}
-
 static options parse_args(int argc, char **argv)
 {
     options o = {.threads = 2, .seed = 1, .seeds = 1, .results = "results"};
@@ -65,11 +54,11 @@ static options parse_args(int argc, char **argv)
         else if (strcmp(a, "--data") == 0 && v) o.data = v;
         else if (strcmp(a, "--out") == 0 && v) o.out = v;
         else if (strcmp(a, "--results") == 0 && v) o.results = v;
-        else if (strcmp(a, "--threads") == 0) o.threads = (int)count_arg(a, v, 1);
-        else if (strcmp(a, "--epochs") == 0) o.epochs = count_arg(a, v, 1);
-        else if (strcmp(a, "--limit") == 0) o.limit = count_arg(a, v, 1);
-        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)count_arg(a, v, 0);
-        else if (strcmp(a, "--seeds") == 0) o.seeds = (int)count_arg(a, v, 1);
+        else if (strcmp(a, "--threads") == 0) o.threads = (int)cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--epochs") == 0) o.epochs = cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--limit") == 0) o.limit = cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)cli_count_arg(PROGRAM, a, v, 0);
+        else if (strcmp(a, "--seeds") == 0) o.seeds = (int)cli_count_arg(PROGRAM, a, v, 1);
         else {
             fprintf(stderr, "runsuite: unknown option '%s'%s\n", a,
                     v ? "" : " (or it needs a value)");
@@ -113,12 +102,6 @@ static int list_suites(void)
     return 0;
 }
 
-static int use_progress_line(void)
-{
-    const char *ci = getenv("CI");
-    return isatty(STDOUT_FILENO) && !(ci && *ci);
-}
-
 /* Every cell of the profile, for every seed. Failures are reported and the others go on. */
 static int run_train_suite(const suite *s, const suite_profile *p, const options *o,
                            const char *out)
@@ -132,7 +115,7 @@ static int run_train_suite(const suite *s, const suite_profile *p, const options
                               .threads = o->threads, .seed = o->seed + (uint64_t)k,
                               .epochs = o->epochs, .limit = o->limit, .data = o->data,
                               .out_root = out, .resume = o->resume,
-                              .progress = use_progress_line()};
+                              .progress = cli_progress_line()};
             cell_outcome res;
             char err[1024];
             ran++;
@@ -167,7 +150,7 @@ static int run_suite(const options *o)
     if (o->out) snprintf(out, sizeof out, "%s", o->out);
     int rc;
     if (s.kind == SUITE_PARAMS) {
-        rc = params_suite_run(&s, out);
+        rc = params_suite_run(out);
     } else {
         const suite_profile *p = suite_profile_find(&s, o->profile, err, sizeof err);
         if (!p) {
@@ -177,7 +160,7 @@ static int run_suite(const options *o)
         if (s.kind == SUITE_BACKENDS) {
             backends_options bo = {.seed = o->seed, .epochs = o->epochs, .limit = o->limit,
                                    .data = o->data, .resume = o->resume,
-                                   .progress = use_progress_line()};
+                                   .progress = cli_progress_line()};
             rc = backends_suite_run(&s, p, &bo, out);
         } else {
             rc = run_train_suite(&s, p, o, out);

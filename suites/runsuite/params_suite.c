@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "../run_inputs.h"
+#include "folders.h"
 #include "provenance.h"
 #include "vitbench/count.h"
 #include "vitbench/json.h"
@@ -89,16 +89,29 @@ static int write_manifest(const char *out, int rows, int passed)
     return fclose(f) == 0 ? 0 : -1;
 }
 
-static int run_rows(FILE *table, FILE *csv, int *rows, int *passed)
+static int known_figure(const char *what)
+{
+    return strcmp(what, "params") == 0 || strcmp(what, "macs") == 0 ||
+           strcmp(what, "macs_attn") == 0;
+}
+
+static int run_rows(FILE *table, const char *table_path, FILE *csv, int *rows, int *passed)
 {
     char line[512], err[1024];
-    int failed_to_load = 0;
+    int failed_to_load = 0, lineno = 1;
     printf("%-22s %-9s %14s %12s %12s  %s\n", "model", "figure", "ours", "ours rounded",
            "published", "result");
     fgets(line, sizeof line, table); /* header */
     while (fgets(line, sizeof line, table)) {
         row r;
-        if (line[0] == '\n' || parse_row(line, &r)) continue;
+        lineno++;
+        if (line[0] == '\n') continue;
+        if (parse_row(line, &r) || !known_figure(r.what)) {
+            fprintf(stderr, "runsuite: params: %s:%d: expected model,params|macs|macs_attn,"
+                    "figure,unit,source\n", table_path, lineno);
+            failed_to_load = 1;
+            continue;
+        }
         double ours = our_figure(&r, err, sizeof err);
         if (ours < 0) {
             fprintf(stderr, "runsuite: params: %s\n", err);
@@ -119,9 +132,8 @@ static int run_rows(FILE *table, FILE *csv, int *rows, int *passed)
     return failed_to_load;
 }
 
-int params_suite_run(const suite *s, const char *out)
+int params_suite_run(const char *out)
 {
-    (void)s;
     int i = 0;
     FILE *table = fopen(table_paths[i], "r");
     if (!table) table = fopen(table_paths[i = 1], "r");
@@ -130,8 +142,12 @@ int params_suite_run(const suite *s, const char *out)
                 table_paths[1]);
         return 1;
     }
-    char path[1100];
-    mkdir(out, 0777);
+    char path[1100], err[1024];
+    if (make_dirs(out, err, sizeof err)) {
+        fprintf(stderr, "runsuite: params: %s\n", err);
+        fclose(table);
+        return 1;
+    }
     snprintf(path, sizeof path, "%s/params.csv", out);
     FILE *csv = fopen(path, "w");
     if (!csv) {
@@ -141,7 +157,7 @@ int params_suite_run(const suite *s, const char *out)
     }
     fprintf(csv, "model,figure,ours,ours_rounded,published,unit,result,source\n");
     int rows = 0, passed = 0;
-    int load_failed = run_rows(table, csv, &rows, &passed);
+    int load_failed = run_rows(table, table_paths[i], csv, &rows, &passed);
     fclose(table);
     if (fclose(csv) != 0 || write_manifest(out, rows, passed) != 0) {
         fprintf(stderr, "runsuite: params: cannot write into %s\n", out);

@@ -5,9 +5,8 @@
 #ifndef VITBENCH_SUITES_RUNSUITE_PARAMS_SUITE_H
 #define VITBENCH_SUITES_RUNSUITE_PARAMS_SUITE_H
 
-#include "suite.h"
-
-/* 0 when every row passes, 1 when a row fails or a model does not load. */
-int params_suite_run(const suite *s, const char *out);
+/* 0 when every row passes, 1 when a row fails, a row is malformed or a model does not
+ * load. */
+int params_suite_run(const char *out);
 
 #endif

@@ -46,6 +46,12 @@ void provenance_get(provenance *p)
     p->dirty = changes[0] != '\0';
     cpu_model(p->cpu, sizeof p->cpu);
     p->cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    provenance_now(p->when, sizeof p->when);
+}
+
+void provenance_now(char *out, size_t len)
+{
     time_t now = time(NULL);
-    strftime(p->when, sizeof p->when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    struct tm utc;
+    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &utc));
 }

@@ -2,14 +2,18 @@
 #ifndef VITBENCH_SUITES_RUNSUITE_PROVENANCE_H
 #define VITBENCH_SUITES_RUNSUITE_PROVENANCE_H
 
+#include <stddef.h>
+
 typedef struct provenance {
     char commit[48];  /* "unknown" outside a git checkout */
     int dirty;        /* 1: uncommitted changes outside results/ */
     char cpu[128];    /* /proc/cpuinfo's model name */
     int cores;        /* online CPUs */
-    char when[32];    /* UTC, ISO 8601 */
+    char when[32];    /* when provenance_get ran: UTC, ISO 8601 */
 } provenance;
 
 void provenance_get(provenance *p);
+/* The time now, UTC, ISO 8601 ("2026-11-21T16:00:44Z"). */
+void provenance_now(char *out, size_t len);
 
 #endif

@@ -36,12 +36,11 @@ static int write_atomically(const char *dir, const char *name, write_fn fn,
     return 0;
 }
 
-/* A shortened run: fewer epochs than the recipe file plans, a subset, or a profile other
- * than the suite's full budget. */
+/* A shortened run: fewer epochs than the recipe file plans, a subset, or a profile that
+ * says it is a reduced budget. */
 static int shortened(const run_facts *f, int64_t epochs_done)
 {
-    return epochs_done < f->in->recipe.epochs || f->limit > 0 ||
-           strcmp(f->plan->profile->name, "full") != 0;
+    return epochs_done < f->in->recipe.epochs || f->limit > 0 || f->plan->profile->shortened;
 }
 
 /* ---- config.txt ----------------------------------------------------------------------- */
@@ -79,20 +78,34 @@ static void write_config(FILE *f, const run_facts *x, const vb_train_result *res
     config_body(f, x);
 }
 
-int run_folder_config(const char *dir, run_facts *f, char *err, size_t err_len)
+void run_folder_hash_config(run_facts *f)
 {
     char *body = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&body, &len);
-    if (!mem) {
-        snprintf(err, err_len, "%s: out of memory writing config.txt", dir);
-        return -1;
-    }
+    f->config_hash = 0;
+    if (!mem) return;
     config_body(mem, f);
-    fclose(mem);
-    f->config_hash = body ? fnv1a(body, len) : 0;
+    if (fclose(mem) == 0 && body) f->config_hash = fnv1a(body, len);
     free(body);
+}
+
+int run_folder_write_config(const char *dir, const run_facts *f, char *err, size_t err_len)
+{
     return write_atomically(dir, "config.txt", write_config, f, NULL, err, err_len);
+}
+
+int run_folder_read_hash(const char *dir, uint64_t *hash)
+{
+    char path[1200], line[256];
+    snprintf(path, sizeof path, "%s/config.txt", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f))
+        found = sscanf(line, "# config_hash %" SCNx64, hash) == 1;
+    fclose(f);
+    return found ? 0 : -1;
 }
 
 /* ---- manifest.json -------------------------------------------------------------------- */
@@ -132,7 +145,12 @@ static void write_manifest(FILE *f, const run_facts *x, const vb_train_result *r
     fprintf(f, "  \"cpus_online\": %d,\n", x->prov.cores);
     json_field(f, "commit", x->prov.commit);
     fprintf(f, "  \"uncommitted_changes\": %s,\n", x->prov.dirty ? "true" : "false");
-    json_field(f, "written", x->prov.when);
+    json_field(f, "started", x->prov.when);
+    if (res) {
+        char now[32];
+        provenance_now(now, sizeof now);
+        json_field(f, "finished", now);
+    }
     fprintf(f, "  \"seed\": %" PRIu64 ",\n", x->plan->seed);
     json_field(f, "dataset", in->train.name);
     json_field(f, "dataset_source", in->train.source);

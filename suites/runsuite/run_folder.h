@@ -20,9 +20,13 @@ typedef struct run_facts {
     double wall_seconds;     /* this invocation's */
 } run_facts;
 
-/* Writes DIR/config.txt and sets f->config_hash (FNV-1a 64 of everything that shapes the
- * numbers: not the backend, the threads or the folder). 0 or -1 with err. */
-int run_folder_config(const char *dir, run_facts *f, char *err, size_t err_len);
+/* Sets f->config_hash: FNV-1a 64 of everything that shapes the numbers (config.txt
+ * below its header) — not the backend, the threads or the folder. */
+void run_folder_hash_config(run_facts *f);
+/* Writes DIR/config.txt, headed by the hash. 0 or -1 with err. */
+int run_folder_write_config(const char *dir, const run_facts *f, char *err, size_t err_len);
+/* The hash in an existing DIR/config.txt: 0, or -1 when there is none. */
+int run_folder_read_hash(const char *dir, uint64_t *hash);
 /* DIR/manifest.json; res NULL while the run is under way ("complete": false). */
 int run_folder_manifest(const char *dir, const run_facts *f, const vb_train_result *res,
                         char *err, size_t err_len);

@@ -1,6 +1,7 @@
 /* Reading suite description files (suite.h). */
 #include "suite.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,28 @@
 #include "vitbench/cfg.h"
 
 const char *const suite_dirs[2] = {VB_SRCDIR "/suites/suites", VB_SUITESDIR};
+
+static int text(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
+                size_t err_len);
+
+/* Names become folder names, CSV fields and plot titles: letters, digits, '_' and '-'. */
+static int valid_name(const char *name)
+{
+    if (!*name) return 0;
+    for (const char *c = name; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') return 0;
+    return 1;
+}
+
+static int name_key(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
+                    size_t err_len)
+{
+    if (text(sec, key, out, len, err, err_len)) return -1;
+    if (!valid_name(out))
+        return vb_cfg_error(sec, err, err_len, "%s '%s': use letters, digits, '_' and '-' only "
+                            "(it names folders and CSV fields)", key, out);
+    return 0;
+}
 
 /* Copies a required string key into out (of size len). */
 static int text(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
@@ -34,7 +57,7 @@ static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
 {
     static const char *const kinds[] = {"train", "params", "backends", NULL};
     int kind;
-    if (text(sec, "name", s->name, sizeof s->name, err, err_len) ||
+    if (name_key(sec, "name", s->name, sizeof s->name, err, err_len) ||
         text(sec, "description", s->description, sizeof s->description, err, err_len) ||
         vb_cfg_enum_or(sec, "kind", kinds, 0, &kind, err, err_len) ||
         optional_text(sec, "profile", s->default_profile, sizeof s->default_profile, err,
@@ -56,13 +79,17 @@ static int read_profile(suite *s, vb_cfg_section *sec, char *err, size_t err_len
     if (s->profile_count == SUITE_MAX_PROFILES)
         return vb_cfg_error(sec, err, err_len, "more than %d profiles", SUITE_MAX_PROFILES);
     suite_profile *p = &s->profiles[s->profile_count++];
-    if (text(sec, "name", p->name, sizeof p->name, err, err_len) ||
+    if (name_key(sec, "name", p->name, sizeof p->name, err, err_len) ||
+        vb_cfg_bool_or(sec, "shortened", 0, &p->shortened, err, err_len) ||
         vb_cfg_int_or(sec, "epochs", 0, &p->epochs, err, err_len) ||
         vb_cfg_int_or(sec, "limit", 0, &p->limit, err, err_len) ||
         optional_text(sec, "recipe", p->recipe, sizeof p->recipe, err, err_len))
         return -1;
     if (p->epochs < 0 || p->limit < 0)
         return vb_cfg_error(sec, err, err_len, "epochs and limit must be >= 0");
+    for (int i = 0; i < s->profile_count - 1; i++)
+        if (strcmp(s->profiles[i].name, p->name) == 0)
+            return vb_cfg_error(sec, err, err_len, "profile '%s' given twice", p->name);
     return 0;
 }
 
@@ -71,14 +98,45 @@ static int read_cell(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
     if (s->cell_count == SUITE_MAX_CELLS)
         return vb_cfg_error(sec, err, err_len, "more than %d cells", SUITE_MAX_CELLS);
     suite_cell *c = &s->cells[s->cell_count++];
-    if (text(sec, "label", c->label, sizeof c->label, err, err_len) ||
+    if (name_key(sec, "label", c->label, sizeof c->label, err, err_len) ||
         text(sec, "model", c->model, sizeof c->model, err, err_len) ||
         text(sec, "recipe", c->recipe, sizeof c->recipe, err, err_len) ||
         optional_text(sec, "profiles", c->profiles, sizeof c->profiles, err, err_len))
         return -1;
-    if (strpbrk(c->label, "/. \t"))
-        return vb_cfg_error(sec, err, err_len, "label '%s': no '/', '.' or blanks (it names "
-                            "a folder)", c->label);
+    for (int i = 0; i < s->cell_count - 1; i++)
+        if (strcmp(s->cells[i].label, c->label) == 0)
+            return vb_cfg_error(sec, err, err_len, "label '%s' is already a cell's: two cells "
+                                "would share a folder", c->label);
+    return 0;
+}
+
+/* 1 if the comma- or blank-separated list holds name. */
+static int list_has(const char *list, const char *name)
+{
+    char copy[128];
+    snprintf(copy, sizeof copy, "%s", list);
+    for (char *save, *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+        if (strcmp(t, name) == 0) return 1;
+    return 0;
+}
+
+/* Every name in a cell's `profiles` must be one of the suite's profiles: a typo would
+ * otherwise drop the cell silently. */
+static int check_cell_profiles(const suite *s, const char *file, char *err, size_t err_len)
+{
+    for (int i = 0; i < s->cell_count; i++) {
+        char list[128];
+        snprintf(list, sizeof list, "%s", s->cells[i].profiles);
+        for (char *save, *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+            int known = 0;
+            for (int k = 0; k < s->profile_count; k++) known |= strcmp(s->profiles[k].name, t) == 0;
+            if (!known) {
+                snprintf(err, err_len, "%s: cell '%s': profiles names '%s', which is not a "
+                         "[profile] of the suite", file, s->cells[i].label, t);
+                return -1;
+            }
+        }
+    }
     return 0;
 }
 
@@ -102,7 +160,12 @@ static int read_sections(suite *s, vb_cfg *cfg, char *err, size_t err_len)
                  cfg->file, s->kind == SUITE_TRAIN ? "train" : "backends");
         return -1;
     }
-    return vb_cfg_check_unused(cfg, err, err_len);
+    if (s->kind == SUITE_BACKENDS && s->cell_count != 1) {
+        snprintf(err, err_len, "%s: a backends suite runs exactly one [cell] on every backend, "
+                 "this one has %d", cfg->file, s->cell_count);
+        return -1;
+    }
+    return vb_cfg_check_unused(cfg, err, err_len) || check_cell_profiles(s, cfg->file, err, err_len);
 }
 
 int suite_load(suite *s, const char *path, char *err, size_t err_len)
@@ -176,14 +239,7 @@ const suite_profile *suite_profile_find(const suite *s, const char *name, char *
 
 int suite_cell_runs_in(const suite_cell *c, const suite_profile *p)
 {
-    if (!c->profiles[0]) return 1;
-    size_t n = strlen(p->name);
-    for (const char *at = c->profiles; (at = strstr(at, p->name)); at += n) {
-        int starts = at == c->profiles || at[-1] == ',' || at[-1] == ' ';
-        int ends = at[n] == '\0' || at[n] == ',' || at[n] == ' ';
-        if (starts && ends) return 1;
-    }
-    return 0;
+    return !c->profiles[0] || list_has(c->profiles, p->name);
 }
 
 const char *suite_cell_recipe(const suite_cell *c, const suite_profile *p)

@@ -3,9 +3,12 @@
  *   [suite]    name, kind (train | params | backends), description, profile (the default),
  *              backends, threads (kind backends: the lists every cell runs on)
  *   [profile]  name, epochs (0: the recipe's), limit (0: every training image),
- *              recipe (optional: replaces every cell's recipe, e.g. a shortened schedule)
+ *              recipe (optional: replaces every cell's recipe, e.g. a shortened schedule),
+ *              shortened (yes: a reduced budget, said so on every result, even where the
+ *              profile's recipe plans fewer epochs than the source)
  *   [cell]     label, model, recipe, profiles (the profiles that run it; default all)
  *
+ * Suite, profile and cell names: letters, digits, '_' and '-' (they name folders).
  * A cell is one training: model × recipe, run once per seed (and, in the backends
  * suite, per backend and thread count). */
 #ifndef VITBENCH_SUITES_RUNSUITE_SUITE_H
@@ -24,6 +27,7 @@ typedef struct suite_profile {
     char name[32];
     int64_t epochs, limit; /* 0: the recipe's epochs, every image */
     char recipe[64];       /* "" or the recipe every cell uses under this profile */
+    int shortened;         /* a reduced budget compared with the source's */
 } suite_profile;
 
 typedef struct suite_cell {

@@ -52,7 +52,7 @@ typedef struct vb_recipe {
     float clip_norm;       /* global gradient-norm clipping (0 = off) */
     vb_augment augment;
     int adapt_normalization; /* normalize = adapt: fit mean/std on the training split */
-    char config[4096];     /* the resolved recipe file, defaults included (cfg.h) */
+    char config[16384];    /* the resolved recipe file, defaults included (cfg.h) */
 } vb_recipe;
 
 int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len);
