@@ -40,6 +40,8 @@ core_libvitbench_la_SOURCES = \
 	core/include/vitbench/train.h \
 	core/include/vitbench/json.h \
 	core/json.c \
+	core/include/vitbench/files.h \
+	core/files.c \
 	core/tensor.c \
 	core/desc_check.c \
 	core/loader.c \

@@ -589,3 +589,28 @@ Test(train, refuses_a_run_that_cannot_fit_in_memory)
     vb_model_free(&huge);
     vb_model_free(&cct);
 }
+
+/* A disk too full for the run's checkpoints is refused before the first step, naming the
+ * folder, with what is free and what is needed (VITBENCH_FREE_BYTES plays the full disk),
+ * and nothing that looks like a result is left behind. */
+Test(train, refuses_a_disk_too_full_before_training)
+{
+    char dir[64], out[128], path[256];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    setenv("VITBENCH_FREE_BYTES", "4096", 1);
+    vb_train_result r;
+    int rc = tiny_train(&t, out, 0, &r, NULL, NULL);
+    unsetenv("VITBENCH_FREE_BYTES");
+    cr_assert_eq(rc, -1);
+    cr_expect_not_null(strstr(err, out), "%s", err);
+    cr_expect_not_null(strstr(err, "MiB free, the run needs about"), "%s", err);
+    cr_expect_null(strchr(err, '\n'), "%s", err);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    cr_expect_neq(access(path, F_OK), 0, "a summary was written");
+    snprintf(path, sizeof path, "%s/checkpoint.safetensors", out);
+    cr_expect_neq(access(path, F_OK), 0, "a checkpoint was written");
+    cr_expect_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "with room it runs: %s", err);
+    tiny_teardown(&t);
+}

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "vitbench/files.h"
 #include "vitbench/rng.h"
 
 typedef struct trainer {
@@ -53,24 +54,6 @@ static int check_shapes(const vb_model *m, const vb_dataset *d, char *err, size_
     return 0;
 }
 
-/* mkdir -p. */
-static int make_dirs(const char *path, char *err, size_t err_len)
-{
-    char p[1024];
-    snprintf(p, sizeof p, "%s", path);
-    for (char *s = p + 1;; s++) {
-        int end = *s == '\0';
-        if (*s != '/' && !end) continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            snprintf(err, err_len, "%s: cannot create the folder: %s", p, strerror(errno));
-            return -1;
-        }
-        if (end) return 0;
-        *s = '/';
-    }
-}
-
 /* The validation split per val_mode; normalisation adapted when the recipe asks. Keras'
  * Normalization.adapt in the seeds sees the whole training array, before fit() splits
  * off validation_split, so adapt uses `all`, not `fit`. */
@@ -92,6 +75,24 @@ static int build_splits(trainer *t, const vb_dataset *train, const vb_dataset *t
     t->aug = r->augment;
     if (r->adapt_normalization) vb_augment_adapt(&t->aug, &t->all);
     return 0;
+}
+
+/* Room on disk for the run, checked before any training: the checkpoint (parameters,
+ * two Adam moments, kept weights) is rewritten every epoch beside the last one, so a fresh
+ * run needs two of them, a resumed one one more, plus a MiB for metrics and summary. */
+static int check_disk(const trainer *t)
+{
+    double ckpt = (double)t->m->params.total * sizeof(float) * (3 + (t->best ? 1 : 0)) + 65536;
+    struct stat sb;
+    int have_one = stat(t->ckpt_path, &sb) == 0;
+    double need = ckpt * (have_one ? 1 : 2) + 1048576.0;
+    unsigned long long free_bytes = vb_free_bytes(t->o->out_dir);
+    if (free_bytes == 0 || (double)free_bytes >= need) return 0;
+    snprintf(t->err, t->err_len, "%s: %.1f MiB free, the run needs about %.1f MiB (its "
+             "checkpoint, rewritten every epoch beside the last one): free some space or "
+             "write elsewhere", t->o->out_dir, (double)free_bytes / 1048576.0,
+             need / 1048576.0);
+    return -1;
 }
 
 static int allocate(trainer *t)
@@ -289,14 +290,14 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
     if (o->epochs > 0) t.rr.epochs = o->epochs;
     snprintf(t.ckpt_path, sizeof t.ckpt_path, "%s/checkpoint.safetensors", o->out_dir);
     int rc = check_shapes(m, train, err, err_len) || check_shapes(m, test, err, err_len) ||
-             make_dirs(o->out_dir, err, err_len) || build_splits(&t, train, test) ||
+             vb_make_dirs(o->out_dir, err, err_len) || build_splits(&t, train, test) ||
              allocate(&t);
     if (!rc) {
         t.steps_per_epoch = (t.fit.count + t.rr.batch - 1) / t.rr.batch;
         t.id = (vb_ckpt_identity){.model = m->name, .recipe = r->name,
                                   .recipe_hash = vb_recipe_hash(&t.rr), .seed = o->seed,
                                   .dataset = train->checksum, .train_images = t.fit.count};
-        rc = start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
+        rc = check_disk(&t) || start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
     }
     release(&t);
     return rc ? -1 : 0;

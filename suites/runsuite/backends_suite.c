@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include "cell.h"
 #include "drift.h"
-#include "folders.h"
 #include "run_folder.h"
+#include "vitbench/files.h"
 
 #define MAX_BACKENDS 8
 
@@ -117,7 +117,7 @@ int backends_suite_run(const suite *s, const suite_profile *p, const backends_op
     memset(dirs, 0, sizeof dirs);
     int nb = split_backends(s->backends, names, joined, sizeof joined);
     char err[1024];
-    if (make_dirs(out, err, sizeof err)) {
+    if (vb_make_dirs(out, err, sizeof err)) {
         fprintf(stderr, "runsuite: backends: %s\n", err);
         return 1;
     }

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "folders.h"
 #include "run_folder.h"
+#include "vitbench/files.h"
 
 static double now_seconds(void)
 {
@@ -82,7 +82,7 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
     run_folder_hash_config(&f);
     snprintf(out->dir, sizeof out->dir, "%s/%s.%s.seed%" PRIu64, p->out_root, p->label,
              in.backend->name, p->seed);
-    int rc = make_dirs(out->dir, err, err_len) || check_folder(p, &f, out, err, err_len);
+    int rc = vb_make_dirs(out->dir, err, err_len) || check_folder(p, &f, out, err, err_len);
     if (rc == 0 && !out->already_done) {
         printf("%s: %s with %s on %s, %s x%d, seed %" PRIu64 ", %" PRId64 " epochs%s -> %s\n",
                p->label, in.model.name, in.recipe.name, in.train.name, in.backend->name,

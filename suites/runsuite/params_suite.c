@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../run_inputs.h"
-#include "folders.h"
 #include "provenance.h"
+#include "vitbench/files.h"
 #include "vitbench/count.h"
 #include "vitbench/json.h"
 
@@ -143,7 +143,7 @@ int params_suite_run(const char *out)
         return 1;
     }
     char path[1100], err[1024];
-    if (make_dirs(out, err, sizeof err)) {
+    if (vb_make_dirs(out, err, sizeof err)) {
         fprintf(stderr, "runsuite: params: %s\n", err);
         fclose(table);
         return 1;
