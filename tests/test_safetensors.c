@@ -1,9 +1,13 @@
 /* safetensors reader/writer: round trip, a file from the Python writer (golden.py's
  * st_write), and corrupt files each rejected with a one-line error naming the file. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "vitbench/safetensors.h"
 
@@ -285,4 +289,57 @@ Test(safetensors, reports_a_missing_file)
     make_path("missing");
     remove(path);
     expect_reject("No such file");
+}
+
+/* SIGKILL in the middle of a write — of the file, its sync or the rename — leaves the
+ * previous file whole: the writer fills "path.tmp.PID" and renames it over path. A child
+ * rewrites a 4 MiB tensor with a new fill value again and again and is killed at varying
+ * moments; every time, the file must load and hold one value throughout. */
+static void write_filled(const char *file, float value, float *buf, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) buf[i] = value;
+    vb_st_writer w;
+    vb_st_writer_init(&w);
+    char err[512];
+    if (vb_st_writer_add(&w, "param.x", VB_ST_F32, 1, &n, buf) ||
+        vb_st_writer_write(&w, file, err, sizeof err))
+        _exit(3);
+    vb_st_writer_free(&w);
+}
+
+Test(safetensors, sigkill_during_a_write_keeps_the_previous_file, .timeout = 60)
+{
+    enum { N = 1 << 20 };
+    char dir[] = "/tmp/vb-st-kill-XXXXXX", file[64], err[512];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(file, sizeof file, "%s/checkpoint.safetensors", dir);
+    float *buf = malloc(N * sizeof *buf);
+    cr_assert_not_null(buf);
+    write_filled(file, 1.0f, buf, N);
+    for (int round = 0; round < 12; round++) {
+        pid_t child = fork();
+        cr_assert_geq(child, 0);
+        if (child == 0)
+            for (float v = 2.0f;; v += 1.0f) write_filled(file, v, buf, N);
+        struct timespec pause = {0, (long)(1 + round * 7) * 1000000L}; /* 1..78 ms */
+        nanosleep(&pause, NULL);
+        kill(child, SIGKILL);
+        int status;
+        waitpid(child, &status, 0);
+        cr_assert(WIFSIGNALED(status), "the writer ended by itself (status %d)", status);
+        vb_st_file f;
+        cr_assert_eq(vb_st_read(&f, file, err, sizeof err), 0, "round %d: %s", round, err);
+        const vb_st_tensor *t = vb_st_find(&f, "param.x");
+        cr_assert_not_null(t);
+        cr_assert_eq(t->numel, N);
+        const float *x = t->data;
+        for (int64_t i = 1; i < N; i++)
+            cr_assert_eq(x[i], x[0], "round %d: a mixed file (%g at 0, %g at %lld)", round,
+                         x[0], x[i], (long long)i);
+        vb_st_close(&f);
+    }
+    free(buf);
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    cr_assert_eq(system(command), 0);
 }
