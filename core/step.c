@@ -92,6 +92,13 @@ static int loss_backward(vb_model *m, vb_run *r, vb_step_scratch *s, const int32
     return 0;
 }
 
+static int all_finite(const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
 /* Global-norm clipping: g ← g · min(1, clip / ‖g‖₂), the norm over the whole block (the
  * padding's gradients are zero), summed in one fixed order so it is reproducible. */
 static void clip_gradients(vb_param_block *pb, float clip_norm)
@@ -118,6 +125,7 @@ int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *
     if (loss_backward(m, r, s, labels, label_smoothing, o) != 0) return -1;
     vb_param_block_zero_grad(&m->params);
     if (vb_model_backward(m, r, s->dlogits) != 0) return -1;
+    if (o->stop_on_nonfinite && !all_finite(m->params.grad, m->params.total)) return 2;
     if (o->clip_norm > 0) clip_gradients(&m->params, o->clip_norm);
     /* The block's alignment padding has zero gradients and zero moments: updating it
      * with the rest keeps the optimizer one call. */

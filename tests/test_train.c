@@ -614,3 +614,35 @@ Test(train, refuses_a_disk_too_full_before_training)
     cr_expect_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "with room it runs: %s", err);
     tiny_teardown(&t);
 }
+
+/* A backward op that writes a NaN (here GELU's, in the encoder's MLP) stops the run at
+ * that step, before the update, naming the layer whose backward produced it. */
+static vb_eltwise_bwd_fn real_gelu_bwd;
+
+static int nan_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
+{
+    int rc = real_gelu_bwd(d, x, dy, dx);
+    dx[d->n / 2] = NAN;
+    return rc;
+}
+
+Test(train, nan_gradient_names_the_step_and_the_layer)
+{
+    char dir[64], out[128];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    vb_loaded_backend broken = *t.backend;
+    real_gelu_bwd = broken.ops.gelu_bwd;
+    broken.ops.gelu_bwd = nan_gelu_bwd;
+    vb_loaded_backend *healthy = t.backend;
+    t.backend = &broken;
+    vb_train_result r;
+    int rc = tiny_train(&t, out, 0, &r, NULL, NULL);
+    t.backend = healthy;
+    cr_assert_eq(rc, -1);
+    cr_expect_not_null(strstr(err, "step 1 (epoch 1): non-finite gradients"), "%s", err);
+    cr_expect_not_null(strstr(err, "the backward of layer encoder"), "%s", err);
+    cr_expect_null(strchr(err, '\n'), "%s", err);
+    tiny_teardown(&t);
+}

@@ -107,6 +107,7 @@ double vb_seconds_now(void);
 /* After a step stopped on a non-finite loss (the forward's activations are still in the
  * arena): names the first parameter, or else the first layer output, that is not finite. */
 void vb_first_nonfinite(const vb_model *m, char *out, size_t len);
+void vb_first_nonfinite_grad(const vb_model *m, char *out, size_t len);
 
 /* ---- summary.c ---------------------------------------------------------------------- */
 

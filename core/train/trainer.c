@@ -138,6 +138,13 @@ static int step_failed(trainer *t, int rc, double loss, const vb_run *run, int64
         return -1;
     }
     char where[160];
+    if (rc == 2) {
+        vb_first_nonfinite_grad(t->m, where, sizeof where);
+        snprintf(t->err, t->err_len, "step %lld (epoch %lld): non-finite gradients, loss %g "
+                 "(first non-finite: %s); nothing was updated", (long long)t->st.step + 1,
+                 (long long)epoch, loss, where);
+        return -1;
+    }
     vb_first_nonfinite(t->m, where, sizeof where);
     snprintf(t->err, t->err_len, "step %lld (epoch %lld): loss is %s (first non-finite: %s)",
              (long long)t->st.step + 1, (long long)epoch, isnan(loss) ? "NaN" : "infinite",

@@ -34,11 +34,12 @@ typedef struct vb_step_opts {
     const int32_t *labels_b; /* (batch) */
     float lambda;
     float clip_norm;       /* > 0: scale all gradients so their global L2 norm ≤ clip_norm */
-    int stop_on_nonfinite; /* 1: a non-finite loss returns 1 before backward and update */
+    int stop_on_nonfinite; /* 1: a non-finite loss or gradient stops before the update */
 } vb_step_opts;
 
 /* vb_train_step with options (vb_train_step is this with none). 0; 1 when
- * stop_on_nonfinite caught a non-finite loss (*loss_out holds it, nothing was updated);
+ * stop_on_nonfinite caught a non-finite loss (*loss_out holds it), 2 a non-finite
+ * gradient (the activation gradients are kept for diagnosis) — nothing was updated;
  * -1 with r->err set. */
 int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                        const int32_t *labels, float label_smoothing, vb_adam_desc adam,
