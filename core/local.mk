@@ -45,6 +45,7 @@ core_libvitbench_la_SOURCES = \
 	core/tensor.c \
 	core/desc_check.c \
 	core/loader.c \
+	core/loader_isolated.c \
 	core/run.c \
 	core/cfg.c \
 	core/count.c \

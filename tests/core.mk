@@ -3,7 +3,8 @@ STUB_LDFLAGS = $(BACKEND_LDFLAGS) -rpath /nowhere
 STUB_SRC = tests/stubs/stub_backend.c
 check_LTLIBRARIES += tests/stubs/vitbench-stub-partial.la tests/stubs/vitbench-stub-major.la \
 	tests/stubs/vitbench-stub-short.la tests/stubs/vitbench-stub-noentry.la \
-	tests/stubs/vitbench-stub-probe.la tests/stubs/vitbench-stub-init.la
+	tests/stubs/vitbench-stub-probe.la tests/stubs/vitbench-stub-init.la \
+	tests/stubs/vitbench-stub-crash.la
 tests_stubs_vitbench_stub_partial_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_partial_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-partial"'
 tests_stubs_vitbench_stub_partial_la_LDFLAGS = $(STUB_LDFLAGS)
@@ -22,6 +23,9 @@ tests_stubs_vitbench_stub_probe_la_LDFLAGS = $(STUB_LDFLAGS)
 tests_stubs_vitbench_stub_init_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_init_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-init"' -DSTUB_INIT_FAILS
 tests_stubs_vitbench_stub_init_la_LDFLAGS = $(STUB_LDFLAGS)
+tests_stubs_vitbench_stub_crash_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_crash_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-crash"' -DSTUB_INIT_CRASHES
+tests_stubs_vitbench_stub_crash_la_LDFLAGS = $(STUB_LDFLAGS)
 
 CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) \
 	-DSTUB_DIR='"$(abs_top_builddir)/tests/stubs/.libs"'

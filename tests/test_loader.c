@@ -154,3 +154,16 @@ Test(loader, op_names_round_trip)
     cr_assert_eq(vb_op_from_name("no_such_op"), VB_OP_COUNT);
     cr_assert_str_eq(vb_op_name(VB_OP_COUNT), "?");
 }
+
+/* A backend that crashes in init, tried in a child, is reported with its signal; the
+ * parent goes on. A healthy one passes; one that fails cleanly gives its own reason. */
+Test(loader, a_backend_crashing_in_init_is_caught_in_a_child)
+{
+    cr_assert_eq(vb_backend_try_isolated(STUB("stub-crash"), 1, err, sizeof err), -1);
+    cr_expect_not_null(strstr(err, "crashed while loading (signal 11"), "%s", err);
+    cr_expect_not_null(strstr(err, "stub-crash"), "%s", err);
+    cr_expect_null(strchr(err, '\n'), "%s", err);
+    cr_expect_eq(vb_backend_try_isolated(STUB("stub-partial"), 1, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(vb_backend_try_isolated(STUB("stub-init"), 1, err, sizeof err), -1);
+    cr_expect_not_null(strstr(err, "initialise"), "%s", err);
+}

@@ -120,9 +120,20 @@ static int load_backends(const options *o, vb_loaded_backend **out)
              t = strtok_r(NULL, ",", &save))
             snprintf(names[n++], sizeof names[0], "%s", t);
     }
+    /* Every candidate is tried in a child first, before this process runs any OpenMP
+     * work: a backend that crashes or hangs while loading is reported and skipped. */
     int loaded = 0;
     for (int i = 0; i < n; i++) {
         char err[512];
+        if (vb_backend_try_isolated(names[i], o->threads, err, sizeof err) != 0) {
+            fprintf(stderr, "vbcheck: %s\n", err);
+            failed = 1;
+            names[i][0] = '\0';
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        char err[512];
+        if (!names[i][0]) continue;
         vb_loaded_backend *b = vb_backend_load(names[i], o->threads, err, sizeof err);
         if (b == NULL) {
             fprintf(stderr, "vbcheck: backend %s: %s\n", names[i], err);

@@ -1,5 +1,6 @@
 /* One deliberately broken (or partial) backend per STUB_* flag, for the loader tests.
  * Each variant is built from this file as its own shared object (tests/core.mk). */
+#include <signal.h>
 #include <stdio.h>
 #include "vitbench/backend.h"
 
@@ -53,6 +54,20 @@ static int probe_unavailable(char *why, size_t why_len)
 const vb_backend *vb_backend_entry(void)
 {
     table.probe = probe_unavailable;
+    return &table;
+}
+
+#elif defined(STUB_INIT_CRASHES)
+static int init_crashes(int threads)
+{
+    (void)threads;
+    raise(SIGSEGV); /* a backend bug, as a user would meet it */
+    return 0;
+}
+
+const vb_backend *vb_backend_entry(void)
+{
+    table.init = init_crashes;
     return &table;
 }
 

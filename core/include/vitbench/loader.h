@@ -35,6 +35,12 @@ typedef struct vb_loaded_backend {
 vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *err,
                                    size_t err_len);
 
+/* Loads, probes, inits and unloads the backend in a child process: 0 when that worked (the
+ * caller then loads it for real), -1 with one line in err when it failed, crashed (the
+ * signal is named) or hung. For enumerating backends at a program's start — before the
+ * process has run OpenMP work, which a forked child cannot safely repeat. */
+int vb_backend_try_isolated(const char *name_or_path, int threads, char *err, size_t err_len);
+
 /* Calls shutdown() and dlclose(). NULL is ignored. */
 void vb_backend_unload(vb_loaded_backend *b);
 

@@ -1,0 +1,56 @@
+/* Trying a backend in a child process first (loader.h): a backend whose load, probe or
+ * init crashes or hangs takes down only the child, and the caller reports and skips it. */
+#include "vitbench/loader.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PROBE_SECONDS 60 /* a child still busy after this is taken for hung */
+
+/* The child: load, unload, and send the error line (if any) up the pipe. */
+static void child(const char *name_or_path, int threads, int fd)
+{
+    alarm(PROBE_SECONDS);
+    char err[512] = "";
+    vb_loaded_backend *b = vb_backend_load(name_or_path, threads, err, sizeof err);
+    vb_backend_unload(b);
+    if (!b && write(fd, err, strlen(err)) < 0) _exit(2);
+    _exit(b ? 0 : 1);
+}
+
+int vb_backend_try_isolated(const char *name_or_path, int threads, char *err, size_t err_len)
+{
+    int fds[2];
+    if (pipe(fds) != 0) return 0; /* cannot isolate: let the in-process load decide */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return 0;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child(name_or_path, threads, fds[1]);
+    }
+    close(fds[1]);
+    char msg[512];
+    ssize_t got = read(fds[0], msg, sizeof msg - 1);
+    close(fds[0]);
+    msg[got > 0 ? got : 0] = '\0';
+    int status;
+    if (waitpid(pid, &status, 0) < 0) return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        snprintf(err, err_len, "backend %s did not finish loading in %d s (hung in its "
+                 "probe or init); skipped", name_or_path, PROBE_SECONDS);
+    else if (WIFSIGNALED(status))
+        snprintf(err, err_len, "backend %s crashed while loading (signal %d, %s); skipped",
+                 name_or_path, WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        snprintf(err, err_len, "%s", msg[0] ? msg : "backend failed to load");
+    return -1;
+}
