@@ -50,7 +50,10 @@ int vb_backend_try_isolated(const char *name_or_path, int threads, char *err, si
     else if (WIFSIGNALED(status))
         snprintf(err, err_len, "backend %s crashed while loading (signal %d, %s); skipped",
                  name_or_path, WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
-        snprintf(err, err_len, "%s", msg[0] ? msg : "backend failed to load");
+    else if (msg[0])
+        snprintf(err, err_len, "%s", msg);
+    else /* a crash handler (a sanitizer's, say) turned the signal into an exit */
+        snprintf(err, err_len, "backend %s crashed while loading (exit status %d, no error "
+                 "message); skipped", name_or_path, WEXITSTATUS(status));
     return -1;
 }
