@@ -58,6 +58,22 @@ int vb_cfg_error(const vb_cfg_section *s, char *err, size_t err_len, const char 
     return -1;
 }
 
+int vb_cfg_key_error(const vb_cfg_section *s, const char *key, char *err, size_t err_len,
+                     const char *fmt, ...)
+{
+    int line = s->line;
+    for (int i = 0; i < s->count; i++)
+        if (s->entries[i].line > 0 && strcmp(s->entries[i].key, key) == 0)
+            line = s->entries[i].line;
+    if (err && err_len) err[0] = '\0';
+    appendf(err, err_len, "%s:%d: [%s] key '%s': ", s->file, line, s->name, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vappendf(err, err_len, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 /* "file:line: [section] key 'k': message", at the key's own line. */
 __attribute__((format(printf, 5, 6)))
 static int key_error(const vb_cfg_section *s, const vb_cfg_entry *e, char *err,

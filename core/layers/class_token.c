@@ -33,7 +33,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
         vb_cfg_float_or(s, "init_scale", 0.02, &p->init_scale, err, err_len))
         return -1;
     if (p->init_scale <= 0)
-        return vb_cfg_error(s, err, err_len, "key 'init_scale': must be > 0, got %g",
+        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
                             p->init_scale);
     l->out = (vb_shape){vb_shape_tokens(l->in) + 1, 1, l->in.c};
     return 0;

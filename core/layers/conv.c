@@ -41,7 +41,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
         vb_cfg_enum_or(s, "init", inits, 0, &init, err, err_len))
         return -1;
     if (filters < 1)
-        return vb_cfg_error(s, err, err_len, "key 'filters': %lld must be >= 1",
+        return vb_cfg_key_error(s, "filters", err, err_len, "%lld must be >= 1",
                             (long long)filters);
     conv *p = calloc(1, sizeof *p);
     if (!p) return vb_cfg_error(s, err, err_len, "out of memory");

@@ -45,10 +45,10 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
         vb_cfg_float_or(s, "init_scale", 0.02, &p->init_scale, err, err_len))
         return -1;
     if (p->units < 1)
-        return vb_cfg_error(s, err, err_len, "key 'units': must be >= 1, got %lld",
+        return vb_cfg_key_error(s, "units", err, err_len, "must be >= 1, got %lld",
                             (long long)p->units);
     if (p->init_scale <= 0)
-        return vb_cfg_error(s, err, err_len, "key 'init_scale': must be > 0, got %g",
+        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
                             p->init_scale);
     p->act = (vb_act)act;
     l->out = (vb_shape){l->in.h, l->in.w, p->units};

@@ -22,7 +22,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     double rate;
     if (vb_cfg_float(s, "rate", &rate, err, err_len)) return -1;
     if (!(rate >= 0 && rate < 1))
-        return vb_cfg_error(s, err, err_len, "key 'rate': must be in [0, 1), got %g", rate);
+        return vb_cfg_key_error(s, "rate", err, err_len, "must be in [0, 1), got %g", rate);
     p->rate = (float)rate;
     l->out = l->in;
     return 0;

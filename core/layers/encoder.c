@@ -36,7 +36,7 @@ static int read_rate(vb_cfg_section *s, const char *key, float *out, char *err, 
     double v;
     if (vb_cfg_float_or(s, key, 0.0, &v, err, n)) return -1;
     if (!(v >= 0.0 && v < 1.0))
-        return vb_cfg_error(s, err, n, "%s = %g must be in [0, 1)", key, v);
+        return vb_cfg_key_error(s, key, err, n, "%g must be in [0, 1)", v);
     *out = (float)v;
     return 0;
 }
@@ -52,12 +52,12 @@ static int read_shape_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n
         vb_cfg_float_or(s, "eps", 1e-5, &eps, err, n))
         return -1;
     if (c->heads < 1 || c->heads > 4096)
-        return vb_cfg_error(s, err, n, "heads = %lld must be in [1, 4096]",
+        return vb_cfg_key_error(s, "heads", err, n, "%lld must be in [1, 4096]",
                             (long long)c->heads);
     if (c->key_dim < 1 || c->key_dim > 65536)
-        return vb_cfg_error(s, err, n, "key_dim = %lld must be in [1, 65536]",
+        return vb_cfg_key_error(s, "key_dim", err, n, "%lld must be in [1, 65536]",
                             (long long)c->key_dim);
-    if (!(eps > 0.0)) return vb_cfg_error(s, err, n, "eps = %g must be > 0", eps);
+    if (!(eps > 0.0)) return vb_cfg_key_error(s, "eps", err, n, "%g must be > 0", eps);
     c->eps = (float)eps;
     c->norm = (enc_norm)norm;
     return 0;
@@ -74,7 +74,7 @@ static int read_attention_keys(enc_config *c, vb_cfg_section *s, char *err, size
         read_rate(s, "attn_out_dropout", &c->attn_out_dropout, err, n))
         return -1;
     if (c->diag_mask && c->tokens < 2)
-        return vb_cfg_error(s, err, n, "diag_mask needs at least 2 tokens, the input has %lld",
+        return vb_cfg_key_error(s, "diag_mask", err, n, "needs at least 2 tokens, the input has %lld",
                             (long long)c->tokens);
     return 0;
 }
@@ -95,7 +95,7 @@ static int read_mlp_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
     c->mlp_dropout_each = after == 0;
     for (int j = 0; j < c->mlp_count; j++)
         if (c->mlp[j] < 1 || c->mlp[j] > (int64_t)1 << 24)
-            return vb_cfg_error(s, err, n, "mlp width %lld must be in [1, 2^24]",
+            return vb_cfg_key_error(s, "mlp", err, n, "width %lld must be in [1, 2^24]",
                                 (long long)c->mlp[j]);
     if (c->mlp[c->mlp_count - 1] != c->dim)
         return vb_cfg_error(s, err, n,
@@ -111,7 +111,7 @@ static int read_depth_keys(enc_config *c, vb_cfg_section *s, vb_layer_site site,
     float rate;
     if (read_rate(s, "stochastic_depth", &rate, err, n)) return -1;
     if (rate > 0.0f && c->norm == ENC_NORM_POST)
-        return vb_cfg_error(s, err, n, "stochastic_depth needs norm = pre");
+        return vb_cfg_key_error(s, "stochastic_depth", err, n, "needs norm = pre");
     c->drop_path = site.block_count > 1
                        ? rate * (float)site.block_index / (float)(site.block_count - 1)
                        : 0.0f;
@@ -129,7 +129,7 @@ static int read_init_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
         return -1;
     c->init = init == 0 ? VB_INIT_GLOROT_UNIFORM : VB_INIT_TRUNC_NORMAL;
     if (!(c->init_scale > 0.0))
-        return vb_cfg_error(s, err, n, "init_scale = %g must be > 0", c->init_scale);
+        return vb_cfg_key_error(s, "init_scale", err, n, "%g must be > 0", c->init_scale);
     return 0;
 }
 

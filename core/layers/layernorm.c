@@ -26,7 +26,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     double eps;
     if (vb_cfg_float_or(s, "eps", 1e-5, &eps, err, err_len)) return -1;
     if (!(eps > 0 && eps < 1))
-        return vb_cfg_error(s, err, err_len, "key 'eps': must be in (0, 1), got %g", eps);
+        return vb_cfg_key_error(s, "eps", err, err_len, "must be in (0, 1), got %g", eps);
     p->eps = (float)eps;
     l->out = l->in;
     return 0;

@@ -16,7 +16,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     if (vb_layer_window_read(s, l->in, 0, &w, err, err_len)) return -1;
     if (w.pad_top >= w.size || w.pad_bottom >= w.size || w.pad_left >= w.size ||
         w.pad_right >= w.size)
-        return vb_cfg_error(s, err, err_len, "key 'padding': must be smaller than size = %lld",
+        return vb_cfg_key_error(s, "padding", err, err_len, "must be smaller than size = %lld",
                             (long long)w.size);
     vb_pool_desc *d = calloc(1, sizeof *d);
     if (!d) return vb_cfg_error(s, err, err_len, "out of memory");

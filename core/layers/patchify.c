@@ -9,8 +9,8 @@ vb_patch_layer *vb_patch_layer_configure(vb_layer *l, vb_cfg_section *s, int vie
     int64_t p;
     if (vb_cfg_int(s, "size", &p, err, err_len)) return NULL;
     if (p < 1 || l->in.h % p != 0 || l->in.w % p != 0) {
-        vb_cfg_error(s, err, err_len,
-                     "key 'size': %lld must be >= 1 and divide the input %lldx%lld",
+        vb_cfg_key_error(s, "size", err, err_len,
+                     "%lld must be >= 1 and divide the input %lldx%lld",
                      (long long)p, (long long)l->in.h, (long long)l->in.w);
         return NULL;
     }

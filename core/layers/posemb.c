@@ -48,7 +48,7 @@ static int read_init(posemb *p, vb_cfg_section *s, char *err, size_t err_len)
                         &p->init_scale, err, err_len))
         return -1;
     if (p->init_scale <= 0)
-        return vb_cfg_error(s, err, err_len, "key 'init_scale': must be > 0, got %g",
+        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
                             p->init_scale);
     return 0;
 }

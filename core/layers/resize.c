@@ -60,7 +60,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
         vb_cfg_enum_or(s, "method", methods, 0, &method, err, err_len))
         return -1;
     if (size[0] < 1 || size[1] < 1)
-        return vb_cfg_error(s, err, err_len, "key 'size': %lldx%lld must be positive",
+        return vb_cfg_key_error(s, "size", err, err_len, "%lldx%lld must be positive",
                             (long long)size[0], (long long)size[1]);
     resize *p = calloc(1, sizeof *p);
     l->priv = p;

@@ -23,7 +23,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     int64_t index, tokens = vb_shape_tokens(l->in);
     if (vb_cfg_int_or(s, "index", 0, &index, err, err_len)) return -1;
     if (index < -tokens || index >= tokens)
-        return vb_cfg_error(s, err, err_len, "key 'index': %lld is outside the %lld tokens",
+        return vb_cfg_key_error(s, "index", err, err_len, "%lld is outside the %lld tokens",
                             (long long)index, (long long)tokens);
     p->index = index < 0 ? tokens + index : index;
     l->out = (vb_shape){1, 1, l->in.c};

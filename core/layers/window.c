@@ -30,11 +30,11 @@ static int read_padding(vb_cfg_section *s, vb_shape in, vb_layer_window *w, char
     } else {
         int64_t p;
         if (vb_cfg_int(s, "padding", &p, err, err_len))
-            return vb_cfg_error(s, err, err_len,
-                                "key 'padding': expected valid, same or an integer, got '%s'",
+            return vb_cfg_key_error(s, "padding", err, err_len,
+                                "expected valid, same or an integer, got '%s'",
                                 mode);
         if (p < 0)
-            return vb_cfg_error(s, err, err_len, "key 'padding': %lld must be >= 0",
+            return vb_cfg_key_error(s, "padding", err, err_len, "%lld must be >= 0",
                                 (long long)p);
         w->pad_top = w->pad_bottom = w->pad_left = w->pad_right = p;
     }
@@ -47,20 +47,20 @@ int vb_layer_window_read(vb_cfg_section *s, vb_shape in, int64_t default_stride,
     memset(w, 0, sizeof *w);
     if (vb_cfg_int(s, "size", &w->size, err, err_len)) return -1;
     if (w->size < 1)
-        return vb_cfg_error(s, err, err_len, "key 'size': %lld must be >= 1",
+        return vb_cfg_key_error(s, "size", err, err_len, "%lld must be >= 1",
                             (long long)w->size);
     if (vb_cfg_int_or(s, "stride", default_stride > 0 ? default_stride : w->size, &w->stride,
                       err, err_len))
         return -1;
     if (w->stride < 1)
-        return vb_cfg_error(s, err, err_len, "key 'stride': %lld must be >= 1",
+        return vb_cfg_key_error(s, "stride", err, err_len, "%lld must be >= 1",
                             (long long)w->stride);
     if (read_padding(s, in, w, err, err_len)) return -1;
     w->oh = vb_window_out(in.h, w->size, w->stride, w->pad_top, w->pad_bottom);
     w->ow = vb_window_out(in.w, w->size, w->stride, w->pad_left, w->pad_right);
     if (w->oh < 1 || w->ow < 1)
-        return vb_cfg_error(s, err, err_len,
-                            "key 'size': a %lldx%lld window does not fit the padded %lldx%lld "
+        return vb_cfg_key_error(s, "size", err, err_len,
+                            "a %lldx%lld window does not fit the padded %lldx%lld "
                             "input",
                             (long long)w->size, (long long)w->size, (long long)in.h,
                             (long long)in.w);

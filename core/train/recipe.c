@@ -37,23 +37,6 @@
 #include <string.h>
 #include "vitbench/cfg.h"
 
-/* "file:line: [section] key 'k': message" at the key's line (the section's when absent). */
-__attribute__((format(printf, 5, 6)))
-static int key_error(vb_cfg_section *s, const char *key, char *err, size_t err_len,
-                     const char *fmt, ...)
-{
-    int line = s->line;
-    for (int i = 0; i < s->count; i++)
-        if (strcmp(s->entries[i].key, key) == 0) line = s->entries[i].line;
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, err_len, "%s:%d: [%s] key '%s': %s", s->file, line, s->name, key, msg);
-    return -1;
-}
-
 /* A number with a default, checked to lie in a range that `text` states. */
 typedef struct range {
     double lo, hi;
@@ -71,7 +54,7 @@ static int number(vb_cfg_section *s, const char *key, double dflt, range rg, dou
     int below = rg.lo_open ? *out <= rg.lo : *out < rg.lo;
     int above = rg.hi_open ? *out >= rg.hi : *out > rg.hi;
     if (below || above)
-        return key_error(s, key, err, err_len, "%g: expected a number %s", *out, rg.text);
+        return vb_cfg_key_error(s, key, err, err_len, "%g: expected a number %s", *out, rg.text);
     return 0;
 }
 
@@ -89,7 +72,7 @@ static int count(vb_cfg_section *s, const char *key, int64_t dflt, int64_t lo, i
 {
     if (vb_cfg_int_or(s, key, dflt, out, err, err_len)) return -1;
     if (*out < lo || *out > hi)
-        return key_error(s, key, err, err_len, "%lld is out of range [%lld, %lld]",
+        return vb_cfg_key_error(s, key, err, err_len, "%lld is out of range [%lld, %lld]",
                          (long long)*out, (long long)lo, (long long)hi);
     return 0;
 }
@@ -121,7 +104,7 @@ static int read_optimizer(vb_cfg_section *s, vb_recipe *r, char *err, size_t err
         vb_cfg_enum_or(s, "decay", decays, 0, &decay, err, err_len))
         return -1;
     if (opt == 0 && wd > 0)
-        return key_error(s, "weight_decay", err, err_len,
+        return vb_cfg_key_error(s, "weight_decay", err, err_len,
                          "plain adam has no weight decay: use optimizer = adamw");
     a->weight_decay = (float)wd;
     a->eps_mode = (vb_eps_mode)eps_mode;
@@ -144,7 +127,7 @@ static int read_schedule(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_
         return -1;
     r->schedule = (vb_schedule)sched;
     if (r->min_lr > r->adam.lr)
-        return key_error(s, "min_lr", err, err_len, "%g is above lr %g", r->min_lr,
+        return vb_cfg_key_error(s, "min_lr", err, err_len, "%g is above lr %g", r->min_lr,
                          (double)r->adam.lr);
     return 0;
 }
@@ -158,7 +141,7 @@ static int read_split(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len
         return -1;
     r->val_mode = (vb_val_mode)mode;
     if (mode != VB_VAL_TEST && r->val_split <= 0)
-        return key_error(s, "val_split", err, err_len,
+        return vb_cfg_key_error(s, "val_split", err, err_len,
                          "must be above 0 (or validate on the test set: val_mode = test)");
     return 0;
 }
@@ -177,7 +160,7 @@ static int read_recipe(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_le
         number_f(s, "clip_norm", 0, NONNEG, &r->clip_norm, err, err_len))
         return -1;
     if (strlen(dataset) >= sizeof r->dataset)
-        return key_error(s, "dataset", err, err_len, "name too long");
+        return vb_cfg_key_error(s, "dataset", err, err_len, "name too long");
     strcpy(r->dataset, dataset);
     return 0;
 }
@@ -189,7 +172,7 @@ static int channel_list(vb_cfg_section *s, const char *key, range rg, float out[
                         char *err, size_t err_len)
 {
     const char *v = vb_cfg_find(s, key);
-    if (!v) return key_error(s, key, err, err_len, "normalize = fixed needs it");
+    if (!v) return vb_cfg_key_error(s, key, err, err_len, "normalize = fixed needs it");
     int n = 0;
     for (const char *p = v; *p; n++) {
         char *end;
@@ -197,13 +180,13 @@ static int channel_list(vb_cfg_section *s, const char *key, range rg, float out[
         int bad = end == p || (rg.lo_open ? x <= rg.lo : x < rg.lo);
         while (*end == ' ' || *end == '\t') end++;
         if (bad || n == 4 || (*end && *end != ','))
-            return key_error(s, key, err, err_len,
+            return vb_cfg_key_error(s, key, err, err_len,
                              "expected 1 to 4 comma-separated numbers %s, got '%s'",
                              rg.text, v);
         out[n] = (float)x;
         p = *end ? end + 1 : end;
     }
-    if (n == 0) return key_error(s, key, err, err_len, "empty list");
+    if (n == 0) return vb_cfg_key_error(s, key, err, err_len, "empty list");
     for (int i = n; i < 4; i++) out[i] = out[n - 1];
     return 0;
 }
@@ -216,7 +199,7 @@ static int read_normalize(vb_cfg_section *s, vb_recipe *r, char *err, size_t err
     r->adapt_normalization = mode == 1;
     if (mode != 2) {
         if (vb_cfg_find(s, "mean") || vb_cfg_find(s, "std"))
-            return key_error(s, vb_cfg_find(s, "mean") ? "mean" : "std", err, err_len,
+            return vb_cfg_key_error(s, vb_cfg_find(s, "mean") ? "mean" : "std", err, err_len,
                              "only with normalize = fixed");
         return 0; /* vb_augment_none's mean 0, std 1 */
     }

@@ -70,6 +70,11 @@ int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t *out, int max, i
 int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t *out, int n, char *err,
                 size_t err_len);
 
+/* An error about a key's value, at the key's line (the section's when the key is absent,
+ * its default at fault): "file:line: [name] key 'k': message". Returns -1. */
+int vb_cfg_key_error(const vb_cfg_section *s, const char *key, char *err, size_t err_len,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* An error at the section's header line: "file:line: [name] message". Returns -1. */
 int vb_cfg_error(const vb_cfg_section *s, char *err, size_t err_len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
