@@ -245,6 +245,6 @@ int vb_source_read(const char *path, vb_member_filter want, void *ctx, vb_member
         vb_members_free(out);
         return -1;
     }
-    qsort(out->m, out->count, sizeof *out->m, by_name);
+    if (out->count > 1) qsort(out->m, out->count, sizeof *out->m, by_name); /* m may be NULL */
     return 0;
 }
