@@ -9,3 +9,4 @@ include $(srcdir)/tests/augment.mk
 include $(srcdir)/tests/data.mk
 include $(srcdir)/tests/train.mk
 include $(srcdir)/tests/runsuite.mk
+include $(srcdir)/tests/fuzz.mk

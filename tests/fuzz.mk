@@ -1,0 +1,34 @@
+# Fuzz regressions: every fuzz target (fuzz/fuzz_TARGET.c) is also built for make check,
+# renamed, and test_fuzz_replay runs it over tests/fuzz/TARGET/* — inputs the fuzzers
+# found (crashes, once fixed, and corner cases) — under the normal build or the
+# sanitizers. `make fuzz` (scripts/fuzz) does the fuzzing itself, with clang.
+
+check_LTLIBRARIES += tests/fuzz/libfuzz_replay.la
+tests_fuzz_libfuzz_replay_la_SOURCES = fuzz/fuzz_input.c fuzz/fuzz_input.h
+tests_fuzz_libfuzz_replay_la_LIBADD = tests/fuzz/libfuzz_model_cfg.la \
+	tests/fuzz/libfuzz_safetensors.la tests/fuzz/libfuzz_cifar.la tests/fuzz/libfuzz_idx.la \
+	tests/fuzz/libfuzz_image_folder.la
+check_LTLIBRARIES += tests/fuzz/libfuzz_model_cfg.la tests/fuzz/libfuzz_safetensors.la \
+	tests/fuzz/libfuzz_cifar.la tests/fuzz/libfuzz_idx.la tests/fuzz/libfuzz_image_folder.la
+tests_fuzz_libfuzz_model_cfg_la_SOURCES = fuzz/fuzz_model_cfg.c
+tests_fuzz_libfuzz_model_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_model_cfg_one
+tests_fuzz_libfuzz_safetensors_la_SOURCES = fuzz/fuzz_safetensors.c
+tests_fuzz_libfuzz_safetensors_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_safetensors_one
+tests_fuzz_libfuzz_cifar_la_SOURCES = fuzz/fuzz_cifar.c
+tests_fuzz_libfuzz_cifar_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_cifar_one
+tests_fuzz_libfuzz_idx_la_SOURCES = fuzz/fuzz_idx.c
+tests_fuzz_libfuzz_idx_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_idx_one
+tests_fuzz_libfuzz_image_folder_la_SOURCES = fuzz/fuzz_image_folder.c
+tests_fuzz_libfuzz_image_folder_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_image_folder_one
+
+check_PROGRAMS += tests/test_fuzz_replay
+TESTS += tests/test_fuzz_replay
+tests_test_fuzz_replay_SOURCES = tests/test_fuzz_replay.c
+tests_test_fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
+tests_test_fuzz_replay_LDADD = tests/fuzz/libfuzz_replay.la core/libvitbench.la $(CRITERION_LIBS) -lm
+
+EXTRA_DIST += scripts/fuzz fuzz/make_seeds.c tests/fuzz/model_cfg tests/fuzz/safetensors \
+	tests/fuzz/cifar tests/fuzz/idx tests/fuzz/image_folder
+fuzz:
+	$(SHELL) $(srcdir)/scripts/fuzz $(FUZZ_FLAGS)
+.PHONY: fuzz
