@@ -116,6 +116,8 @@ typedef struct vb_summary {
     uint64_t dataset_checksum, seed;
     int threads;
     int64_t epochs_planned, epochs_done, limit, train_images, val_images, test_images;
+    int64_t channels;
+    const float *mean, *std; /* the normalisation applied (adapted ones included), channels */
     const vb_train_result *result;
 } vb_summary;
 

@@ -29,11 +29,18 @@ static void write_fields(FILE *f, const vb_summary *s)
             "  \"test_images\": %" PRId64 ",\n"
             "  \"best_epoch\": %" PRId64 ",\n  \"best_val_acc\": %.6f,\n"
             "  \"test_loss\": %.6f,\n  \"test_top1\": %.6f,\n  \"test_top5\": %.6f,\n"
-            "  \"seconds\": %.2f\n}\n",
+            "  \"seconds\": %.2f,\n",
             s->threads, s->seed, s->epochs_planned, s->epochs_done,
             shortened ? "true" : "false", s->limit, s->train_images, s->val_images,
             s->test_images, r->best_epoch, r->best_val_acc, r->test_loss, r->test_top1,
             r->test_top5, r->seconds);
+    /* The normalisation the images got: a recipe's constants, or those adapted on the
+     * training split (normalize = adapt), which no configuration file holds. */
+    fputs("  \"normalization_mean\": [", f);
+    for (int64_t c = 0; c < s->channels; c++) fprintf(f, "%s%.7g", c ? ", " : "", s->mean[c]);
+    fputs("],\n  \"normalization_std\": [", f);
+    for (int64_t c = 0; c < s->channels; c++) fprintf(f, "%s%.7g", c ? ", " : "", s->std[c]);
+    fputs("]\n}\n", f);
 }
 
 int vb_summary_write(const char *out_dir, const vb_summary *s, char *err, size_t err_len)

@@ -270,7 +270,9 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
                     .seed = t->o->seed, .threads = t->backend->threads,
                     .epochs_planned = planned->epochs, .epochs_done = t->st.epoch,
                     .limit = t->o->limit, .train_images = t->fit.count,
-                    .val_images = t->val.count, .test_images = t->test.count, .result = res};
+                    .val_images = t->val.count, .test_images = t->test.count,
+                    .channels = m->input.c < 4 ? m->input.c : 4, .mean = t->aug.mean,
+                    .std = t->aug.std, .result = res};
     return vb_summary_write(t->o->out_dir, &s, t->err, t->err_len);
 }
 
