@@ -145,8 +145,9 @@ static int walk(vb_members *ms, const char *dir, const char *rel, vb_member_filt
 static int read_entry(struct archive *a, struct archive_entry *e, uint8_t **data, size_t *size)
 {
     size_t cap = archive_entry_size_is_set(e) ? (size_t)archive_entry_size(e) : (1u << 20);
+    if (cap == 0) cap = 1; /* an empty member: realloc(buf, 0) would free buf */
     size_t n = 0;
-    uint8_t *buf = malloc(cap ? cap : 1);
+    uint8_t *buf = malloc(cap);
     if (!buf) return -1;
     for (;;) {
         if (n == cap) {
