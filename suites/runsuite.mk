@@ -7,6 +7,7 @@ runsuite_SOURCES = \
 	suites/runsuite/suite.c suites/runsuite/suite.h \
 	suites/runsuite/estimate.c suites/runsuite/estimate.h \
 	suites/runsuite/cell.c suites/runsuite/cell.h \
+	suites/runsuite/cell_list.c suites/runsuite/cell_list.h \
 	suites/runsuite/run_folder.c suites/runsuite/run_folder.h \
 	suites/runsuite/provenance.c suites/runsuite/provenance.h \
 	suites/runsuite/params_suite.c suites/runsuite/params_suite.h \

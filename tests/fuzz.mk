@@ -32,3 +32,9 @@ EXTRA_DIST += scripts/fuzz fuzz/make_seeds.c tests/fuzz/model_cfg tests/fuzz/saf
 fuzz:
 	$(SHELL) $(srcdir)/scripts/fuzz $(FUZZ_FLAGS)
 .PHONY: fuzz
+
+# A 1-epoch training on a cut of Fashion-MNIST under valgrind's memcheck (scripts/valgrind-train).
+EXTRA_DIST += scripts/valgrind-train
+valgrind: all
+	$(SHELL) $(srcdir)/scripts/valgrind-train --build . $(VALGRIND_FLAGS)
+.PHONY: valgrind

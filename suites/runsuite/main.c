@@ -3,14 +3,15 @@
  *   runsuite --list
  *   runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N] [--seed S]
  *                  [--seeds N] [--threads T] [--data DIR] [--results DIR] [--out DIR]
- *                  [--resume]
+ *                  [--resume] [--cells | --cell K]
  *   runsuite report [--results DIR]
  *
  * A suite (suites/suites/SUITE.cfg, suite.h) is a set of cells; each trains into its own
  * folder under RESULTS/SUITE (RESULTS defaults to results; --out replaces the folder and
  * skips the report) with its manifest (cell.h). --seeds N runs
  * seeds S..S+N-1 of every cell; the report gives mean ± std and best-of-N, labelled.
- * After a suite, its plots and results/README.md are regenerated (report.h). */
+ * After a suite, its plots and results/README.md are regenerated (report.h). --cells lists
+ * a train suite's trainings and --cell K runs one of them (cell_list.h), for clusters. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "../cli.h"
 #include "backends_suite.h"
 #include "cell.h"
+#include "cell_list.h"
 #include "estimate.h"
 #include "params_suite.h"
 #include "report.h"
@@ -28,6 +30,8 @@ static const char PROGRAM[] = "runsuite";
 typedef struct options {
     const char *suite, *backend, *profile, *data, *out, *results;
     int threads, resume, seeds;
+    int list_cells;       /* --cells */
+    int64_t cell;         /* --cell K, or -1: every training */
     int64_t epochs, limit;
     uint64_t seed;
 } options;
@@ -38,17 +42,18 @@ static void usage(FILE *to)
             "usage: runsuite --list\n"
             "       runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N]\n"
             "                      [--seed S] [--seeds N] [--threads T] [--data DIR]\n"
-            "                      [--results DIR] [--out DIR] [--resume]\n"
+            "                      [--results DIR] [--out DIR] [--resume] [--cells | --cell K]\n"
             "       runsuite report [--results DIR]\n");
 }
 
 static options parse_args(int argc, char **argv)
 {
-    options o = {.threads = 2, .seed = 1, .seeds = 1, .results = "results"};
+    options o = {.threads = 2, .seed = 1, .seeds = 1, .results = "results", .cell = -1};
     o.suite = argv[1];
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--resume") == 0) { o.resume = 1; continue; }
+        if (strcmp(a, "--cells") == 0) { o.list_cells = 1; continue; }
         if (strcmp(a, "--backend") == 0 && v) o.backend = v;
         else if (strcmp(a, "--profile") == 0 && v) o.profile = v;
         else if (strcmp(a, "--data") == 0 && v) o.data = v;
@@ -59,6 +64,7 @@ static options parse_args(int argc, char **argv)
         else if (strcmp(a, "--limit") == 0) o.limit = cli_count_arg(PROGRAM, a, v, 1);
         else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)cli_count_arg(PROGRAM, a, v, 0);
         else if (strcmp(a, "--seeds") == 0) o.seeds = (int)cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--cell") == 0) o.cell = cli_count_arg(PROGRAM, a, v, 0);
         else {
             fprintf(stderr, "runsuite: unknown option '%s'%s\n", a,
                     v ? "" : " (or it needs a value)");
@@ -102,40 +108,71 @@ static int list_suites(void)
     return 0;
 }
 
-/* Every cell of the profile, for every seed. Failures are reported and the others go on. */
-static int run_train_suite(const suite *s, const suite_profile *p, const options *o,
-                           const char *out)
+/* Runs plan; prints its outcome. 0, or the cell's error code. */
+static int run_plan(const cell_plan *plan)
 {
-    int failed = 0, ran = 0;
-    for (int i = 0; i < s->cell_count; i++) {
-        if (!suite_cell_runs_in(&s->cells[i], p)) continue;
-        for (int k = 0; k < o->seeds; k++) {
-            cell_plan plan = {.s = s, .profile = p, .cell = &s->cells[i],
-                              .label = s->cells[i].label, .backend = o->backend,
-                              .threads = o->threads, .seed = o->seed + (uint64_t)k,
-                              .epochs = o->epochs, .limit = o->limit, .data = o->data,
-                              .out_root = out, .resume = o->resume,
-                              .progress = cli_progress_line()};
-            cell_outcome res;
-            char err[1024];
-            ran++;
-            int rc = cell_train(&plan, &res, err, sizeof err);
-            if (rc) {
-                fprintf(stderr, "runsuite: %s/%s seed %llu: %s\n", s->name, plan.label,
-                        (unsigned long long)plan.seed, err);
-                failed++;
-                if (rc == CELL_CANNOT_START) return 1;
-            } else if (res.already_done) {
-                printf("%s: finished earlier in %s (kept)\n", plan.label, res.dir);
-            } else {
-                printf("%s: test top-1 %.2f%%, top-5 %.2f%% (best epoch %lld of %lld)\n",
-                       plan.label, 100 * res.result.test_top1, 100 * res.result.test_top5,
-                       (long long)res.result.best_epoch, (long long)res.result.epochs_done);
-            }
-        }
+    cell_outcome res;
+    char err[1024];
+    int rc = cell_train(plan, &res, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "runsuite: %s/%s seed %llu: %s\n", plan->s->name, plan->label,
+                (unsigned long long)plan->seed, err);
+    } else if (res.already_done) {
+        printf("%s: finished earlier in %s (kept)\n", plan->label, res.dir);
+    } else {
+        printf("%s: test top-1 %.2f%%, top-5 %.2f%% (best epoch %lld of %lld)\n",
+               plan->label, 100 * res.result.test_top1, 100 * res.result.test_top5,
+               (long long)res.result.best_epoch, (long long)res.result.epochs_done);
     }
-    if (failed) fprintf(stderr, "runsuite: %s: %d of %d runs failed\n", s->name, failed, ran);
+    return rc;
+}
+
+/* Every training of the list, or training o->cell only. Failures are reported and the
+ * others go on, unless the inputs themselves do not load. */
+static int run_train_suite(const cell_list *l, const options *o)
+{
+    if (o->cell >= l->count) {
+        fprintf(stderr, "runsuite: --cell %lld: this suite has %d trainings (0..%d) with "
+                "these options (runsuite SUITE --cells lists them)\n", (long long)o->cell,
+                l->count, l->count - 1);
+        return 2;
+    }
+    if (o->cell >= 0) return run_plan(&l->plans[o->cell]) ? 1 : 0;
+    int failed = 0;
+    for (int k = 0; k < l->count; k++) {
+        int rc = run_plan(&l->plans[k]);
+        failed += rc != 0;
+        if (rc == CELL_CANNOT_START) return 1;
+    }
+    if (failed)
+        fprintf(stderr, "runsuite: %s: %d of %d runs failed\n", l->plans[0].s->name, failed,
+                l->count);
     return failed ? 1 : 0;
+}
+
+/* The trainings of a train suite under the command line's options. */
+static int build_cells(cell_list *l, const suite *s, const suite_profile *p,
+                       const options *o, const char *out)
+{
+    cell_list_options lo = {.backends = o->backend, .seed = o->seed, .seeds = o->seeds,
+                            .common = {.threads = o->threads, .epochs = o->epochs,
+                                       .limit = o->limit, .data = o->data, .out_root = out,
+                                       .resume = o->resume,
+                                       .progress = cli_progress_line()}};
+    char err[1024];
+    if (cell_list_build(l, s, p, &lo, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "runsuite: %s: %s\n", s->name, err);
+    return -1;
+}
+
+/* --cells and --cell split train suites only: the other kinds compare everything they
+ * run in one process. */
+static int check_cell_options(const suite *s, const options *o)
+{
+    if (s->kind == SUITE_TRAIN || (!o->list_cells && o->cell < 0)) return 0;
+    fprintf(stderr, "runsuite: %s: --cells/--cell split train suites only; this one runs "
+            "as one job\n", s->name);
+    return -1;
 }
 
 static int run_suite(const options *o)
@@ -148,6 +185,7 @@ static int run_suite(const options *o)
     }
     snprintf(out, sizeof out, "%s/%s", o->results, s.name);
     if (o->out) snprintf(out, sizeof out, "%s", o->out);
+    if (check_cell_options(&s, o)) return 2;
     int rc;
     if (s.kind == SUITE_PARAMS) {
         rc = params_suite_run(out);
@@ -163,10 +201,23 @@ static int run_suite(const options *o)
                                    .progress = cli_progress_line()};
             rc = backends_suite_run(&s, p, &bo, out);
         } else {
-            rc = run_train_suite(&s, p, o, out);
+            static cell_list cells;
+            if (build_cells(&cells, &s, p, o, out)) return 2;
+            if (o->list_cells) {
+                cell_list_print(&cells, stdout);
+                return 0;
+            }
+            rc = run_train_suite(&cells, o);
         }
     }
-    /* The report covers the folder the suite wrote into only when it is under results. */
+    /* The report covers the folder the suite wrote into only when it is under results;
+     * a single cell leaves it to `runsuite report`, since cells finish in any order. */
+    if (o->cell >= 0) {
+        if (rc == 0)
+                printf("runsuite: cell %lld done; `runsuite report --results %s` merges the "
+                   "finished cells\n", (long long)o->cell, o->results);
+        return rc;
+    }
     if (!o->out && access(o->results, F_OK) == 0 && report_run(o->results) != 0)
         rc = rc ? rc : 1;
     return rc;
