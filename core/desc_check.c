@@ -161,6 +161,7 @@ static int check_attention(vb_op op, const vb_attention_desc *d, char *err, size
     REQUIRE(!d->diag_mask || d->tokens >= 2,
             "diag_mask with %lld token(s) masks every score of a row", (long long)d->tokens);
     REQUIRE_RATE(d->dropout);
+    REQUIRE(d->first_sample >= 0, "first_sample %lld must be >= 0", (long long)d->first_sample);
     return VB_OK;
 }
 
@@ -168,6 +169,7 @@ static int check_dropout(vb_op op, const vb_dropout_desc *d, char *err, size_t e
 {
     REQUIRE_DIM(d->n);
     REQUIRE_RATE(d->rate);
+    REQUIRE(d->first >= 0, "first %lld must be >= 0", (long long)d->first);
     return VB_OK;
 }
 
@@ -176,6 +178,7 @@ static int check_drop_path(vb_op op, const vb_drop_path_desc *d, char *err, size
     REQUIRE_DIM(d->batch);
     REQUIRE_DIM(d->per_sample);
     REQUIRE_RATE(d->rate);
+    REQUIRE(d->first_sample >= 0, "first_sample %lld must be >= 0", (long long)d->first_sample);
     return VB_OK;
 }
 

@@ -42,6 +42,8 @@ core_libvitbench_la_SOURCES = \
 	core/json.c \
 	core/include/vitbench/files.h \
 	core/files.c \
+	core/include/vitbench/dist.h \
+	core/dist.c \
 	core/tensor.c \
 	core/desc_check.c \
 	core/loader.c \
@@ -57,6 +59,10 @@ core_libvitbench_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DVB_PKGLIBDIR='"$(pkglibdir)"'
 core_libvitbench_la_LIBADD = core/libvbref.la core/layers/libvblayers.la \
 	core/data/libvbdata.la core/augment/libvbaugment.la core/train/libvbtrain.la
+if HAVE_MPI
+core_libvitbench_la_CPPFLAGS += -DVB_HAVE_MPI $(MPI_CFLAGS)
+core_libvitbench_la_LIBADD += $(MPI_LIBS)
+endif
 
 core_layers_libvblayers_la_SOURCES = \
 	core/layers/registry.c \

@@ -77,6 +77,17 @@ static int mixed_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *l
     return 0;
 }
 
+static int distributed(const vb_step_opts *o)
+{
+    return o->dist && o->dist->size > 1;
+}
+
+/* The batch the loss is a mean over: the global batch when this is a slice of it. */
+static int64_t mean_over(const vb_model *m, const vb_step_opts *o)
+{
+    return distributed(o) && o->global_batch > 0 ? o->global_batch : m->batch;
+}
+
 /* dlogits = Σ weight/batch · (probs − target) over the one or two label sets. */
 static int loss_backward(vb_model *m, vb_run *r, vb_step_scratch *s, const int32_t *labels,
                          float label_smoothing, const vb_step_opts *o)
@@ -84,11 +95,34 @@ static int loss_backward(vb_model *m, vb_run *r, vb_step_scratch *s, const int32
     vb_xent_desc xd = {.batch = m->batch, .classes = m->classes,
                        .label_smoothing = label_smoothing};
     float lambda = mixing(o) ? o->lambda : 1.0f;
+    const float batch = (float)mean_over(m, o);
     memset(s->dlogits, 0, (size_t)(m->batch * m->classes) * sizeof(float));
-    VB_RUN(r, xent_bwd, &xd, s->probs, labels, lambda / (float)m->batch, s->dlogits);
+    VB_RUN(r, xent_bwd, &xd, s->probs, labels, lambda / batch, s->dlogits);
     if (mixing(o))
-        VB_RUN(r, xent_bwd, &xd, s->probs, o->labels_b, (1.0f - lambda) / (float)m->batch,
-               s->dlogits);
+        VB_RUN(r, xent_bwd, &xd, s->probs, o->labels_b, (1.0f - lambda) / batch, s->dlogits);
+    return 0;
+}
+
+/* The forward half: this slice's mean loss, made the global batch's mean across ranks. */
+static int step_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
+                     const int32_t *labels, float label_smoothing, const vb_step_opts *o,
+                     double *loss_out)
+{
+    double loss = 0;
+    if (!o->no_samples) {
+        const float *logits;
+        if (forward_loss(m, r, s, images, labels, label_smoothing, &logits, &loss) != 0)
+            return -1;
+        if (mixing(o) &&
+            mixed_loss(m, r, s, logits, o->labels_b, o->lambda, label_smoothing, &loss) != 0)
+            return -1;
+    }
+    if (distributed(o)) {
+        double sum = o->no_samples ? 0.0 : loss * (double)m->batch;
+        vb_dist_sum_doubles(o->dist, &sum, 1);
+        loss = sum / (double)mean_over(m, o);
+    }
+    *loss_out = loss;
     return 0;
 }
 
@@ -115,16 +149,14 @@ int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *
                        const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                        const vb_step_opts *o, double *loss_out)
 {
-    const float *logits;
-    if (forward_loss(m, r, s, images, labels, label_smoothing, &logits, loss_out) != 0)
-        return -1;
-    if (mixing(o) &&
-        mixed_loss(m, r, s, logits, o->labels_b, o->lambda, label_smoothing, loss_out) != 0)
-        return -1;
+    if (step_loss(m, r, s, images, labels, label_smoothing, o, loss_out) != 0) return -1;
     if (o->stop_on_nonfinite && !isfinite(*loss_out)) return 1;
-    if (loss_backward(m, r, s, labels, label_smoothing, o) != 0) return -1;
     vb_param_block_zero_grad(&m->params);
-    if (vb_model_backward(m, r, s->dlogits) != 0) return -1;
+    if (!o->no_samples && (loss_backward(m, r, s, labels, label_smoothing, o) != 0 ||
+                           vb_model_backward(m, r, s->dlogits) != 0))
+        return -1;
+    /* One sum of the whole block per step: every rank then holds the global gradient. */
+    if (distributed(o)) vb_dist_sum_floats(o->dist, m->params.grad, m->params.total);
     if (o->stop_on_nonfinite && !all_finite(m->params.grad, m->params.total)) return 2;
     if (o->clip_norm > 0) clip_gradients(&m->params, o->clip_norm);
     /* The block's alignment padding has zero gradients and zero moments: updating it

@@ -3,6 +3,7 @@
 #define VITBENCH_SUITES_CLI_H
 
 #include <stdint.h>
+#include "vitbench/dist.h"
 
 /* An integer option value >= min, or exit(2) with "PROGRAM: OPTION needs an integer >= min,
  * got 'VALUE'". */
@@ -10,5 +11,11 @@ int64_t cli_count_arg(const char *program, const char *option, const char *value
 
 /* 1 when stdout is a terminal and not CI: redraw a progress line; 0: plain log lines. */
 int cli_progress_line(void);
+
+/* Joins the MPI launcher's group when started by one (dist.h), or exit(2) with one line.
+ * Ranks other than 0 print nothing on stdout (rank 0 speaks for the group); errors still
+ * reach stderr from any rank. Call cli_leave_ranks before returning from main. */
+void cli_join_ranks(const char *program, int *argc, char ***argv, vb_dist *world);
+void cli_leave_ranks(void);
 
 #endif

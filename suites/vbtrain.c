@@ -1,13 +1,15 @@
 /* vbtrain: train a model with a recipe, resumably, and test it.
  *
  *   vbtrain MODEL RECIPE [--backend NAME] [--threads T] [--epochs N] [--limit N]
- *           [--seed S] [--data DIR] [--out DIR] [--resume] [--quiet]
+ *           [--seed S] [--data DIR] [--out DIR] [--resume] [--quiet] [--step-log FILE]
+ *   mpirun -np N vbtrain ...     (built --with-mpi: data-parallel over N processes)
  *
  * MODEL and RECIPE are .cfg paths or names from suites/models and suites/recipes. The
  * dataset is the recipe's, looked for along the data search path (--data first). The run
  * writes OUT/metrics.csv, OUT/checkpoint.safetensors and OUT/summary.json (OUT defaults
  * to results/train/MODEL.RECIPE.seedS); --resume continues a killed run from its last
- * finished epoch. A progress line is redrawn when stdout is a terminal outside CI. */
+ * finished epoch. A progress line is redrawn when stdout is a terminal outside CI.
+ * --step-log FILE appends every step's loss and learning rate (step,epoch,loss,lr). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,7 @@
 static const char PROGRAM[] = "vbtrain";
 
 typedef struct options {
-    const char *model, *recipe, *backend, *data, *out;
+    const char *model, *recipe, *backend, *data, *out, *step_log;
     int threads, resume, quiet;
     int64_t epochs, limit;
     uint64_t seed;
@@ -28,7 +30,7 @@ static void usage(FILE *to)
 {
     fprintf(to, "usage: vbtrain MODEL RECIPE [--backend NAME] [--threads T] [--epochs N] "
                 "[--limit N] [--seed S]\n"
-                "               [--data DIR] [--out DIR] [--resume] [--quiet]\n"
+                "               [--data DIR] [--out DIR] [--resume] [--quiet] [--step-log FILE]\n"
                 "MODEL: a .cfg path or a name from %s/suites/models\n"
                 "RECIPE: a .cfg path or a name from %s/suites/recipes\n",
             VB_SRCDIR, VB_SRCDIR);
@@ -51,6 +53,7 @@ static options parse_args(int argc, char **argv)
         if (strcmp(a, "--backend") == 0 && v) o.backend = v;
         else if (strcmp(a, "--data") == 0 && v) o.data = v;
         else if (strcmp(a, "--out") == 0 && v) o.out = v;
+        else if (strcmp(a, "--step-log") == 0 && v) o.step_log = v;
         else if (strcmp(a, "--threads") == 0) o.threads = (int)cli_count_arg(PROGRAM, a, v, 1);
         else if (strcmp(a, "--epochs") == 0) o.epochs = cli_count_arg(PROGRAM, a, v, 1);
         else if (strcmp(a, "--limit") == 0) o.limit = cli_count_arg(PROGRAM, a, v, 1);
@@ -73,6 +76,8 @@ int main(int argc, char **argv)
     }
     /* One line per epoch must reach a log file as it happens, not when the run ends. */
     setvbuf(stdout, NULL, _IOLBF, 0);
+    vb_dist world;
+    cli_join_ranks(PROGRAM, &argc, &argv, &world);
     options o = parse_args(argc, argv);
     char err[1024], out[1024];
     run_inputs in;
@@ -80,7 +85,7 @@ int main(int argc, char **argv)
                       .data = o.data, .threads = o.threads};
     if (run_inputs_load(&in, &rq, err, sizeof err)) {
         fprintf(stderr, "vbtrain: %s\n", err);
-        return 1;
+        vb_dist_abort(&world, 1); /* the other ranks may have loaded theirs */
     }
     if (o.out)
         snprintf(out, sizeof out, "%s", o.out);
@@ -88,12 +93,14 @@ int main(int argc, char **argv)
         snprintf(out, sizeof out, "results/train/%s.%s.seed%llu", in.model.name,
                  in.recipe.name, (unsigned long long)o.seed);
     if (!o.quiet)
-        printf("%s with %s on %s (%lld images), backend %s (%s), %d threads -> %s\n",
-               in.model.name, in.recipe.name, in.train.name, (long long)in.train.count,
-               in.backend->name, in.backend->version, in.backend->threads, out);
+        printf("%s with %s on %s (%lld images), backend %s (%s), %d threads x %d rank%s -> "
+               "%s\n", in.model.name, in.recipe.name, in.train.name,
+               (long long)in.train.count, in.backend->name, in.backend->version,
+               in.backend->threads, world.size, world.size > 1 ? "s" : "", out);
     vb_train_opts to = {.out_dir = out, .resume = o.resume, .epochs = o.epochs,
                         .limit = o.limit, .seed = o.seed, .quiet = o.quiet,
-                        .progress = cli_progress_line()};
+                        .progress = cli_progress_line(), .step_log = o.step_log,
+                        .dist = &world};
     vb_train_result res;
     int rc = vb_train(&in.model, &in.recipe, &in.train, &in.test, in.backend, &to, &res, err,
                       sizeof err);
@@ -103,5 +110,6 @@ int main(int argc, char **argv)
                res.test_top1, res.test_top5, (long long)res.best_epoch,
                (long long)res.epochs_done, res.seconds);
     run_inputs_free(&in);
+    cli_leave_ranks();
     return rc ? 1 : 0;
 }

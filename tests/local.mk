@@ -10,3 +10,4 @@ include $(srcdir)/tests/data.mk
 include $(srcdir)/tests/train.mk
 include $(srcdir)/tests/runsuite.mk
 include $(srcdir)/tests/fuzz.mk
+include $(srcdir)/tests/mpi.mk

@@ -186,3 +186,49 @@ Test(ablation, every_switch_changes_the_forward_output)
     expect_differs("sequence pooling (vs the class token)", off,
                    tiny_vit(on, sizeof on, PATCHES, "[class_token]\n" POS, PLAIN, SEQPOOL), 0);
 }
+
+/* ---- data-parallel slices draw the whole batch's dropout masks ------------------------ */
+
+#define SLICE_BATCH 4
+#define SLICE_LOGITS (SLICE_BATCH * 5)
+
+/* Training-mode logits of images [first, first + n) of a batch of SLICE_BATCH, the slice
+ * told it starts at sample `told_first`, every dropout kind on, on the reference backend. */
+static void training_logits(int64_t first, int64_t n, int64_t told_first, float *logits)
+{
+    char text[2048];
+    tiny_vit(text, sizeof text, PATCHES, POS,
+             PLAIN "attn_dropout = 0.3\nattn_out_dropout = 0.3\nmlp_dropout = 0.3\n"
+                   "stochastic_depth = 0.5\n",
+             SEQPOOL "[dropout]\nrate = 0.3\n");
+    vb_model m;
+    cr_assert_eq(vb_model_parse(&m, "tiny.cfg", text, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(vb_model_alloc(&m, n), 0);
+    vb_model_init_params(&m, 3);
+    vb_loaded_backend *b = vb_backend_load("reference", 1, err, sizeof err);
+    cr_assert_not_null(b);
+    float images[SLICE_BATCH * 8 * 8 * 3];
+    for (int i = 0; i < SLICE_BATCH * 8 * 8 * 3; i++) images[i] = vb_uniform(9, (uint64_t)i);
+    vb_run r = {.backend = b, .training = 1, .seed = 77, .first_sample = told_first};
+    const float *out;
+    cr_assert_eq(vb_model_forward(&m, &r, images + first * 8 * 8 * 3, &out), 0, "%s", r.err);
+    memcpy(logits, out, (size_t)(n * 5) * sizeof(float));
+    vb_backend_unload(b);
+    vb_model_free(&m);
+}
+
+Test(data_parallel, slices_draw_the_whole_batchs_dropout_masks)
+{
+    float whole[SLICE_LOGITS], sliced[SLICE_LOGITS], misplaced[SLICE_LOGITS];
+    training_logits(0, SLICE_BATCH, 0, whole);
+    training_logits(0, 2, 0, sliced);
+    training_logits(2, 2, 2, sliced + 10);
+    training_logits(2, 2, 0, misplaced + 10); /* the second slice, told it starts at 0 */
+    double diff = 0, misplaced_diff = 0;
+    for (int i = 10; i < SLICE_LOGITS; i++)
+        misplaced_diff = fmax(misplaced_diff, fabs(misplaced[i] - whole[i]));
+    for (int i = 0; i < SLICE_LOGITS; i++) diff = fmax(diff, fabs(sliced[i] - whole[i]));
+    /* The reference computes every sample's row on its own: the same bits either way. */
+    cr_expect_eq(diff, 0.0, "two slices differ from the whole batch by %g", diff);
+    cr_expect_gt(misplaced_diff, 1e-4, "the slice's offset changes nothing: masks unchecked");
+}

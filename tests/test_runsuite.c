@@ -10,54 +10,22 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "shell.h"
 #include "vitbench/dataset.h"
 
 #define RUNSUITE VB_BUILDDIR "/runsuite"
 
 static char dir[256];
-static char output[65536];
+static char *const output = shell_output; /* what the last shell_run printed */
 
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/vb-runsuite-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    shell_make_dir(dir, sizeof dir, "vb-runsuite");
 }
 
 static void remove_dir(void)
 {
-    char command[512];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    cr_assert_eq(system(command), 0);
-}
-
-/* Runs a shell command line; its stdout and stderr land in `output`. Returns the exit
- * status. */
-__attribute__((format(printf, 1, 2)))
-static int run(const char *fmt, ...)
-{
-    char command[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(command, sizeof command, fmt, ap);
-    va_end(ap);
-    strncat(command, " 2>&1", sizeof command - strlen(command) - 1);
-    FILE *p = popen(command, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(output, 1, sizeof output - 1, p);
-    output[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static char *slurp(const char *path)
-{
-    static char text[65536];
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "%s missing", path);
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    text[n] = '\0';
-    fclose(f);
-    return text;
+    shell_remove_dir(dir);
 }
 
 static void skip_without_fashion_mnist(void)
@@ -85,7 +53,7 @@ static void write_tiny_suite(void)
 
 Test(runsuite, list_names_every_suite_with_an_estimate)
 {
-    cr_assert_eq(run("%s --list", RUNSUITE), 0, "%s", output);
+    cr_assert_eq(shell_run("%s --list", RUNSUITE), 0, "%s", output);
     const char *suites[] = {"quickstart", "params", "cct_cifar10", "vit_cifar10",
                             "vit_small_ds", "cct_paper", "backends"};
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
@@ -96,12 +64,13 @@ Test(runsuite, list_names_every_suite_with_an_estimate)
 
 Test(runsuite, unknown_suite_and_backend_are_one_line_errors)
 {
-    cr_assert_eq(run("%s no_such_suite", RUNSUITE), 2);
+    cr_assert_eq(shell_run("%s no_such_suite", RUNSUITE), 2);
     cr_expect_not_null(strstr(output, "unknown suite 'no_such_suite'"), "%s", output);
     cr_expect_not_null(strstr(output, "cct_cifar10"), "known suites not listed: %s", output);
     cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "more than one line: %s", output);
     make_dir();
-    cr_assert_neq(run("%s quickstart --backend no_such_backend --out %s/q", RUNSUITE, dir), 0);
+    cr_assert_neq(shell_run("%s quickstart --backend no_such_backend --out %s/q", RUNSUITE, dir),
+                  0);
     cr_expect_not_null(strstr(output, "backend 'no_such_backend' not found"), "%s", output);
     remove_dir();
 }
@@ -109,11 +78,11 @@ Test(runsuite, unknown_suite_and_backend_are_one_line_errors)
 Test(runsuite, params_suite_writes_a_row_per_published_figure)
 {
     make_dir();
-    int status = run("%s params --out %s/params", RUNSUITE, dir);
+    int status = shell_run("%s params --out %s/params", RUNSUITE, dir);
     cr_assert(status == 0 || status == 1, "status %d: %s", status, output);
     char path[300];
     snprintf(path, sizeof path, "%s/params/params.csv", dir);
-    char *csv = slurp(path);
+    char *csv = shell_slurp(path);
     cr_expect_not_null(strstr(csv, "qiita_vit,params,150858,150858,150858,1,pass"), "%s", csv);
     cr_expect_not_null(strstr(csv, "cct_2_3x2,params,283723,0.284,0.284,M,pass"), "%s", csv);
     /* A failing row stays visible: status 1 exactly when a row says fail. */
@@ -126,11 +95,11 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
     skip_without_fashion_mnist();
     make_dir();
     write_tiny_suite();
-    cr_assert_eq(run("%s %s/tiny.cfg --backend openblas --seeds 2 --results %s", RUNSUITE, dir,
-                     dir), 0, "%s", output);
+    cr_assert_eq(shell_run("%s %s/tiny.cfg --backend openblas --seeds 2 --results %s", RUNSUITE,
+                           dir, dir), 0, "%s", output);
     char path[400];
     snprintf(path, sizeof path, "%s/tiny/cct.openblas.seed1/manifest.json", dir);
-    char *manifest = slurp(path);
+    char *manifest = shell_slurp(path);
     cr_expect_not_null(strstr(manifest, "\"complete\": true"), "%s", manifest);
     cr_expect_not_null(strstr(manifest, "\"shortened\": true"), "%s", manifest);
     cr_expect_not_null(strstr(manifest, "\"epochs_done\": 1"), "%s", manifest);
@@ -140,31 +109,45 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
     char hash[17];
     snprintf(hash, sizeof hash, "%s", h + strlen("\"config_hash\": \""));
     snprintf(path, sizeof path, "%s/tiny/cct.openblas.seed1/config.txt", dir);
-    char *config = slurp(path);
+    char *config = shell_slurp(path);
     cr_expect_not_null(strstr(config, hash), "config.txt does not carry hash %s", hash);
     cr_expect_not_null(strstr(config, "beta2 = 0.999  # default"), "%s", config);
     cr_expect_not_null(strstr(config, "[augment]"), "%s", config);
     snprintf(path, sizeof path, "%s/tiny/cct.openblas.seed1/result.csv", dir);
-    cr_expect_not_null(strstr(slurp(path), "tiny,short,cct,fashion_cct,fashion_cct,openblas"));
+    cr_expect_not_null(
+        strstr(shell_slurp(path), "tiny,short,cct,fashion_cct,fashion_cct,openblas"));
 
-    /* The same configuration on another backend: another folder, the same hash. */
-    cr_assert_eq(run("%s %s/tiny.cfg --backend omp --results %s", RUNSUITE, dir, dir), 0,
-                 "%s", output);
+    /* The suite as cells (cell × seed × backend), and one cell run alone: the same
+     * configuration on another backend, in another folder with the same hash. */
+    const char *cells = "--backend openblas,omp --seeds 2";
+    cr_assert_eq(shell_run("%s %s/tiny.cfg %s --results %s --cells", RUNSUITE, dir, cells, dir),
+                 0, "%s", output);
+    cr_expect_not_null(strstr(output, "1\tcct\tfashion_cct\tfashion_cct\tomp\t1\t"),
+                       "%s", output);
+    cr_expect_not_null(strstr(output, "3\tcct\t"), "%s", output);
+    cr_expect_null(strstr(output, "4\tcct\t"), "%s", output);
+    cr_expect_eq(shell_run("%s %s/tiny.cfg %s --results %s --cell 4", RUNSUITE, dir, cells, dir),
+                 2);
+    cr_expect_not_null(strstr(output, "has 4 trainings (0..3)"), "%s", output);
+    cr_assert_eq(shell_run("%s %s/tiny.cfg %s --results %s --cell 1", RUNSUITE, dir, cells, dir),
+                 0, "%s", output);
+    cr_expect_not_null(strstr(output, "merges the finished cells"), "%s", output);
     snprintf(path, sizeof path, "%s/tiny/cct.omp.seed1/manifest.json", dir);
-    cr_expect_not_null(strstr(slurp(path), hash), "the hash depends on the backend");
+    cr_expect_not_null(strstr(shell_slurp(path), hash), "the hash depends on the backend");
 
     /* A finished run is neither overwritten nor rerun. */
-    cr_expect_eq(run("%s %s/tiny.cfg --backend openblas --results %s", RUNSUITE, dir, dir), 1);
+    cr_expect_eq(shell_run("%s %s/tiny.cfg --backend openblas --results %s", RUNSUITE, dir, dir),
+                 1);
     cr_expect_not_null(strstr(output, "holds a finished run"), "%s", output);
-    cr_expect_eq(run("%s %s/tiny.cfg --backend openblas --resume --results %s", RUNSUITE, dir,
-                     dir), 0, "%s", output);
+    cr_expect_eq(shell_run("%s %s/tiny.cfg --backend openblas --resume --results %s", RUNSUITE,
+                           dir, dir), 0, "%s", output);
     cr_expect_not_null(strstr(output, "finished earlier"), "%s", output);
 
     /* The report: one row per cell and backend, seeds pooled (mean ± std, best of N, both
      * labelled), shortened runs said so, and the plots. */
-    cr_assert_eq(run("%s report --results %s", RUNSUITE, dir), 0, "%s", output);
+    cr_assert_eq(shell_run("%s report --results %s", RUNSUITE, dir), 0, "%s", output);
     snprintf(path, sizeof path, "%s/README.md", dir);
-    char *readme = slurp(path);
+    char *readme = shell_slurp(path);
     cr_expect_not_null(strstr(readme, "SHORTENED"), "%s", readme);
     cr_expect_not_null(strstr(readme, "| cct | 2 |"), "openblas, seeds 1 and 2: %s", readme);
     cr_expect_not_null(strstr(readme, "(mean ± std, 2 seeds)"), "%s", readme);
@@ -198,7 +181,7 @@ Test(runsuite, malformed_suite_files_are_refused)
         cr_assert_not_null(f);
         fputs(cases[i].text, f);
         fclose(f);
-        cr_expect_eq(run("%s %s --out %s/out", RUNSUITE, path, dir), 2, "case %zu: %s", i,
+        cr_expect_eq(shell_run("%s %s --out %s/out", RUNSUITE, path, dir), 2, "case %zu: %s", i,
                      output);
         cr_expect_not_null(strstr(output, path), "case %zu names no file: %s", i, output);
         cr_expect_not_null(strstr(output, cases[i].needle), "case %zu: %s", i, output);

@@ -50,10 +50,11 @@ static int heads_gemm(vb_gemm_fn gemm, const vb_attention_desc *d, int64_t m, in
     return gemm(&g, a.p, b.p, NULL, (float *)c.p);
 }
 
-/* First dropout index of batch element b: its rows are (b·H + r) for r < H·T. */
+/* First dropout index of batch element b: its rows are (b·H + r) for r < H·T, b counted
+ * from the start of the global batch. */
 static uint64_t first_index(const vb_attention_desc *d, int64_t b)
 {
-    return (uint64_t)(b * d->heads * d->tokens * d->tokens);
+    return (uint64_t)((d->first_sample + b) * d->heads * d->tokens * d->tokens);
 }
 
 /* An (H, T, T) scratch matrix for one batch element. */

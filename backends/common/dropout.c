@@ -11,7 +11,7 @@ void vbc_dropout_row(uint64_t seed, float rate, uint64_t first, int64_t n, const
         y[j] = vbc_dropout(seed, first + (uint64_t)j, rate, x[j]);
 }
 
-/* y_i = x_i · keep_i / (1 − rate),  keep_i = vb_keep(seed, i, rate) */
+/* y_i = x_i · keep_i / (1 − rate),  keep_i = vb_keep(seed, first + i, rate) */
 VBC_CLONES
 int vb_common_dropout_fwd(const vb_dropout_desc *d, uint64_t seed, const float *x, float *y)
 {
@@ -19,7 +19,7 @@ int vb_common_dropout_fwd(const vb_dropout_desc *d, uint64_t seed, const float *
         return VB_EINVAL;
 #pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
     for (int64_t i = 0; i < d->n; i++)
-        y[i] = vbc_dropout(seed, (uint64_t)i, d->rate, x[i]);
+        y[i] = vbc_dropout(seed, (uint64_t)(d->first + i), d->rate, x[i]);
     return VB_OK;
 }
 
@@ -33,7 +33,7 @@ int vb_common_dropout_bwd(const vb_dropout_desc *d, uint64_t seed, const float *
         return VB_OK;
 #pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
     for (int64_t i = 0; i < d->n; i++)
-        dx[i] += vbc_dropout(seed, (uint64_t)i, d->rate, dy[i]);
+        dx[i] += vbc_dropout(seed, (uint64_t)(d->first + i), d->rate, dy[i]);
     return VB_OK;
 }
 
@@ -48,7 +48,7 @@ int vb_common_drop_path_fwd(const vb_drop_path_desc *d, uint64_t seed, const flo
     for (int64_t b = 0; b < d->batch; b++) {
         const float *xb = x + b * ps;
         float *yb = y + b * ps; /* may be xb */
-        if (!vb_keep(seed, (uint64_t)b, d->rate)) {
+        if (!vb_keep(seed, (uint64_t)(d->first_sample + b), d->rate)) {
             memset(yb, 0, (size_t)ps * sizeof(float)); /* 0 even where x is NaN */
             continue;
         }
@@ -71,7 +71,7 @@ int vb_common_drop_path_bwd(const vb_drop_path_desc *d, uint64_t seed, const flo
     const int64_t ps = d->per_sample;
 #pragma omp parallel for if (d->batch * ps >= VBC_PAR_MIN)
     for (int64_t b = 0; b < d->batch; b++) {
-        if (!vb_keep(seed, (uint64_t)b, d->rate))
+        if (!vb_keep(seed, (uint64_t)(d->first_sample + b), d->rate))
             continue;
         const float keep_prob = 1.0f - d->rate;
         const float *restrict g = dy + b * ps;

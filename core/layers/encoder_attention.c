@@ -40,7 +40,8 @@ static vb_attention_desc attention_desc(const vb_layer *l, const vb_run *r)
                                .head_dim = c->key_dim, .q_row_stride = 3 * width,
                                .k_row_stride = 3 * width, .v_row_stride = 3 * width,
                                .o_row_stride = width, .diag_mask = c->diag_mask,
-                               .dropout = r->training ? c->attn_dropout : 0.0f};
+                               .dropout = r->training ? c->attn_dropout : 0.0f,
+                               .first_sample = r->first_sample};
 }
 
 /* The score scale: 1/τ (LSA) or 1/sqrt(D). */

@@ -6,6 +6,21 @@
 #include "encoder.h"
 #include "seq_common.h"
 
+/* The unit's dropout and drop path over its output (batch, tokens, out); the masks are
+ * indexed from the start of the global batch (ops.h). */
+static vb_dropout_desc dropout_desc(const vb_run *r, const enc_dense *u)
+{
+    const int64_t per_sample = u->tokens * u->out;
+    return (vb_dropout_desc){.n = u->batch * per_sample, .rate = u->dropout,
+                             .first = r->first_sample * per_sample};
+}
+
+static vb_drop_path_desc drop_path_desc(const vb_run *r, const enc_dense *u)
+{
+    return (vb_drop_path_desc){.batch = u->batch, .per_sample = u->tokens * u->out,
+                               .rate = u->drop_path, .first_sample = r->first_sample};
+}
+
 int enc_dense_forward(vb_run *r, const enc_dense *u, const float *x, float *y)
 {
     const int64_t rows = u->batch * u->tokens, n = rows * u->out;
@@ -16,12 +31,11 @@ int enc_dense_forward(vb_run *r, const enc_dense *u, const float *x, float *y)
     VB_RUN(r, gemm, &mm, x, u->w, u->b, lin);
     if (vb_seq_act_forward(r, u->act, n, lin, y)) return -1;
     if (u->dropout > 0.0f) {
-        const vb_dropout_desc dd = {.n = n, .rate = u->dropout};
+        const vb_dropout_desc dd = dropout_desc(r, u);
         VB_RUN(r, dropout_fwd, &dd, u->dropout_seed, y, y);
     }
     if (u->drop_path > 0.0f) {
-        const vb_drop_path_desc dp = {.batch = u->batch, .per_sample = u->tokens * u->out,
-                                      .rate = u->drop_path};
+        const vb_drop_path_desc dp = drop_path_desc(r, u);
         VB_RUN(r, drop_path_fwd, &dp, u->path_seed, y, y);
     }
     return 0;
@@ -45,14 +59,13 @@ int enc_dense_backward_eltwise(vb_run *r, const enc_dense *u, const float **d,
 {
     const int64_t n = u->batch * u->tokens * u->out;
     if (u->drop_path > 0.0f) {
-        const vb_drop_path_desc dp = {.batch = u->batch, .per_sample = u->tokens * u->out,
-                                      .rate = u->drop_path};
+        const vb_drop_path_desc dp = drop_path_desc(r, u);
         float *next = fresh(*d, g, n);
         VB_RUN(r, drop_path_bwd, &dp, u->path_seed, *d, next);
         *d = next;
     }
     if (u->dropout > 0.0f) {
-        const vb_dropout_desc dd = {.n = n, .rate = u->dropout};
+        const vb_dropout_desc dd = dropout_desc(r, u);
         float *next = fresh(*d, g, n);
         VB_RUN(r, dropout_bwd, &dd, u->dropout_seed, *d, next);
         *d = next;

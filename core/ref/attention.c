@@ -25,10 +25,17 @@ static double dot(const float *a, const float *b, int64_t n)
     return acc;
 }
 
-/* Flat index of (b, h, i, j) in probs, which is also the dropout mask index. */
+/* Flat index of (b, h, i, j) in probs. */
 static int64_t prob_index(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i, int64_t j)
 {
     return ((b * d->heads + h) * d->tokens + i) * d->tokens + j;
+}
+
+/* The dropout mask index of probs entry `at`: the same flat index counted from the start
+ * of the global batch. */
+static int64_t mask_index(const vb_attention_desc *d, int64_t at)
+{
+    return d->first_sample * d->heads * d->tokens * d->tokens + at;
 }
 
 /* The dropout factor keep_ij / (1 − dropout) of entry `at` of probs. */
@@ -36,7 +43,8 @@ static double drop_factor(const vb_attention_desc *d, uint64_t seed, int64_t at)
 {
     if (d->dropout <= 0.0f)
         return 1.0;
-    return vb_keep(seed, (uint64_t)at, d->dropout) ? 1.0 / (1.0 - (double)d->dropout) : 0.0;
+    return vb_keep(seed, (uint64_t)mask_index(d, at), d->dropout) ? 1.0 / (1.0 - (double)d->dropout)
+                                                                   : 0.0;
 }
 
 static int bad_args(const vb_attention_desc *d, const float *q, const float *k, const float *v)

@@ -4,13 +4,14 @@
 #include "vitbench/rng.h"
 #include "ref.h"
 
-/* Dropout: y_i = x_i · keep_i / (1 − rate),  keep_i = vb_keep(seed, i, rate). */
+/* Dropout: y_i = x_i · keep_i / (1 − rate),  keep_i = vb_keep(seed, first + i, rate). */
 int vb_ref_dropout_fwd(const vb_dropout_desc *d, uint64_t seed, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
     for (int64_t i = 0; i < d->n; i++)
-        y[i] = x[i] * (float)vb_keep(seed, (uint64_t)i, d->rate) / (1.0f - d->rate);
+        y[i] = x[i] * (float)vb_keep(seed, (uint64_t)(d->first + i), d->rate) /
+               (1.0f - d->rate);
     return VB_OK;
 }
 
@@ -22,18 +23,20 @@ int vb_ref_dropout_bwd(const vb_dropout_desc *d, uint64_t seed, const float *dy,
     if (!dx)
         return VB_OK;
     for (int64_t i = 0; i < d->n; i++)
-        dx[i] += dy[i] * (float)vb_keep(seed, (uint64_t)i, d->rate) / (1.0f - d->rate);
+        dx[i] += dy[i] * (float)vb_keep(seed, (uint64_t)(d->first + i), d->rate) /
+                 (1.0f - d->rate);
     return VB_OK;
 }
 
 /* Drop path: x (batch, per_sample), y[b,:] = x[b,:] · keep_b / (1 − rate),
- * keep_b = vb_keep(seed, b, rate): one decision per sample, for the whole residual branch. */
+ * keep_b = vb_keep(seed, first_sample + b, rate): one decision per sample, for the whole
+ * residual branch. */
 int vb_ref_drop_path_fwd(const vb_drop_path_desc *d, uint64_t seed, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
     for (int64_t b = 0; b < d->batch; b++) {
-        float keep = (float)vb_keep(seed, (uint64_t)b, d->rate);
+        float keep = (float)vb_keep(seed, (uint64_t)(d->first_sample + b), d->rate);
         for (int64_t i = b * d->per_sample; i < (b + 1) * d->per_sample; i++)
             y[i] = x[i] * keep / (1.0f - d->rate);
     }
@@ -49,7 +52,7 @@ int vb_ref_drop_path_bwd(const vb_drop_path_desc *d, uint64_t seed, const float 
     if (!dx)
         return VB_OK;
     for (int64_t b = 0; b < d->batch; b++) {
-        float keep = (float)vb_keep(seed, (uint64_t)b, d->rate);
+        float keep = (float)vb_keep(seed, (uint64_t)(d->first_sample + b), d->rate);
         for (int64_t i = b * d->per_sample; i < (b + 1) * d->per_sample; i++)
             dx[i] += dy[i] * keep / (1.0f - d->rate);
     }

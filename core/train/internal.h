@@ -118,6 +118,7 @@ typedef struct vb_summary {
     int64_t epochs_planned, epochs_done, limit, train_images, val_images, test_images;
     int64_t channels;
     const float *mean, *std; /* the normalisation applied (adapted ones included), channels */
+    int ranks;               /* data-parallel processes (dist.h); 1 alone */
     const vb_train_result *result;
 } vb_summary;
 

@@ -22,7 +22,7 @@ static void write_fields(FILE *f, const vb_summary *s)
             s->dataset_checksum);
     vb_json_string(f, s->backend);
     fprintf(f,
-            ",\n  \"threads\": %d,\n  \"seed\": %" PRIu64 ",\n"
+            ",\n  \"threads\": %d,\n  \"ranks\": %d,\n  \"seed\": %" PRIu64 ",\n"
             "  \"epochs_planned\": %" PRId64 ",\n  \"epochs_done\": %" PRId64 ",\n"
             "  \"shortened\": %s,\n  \"limit\": %" PRId64 ",\n"
             "  \"train_images\": %" PRId64 ",\n  \"val_images\": %" PRId64 ",\n"
@@ -30,7 +30,7 @@ static void write_fields(FILE *f, const vb_summary *s)
             "  \"best_epoch\": %" PRId64 ",\n  \"best_val_acc\": %.6f,\n"
             "  \"test_loss\": %.6f,\n  \"test_top1\": %.6f,\n  \"test_top5\": %.6f,\n"
             "  \"seconds\": %.2f,\n",
-            s->threads, s->seed, s->epochs_planned, s->epochs_done,
+            s->threads, s->ranks, s->seed, s->epochs_planned, s->epochs_done,
             shortened ? "true" : "false", s->limit, s->train_images, s->val_images,
             s->test_images, r->best_epoch, r->best_val_acc, r->test_loss, r->test_top1,
             r->test_top5, r->seconds);

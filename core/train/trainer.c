@@ -6,7 +6,13 @@
  * parameter init vb_model_init_params(seed), the epoch's order and augmentation
  * (seed, epoch), dropout masks vb_hash64(seed, global step) — so the same seed, backend
  * and thread count give the same run, and a resumed run continues exactly where the
- * checkpoint stopped. */
+ * checkpoint stopped.
+ *
+ * Data parallel (dist.h): every rank draws the same global batch and trains on its slice
+ * (the dropout masks are indexed globally), the step sums loss and gradients across the
+ * ranks, and validation and test are split between them the same way; so an N-rank run
+ * follows the 1-rank run up to the order of the sums. Rank 0 alone writes; failures that
+ * only it can see (files) are agreed on, so every rank stops together. */
 #include "internal.h"
 
 #include <errno.h>
@@ -22,6 +28,9 @@ typedef struct trainer {
     vb_recipe rr;                 /* the recipe as this run resolves it (--epochs) */
     const vb_loaded_backend *backend;
     const vb_train_opts *o;
+    const vb_dist *dist;          /* NULL: alone */
+    int writer;                   /* rank 0: writes out_dir and reads the checkpoint */
+    int64_t local_batch;          /* the largest slice of a global batch this rank takes */
     const vb_dataset *train_set;
     vb_subset all, fit, val, test; /* fit: what trains; val: what validates */
     vb_augment aug;               /* the recipe's, with adapted mean/std */
@@ -30,6 +39,7 @@ typedef struct trainer {
     vb_ckpt_identity id;
     vb_ckpt_state st;
     vb_metrics_file metrics;
+    FILE *step_log;               /* writer with o->step_log only */
     vb_progress progress;
     int64_t steps_per_epoch;
     char ckpt_path[1100];
@@ -95,29 +105,62 @@ static int check_disk(const trainer *t)
     return -1;
 }
 
+/* The model planned for this rank's slices (the whole batch when alone). */
 static int allocate(trainer *t)
 {
     vb_model *m = t->m;
-    if (vb_train_check_memory(m, &t->rr, vb_memory_available(), t->err, t->err_len))
+    vb_recipe slice = t->rr;
+    slice.batch = t->local_batch;
+    if (vb_train_check_memory(m, &slice, vb_memory_available(), t->err, t->err_len))
         return -1;
-    if (vb_model_alloc(m, t->rr.batch) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
+    if (vb_model_alloc(m, t->local_batch) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
         (t->rr.keep_best && !(t->best = vb_alloc(m->params.total * sizeof(float))))) {
         snprintf(t->err, t->err_len, "%s: cannot allocate %.1f MiB for batch %lld", m->name,
-                 (double)vb_model_bytes(m, t->rr.batch) / 1048576.0, (long long)t->rr.batch);
+                 (double)vb_model_bytes(m, t->local_batch) / 1048576.0,
+                 (long long)t->local_batch);
         return -1;
     }
     return 0;
 }
 
-/* A fresh start from the seed, or the checkpoint's state when resuming and one exists. */
+/* ---- agreeing across ranks ---------------------------------------------------------- */
+
+/* rc of every rank agreed: -1 on every rank if any failed. A rank that did not fail
+ * itself says which one did (rank 0, the writer, is the one that can fail alone). */
+static int agree(trainer *t, int rc)
+{
+    if (!t->dist || t->dist->size < 2) return rc;
+    int any = vb_dist_max(t->dist, rc != 0);
+    if (any && rc == 0) snprintf(t->err, t->err_len, "another rank failed (see its message)");
+    return any ? -1 : 0;
+}
+
+/* What rank 0 holds after start — parameters, optimizer moments, kept weights and where
+ * the run stands — copied to every rank, so all of them continue one run. */
+static void share_state(trainer *t)
+{
+    if (!t->dist || t->dist->size < 2) return;
+    const size_t bytes = t->m->params.total * sizeof(float);
+    vb_dist_broadcast(t->dist, t->m->params.data, bytes);
+    vb_dist_broadcast(t->dist, t->scratch.adam_m, bytes);
+    vb_dist_broadcast(t->dist, t->scratch.adam_v, bytes);
+    if (t->best) vb_dist_broadcast(t->dist, t->best, bytes);
+    vb_dist_broadcast(t->dist, &t->st, sizeof t->st);
+}
+
+/* A fresh start from the seed, or the checkpoint's state when resuming and one exists
+ * (read by rank 0 and shared). */
 static int start(trainer *t)
 {
     struct stat sb;
     t->st = (vb_ckpt_state){.best_val_acc = -1};
-    if (t->o->resume && stat(t->ckpt_path, &sb) == 0)
-        return vb_checkpoint_load(t->ckpt_path, t->m, &t->scratch, t->best, &t->id, &t->st,
-                                  t->err, t->err_len);
     vb_model_init_params(t->m, t->o->seed);
+    int rc = 0;
+    if (t->writer && t->o->resume && stat(t->ckpt_path, &sb) == 0)
+        rc = vb_checkpoint_load(t->ckpt_path, t->m, &t->scratch, t->best, &t->id, &t->st,
+                                t->err, t->err_len);
+    if (agree(t, rc)) return -1;
+    share_state(t);
     return 0;
 }
 
@@ -130,12 +173,24 @@ typedef struct epoch_sums {
     double lr;      /* of the last step */
 } epoch_sums;
 
+/* A failure this rank may meet alone (memory, a backend error) while the other ranks wait
+ * in the step's sums: it ends the whole group, saying so. */
+static int failed_alone(trainer *t)
+{
+    if (t->dist && t->dist->size > 1) {
+        fprintf(stderr, "vitbench: rank %d: %s\n", t->dist->rank, t->err);
+        vb_dist_abort(t->dist, 1);
+    }
+    return -1;
+}
+
+/* Non-finite losses and gradients are the global batch's, so every rank stops alike. */
 static int step_failed(trainer *t, int rc, double loss, const vb_run *run, int64_t epoch)
 {
     if (rc < 0) {
         snprintf(t->err, t->err_len, "step %lld (epoch %lld): %s", (long long)t->st.step + 1,
                  (long long)epoch, run->err);
-        return -1;
+        return failed_alone(t);
     }
     char where[160];
     if (rc == 2) {
@@ -152,34 +207,58 @@ static int step_failed(trainer *t, int rc, double loss, const vb_run *run, int64
     return -1;
 }
 
-/* One optimizer step on a batch: the schedule's lr, a step seed for dropout, and the loss
- * (mixed when the batch is). */
-static int train_batch(trainer *t, const vb_batch *b, int64_t epoch, epoch_sums *sums)
+/* Rows [first, first + count) of a batch: this rank's slice (all of it when alone). */
+static vb_batch batch_slice(const vb_model *m, const vb_batch *b, int64_t first, int64_t count)
+{
+    const int64_t image = m->input.h * m->input.w * m->input.c;
+    return (vb_batch){.n = count, .images = b->images + first * image,
+                      .labels = b->labels + first,
+                      .labels_b = b->labels_b ? b->labels_b + first : NULL,
+                      .lambda = b->lambda};
+}
+
+static void log_step(trainer *t, int64_t epoch, double loss, double lr)
+{
+    if (t->step_log)
+        fprintf(t->step_log, "%lld,%lld,%.9g,%.9g\n", (long long)t->st.step + 1,
+                (long long)epoch, loss, lr);
+}
+
+/* One optimizer step on a global batch: the schedule's lr, a step seed for dropout, and
+ * the loss (mixed when the batch is); this rank computes its slice of it. */
+static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_sums *sums)
 {
     vb_model *m = t->m;
-    if (vb_model_fit_batch(m, b->n) != 0) {
+    int64_t first, count;
+    vb_dist_slice(t->dist, global->n, &first, &count);
+    const vb_batch b = batch_slice(m, global, first, count);
+    if (count > 0 && vb_model_fit_batch(m, count) != 0) {
         snprintf(t->err, t->err_len, "step %lld: cannot plan %s for a batch of %lld",
-                 (long long)t->st.step + 1, m->name, (long long)b->n);
-        return -1;
+                 (long long)t->st.step + 1, m->name, (long long)count);
+        return failed_alone(t);
     }
     vb_adam_desc adam = t->rr.adam;
     sums->lr = vb_recipe_lr(&t->rr, t->st.step, t->steps_per_epoch);
     adam.lr = (float)sums->lr;
     adam.step = t->st.step + 1;
     vb_run run = {.backend = t->backend, .params = &m->params, .training = 1,
-                  .seed = vb_hash64(t->o->seed, (uint64_t)t->st.step)};
-    vb_step_opts so = {.labels_b = b->labels_b, .lambda = b->lambda,
-                       .clip_norm = t->rr.clip_norm, .stop_on_nonfinite = 1};
+                  .seed = vb_hash64(t->o->seed, (uint64_t)t->st.step), .first_sample = first};
+    vb_step_opts so = {.labels_b = b.labels_b, .lambda = b.lambda,
+                       .clip_norm = t->rr.clip_norm, .stop_on_nonfinite = 1,
+                       .dist = t->dist, .global_batch = global->n, .no_samples = count == 0};
     double loss;
-    int rc = vb_train_step_opts(m, &run, &t->scratch, b->images, b->labels,
+    int rc = vb_train_step_opts(m, &run, &t->scratch, b.images, b.labels,
                                 t->rr.label_smoothing, adam, &so, &loss);
     if (rc != 0) return step_failed(t, rc, loss, &run, epoch);
-    /* Accuracy against the batch's dominant labels (the logits are still in the arena). */
-    const int32_t *labels = b->labels_b && b->lambda < 0.5f ? b->labels_b : b->labels;
+    /* Accuracy against the batch's dominant labels (the logits are still in the arena);
+     * summed across ranks at the end of the epoch. */
+    const int32_t *labels = b.labels_b && b.lambda < 0.5f ? b.labels_b : b.labels;
     int64_t top5 = 0;
-    vb_count_topk(m->act[m->count], labels, b->n, m->classes, &sums->correct, &top5);
-    sums->loss += loss * (double)b->n;
-    sums->images += b->n;
+    if (count > 0)
+        vb_count_topk(m->act[m->count], labels, count, m->classes, &sums->correct, &top5);
+    sums->loss += loss * (double)global->n;
+    sums->images += global->n;
+    log_step(t, epoch, loss, sums->lr);
     t->st.step++;
     return 0;
 }
@@ -206,17 +285,55 @@ static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
     return rc;
 }
 
+/* Mean loss, top-1 and top-5 of the model on s; with ranks, each evaluates its slice of s
+ * and the sums are shared. */
+static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, double *top5)
+{
+    if (!t->dist || t->dist->size < 2)
+        return vb_evaluate_batch(t->m, t->backend, s, &t->aug, t->rr.label_smoothing,
+                                 t->local_batch, loss, top1, top5, t->err, t->err_len);
+    int64_t first, count;
+    vb_dist_slice(t->dist, s->count, &first, &count);
+    const vb_subset slice = {.data = s->data, .index = s->index + first, .count = count};
+    double sums[3] = {0, 0, 0}; /* Σ loss, top-1 hits, top-5 hits over the slice */
+    int rc = 0;
+    if (count > 0) {
+        rc = vb_evaluate_batch(t->m, t->backend, &slice, &t->aug, t->rr.label_smoothing,
+                               t->local_batch, &sums[0], &sums[1], &sums[2], t->err,
+                               t->err_len);
+        for (int i = 0; i < 3; i++) sums[i] *= (double)count;
+    }
+    if (agree(t, rc)) return -1;
+    vb_dist_sum_doubles(t->dist, sums, 3);
+    *loss = sums[0] / (double)s->count;
+    *top1 = sums[1] / (double)s->count;
+    *top5 = sums[2] / (double)s->count;
+    return 0;
+}
+
+/* The epoch's row and checkpoint, written by rank 0 and agreed on. */
+static int save_epoch(trainer *t, const vb_epoch_metrics *e)
+{
+    int rc = 0;
+    if (t->writer) {
+        rc = vb_metrics_append(&t->metrics, e, t->err, t->err_len) ||
+             vb_checkpoint_save(t->ckpt_path, t->m, &t->scratch, t->best, &t->id, &t->st,
+                                t->err, t->err_len);
+        if (t->step_log && !rc) fflush(t->step_log);
+    }
+    return agree(t, rc);
+}
+
 /* Validation, the best weights, the metrics row, then the checkpoint (in that order: a
  * kill between the row and the checkpoint leaves a row that resuming drops). */
 static int finish_epoch(trainer *t, int64_t epoch, const epoch_sums *sums)
 {
+    double correct = (double)sums->correct; /* this rank's; summed over the ranks */
+    vb_dist_sum_doubles(t->dist, &correct, 1);
     vb_epoch_metrics e = {.epoch = epoch, .lr = sums->lr,
                           .train_loss = sums->loss / (double)sums->images,
-                          .train_acc = (double)sums->correct / (double)sums->images};
-    if (vb_evaluate_batch(t->m, t->backend, &t->val, &t->aug, t->rr.label_smoothing,
-                          t->rr.batch, &e.val_loss, &e.val_acc, &e.val_top5, t->err,
-                          t->err_len))
-        return -1;
+                          .train_acc = correct / (double)sums->images};
+    if (evaluate(t, &t->val, &e.val_loss, &e.val_acc, &e.val_top5)) return -1;
     e.seconds = t->o->zero_seconds ? 0 : vb_progress_epoch_seconds(&t->progress);
     int best = e.val_acc > t->st.best_val_acc;
     if (best) {
@@ -226,29 +343,48 @@ static int finish_epoch(trainer *t, int64_t epoch, const epoch_sums *sums)
     }
     t->st.epoch = epoch;
     t->st.seconds += e.seconds;
-    if (vb_metrics_append(&t->metrics, &e, t->err, t->err_len) ||
-        vb_checkpoint_save(t->ckpt_path, t->m, &t->scratch, t->best, &t->id, &t->st, t->err,
-                           t->err_len))
-        return -1;
+    if (save_epoch(t, &e)) return -1;
     vb_progress_epoch_end(&t->progress, &e, best);
     return 0;
 }
 
 /* ---- the run ------------------------------------------------------------------------ */
 
+/* Rank 0's metrics file and step log, and a progress display that only it shows. */
+static int open_outputs(trainer *t)
+{
+    vb_train_opts shown = *t->o;
+    if (!t->writer) shown.quiet = 1;
+    vb_progress_start(&t->progress, &shown, t->rr.epochs, t->steps_per_epoch,
+                      (t->rr.epochs - t->st.epoch) * t->steps_per_epoch);
+    if (!t->writer) return agree(t, 0);
+    int rc = vb_metrics_open(&t->metrics, t->o->out_dir, t->st.epoch, t->err, t->err_len);
+    if (!rc && t->o->step_log && !(t->step_log = fopen(t->o->step_log, "a"))) {
+        snprintf(t->err, t->err_len, "%s: cannot open the step log", t->o->step_log);
+        vb_metrics_close(&t->metrics);
+        rc = -1;
+    }
+    return agree(t, rc);
+}
+
+static void close_outputs(trainer *t)
+{
+    if (!t->writer) return;
+    vb_metrics_close(&t->metrics);
+    if (t->step_log) fclose(t->step_log);
+    t->step_log = NULL;
+}
+
 static int run_epochs(trainer *t)
 {
-    if (vb_metrics_open(&t->metrics, t->o->out_dir, t->st.epoch, t->err, t->err_len))
-        return -1;
-    vb_progress_start(&t->progress, t->o, t->rr.epochs, t->steps_per_epoch,
-                      (t->rr.epochs - t->st.epoch) * t->steps_per_epoch);
+    if (open_outputs(t)) return -1;
     int rc = 0;
     for (int64_t epoch = t->st.epoch + 1; rc == 0 && epoch <= t->rr.epochs; epoch++) {
         epoch_sums sums = {0};
         vb_progress_epoch_start(&t->progress);
         rc = train_epoch(t, epoch, &sums) || finish_epoch(t, epoch, &sums);
     }
-    vb_metrics_close(&t->metrics);
+    close_outputs(t);
     return rc ? -1 : 0;
 }
 
@@ -261,10 +397,8 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
     *res = (vb_train_result){.epochs_done = t->st.epoch, .train_images = t->fit.count,
                              .best_epoch = t->st.best_epoch,
                              .best_val_acc = t->st.best_val_acc, .seconds = t->st.seconds};
-    if (vb_evaluate_batch(m, t->backend, &t->test, &t->aug, t->rr.label_smoothing,
-                          t->rr.batch, &res->test_loss, &res->test_top1, &res->test_top5,
-                          t->err, t->err_len))
-        return -1;
+    if (evaluate(t, &t->test, &res->test_loss, &res->test_top1, &res->test_top5)) return -1;
+    if (!t->writer) return agree(t, 0);
     vb_summary s = {.model = m->name, .recipe = t->rr.name, .dataset = t->train_set->name,
                     .backend = t->backend->name, .dataset_checksum = t->train_set->checksum,
                     .seed = t->o->seed, .threads = t->backend->threads,
@@ -272,8 +406,8 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
                     .limit = t->o->limit, .train_images = t->fit.count,
                     .val_images = t->val.count, .test_images = t->test.count,
                     .channels = m->input.c < 4 ? m->input.c : 4, .mean = t->aug.mean,
-                    .std = t->aug.std, .result = res};
-    return vb_summary_write(t->o->out_dir, &s, t->err, t->err_len);
+                    .std = t->aug.std, .ranks = t->dist ? t->dist->size : 1, .result = res};
+    return agree(t, vb_summary_write(t->o->out_dir, &s, t->err, t->err_len));
 }
 
 static void release(trainer *t)
@@ -294,19 +428,23 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
         snprintf(err, err_len, "vb_train: no output folder given");
         return -1;
     }
-    trainer t = {.m = m, .rr = *r, .backend = backend, .o = o, .train_set = train,
+    trainer t = {.m = m, .rr = *r, .backend = backend, .o = o, .dist = o->dist,
+                 .writer = !o->dist || o->dist->rank == 0, .train_set = train,
                  .err = err, .err_len = err_len};
     if (o->epochs > 0) t.rr.epochs = o->epochs;
+    const int64_t ranks = o->dist ? o->dist->size : 1;
+    t.local_batch = (t.rr.batch + ranks - 1) / ranks;
     snprintf(t.ckpt_path, sizeof t.ckpt_path, "%s/checkpoint.safetensors", o->out_dir);
     int rc = check_shapes(m, train, err, err_len) || check_shapes(m, test, err, err_len) ||
-             vb_make_dirs(o->out_dir, err, err_len) || build_splits(&t, train, test) ||
-             allocate(&t);
+             build_splits(&t, train, test) || allocate(&t);
+    rc = agree(&t, rc || (t.writer && (vb_make_dirs(o->out_dir, err, err_len) ||
+                                       check_disk(&t))));
     if (!rc) {
         t.steps_per_epoch = (t.fit.count + t.rr.batch - 1) / t.rr.batch;
         t.id = (vb_ckpt_identity){.model = m->name, .recipe = r->name,
                                   .recipe_hash = vb_recipe_hash(&t.rr), .seed = o->seed,
                                   .dataset = train->checksum, .train_images = t.fit.count};
-        rc = check_disk(&t) || start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
+        rc = start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
     }
     release(&t);
     return rc ? -1 : 0;

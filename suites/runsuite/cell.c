@@ -48,22 +48,37 @@ static int check_folder(const cell_plan *p, const run_facts *f, cell_outcome *ou
     return 0;
 }
 
+static int writer(const cell_plan *p)
+{
+    return !p->dist || p->dist->rank == 0;
+}
+
+/* rank 0's rc for every rank (the others did not look). */
+static int rank0_says(const cell_plan *p, int rc, char *err, size_t err_len)
+{
+    int shared = rc;
+    vb_dist_broadcast(p->dist, &shared, sizeof shared);
+    if (shared && !writer(p)) snprintf(err, err_len, "rank 0 failed (see its message)");
+    return shared;
+}
+
 static int train(const cell_plan *p, run_facts *f, cell_outcome *out, char *err,
                  size_t err_len)
 {
     run_inputs *in = f->in;
     vb_train_opts to = {.out_dir = out->dir, .resume = p->resume, .epochs = f->epochs_planned,
-                        .limit = f->limit, .seed = p->seed, .progress = p->progress};
+                        .limit = f->limit, .seed = p->seed, .progress = p->progress,
+                        .dist = p->dist};
     double start = now_seconds();
-    if (run_folder_write_config(out->dir, f, err, err_len) ||
-        run_folder_manifest(out->dir, f, NULL, err, err_len))
-        return -1;
-    if (vb_train(&in->model, &in->recipe, &in->train, &in->test, in->backend, &to,
+    int rc = writer(p) && (run_folder_write_config(out->dir, f, err, err_len) ||
+                           run_folder_manifest(out->dir, f, NULL, err, err_len));
+    if (rank0_says(p, rc, err, err_len) ||
+        vb_train(&in->model, &in->recipe, &in->train, &in->test, in->backend, &to,
                  &out->result, err, err_len))
         return -1;
     f->wall_seconds = now_seconds() - start;
-    return run_folder_manifest(out->dir, f, &out->result, err, err_len) ||
-           run_folder_result(out->dir, f, &out->result, err, err_len);
+    return writer(p) && (run_folder_manifest(out->dir, f, &out->result, err, err_len) ||
+                         run_folder_result(out->dir, f, &out->result, err, err_len));
 }
 
 int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
@@ -82,7 +97,10 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
     run_folder_hash_config(&f);
     snprintf(out->dir, sizeof out->dir, "%s/%s.%s.seed%" PRIu64, p->out_root, p->label,
              in.backend->name, p->seed);
-    int rc = vb_make_dirs(out->dir, err, err_len) || check_folder(p, &f, out, err, err_len);
+    int rc = writer(p) && (vb_make_dirs(out->dir, err, err_len) ||
+                           check_folder(p, &f, out, err, err_len));
+    rc = rank0_says(p, rc, err, err_len);
+    vb_dist_broadcast(p->dist, &out->already_done, sizeof out->already_done);
     if (rc == 0 && !out->already_done) {
         printf("%s: %s with %s on %s, %s x%d, seed %" PRIu64 ", %" PRId64 " epochs%s -> %s\n",
                p->label, in.model.name, in.recipe.name, in.train.name, in.backend->name,

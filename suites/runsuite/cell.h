@@ -29,6 +29,8 @@ typedef struct cell_plan {
     const char *out_root;  /* the suite's results folder */
     int resume;
     int progress;          /* redraw a progress line (a terminal, not CI) */
+    const vb_dist *dist;   /* data-parallel ranks (dist.h), or NULL: alone. Every rank
+                            * runs the cell; rank 0 alone checks and writes its folder */
 } cell_plan;
 
 typedef struct cell_outcome {

@@ -5,6 +5,7 @@
  *                  [--seeds N] [--threads T] [--data DIR] [--results DIR] [--out DIR]
  *                  [--resume] [--cells | --cell K]
  *   runsuite report [--results DIR]
+ *   mpirun -np N runsuite SUITE ...   (built --with-mpi: each training data-parallel)
  *
  * A suite (suites/suites/SUITE.cfg, suite.h) is a set of cells; each trains into its own
  * folder under RESULTS/SUITE (RESULTS defaults to results; --out replaces the folder and
@@ -26,6 +27,9 @@
 #include "suite.h"
 
 static const char PROGRAM[] = "runsuite";
+
+/* The data-parallel group this process belongs to (dist.h): rank 0 of 1 alone. */
+static vb_dist world;
 
 typedef struct options {
     const char *suite, *backend, *profile, *data, *out, *results;
@@ -158,21 +162,29 @@ static int build_cells(cell_list *l, const suite *s, const suite_profile *p,
                             .common = {.threads = o->threads, .epochs = o->epochs,
                                        .limit = o->limit, .data = o->data, .out_root = out,
                                        .resume = o->resume,
-                                       .progress = cli_progress_line()}};
+                                       .progress = cli_progress_line(), .dist = &world}};
     char err[1024];
     if (cell_list_build(l, s, p, &lo, err, sizeof err) == 0) return 0;
     fprintf(stderr, "runsuite: %s: %s\n", s->name, err);
     return -1;
 }
 
-/* --cells and --cell split train suites only: the other kinds compare everything they
- * run in one process. */
-static int check_cell_options(const suite *s, const options *o)
+/* --cells, --cell and mpirun split train suites only: the other kinds compare
+ * everything they run in one process. */
+static int check_suite_options(const suite *s, const options *o)
 {
-    if (s->kind == SUITE_TRAIN || (!o->list_cells && o->cell < 0)) return 0;
-    fprintf(stderr, "runsuite: %s: --cells/--cell split train suites only; this one runs "
-            "as one job\n", s->name);
-    return -1;
+    if (s->kind == SUITE_TRAIN) return 0;
+    if (o->list_cells || o->cell >= 0) {
+        fprintf(stderr, "runsuite: %s: --cells/--cell split train suites only; this one runs "
+                "as one job\n", s->name);
+        return -1;
+    }
+    if (world.size > 1) {
+        fprintf(stderr, "runsuite: %s: only train suites run data-parallel; start this one "
+                "without mpirun\n", s->name);
+        return -1;
+    }
+    return 0;
 }
 
 static int run_suite(const options *o)
@@ -185,7 +197,7 @@ static int run_suite(const options *o)
     }
     snprintf(out, sizeof out, "%s/%s", o->results, s.name);
     if (o->out) snprintf(out, sizeof out, "%s", o->out);
-    if (check_cell_options(&s, o)) return 2;
+    if (check_suite_options(&s, o)) return 2;
     int rc;
     if (s.kind == SUITE_PARAMS) {
         rc = params_suite_run(out);
@@ -218,14 +230,14 @@ static int run_suite(const options *o)
                    "finished cells\n", (long long)o->cell, o->results);
         return rc;
     }
-    if (!o->out && access(o->results, F_OK) == 0 && report_run(o->results) != 0)
+    if (world.rank == 0 && !o->out && access(o->results, F_OK) == 0 &&
+        report_run(o->results) != 0)
         rc = rc ? rc : 1;
     return rc;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -238,6 +250,15 @@ int main(int argc, char **argv)
         return 2;
     }
     options o = parse_args(argc, argv);
-    if (strcmp(o.suite, "report") == 0) return report_run(o.results) ? 1 : 0;
+    if (strcmp(o.suite, "report") == 0) return world.rank == 0 && report_run(o.results);
     return run_suite(&o);
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    cli_join_ranks(PROGRAM, &argc, &argv, &world);
+    int rc = run_command(argc, argv);
+    cli_leave_ranks();
+    return rc;
 }

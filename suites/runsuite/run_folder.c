@@ -139,8 +139,11 @@ static void write_manifest(FILE *f, const run_facts *x, const vb_train_result *r
     json_field(f, "backend", b->name);
     json_field(f, "backend_version", b->version);
     json_field(f, "backend_reference_fallback", fallback);
-    fprintf(f, "  \"abi\": \"%u.%u\",\n  \"core_abi\": \"%d.%d\",\n  \"threads\": %d,\n",
-            b->abi_major, b->abi_minor, VB_ABI_MAJOR, VB_ABI_MINOR, b->threads);
+    /* threads: per rank; ranks: data-parallel processes (mpirun -np), 1 alone. */
+    fprintf(f, "  \"abi\": \"%u.%u\",\n  \"core_abi\": \"%d.%d\",\n  \"threads\": %d,\n"
+               "  \"ranks\": %d,\n",
+            b->abi_major, b->abi_minor, VB_ABI_MAJOR, VB_ABI_MINOR, b->threads,
+            x->plan->dist ? x->plan->dist->size : 1);
     json_field(f, "cpu", x->prov.cpu);
     fprintf(f, "  \"cpus_online\": %d,\n", x->prov.cores);
     json_field(f, "commit", x->prov.commit);

@@ -665,7 +665,8 @@ static void attention_random(uint64_t *s, cf_desc *u)
     /* Tokens ≥ 2, or the softmax is constant and dq, dk vanish. */
     *d = (vb_attention_desc){.batch = pick(s, 1, 2), .tokens = pick(s, 2, 20),
                              .heads = pick(s, 1, 3), .head_dim = pick(s, 1, 16),
-                             .dropout = pick(s, 0, 1) ? 0.1f : 0.0f};
+                             .dropout = pick(s, 0, 1) ? 0.1f : 0.0f,
+                             .first_sample = pick(s, 0, 1) ? pick(s, 1, 1000) : 0};
     int64_t hd = d->heads * d->head_dim;
     if (pick(s, 0, 1)) {
         d->q_row_stride = d->k_row_stride = d->v_row_stride = 3 * hd;
@@ -682,10 +683,10 @@ static void attention_random(uint64_t *s, cf_desc *u)
 static void attention_describe(const cf_desc *u, char *buf, size_t len)
 {
     const vb_attention_desc *d = &u->attention_fwd;
-    snprintf(buf, len, "b%lld t%lld h%lldx%lld%s%s%s", (long long)d->batch,
+    snprintf(buf, len, "b%lld t%lld h%lldx%lld%s%s%s from%lld", (long long)d->batch,
              (long long)d->tokens, (long long)d->heads, (long long)d->head_dim,
              fused_qkv(d) ? " qkv" : "", d->diag_mask ? " diag" : "",
-             d->dropout > 0 ? " drop" : "");
+             d->dropout > 0 ? " drop" : "", (long long)d->first_sample);
 }
 
 /* ---- dropout, drop path: x -> y with a vb_keep mask ----------------------------------- */
@@ -755,7 +756,9 @@ static const float rates[] = {0.0f, 0.1f, 0.5f};
 
 static void dropout_random(uint64_t *s, cf_desc *u)
 {
-    u->dropout_fwd = (vb_dropout_desc){.n = pick(s, 1, 5000), .rate = rates[pick(s, 0, 2)]};
+    /* first: a slice of a global batch (ops.h) draws its part of the whole mask. */
+    u->dropout_fwd = (vb_dropout_desc){.n = pick(s, 1, 5000), .rate = rates[pick(s, 0, 2)],
+                                       .first = pick(s, 0, 1) ? pick(s, 1, 100000) : 0};
 }
 
 static void drop_path_random(uint64_t *s, cf_desc *u)
@@ -763,19 +766,21 @@ static void drop_path_random(uint64_t *s, cf_desc *u)
     /* Four samples or more: with one, dropping it leaves no signal. */
     u->drop_path_fwd = (vb_drop_path_desc){.batch = pick(s, 4, 16),
                                            .per_sample = pick(s, 1, 300),
-                                           .rate = rates[pick(s, 0, 1)]};
+                                           .rate = rates[pick(s, 0, 1)],
+                                           .first_sample = pick(s, 0, 1) ? pick(s, 1, 64) : 0};
 }
 
 static void dropout_describe(const cf_desc *u, char *buf, size_t len)
 {
-    snprintf(buf, len, "n%lld r%.2g", (long long)u->dropout_fwd.n,
-             (double)u->dropout_fwd.rate);
+    snprintf(buf, len, "n%lld r%.2g from%lld", (long long)u->dropout_fwd.n,
+             (double)u->dropout_fwd.rate, (long long)u->dropout_fwd.first);
 }
 
 static void drop_path_describe(const cf_desc *u, char *buf, size_t len)
 {
-    snprintf(buf, len, "%lldx%lld r%.2g", (long long)u->drop_path_fwd.batch,
-             (long long)u->drop_path_fwd.per_sample, (double)u->drop_path_fwd.rate);
+    snprintf(buf, len, "%lldx%lld r%.2g from%lld", (long long)u->drop_path_fwd.batch,
+             (long long)u->drop_path_fwd.per_sample, (double)u->drop_path_fwd.rate,
+             (long long)u->drop_path_fwd.first_sample);
 }
 
 /* ---- seqpool: x (B,T,D), g (D), g_bias (1) -> y (B,D), attn (B,T) ------------------- */

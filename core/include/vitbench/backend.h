@@ -19,8 +19,11 @@
 #include <stdint.h>
 #include "vitbench/ops.h"
 
-#define VB_ABI_MAJOR 1
-#define VB_ABI_MINOR 1 /* 1: gelu_tanh_fwd, gelu_tanh_bwd */
+/* 2.0: the dropout, drop_path and attention descriptors carry the slice's first index
+ * (data-parallel training draws the masks of the whole global batch).
+ * 2.1 would add ops at the end of the list. (1.1 added gelu_tanh_fwd, gelu_tanh_bwd.) */
+#define VB_ABI_MAJOR 2
+#define VB_ABI_MINOR 0
 #define VB_BACKEND_ENTRY_SYMBOL "vb_backend_entry"
 
 enum { VB_OK = 0, VB_EINVAL = 1, VB_EUNSUPPORTED = 2, VB_ENOMEM = 3, VB_EBACKEND = 4 };

@@ -15,7 +15,10 @@
  *   - element-wise forward ops (relu, gelu, gelu_tanh, add, dropout, drop_path) may run
  *     in place (y == x, or y == a for add); no other op may alias an output with an input;
  *   - randomness (dropout masks) comes from vb_uniform(seed, index) in rng.h, so every
- *     backend draws the same mask and backward regenerates it instead of storing it. */
+ *     backend draws the same mask and backward regenerates it instead of storing it. The
+ *     index counts from the start of the whole global batch: a process that holds a
+ *     slice of it (data-parallel training, dist.h) passes the slice's first sample, so
+ *     the N slices draw exactly the masks of one process holding the whole batch. */
 #ifndef VITBENCH_OPS_H
 #define VITBENCH_OPS_H
 
@@ -113,7 +116,8 @@ typedef struct vb_softmax_desc {
  *   S = scale · Q Kᵀ            (B, H, T, T)   scale: 1/sqrt(head_dim), or 1/τ for LSA
  *   S[i][i] = −∞ if diag_mask   (LSA: a token does not attend to itself)
  *   P = softmax_rows(S)          saved to `probs` for backward (before dropout)
- *   P' = P ⊙ keep / (1 − dropout), keep[b,h,i,j] = vb_uniform(seed, ((b·H+h)·T+i)·T+j) ≥ dropout
+ *   P' = P ⊙ keep / (1 − dropout),
+ *        keep[b,h,i,j] = vb_uniform(seed, (((first_sample + b)·H+h)·T+i)·T+j) ≥ dropout
  *   O = P' V
  * Backward reads dout with o_row_stride and writes dq, dk, dv with the q, k, v row
  * strides, so a fused qkv gradient buffer works the same way as the fused input. */
@@ -122,19 +126,24 @@ typedef struct vb_attention_desc {
     int64_t q_row_stride, k_row_stride, v_row_stride, o_row_stride;
     int diag_mask;
     float dropout;
+    int64_t first_sample; /* the global batch index of sample 0 (dropout masks only) */
 } vb_attention_desc;
 
-/* Inverted dropout over n values: keep[i] = vb_uniform(seed, i) ≥ rate, y = x·keep/(1−rate). */
+/* Inverted dropout over n values:
+ *   keep[i] = vb_uniform(seed, first + i) ≥ rate,  y = x·keep/(1−rate).
+ * first: the index of value 0 in the global batch (sample offset × values per sample). */
 typedef struct vb_dropout_desc {
     int64_t n;
     float rate;
+    int64_t first;
 } vb_dropout_desc;
 
 /* Stochastic depth (drop path) on a residual branch x (batch, per_sample):
- * keep_b = vb_uniform(seed, b) ≥ rate, y[b,:] = x[b,:]·keep_b/(1−rate). */
+ * keep_b = vb_uniform(seed, first_sample + b) ≥ rate, y[b,:] = x[b,:]·keep_b/(1−rate). */
 typedef struct vb_drop_path_desc {
     int64_t batch, per_sample;
     float rate;
+    int64_t first_sample;
 } vb_drop_path_desc;
 
 /* CCT sequence pooling: x (batch, tokens, dim), g (dim), g_bias (1).

@@ -23,6 +23,9 @@ typedef struct vb_run {
     vb_param_block *params; /* data and gradients */
     int training;           /* dropout, stochastic depth on */
     uint64_t seed;          /* this step's seed; layers derive per-op seeds from it */
+    int64_t first_sample;   /* the global batch index of this process's first sample
+                             * (data-parallel training, dist.h; 0 otherwise): dropout
+                             * masks are drawn for the whole global batch */
     vb_profile *profile;    /* NULL = not profiling */
     const char *layer;      /* name of the layer running, for messages */
     char err[512];

@@ -5,6 +5,7 @@
 #define VITBENCH_STEP_H
 
 #include <stdint.h>
+#include "vitbench/dist.h"
 #include "vitbench/model.h"
 #include "vitbench/ops.h"
 
@@ -35,6 +36,14 @@ typedef struct vb_step_opts {
     float lambda;
     float clip_norm;       /* > 0: scale all gradients so their global L2 norm ≤ clip_norm */
     int stop_on_nonfinite; /* 1: a non-finite loss or gradient stops before the update */
+    /* Data-parallel training (dist.h): the batch given is this rank's slice of a global
+     * batch of global_batch samples. The loss is the global batch's mean and the gradient
+     * the global mean's, summed across the group, so every rank takes the same decision
+     * and makes the same update. A rank whose slice is empty (no_samples) runs no forward
+     * and contributes zeros. dist NULL or of size 1: the batch is the whole batch. */
+    const vb_dist *dist;
+    int64_t global_batch;
+    int no_samples;
 } vb_step_opts;
 
 /* vb_train_step with options (vb_train_step is this with none). 0; 1 when

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include "vitbench/augment.h"
 #include "vitbench/dataset.h"
+#include "vitbench/dist.h"
 #include "vitbench/loader.h"
 #include "vitbench/model.h"
 #include "vitbench/ops.h"
@@ -72,6 +73,14 @@ typedef struct vb_train_opts {
     int zero_seconds;     /* 1: write 0 for every duration (metrics.csv, summary.json) */
     void (*on_step)(void *user, int64_t epoch, int64_t step); /* after each step, or NULL */
     void *user;
+    const char *step_log; /* a CSV of every step's global loss and lr (step,epoch,loss,lr),
+                           * or NULL */
+    /* Data-parallel training (dist.h), or NULL: alone. Every rank of the group calls
+     * vb_train with the same arguments; each trains on its slice of every global batch
+     * (the recipe's batch) and evaluates its slice of the validation and test sets; rank
+     * 0 alone writes out_dir (and reads the checkpoint when resuming: the other ranks get
+     * its state), so out_dir need not be shared. */
+    const vb_dist *dist;
 } vb_train_opts;
 
 typedef struct vb_epoch_metrics {

@@ -1,0 +1,51 @@
+/* Running the built programs from tests (shell.h). */
+#include "shell.h"
+
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+char shell_output[65536];
+
+int shell_run(const char *fmt, ...)
+{
+    char command[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(command, sizeof command, fmt, ap);
+    va_end(ap);
+    strncat(command, " 2>&1", sizeof command - strlen(command) - 1);
+    FILE *p = popen(command, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(shell_output, 1, sizeof shell_output - 1, p);
+    shell_output[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+char *shell_slurp(const char *path)
+{
+    static char text[65536];
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s missing", path);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+void shell_make_dir(char *dir, size_t len, const char *prefix)
+{
+    snprintf(dir, len, "/tmp/%s-XXXXXX", prefix);
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+void shell_remove_dir(const char *dir)
+{
+    char command[512];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    cr_assert_eq(system(command), 0);
+}

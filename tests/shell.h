@@ -1,0 +1,21 @@
+/* Running the built programs from tests: a command line's exit status with its output
+ * captured, a file's text, and a scratch folder. Assertions fail the calling test. */
+#ifndef VITBENCH_TESTS_SHELL_H
+#define VITBENCH_TESTS_SHELL_H
+
+#include <stddef.h>
+
+/* stdout and stderr of the last shell_run. */
+extern char shell_output[65536];
+
+/* Runs a shell command line (printf-style); returns its exit status, -1 if it was killed. */
+__attribute__((format(printf, 1, 2))) int shell_run(const char *fmt, ...);
+
+/* The text of a file (up to 64 KiB), in a buffer that the next call reuses. */
+char *shell_slurp(const char *path);
+
+/* mkdtemp("/tmp/PREFIX-XXXXXX") into dir; shell_remove_dir removes it and all inside. */
+void shell_make_dir(char *dir, size_t len, const char *prefix);
+void shell_remove_dir(const char *dir);
+
+#endif
