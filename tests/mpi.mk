@@ -6,3 +6,4 @@ tests_test_mpi_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) -DVB_SRCDIR='"$(abs
 	-DVB_BUILDDIR='"$(abs_top_builddir)"' -DVB_MPIRUN='"$(MPIRUN)"'
 tests_test_mpi_LDADD = core/libvitbench.la $(CRITERION_LIBS) -lm
 EXTRA_DIST += tests/mpi_fashion_cct_dropout.cfg
+EXTRA_DIST += scripts/mpi-throughput

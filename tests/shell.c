@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "vitbench/dataset.h"
 
 char shell_output[65536];
 
@@ -48,4 +49,14 @@ void shell_remove_dir(const char *dir)
     char command[512];
     snprintf(command, sizeof command, "rm -rf '%s'", dir);
     cr_assert_eq(system(command), 0);
+}
+
+void shell_skip_without_fashion_mnist(void)
+{
+    vb_dataset train, test;
+    char err[1024];
+    if (vb_dataset_open("fashion_mnist", NULL, &train, &test, err, sizeof err) != 0)
+        cr_skip_test("Fashion-MNIST absent (apt-get install dataset-fashion-mnist): %s", err);
+    vb_dataset_free(&train);
+    vb_dataset_free(&test);
 }

@@ -14,6 +14,10 @@ __attribute__((format(printf, 1, 2))) int shell_run(const char *fmt, ...);
 /* The text of a file (up to 64 KiB), in a buffer that the next call reuses. */
 char *shell_slurp(const char *path);
 
+/* Skips the calling test, saying why, when Debian's Fashion-MNIST (the data of the
+ * programs' short trainings) is not installed. */
+void shell_skip_without_fashion_mnist(void);
+
 /* mkdtemp("/tmp/PREFIX-XXXXXX") into dir; shell_remove_dir removes it and all inside. */
 void shell_make_dir(char *dir, size_t len, const char *prefix);
 void shell_remove_dir(const char *dir);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "shell.h"
-#include "vitbench/dataset.h"
 #include "vitbench/dist.h"
 
 #define VBTRAIN VB_BUILDDIR "/vbtrain"
@@ -27,12 +26,7 @@ static void skip_unless_possible(void)
     if (!vb_dist_built_with_mpi() || !VB_MPIRUN[0])
         cr_skip_test("vitbench was built without MPI (./configure --with-mpi, with Debian's "
                      "libopenmpi-dev and openmpi-bin): the 2-rank test does not run");
-    vb_dataset train, test;
-    char err[1024];
-    if (vb_dataset_open("fashion_mnist", NULL, &train, &test, err, sizeof err) != 0)
-        cr_skip_test("Fashion-MNIST absent (apt-get install dataset-fashion-mnist): %s", err);
-    vb_dataset_free(&train);
-    vb_dataset_free(&test);
+    shell_skip_without_fashion_mnist();
 }
 
 /* The step log's losses (step,epoch,loss,lr rows); returns how many. */

@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "shell.h"
-#include "vitbench/dataset.h"
 
 #define RUNSUITE VB_BUILDDIR "/runsuite"
 
@@ -26,16 +25,6 @@ static void make_dir(void)
 static void remove_dir(void)
 {
     shell_remove_dir(dir);
-}
-
-static void skip_without_fashion_mnist(void)
-{
-    vb_dataset train, test;
-    char err[1024];
-    if (vb_dataset_open("fashion_mnist", NULL, &train, &test, err, sizeof err) != 0)
-        cr_skip_test("Fashion-MNIST absent (apt-get install dataset-fashion-mnist): %s", err);
-    vb_dataset_free(&train);
-    vb_dataset_free(&test);
 }
 
 /* A one-cell suite: fashion_cct, 1 epoch on 512 images. */
@@ -92,7 +81,7 @@ Test(runsuite, params_suite_writes_a_row_per_published_figure)
 
 Test(runsuite, training_cell_writes_manifest_config_and_result)
 {
-    skip_without_fashion_mnist();
+    shell_skip_without_fashion_mnist();
     make_dir();
     write_tiny_suite();
     cr_assert_eq(shell_run("%s %s/tiny.cfg --backend openblas --seeds 2 --results %s", RUNSUITE,
