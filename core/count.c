@@ -23,3 +23,8 @@ double vb_counts_macs(const vb_counts *c, int with_attn_matmuls, int with_softma
     if (with_softmax_norm) total += c->softmax_norm_ops;
     return total;
 }
+
+double vb_counts_macs_ptflops(const vb_counts *c)
+{
+    return vb_counts_macs(c, 0, 0) + c->relu_pool_values;
+}

@@ -29,7 +29,9 @@ dist_models_DATA = \
 	suites/models/qiita_vit.cfg \
 	suites/models/qiita_vit_cls.cfg \
 	suites/models/spt_lsa_paper_sl_vit.cfg \
+	suites/models/spt_lsa_paper_sl_vit_tiny_imagenet.cfg \
 	suites/models/spt_lsa_paper_vit.cfg \
+	suites/models/spt_lsa_paper_vit_tiny_imagenet.cfg \
 	suites/models/vit_base.cfg \
 	suites/models/vit_huge.cfg \
 	suites/models/vit_large.cfg \

@@ -104,7 +104,8 @@ Test(counts, every_shipped_model_loads)
         "keras_vit_small_ds_vanilla", "keras_vit_small_ds_spt", "keras_vit_small_ds_lsa",
         "keras_vit_small_ds_spt_lsa", "cct_2_3x2", "cct_4_3x2", "cct_6_3x2", "cct_7_3x2",
         "cct_6_3x1", "cct_7_3x1", "cct_7_7x2", "cct_14_7x2", "vit_lite_7_4", "vit_lite_6_4",
-        "vit_lite_7_8", "cvt_7_4", "cvt_6_4", "spt_lsa_paper_vit", "spt_lsa_paper_sl_vit"};
+        "vit_lite_7_8", "cvt_7_4", "cvt_6_4", "spt_lsa_paper_vit", "spt_lsa_paper_sl_vit",
+        "spt_lsa_paper_vit_tiny_imagenet", "spt_lsa_paper_sl_vit_tiny_imagenet"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[512];
         snprintf(path, sizeof path, MODEL("%s"), names[i]);

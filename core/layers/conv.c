@@ -76,6 +76,7 @@ static void count(const vb_layer *l, vb_counts *c)
     int64_t taps = d->kh * d->kw * d->c; /* MACs per output value */
     c->params[l->component] += taps * d->oc + (d->has_bias ? d->oc : 0);
     c->macs[l->component] += (double)(d->oh * d->ow * d->oc) * (double)taps;
+    if (((const conv *)l->priv)->relu) c->relu_pool_values += (double)(d->oh * d->ow * d->oc);
 }
 
 /* d(pre-activation) for the ReLU's backward, (batch, out). */

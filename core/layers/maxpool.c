@@ -30,10 +30,10 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     return 0;
 }
 
+/* Comparisons, not multiply-adds: counted apart, one per input value (ptflops' rule). */
 static void count(const vb_layer *l, vb_counts *c)
 {
-    (void)l;
-    (void)c; /* comparisons, not multiply-adds */
+    c->relu_pool_values += (double)vb_shape_numel(l->in);
 }
 
 static int forward(vb_layer *l, vb_run *r, const float *x, float *y)

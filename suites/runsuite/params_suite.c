@@ -46,8 +46,11 @@ static double unit_scale(const char *unit)
     return strcmp(unit, "G") == 0 ? 1e9 : strcmp(unit, "M") == 0 ? 1e6 : 1.0;
 }
 
-/* Our figure for a row: "params", "macs" (without the attention matmuls, the CCT paper's
- * convention) or "macs_attn" (with them). -1 if the model does not load. */
+/* Our figure for a row: "params", "macs" (the CCT README's convention: what ptflops
+ * counts for the CCT repository's modules — dense and conv MACs, and the values through
+ * nn.ReLU and nn.MaxPool2d; the attention matmuls, softmax and GELU are functional calls
+ * there, uncounted) or "macs_attn" (dense, conv and attention-matmul MACs). -1 if the
+ * model does not load. */
 static double our_figure(const row *r, char *err, size_t err_len)
 {
     char path[1024];
@@ -59,7 +62,7 @@ static double our_figure(const row *r, char *err, size_t err_len)
     vb_model_count(&m, &c);
     vb_model_free(&m);
     if (strcmp(r->what, "params") == 0) return (double)vb_counts_params(&c);
-    return vb_counts_macs(&c, strcmp(r->what, "macs_attn") == 0, 0);
+    return strcmp(r->what, "macs") == 0 ? vb_counts_macs_ptflops(&c) : vb_counts_macs(&c, 1, 0);
 }
 
 /* Ours in the published unit, rounded to as many decimals as the published figure has. */

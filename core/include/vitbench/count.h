@@ -2,8 +2,9 @@
  *
  * Published counts disagree exactly where conventions differ, so the parts are kept
  * apart and combined only when printed: linear/conv MACs per component, the two attention
- * matmuls (QKᵀ and AV — the CCT paper's MACs leave them out) on their own, and the
- * element-wise work of softmax and normalisation on its own. FLOPs = 2 × MACs. */
+ * matmuls (QKᵀ and AV — the CCT paper's MACs leave them out) on their own, the
+ * element-wise work of softmax and normalisation on its own, and the values through the
+ * ReLU and max-pool layers on their own. FLOPs = 2 × MACs. */
 #ifndef VITBENCH_COUNT_H
 #define VITBENCH_COUNT_H
 
@@ -25,11 +26,18 @@ typedef struct vb_counts {
     double macs[VB_COMP_COUNT]; /* per image: dense and conv multiply-adds */
     double attn_matmul_macs;    /* per image: QKᵀ and AV of every block */
     double softmax_norm_ops;    /* per image: element-wise ops of softmax and norms */
+    /* Per image: values out of conv ReLUs plus values into max-pools. Module-hook
+     * counters (ptflops) add exactly these for nn.ReLU and nn.MaxPool2d layers, and
+     * nothing for functional softmax, GELU or attention matmuls: the CCT README's MACs. */
+    double relu_pool_values;
 } vb_counts;
 
 const char *vb_component_name(vb_component c);
 int64_t vb_counts_params(const vb_counts *c);
 /* Total MACs per image with the chosen conventions. */
 double vb_counts_macs(const vb_counts *c, int with_attn_matmuls, int with_softmax_norm);
+/* What ptflops reports for the CCT repository's modules: dense and conv MACs plus the
+ * ReLU and max-pool values (no attention matmuls, softmax or norms). */
+double vb_counts_macs_ptflops(const vb_counts *c);
 
 #endif
