@@ -57,7 +57,7 @@ void vb_dist_finalize(void)
 
 void vb_dist_abort(const vb_dist *d, int status)
 {
-    if (d && d->size > 1) MPI_Abort(MPI_COMM_WORLD, status);
+    if (vb_dist_shared(d)) MPI_Abort(MPI_COMM_WORLD, status);
     exit(status);
 }
 
@@ -66,7 +66,7 @@ void vb_dist_abort(const vb_dist *d, int status)
 
 void vb_dist_sum_floats(const vb_dist *d, float *x, size_t n)
 {
-    if (!d || d->size < 2) return;
+    if (!vb_dist_shared(d)) return;
     for (size_t at = 0; at < n; at += CHUNK) {
         size_t k = n - at < CHUNK ? n - at : CHUNK;
         MPI_Allreduce(MPI_IN_PLACE, x + at, (int)k, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
@@ -75,7 +75,7 @@ void vb_dist_sum_floats(const vb_dist *d, float *x, size_t n)
 
 void vb_dist_sum_doubles(const vb_dist *d, double *x, size_t n)
 {
-    if (!d || d->size < 2) return;
+    if (!vb_dist_shared(d)) return;
     for (size_t at = 0; at < n; at += CHUNK) {
         size_t k = n - at < CHUNK ? n - at : CHUNK;
         MPI_Allreduce(MPI_IN_PLACE, x + at, (int)k, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
@@ -84,14 +84,14 @@ void vb_dist_sum_doubles(const vb_dist *d, double *x, size_t n)
 
 int vb_dist_max(const vb_dist *d, int value)
 {
-    if (!d || d->size < 2) return value;
+    if (!vb_dist_shared(d)) return value;
     MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     return value;
 }
 
 void vb_dist_broadcast(const vb_dist *d, void *buf, size_t bytes)
 {
-    if (!d || d->size < 2) return;
+    if (!vb_dist_shared(d)) return;
     for (size_t at = 0; at < bytes; at += CHUNK) {
         size_t k = bytes - at < CHUNK ? bytes - at : CHUNK;
         MPI_Bcast((char *)buf + at, (int)k, MPI_BYTE, 0, MPI_COMM_WORLD);

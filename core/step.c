@@ -77,15 +77,10 @@ static int mixed_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *l
     return 0;
 }
 
-static int distributed(const vb_step_opts *o)
-{
-    return o->dist && o->dist->size > 1;
-}
-
 /* The batch the loss is a mean over: the global batch when this is a slice of it. */
 static int64_t mean_over(const vb_model *m, const vb_step_opts *o)
 {
-    return distributed(o) && o->global_batch > 0 ? o->global_batch : m->batch;
+    return vb_dist_shared(o->dist) && o->global_batch > 0 ? o->global_batch : m->batch;
 }
 
 /* dlogits = Σ weight/batch · (probs − target) over the one or two label sets. */
@@ -117,7 +112,7 @@ static int step_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *im
             mixed_loss(m, r, s, logits, o->labels_b, o->lambda, label_smoothing, &loss) != 0)
             return -1;
     }
-    if (distributed(o)) {
+    if (vb_dist_shared(o->dist)) {
         double sum = o->no_samples ? 0.0 : loss * (double)m->batch;
         vb_dist_sum_doubles(o->dist, &sum, 1);
         loss = sum / (double)mean_over(m, o);
@@ -156,7 +151,7 @@ int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *
                            vb_model_backward(m, r, s->dlogits) != 0))
         return -1;
     /* One sum of the whole block per step: every rank then holds the global gradient. */
-    if (distributed(o)) vb_dist_sum_floats(o->dist, m->params.grad, m->params.total);
+    if (vb_dist_shared(o->dist)) vb_dist_sum_floats(o->dist, m->params.grad, m->params.total);
     if (o->stop_on_nonfinite && !all_finite(m->params.grad, m->params.total)) return 2;
     if (o->clip_norm > 0) clip_gradients(&m->params, o->clip_norm);
     /* The block's alignment padding has zero gradients and zero moments: updating it

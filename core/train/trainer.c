@@ -129,7 +129,7 @@ static int allocate(trainer *t)
  * itself says which one did (rank 0, the writer, is the one that can fail alone). */
 static int agree(trainer *t, int rc)
 {
-    if (!t->dist || t->dist->size < 2) return rc;
+    if (!vb_dist_shared(t->dist)) return rc;
     int any = vb_dist_max(t->dist, rc != 0);
     if (any && rc == 0) snprintf(t->err, t->err_len, "another rank failed (see its message)");
     return any ? -1 : 0;
@@ -139,7 +139,7 @@ static int agree(trainer *t, int rc)
  * the run stands — copied to every rank, so all of them continue one run. */
 static void share_state(trainer *t)
 {
-    if (!t->dist || t->dist->size < 2) return;
+    if (!vb_dist_shared(t->dist)) return;
     const size_t bytes = t->m->params.total * sizeof(float);
     vb_dist_broadcast(t->dist, t->m->params.data, bytes);
     vb_dist_broadcast(t->dist, t->scratch.adam_m, bytes);
@@ -177,7 +177,7 @@ typedef struct epoch_sums {
  * in the step's sums: it ends the whole group, saying so. */
 static int failed_alone(trainer *t)
 {
-    if (t->dist && t->dist->size > 1) {
+    if (vb_dist_shared(t->dist)) {
         fprintf(stderr, "vitbench: rank %d: %s\n", t->dist->rank, t->err);
         vb_dist_abort(t->dist, 1);
     }
@@ -289,7 +289,7 @@ static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
  * and the sums are shared. */
 static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, double *top5)
 {
-    if (!t->dist || t->dist->size < 2)
+    if (!vb_dist_shared(t->dist))
         return vb_evaluate_batch(t->m, t->backend, s, &t->aug, t->rr.label_smoothing,
                                  t->local_batch, loss, top1, top5, t->err, t->err_len);
     int64_t first, count;

@@ -179,7 +179,7 @@ static int check_suite_options(const suite *s, const options *o)
                 "as one job\n", s->name);
         return -1;
     }
-    if (world.size > 1) {
+    if (vb_dist_shared(&world)) {
         fprintf(stderr, "runsuite: %s: only train suites run data-parallel; start this one "
                 "without mpirun\n", s->name);
         return -1;

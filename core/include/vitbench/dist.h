@@ -16,6 +16,12 @@ typedef struct vb_dist {
     int rank, size;
 } vb_dist;
 
+/* 1 when d is a group of several processes (NULL or a group of one: training alone). */
+static inline int vb_dist_shared(const vb_dist *d)
+{
+    return d && d->size > 1;
+}
+
 /* 1 when this library was built with MPI. */
 int vb_dist_built_with_mpi(void);
 
