@@ -1,6 +1,7 @@
 /* Shipped model descriptions: they load, their parameter counts are the published ones,
- * their MACs match the CCT paper's table (which leaves the attention matmuls out), and
- * every ablation switch provably changes what the model computes. */
+ * their MACs match the CCT paper's table (which leaves the attention matmuls out), the
+ * Keras CCT starts from Keras' initialisers, and every ablation switch provably changes
+ * what the model computes. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -112,6 +113,80 @@ Test(counts, every_shipped_model_loads)
         vb_counts c = count_of(path, 0);
         cr_expect_gt(vb_counts_params(&c), 0, "%s", names[i]);
     }
+}
+
+/* ---- keras_cct starts where the Keras example starts -------------------------------- */
+
+typedef enum { KERAS_UNIFORM, KERAS_HE_NORMAL } keras_init;
+
+typedef struct init_row {
+    const char *name;
+    keras_init kind;
+    double scale; /* uniform: the limit a of U(−a, a); he_normal: sqrt(2 / fan_in) */
+} init_row;
+
+/* Keras' fans for MultiHeadAttention's 3-D kernels (_compute_fans: receptive field =
+ * product of all but the last two axes): query/key/value (in 128, heads 2, key_dim 128)
+ * → fan_in 2·128, fan_out 128·128; output (2, 128, out 128) → 128·2 and 128·2. */
+static const init_row keras_cct_init[] = {
+    {"conv.0.weight", KERAS_HE_NORMAL, 0.2721655},             /* sqrt(2 / 27) */
+    {"conv.1.weight", KERAS_HE_NORMAL, 0.0589256},             /* sqrt(2 / 576) */
+    {"posemb.0.table", KERAS_UNIFORM, 0.05},                   /* Embedding: U(±0.05) */
+    {"encoder.0.attn.qkv.weight", KERAS_UNIFORM, 0.0189889},   /* sqrt(6 / (256 + 16384)) */
+    {"encoder.1.attn.out.weight", KERAS_UNIFORM, 0.1082532},   /* sqrt(6 / (256 + 256)) */
+    {"encoder.0.mlp.0.weight", KERAS_UNIFORM, 0.1530931},      /* sqrt(6 / (128 + 128)) */
+    {"encoder.1.mlp.1.weight", KERAS_UNIFORM, 0.1530931},
+    {"seqpool.0.weight", KERAS_UNIFORM, 0.2156655},            /* sqrt(6 / (128 + 1)) */
+    {"dense.0.weight", KERAS_UNIFORM, 0.2085144},              /* sqrt(6 / (128 + 10)) */
+};
+
+static void expect_keras_init(const init_row *row, const float *w, int64_t n)
+{
+    double sum2 = 0, top = 0;
+    for (int64_t i = 0; i < n; i++) {
+        sum2 += (double)w[i] * w[i];
+        top = fmax(top, fabs(w[i]));
+    }
+    /* he_normal: a normal of σ = scale / 0.8796 cut at 2σ, whose std is scale again. */
+    double bound = row->kind == KERAS_UNIFORM ? row->scale : 2.0 * row->scale / 0.87962566;
+    double want_std = row->kind == KERAS_UNIFORM ? row->scale / sqrt(3.0) : row->scale;
+    double std = sqrt(sum2 / (double)n);
+    /* The sample std of n draws errs by ≈ 0.6/√n relative (both laws' kurtosis < 2.5), so
+     * 3/√n is 5 standard errors; the largest of n ≥ 128 draws lies within 10% of the bound
+     * except with probability < 1e-5, while a wrong fan moves both by ×√2 or more. */
+    cr_expect_leq(top, bound * (1 + 1e-6), "%s: |w| up to %g, Keras' bound %g", row->name,
+                  top, bound);
+    cr_expect_geq(top, bound * 0.9, "%s: |w| only up to %g, Keras' bound %g", row->name, top,
+                  bound);
+    cr_expect_leq(fabs(std / want_std - 1), 3 / sqrt((double)n), "%s: std %g, Keras' %g",
+                  row->name, std, want_std);
+}
+
+Test(init, keras_cct_draws_from_keras_initialisers)
+{
+    vb_model m;
+    cr_assert_eq(vb_model_load(&m, MODEL("keras_cct"), err, sizeof err), 0, "%s", err);
+    cr_assert_eq(vb_model_alloc(&m, 1), 0);
+    vb_model_init_params(&m, 11);
+    for (size_t r = 0; r < sizeof keras_cct_init / sizeof keras_cct_init[0]; r++) {
+        int i = vb_param_block_find(&m.params, keras_cct_init[r].name);
+        cr_assert_geq(i, 0, "keras_cct has no parameter %s", keras_cct_init[r].name);
+        expect_keras_init(&keras_cct_init[r], vb_param_data(&m.params, i),
+                          (int64_t)m.params.params[i].numel);
+    }
+    /* Dense/MHA biases and LayerNorm shifts start at 0, LayerNorm gains at 1. */
+    for (int i = 0; i < m.params.count; i++) {
+        const vb_param *p = &m.params.params[i];
+        const char *suffix = strrchr(p->name, '.');
+        if (strcmp(suffix, ".bias") && strcmp(suffix, ".beta") && strcmp(suffix, ".gamma"))
+            continue;
+        float constant = strcmp(suffix, ".gamma") ? 0.0f : 1.0f;
+        const float *w = vb_param_data(&m.params, i);
+        for (size_t j = 0; j < p->numel; j++)
+            cr_expect_eq(w[j], constant, "%s[%zu] = %g, Keras starts at %g", p->name, j, w[j],
+                         constant);
+    }
+    vb_model_free(&m);
 }
 
 /* ---- ablation switches change the computation --------------------------------------- */
