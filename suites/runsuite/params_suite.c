@@ -98,11 +98,24 @@ static int known_figure(const char *what)
            strcmp(what, "macs_attn") == 0;
 }
 
+/* The width of the terminal table's model column: the longest name in the table. */
+static int model_column_width(FILE *table)
+{
+    char line[512];
+    int width = (int)strlen("model");
+    while (fgets(line, sizeof line, table)) {
+        row r;
+        if (!parse_row(line, &r) && (int)strlen(r.model) > width) width = (int)strlen(r.model);
+    }
+    rewind(table);
+    return width;
+}
+
 static int run_rows(FILE *table, const char *table_path, FILE *csv, int *rows, int *passed)
 {
     char line[512], err[1024];
-    int failed_to_load = 0, lineno = 1;
-    printf("%-22s %-9s %14s %12s %12s  %s\n", "model", "figure", "ours", "ours rounded",
+    int failed_to_load = 0, lineno = 1, width = model_column_width(table);
+    printf("%-*s %-9s %14s %12s %12s  %s\n", width, "model", "figure", "ours", "ours rounded",
            "published", "result");
     fgets(line, sizeof line, table); /* header */
     while (fgets(line, sizeof line, table)) {
@@ -127,7 +140,7 @@ static int run_rows(FILE *table, const char *table_path, FILE *csv, int *rows, i
         (*rows)++;
         *passed += pass;
         const char *unit = strcmp(r.unit, "1") == 0 ? "" : r.unit;
-        printf("%-22s %-9s %14.0f %11.*f%-1s %11s%-1s  %s\n", r.model, r.what, ours,
+        printf("%-*s %-9s %14.0f %11.*f%-1s %11s%-1s  %s\n", width, r.model, r.what, ours,
                decimals, mine, unit, r.published, unit, pass ? "pass" : "FAIL");
         fprintf(csv, "%s,%s,%.0f,%.*f,%s,%s,%s,%s\n", r.model, r.what, ours, decimals, mine,
                 r.published, r.unit, pass ? "pass" : "fail", r.source);
