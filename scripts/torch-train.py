@@ -20,8 +20,6 @@ and the test top-1/top-5 of the kept weights; --limit N trains on the first N tr
 images only (a smoke test, labelled so in the output). Needs Debian's python3-torch.
 """
 import argparse
-import io
-import lzma
 import os
 import sys
 import tarfile
@@ -45,7 +43,7 @@ def read_cifar10(data_dir):
     if not os.path.exists(path):
         sys.exit("%s: not found (scripts/fetch-data or VITBENCH_DATA says where it lives)" % path)
     members = {}
-    with tarfile.open(fileobj=io.BytesIO(lzma.open(path).read())) as tar:
+    with tarfile.open(path, "r:xz") as tar:
         for m in tar.getmembers():
             if m.isfile() and m.name.endswith(".bin"):
                 members[os.path.basename(m.name)] = tar.extractfile(m).read()
