@@ -140,6 +140,30 @@ static void clip_gradients(vb_param_block *pb, float clip_norm)
     for (size_t i = 0; i < pb->total; i++) pb->grad[i] *= scale;
 }
 
+/* End of parameter i in the block, its alignment padding included (floats). */
+static size_t padded_end(const vb_param_block *pb, int i)
+{
+    return i + 1 < pb->count ? pb->params[i + 1].offset : pb->total;
+}
+
+/* One Adam call per run of consecutive trainable parameters; frozen ones keep their values
+ * (no update, no weight decay). The alignment padding has zero gradients and zero moments,
+ * so a run takes it in with the parameters around it. */
+static int optimizer_step(const vb_param_block *pb, vb_run *r, vb_step_scratch *s,
+                          vb_adam_desc adam)
+{
+    r->layer = "optimizer";
+    for (int i = 0; i < pb->count;) {
+        if (pb->params[i].frozen) { i++; continue; }
+        size_t start = pb->params[i].offset;
+        while (i < pb->count && !pb->params[i].frozen) i++;
+        adam.n = (int64_t)(padded_end(pb, i - 1) - start);
+        VB_RUN(r, adam_step, &adam, pb->data + start, pb->grad + start, s->adam_m + start,
+               s->adam_v + start);
+    }
+    return 0;
+}
+
 int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                        const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                        const vb_step_opts *o, double *loss_out)
@@ -154,12 +178,7 @@ int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *
     if (vb_dist_shared(o->dist)) vb_dist_sum_floats(o->dist, m->params.grad, m->params.total);
     if (o->stop_on_nonfinite && !all_finite(m->params.grad, m->params.total)) return 2;
     if (o->clip_norm > 0) clip_gradients(&m->params, o->clip_norm);
-    /* The block's alignment padding has zero gradients and zero moments: updating it
-     * with the rest keeps the optimizer one call. */
-    adam.n = (int64_t)m->params.total;
-    r->layer = "optimizer";
-    VB_RUN(r, adam_step, &adam, m->params.data, m->params.grad, s->adam_m, s->adam_v);
-    return 0;
+    return optimizer_step(&m->params, r, s, adam);
 }
 
 int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,

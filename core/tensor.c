@@ -121,6 +121,14 @@ size_t vb_param_block_numel(const vb_param_block *pb)
     return n;
 }
 
+size_t vb_param_block_trainable_numel(const vb_param_block *pb)
+{
+    size_t n = 0;
+    for (int i = 0; i < pb->count; i++)
+        if (!pb->params[i].frozen) n += pb->params[i].numel;
+    return n;
+}
+
 void vb_param_block_free(vb_param_block *pb)
 {
     vb_free(pb->data);

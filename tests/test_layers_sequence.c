@@ -232,8 +232,8 @@ static void counts_of(const char *section, vb_shape in, vb_counts *counts, layer
     layer_fixture_make(f, &c);
     memset(counts, 0, sizeof *counts);
     f->layer.kind->count(&f->layer, counts);
-    cr_expect_eq((size_t)vb_counts_params(counts), vb_param_block_numel(&f->params), "%s",
-                 section);
+    cr_expect_eq((size_t)vb_counts_params(counts), vb_param_block_trainable_numel(&f->params),
+                 "%s", section);
 }
 
 Test(sequence, counts)
@@ -250,6 +250,10 @@ Test(sequence, counts)
     layer_fixture_free(&f);
     counts_of("[posemb]\n", TOKENS(65, 64), &k, &f);
     cr_expect_eq(k.params[VB_COMP_POSITION], 65 * 64);
+    layer_fixture_free(&f);
+    counts_of("[posemb]\nkind = frozen\n", TOKENS(65, 64), &k, &f); /* a constant */
+    cr_expect_eq(vb_counts_params(&k), 0);
+    cr_expect_eq(vb_param_block_numel(&f.params), 65 * 64);
     layer_fixture_free(&f);
     counts_of("[posemb]\nkind = sinusoidal\n", TOKENS(65, 64), &k, &f);
     cr_expect_eq(vb_counts_params(&k), 0);

@@ -360,6 +360,65 @@ Test(step, mixed_loss)
     vb_model_free(&p);
 }
 
+/* A frozen position table (seeds 000/001's Keras CCT) keeps its values through a step with
+ * decoupled weight decay, gets no gradient, and leaves the optimizer's moments at zero;
+ * every other tensor moves. The same step moves a learnable table. */
+static int table_moves(const char *kind)
+{
+    char text[1024];
+    const char *at = strstr(TINY_MODEL, "kind = learnable");
+    snprintf(text, sizeof text, "%.*skind = %s%s", (int)(at - TINY_MODEL), TINY_MODEL, kind,
+             at + strlen("kind = learnable"));
+    vb_model m;
+    vb_step_scratch s;
+    cr_assert_eq(vb_model_parse(&m, "tiny.cfg", text, err, sizeof err), 0, "%s", err);
+    cr_assert(vb_model_alloc(&m, 6) == 0 && vb_step_scratch_alloc(&s, &m) == 0);
+    vb_model_init_params(&m, 3);
+    int table = vb_param_block_find(&m.params, "posemb.0.table");
+    cr_assert_geq(table, 0);
+    float *before = malloc(m.params.total * sizeof(float));
+    memcpy(before, m.params.data, m.params.total * sizeof(float));
+    float images[6 * 64];
+    int32_t labels[6] = {0, 1, 2, 0, 1, 2};
+    for (int i = 0; i < 6 * 64; i++) images[i] = vb_uniform(5, (uint64_t)i);
+    vb_loaded_backend *ref = vb_backend_load("reference", 1, err, sizeof err);
+    cr_assert_not_null(ref, "%s", err);
+    vb_run r = {.backend = ref, .params = &m.params};
+    vb_adam_desc adam = {.lr = 1e-2f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f,
+                         .step = 1, .weight_decay = 0.1f, .decay_mode = VB_DECAY_DECOUPLED,
+                         .eps_mode = VB_EPS_KERAS};
+    double loss;
+    cr_assert_eq(vb_train_step(&m, &r, &s, images, labels, 0.1f, adam, &loss), 0, "%s", r.err);
+    int moved = -1;
+    for (int i = 0; i < m.params.count; i++) {
+        const vb_param *p = &m.params.params[i];
+        int changed = memcmp(before + p->offset, m.params.data + p->offset,
+                             p->numel * sizeof(float)) != 0;
+        if (i == table) {
+            moved = changed;
+            continue;
+        }
+        cr_expect(changed, "%s (%s table): %s did not move", kind, kind, p->name);
+    }
+    if (m.params.params[table].frozen)
+        for (size_t j = 0; j < m.params.params[table].numel; j++) {
+            size_t k = m.params.params[table].offset + j;
+            cr_expect(m.params.grad[k] == 0 && s.adam_m[k] == 0 && s.adam_v[k] == 0,
+                      "frozen table, element %zu: gradient or moments", j);
+        }
+    free(before);
+    vb_backend_unload(ref);
+    vb_step_scratch_free(&s);
+    vb_model_free(&m);
+    return moved;
+}
+
+Test(step, frozen_parameters_keep_their_values)
+{
+    cr_expect_eq(table_moves("frozen"), 0);
+    cr_expect_eq(table_moves("learnable"), 1);
+}
+
 /* ---- checkpoints -------------------------------------------------------------------- */
 
 Test(checkpoint, round_trip_and_refusal)

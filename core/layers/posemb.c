@@ -1,19 +1,24 @@
 /* [posemb]: position embedding added to the token sequence, (T, 1, C) -> (T, 1, C).
  *
- *   kind = learnable | sinusoidal | none          default learnable
- *   init = uniform | trunc_normal | glorot_uniform | zeros   (learnable only)
+ *   kind = learnable | frozen | sinusoidal | none          default learnable
+ *   init = uniform | trunc_normal | glorot_uniform | zeros   (learnable and frozen)
  *   init_scale = s     uniform: the limit (default 0.05, Keras Embedding);
  *                      trunc_normal: the std (default 0.2, the official CCT code)
  *
  * y[b,t,:] = x[b,t,:] + table[t,:]. learnable: parameter "table" (T, C); glorot_uniform
  * uses Keras's fans for an add_weight of shape (1, T, C), fan_in T and fan_out C (the Qiita
- * ViT). sinusoidal: the fixed table of the official CCT code, precomputed here; none: the
+ * ViT). frozen: a table drawn like a learnable one, saved with the weights, but never
+ * trained (no gradient, no update, no weight decay) and not counted as a parameter: the TF
+ * Keras CCT example (seeds 000/001) calls its Embedding on a constant tf.range outside the
+ * functional graph, so Keras adds the initial table as a constant and never trains it (its
+ * model.summary() omits the layer; keras-core PR #663 found and fixed the same pattern).
+ * sinusoidal: the fixed table of the official CCT code, precomputed here; none: the
  * identity (a model without position information). */
 #include <math.h>
 #include <stdlib.h>
 #include "seq_common.h"
 
-enum { LEARNABLE, SINUSOIDAL, NONE };
+enum { LEARNABLE, FROZEN, SINUSOIDAL, NONE };
 
 typedef struct posemb {
     int kind;
@@ -21,6 +26,12 @@ typedef struct posemb {
     double init_scale;
     float table[]; /* sinusoidal only: (T, C) */
 } posemb;
+
+/* learnable and frozen keep their table in the parameter block (vb_layer_param). */
+static int has_table(const posemb *p)
+{
+    return p->kind == LEARNABLE || p->kind == FROZEN;
+}
 
 /* table[t][i] = sin(t / 10000^(2⌊i/2⌋/C)) on even i, cos(...) on odd i. The angle is
  * rounded to f32 before the sine, as the official code builds it in a FloatTensor. */
@@ -37,10 +48,10 @@ static int read_init(posemb *p, vb_cfg_section *s, char *err, size_t err_len)
 {
     static const vb_init inits[] = {VB_INIT_UNIFORM, VB_INIT_TRUNC_NORMAL,
                                     VB_INIT_GLOROT_UNIFORM, VB_INIT_ZEROS};
-    if (p->kind != LEARNABLE) {
+    if (!has_table(p)) {
         if (vb_cfg_find(s, "init") || vb_cfg_find(s, "init_scale"))
             return vb_cfg_error(s, err, err_len,
-                                "init and init_scale apply only to kind = learnable");
+                                "init and init_scale apply only to kind = learnable or frozen");
         return 0;
     }
     if (vb_seq_read_init(s, inits, 4, VB_INIT_UNIFORM, &p->init, err, err_len) ||
@@ -57,7 +68,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
                      size_t err_len)
 {
     (void)site;
-    static const char *const kinds[] = {"learnable", "sinusoidal", "none", NULL};
+    static const char *const kinds[] = {"learnable", "frozen", "sinusoidal", "none", NULL};
     int kind;
     if (vb_cfg_enum_or(s, "kind", kinds, LEARNABLE, &kind, err, err_len)) return -1;
     size_t table = kind == SINUSOIDAL ? (size_t)vb_shape_numel(l->in) : 0;
@@ -74,8 +85,12 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
 static int declare(vb_layer *l, vb_param_block *pb)
 {
     const posemb *p = l->priv;
+    if (!has_table(p)) return 0;
     int64_t shape[2] = {vb_shape_tokens(l->in), l->in.c};
-    return p->kind == LEARNABLE && vb_seq_declare(pb, l, "table", 2, shape) < 0 ? -1 : 0;
+    int index = vb_seq_declare(pb, l, "table", 2, shape);
+    if (index < 0) return -1;
+    pb->params[index].frozen = p->kind == FROZEN;
+    return 0;
 }
 
 static void count(const vb_layer *l, vb_counts *c)
@@ -87,7 +102,7 @@ static void count(const vb_layer *l, vb_counts *c)
 static void init(const vb_layer *l, vb_param_block *pb, uint64_t seed)
 {
     const posemb *p = l->priv;
-    if (p->kind != LEARNABLE) return;
+    if (!has_table(p)) return;
     vb_init_fill(vb_param_data(pb, l->first_param), vb_shape_numel(l->in), p->init,
                  vb_shape_tokens(l->in), l->in.c, p->init_scale, seed);
 }
@@ -102,7 +117,7 @@ static int forward(vb_layer *l, vb_run *r, const float *x, float *y)
 {
     const posemb *p = l->priv;
     if (p->kind == NONE) return vb_seq_pass_forward(l, r, x, y);
-    const float *table = p->kind == LEARNABLE ? vb_layer_param(l, r, 0) : p->table;
+    const float *table = has_table(p) ? vb_layer_param(l, r, 0) : p->table;
     vb_add_desc d = desc(l);
     VB_RUN(r, add_fwd, &d, x, table, y);
     return 0;

@@ -44,6 +44,7 @@ typedef struct vb_param {
     int64_t shape[VB_MAX_DIMS];
     size_t offset; /* in floats from the start of the block; multiple of VB_ALIGN/4 */
     size_t numel;
+    int frozen; /* a constant kept with the weights: never given a gradient or updated */
 } vb_param;
 
 typedef struct vb_param_block {
@@ -63,8 +64,10 @@ float *vb_param_data(const vb_param_block *pb, int index);
 float *vb_param_grad(const vb_param_block *pb, int index);
 int vb_param_block_find(const vb_param_block *pb, const char *name);
 void vb_param_block_zero_grad(vb_param_block *pb);
-/* Number of real parameters (padding excluded). */
+/* Number of real parameters (padding excluded), frozen ones included. */
 size_t vb_param_block_numel(const vb_param_block *pb);
+/* The same without the frozen ones: what the optimizer trains. */
+size_t vb_param_block_trainable_numel(const vb_param_block *pb);
 void vb_param_block_free(vb_param_block *pb);
 
 #endif
