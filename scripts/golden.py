@@ -214,6 +214,9 @@ CCT_PARAMS = [
     ("fc.w", "dense.0.weight", (CCT_DIM, 10), ("glorot", CCT_DIM, 10)),
     ("fc.b", "dense.0.bias", (10,), ("bias",)),
 ]
+# The TF example adds its position table as a constant (its Embedding runs once, eagerly,
+# outside the functional graph): never trained, no gradient, no decay (posemb kind = frozen).
+CCT_FROZEN = {"posemb.0.table"}
 
 
 CCT_DROPOUTS = dict(attn=0.1, mlp=0.1, depth=0.1)  # suites/models/keras_cct.cfg
@@ -334,8 +337,8 @@ KERAS_ADAM = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0,
 
 MODELS = {
     "keras_cct": dict(params=CCT_PARAMS, forward=cct_forward, input=(32, 32, 3), classes=10,
-                      label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=416331,
-                      grad_whole_max=None, dropouts=CCT_DROPOUTS),
+                      label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=408139,
+                      grad_whole_max=None, dropouts=CCT_DROPOUTS, frozen=CCT_FROZEN),
     "qiita_vit": dict(params=QV_PARAMS, forward=qiita_forward, input=(32, 32, 3), classes=10,
                       label_smoothing=0.0, optimizer=KERAS_ADAM, expect_params=150858,
                       grad_whole_max=None, dropouts=QV_DROPOUTS),
@@ -437,7 +440,8 @@ def main():
 
     spec = MODELS[args.model]
     table = spec["params"]
-    count = sum(int(np.prod(shape)) for _, _, shape, _ in table)
+    frozen = spec.get("frozen", set())
+    count = sum(int(np.prod(shape)) for _, name, shape, _ in table if name not in frozen)
     print("%s: %d parameters in %d tensors" % (args.model, count, len(table)))
     if spec["expect_params"] is not None and count != spec["expect_params"]:
         sys.exit("%s: %d parameters, the seed says %d" % (args.model, count, spec["expect_params"]))
@@ -458,8 +462,10 @@ def main():
     y = torch.from_numpy(labels).long()
 
     keys = [key for key, _, _, _ in table]
-    params = [torch.tensor(weights[name], dtype=dtype, requires_grad=True) for _, name, _, _ in table]
-    p = dict(zip(keys, params))
+    tensors = [torch.tensor(weights[name], dtype=dtype, requires_grad=name not in frozen)
+               for _, name, _, _ in table]
+    p = dict(zip(keys, tensors))
+    params = [t for t in tensors if t.requires_grad]  # what the optimizer trains
     forward = spec["forward"]
     if args.model == "qiita_vit":
         head = gelu_tanh if args.head_gelu == "tanh" else gelu
@@ -481,7 +487,8 @@ def main():
            "logits": first_logits.numpy().astype(np.float32),
            "loss": np.array([first_loss], np.float32),
            "trajectory": np.array(trajectory, np.float32)}
-    for (_, name, _, _), g in zip(table, first_grads):
+    trained = [name for _, name, _, _ in table if name not in frozen]
+    for name, g in zip(trained, first_grads):
         out.update(grad_entries(name, g.numpy(), spec["grad_whole_max"], args.seed))
     meta = {"format": "vitbench-golden", "version": "1", "model": args.model,
             "batch": str(args.batch), "seed": str(args.seed), "torch": torch.__version__,

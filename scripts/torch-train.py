@@ -8,7 +8,7 @@ vitbench's training loop, for when our accuracy and the Keras logs disagree.
 
 The model is scripts/golden.py's keras_cct (the same maths, written in PyTorch against the
 C layouts), starting from the weights vbmodel init made (Keras' initialisers, checked in
-test_models), trained with the recipe of suites/recipes/keras_cct.cfg: CIFAR-10 from
+test_models), its position table held constant as in the TF example, trained with the recipe of suites/recipes/keras_cct.cfg: CIFAR-10 from
 DIR/cifar-10-binary.tar.xz, the last 10% of the training arrays for validation, batches of
 128 in a fresh order every epoch, horizontal flip p = 1/2 on [0, 1] pixels, dropout 0.1 on
 the attention weights and after each MLP Dense, stochastic depth linspace(0, 0.1, 2),
@@ -66,7 +66,7 @@ def read_cifar10(data_dir):
 def read_weights(path):
     weights, _ = golden.st_read(path)
     golden.check_weights(golden.CCT_PARAMS, weights, path)
-    return {key: torch.tensor(weights[name].copy(), requires_grad=True)
+    return {key: torch.tensor(weights[name].copy(), requires_grad=name not in golden.CCT_FROZEN)
             for key, name, _, _ in golden.CCT_PARAMS}
 
 
@@ -91,7 +91,7 @@ def evaluate(p, images, labels):
 
 def train_epoch(p, state, step, images, labels, rng, show):
     """One epoch of shuffled, flipped batches; returns (mean loss, accuracy, last step)."""
-    params = list(p.values())
+    params = [t for t in p.values() if t.requires_grad]  # the position table is a constant
     order = rng.permutation(len(images))
     loss_sum = correct = 0.0
     for s in range(0, len(order), BATCH):

@@ -178,8 +178,13 @@ static int write_init(vb_model *m, const options *o)
     else snprintf(err, sizeof err, "%s: out of memory", o->out);
     vb_st_writer_free(&w);
     if (rc != 0) fprintf(stderr, "vbmodel: %s\n", err);
-    else printf("wrote %d tensors (%zu parameters) of %s to %s\n", m->params.count,
-                vb_param_block_numel(&m->params), m->name, o->out);
+    else {
+        size_t all = vb_param_block_numel(&m->params);
+        size_t trained = vb_param_block_trainable_numel(&m->params);
+        printf("wrote %d tensors (%zu parameters", m->params.count, trained);
+        if (all > trained) printf(" and %zu frozen values", all - trained);
+        printf(") of %s to %s\n", m->name, o->out);
+    }
     return rc ? 1 : 0;
 }
 
