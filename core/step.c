@@ -154,7 +154,10 @@ static int optimizer_step(const vb_param_block *pb, vb_run *r, vb_step_scratch *
 {
     r->layer = "optimizer";
     for (int i = 0; i < pb->count;) {
-        if (pb->params[i].frozen) { i++; continue; }
+        if (pb->params[i].frozen) {
+            i++;
+            continue;
+        }
         size_t start = pb->params[i].offset;
         while (i < pb->count && !pb->params[i].frozen) i++;
         adam.n = (int64_t)(padded_end(pb, i - 1) - start);

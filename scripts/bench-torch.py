@@ -67,8 +67,10 @@ def measure(model, batch, args):
     forward, drop = forward_of(name), spec["dropouts"]
     table = spec["params"]
     weights = golden.init_params(table, args.seed)
-    params = [torch.tensor(weights[n], requires_grad=True) for _, n, _, _ in table]
-    p = dict(zip([key for key, _, _, _ in table], params))
+    frozen = spec.get("frozen", set())  # constants of the source model: not trained
+    tensors = [torch.tensor(weights[n], requires_grad=n not in frozen) for _, n, _, _ in table]
+    p = dict(zip([key for key, _, _, _ in table], tensors))
+    params = [t for t in tensors if t.requires_grad]
     opt = spec["optimizer"]
     optimizer = torch.optim.AdamW(params, lr=opt["lr"], betas=(opt["beta1"], opt["beta2"]),
                                   eps=opt["eps"], weight_decay=opt["weight_decay"])

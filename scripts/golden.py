@@ -442,7 +442,8 @@ def main():
     table = spec["params"]
     frozen = spec.get("frozen", set())
     count = sum(int(np.prod(shape)) for _, name, shape, _ in table if name not in frozen)
-    print("%s: %d parameters in %d tensors" % (args.model, count, len(table)))
+    print("%s: %d parameters in %d tensors (%d frozen)" % (args.model, count, len(table),
+                                                            len(frozen)))
     if spec["expect_params"] is not None and count != spec["expect_params"]:
         sys.exit("%s: %d parameters, the seed says %d" % (args.model, count, spec["expect_params"]))
 

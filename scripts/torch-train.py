@@ -66,7 +66,8 @@ def read_cifar10(data_dir):
 def read_weights(path):
     weights, _ = golden.st_read(path)
     golden.check_weights(golden.CCT_PARAMS, weights, path)
-    return {key: torch.tensor(weights[name].copy(), requires_grad=name not in golden.CCT_FROZEN)
+    return {key: torch.tensor(weights[name].copy(),
+                              requires_grad=name not in golden.CCT_FROZEN)
             for key, name, _, _ in golden.CCT_PARAMS}
 
 

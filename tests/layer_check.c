@@ -150,8 +150,15 @@ void check_layer_gradients(const layer_case *c)
     expect_fd(&f, c, "dx", f.x, dx, nx);
     for (int p = 0; p < f.params.count; p++) {
         size_t n = f.params.params[p].numel;
+        const float *grad = vb_param_grad(&f.params, p);
+        if (f.params.params[p].frozen) { /* a constant: backward leaves its gradient alone */
+            for (size_t i = 0; i < n; i++)
+                cr_expect(grad[i] == 0, "%s: frozen %s got a gradient", c->label,
+                          f.params.params[p].name);
+            continue;
+        }
         float *g = vb_alloc(n * sizeof(float));
-        memcpy(g, vb_param_grad(&f.params, p), n * sizeof(float));
+        memcpy(g, grad, n * sizeof(float));
         expect_fd(&f, c, f.params.params[p].name, vb_param_data(&f.params, p), g, (int64_t)n);
         vb_free(g);
     }

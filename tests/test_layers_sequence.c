@@ -40,6 +40,7 @@ static layer_case cases[] = {
     {"posemb learnable", "[posemb]\n", TOKENS(5, 4), 2, 0, 0},
     {"posemb trunc_normal", "[posemb]\ninit = trunc_normal\n", TOKENS(5, 4), 2, 0, 0},
     {"posemb glorot", "[posemb]\ninit = glorot_uniform\n", TOKENS(3, 4), 2, 0, 0},
+    {"posemb frozen", "[posemb]\nkind = frozen\n", TOKENS(5, 4), 2, 0, 0},
     {"posemb sinusoidal", "[posemb]\nkind = sinusoidal\n", TOKENS(5, 6), 2, 0, 0},
     {"posemb none", "[posemb]\nkind = none\n", TOKENS(3, 4), 2, 0, 0},
     /* class_token */

@@ -1,5 +1,5 @@
 /* One training step: forward, softmax cross-entropy (with label smoothing), backward and
- * an Adam/AdamW update of the whole parameter block — every op on the run's backend.
+ * an Adam/AdamW update of every trainable parameter — every op on the run's backend.
  * The trainer calls it once per batch; `vbmodel step` calls it to time and profile. */
 #ifndef VITBENCH_STEP_H
 #define VITBENCH_STEP_H
@@ -21,8 +21,8 @@ typedef struct vb_step_scratch {
 int vb_step_scratch_alloc(vb_step_scratch *s, const vb_model *m);
 void vb_step_scratch_free(vb_step_scratch *s);
 
-/* One step. adam->n and adam->step are filled in here (n = the whole block, step = t ≥ 1
- * as given). *loss_out gets the batch-mean loss. 0, or -1 with r->err set. */
+/* One step. adam->n is filled in here (one optimizer call per run of trainable
+ * parameters; frozen ones are skipped), adam->step = t ≥ 1 as given. *loss_out gets the batch-mean loss. 0, or -1 with r->err set. */
 int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                   const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                   double *loss_out);

@@ -5,8 +5,9 @@
  * register) and zero-filled.
  *
  * A model's parameters live in one contiguous block and their gradients in a second block
- * with the same offsets, so zeroing, the optimizer, checkpoints and gradient all-reduce
- * are each one loop or one call over the whole block. */
+ * with the same offsets, so zeroing, checkpoints and gradient all-reduce are each one loop
+ * or one call over the whole block, and the optimizer one call per run of trainable
+ * (not frozen) parameters. */
 #ifndef VITBENCH_TENSOR_H
 #define VITBENCH_TENSOR_H
 
