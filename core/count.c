@@ -24,7 +24,8 @@ double vb_counts_macs(const vb_counts *c, int with_attn_matmuls, int with_softma
     return total;
 }
 
-double vb_counts_macs_ptflops(const vb_counts *c)
+double vb_counts_macs_ptflops(const vb_counts *c, int activation_modules)
 {
-    return vb_counts_macs(c, 0, 0) + c->relu_pool_values;
+    return vb_counts_macs(c, 0, 0) + c->relu_pool_values + c->dense_bias_features +
+           (activation_modules ? c->dense_activation_values : 0);
 }

@@ -134,12 +134,16 @@ static void print_count(const vb_model *m)
     printf("%-12s %14s %16.0f\n", "attn QK,AV", "", c.attn_matmul_macs);
     printf("%-12s %14s %16.0f\n", "softmax+norm", "", c.softmax_norm_ops);
     printf("%-12s %14s %16.0f\n", "relu+maxpool", "", c.relu_pool_values);
+    printf("%-12s %14s %16.0f\n", "dense act", "", c.dense_activation_values);
+    printf("%-12s %14s %16.0f\n", "bias (once)", "", c.dense_bias_features);
     printf("%-12s %14lld\n\n", "total", (long long)vb_counts_params(&c));
     double without = vb_counts_macs(&c, 0, 0), with = vb_counts_macs(&c, 1, 0);
     printf("MACs/image without attention matmuls:                        %.4g G\n",
            without / 1e9);
     printf("MACs/image as ptflops counts them (CCT README convention):   %.4g G\n",
-           vb_counts_macs_ptflops(&c) / 1e9);
+           vb_counts_macs_ptflops(&c, 0) / 1e9);
+    printf("  the same with nn.GELU modules and attention matmuls (SPT/LSA README): %.4g G\n",
+           (vb_counts_macs_ptflops(&c, 1) + c.attn_matmul_macs) / 1e9);
     printf("MACs/image with attention matmuls:                           %.4g G\n",
            with / 1e9);
     printf("MACs/image with attention matmuls and softmax/norm work:     %.4g G\n",

@@ -73,7 +73,7 @@ Test(counts, cct_paper_table_for_10_and_100_classes)
         snprintf(path, sizeof path, MODEL("%s"), row->name);
         vb_counts c = count_of(path, 10);
         double params_m = round(vb_counts_params(&c) / 1e3) / 1e3;
-        double macs_g = round(vb_counts_macs_ptflops(&c) / 1e6) / 1e3;
+        double macs_g = round(vb_counts_macs_ptflops(&c, 0) / 1e6) / 1e3;
         cr_expect(fabs(params_m - row->params_m) < 1e-9, "%s: %.3fM parameters, paper %.3fM",
                   row->name, params_m, row->params_m);
         cr_expect(fabs(macs_g - row->macs_g) < 1e-9, "%s: %.3fG MACs, paper %.3fG", row->name,
@@ -83,6 +83,19 @@ Test(counts, cct_paper_table_for_10_and_100_classes)
         cr_expect_eq(vb_counts_params(&c100) - vb_counts_params(&c),
                      90 * (c.params[VB_COMP_HEAD] / 10), "%s with 100 classes", row->name);
     }
+}
+
+/* The SPT/LSA README's FLOPs (Tiny-ImageNet models): ptflops 0.6.8-0.6.9 hooks on the
+ * official modules plus the attention matmuls. ViT: 174,921,216 dense MACs + 7,304 bias
+ * features (patch 192, 9 x (out 192 + MLP 384 + 192), head 200) + 224,640 nn.GELU values
+ * (9 x 65 x 384) + 14,601,600 for QKᵀ and AV (9 x 2 x 12 x 65 x 65 x 16) = 189,754,760
+ * (189.8M); SL-ViT adds 9,437,184 for SPT's 960-wide patches: 199,191,944 (199.2M). */
+Test(counts, spt_lsa_readme_flops)
+{
+    vb_counts vit = count_of(MODEL("spt_lsa_paper_vit_tiny_imagenet"), 0);
+    vb_counts sl = count_of(MODEL("spt_lsa_paper_sl_vit_tiny_imagenet"), 0);
+    cr_expect_eq(vb_counts_macs_ptflops(&vit, 1) + vit.attn_matmul_macs, 189754760.0);
+    cr_expect_eq(vb_counts_macs_ptflops(&sl, 1) + sl.attn_matmul_macs, 199191944.0);
 }
 
 Test(counts, keras_cct_differs_from_cct_2_3x2_in_attention)

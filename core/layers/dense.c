@@ -69,6 +69,8 @@ static void count(const vb_layer *l, vb_counts *c)
     const dense *p = l->priv;
     c->params[l->component] += l->in.c * p->units + (p->bias ? p->units : 0);
     c->macs[l->component] += (double)vb_shape_tokens(l->in) * l->in.c * p->units;
+    if (p->bias) c->dense_bias_features += (double)p->units;
+    if (p->act != VB_ACT_NONE) c->dense_activation_values += (double)vb_shape_numel(l->out);
 }
 
 /* With an activation the state holds the pre-activation (B·T, units), which GELU's and

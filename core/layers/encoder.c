@@ -216,10 +216,14 @@ static void count(const vb_layer *l, vb_counts *k)
                                     (c->out_bias ? C : 0) + (c->learnable_tau ? 1 : 0);
     k->macs[VB_COMP_ATTENTION] += (double)(T * C * 3 * HD + T * HD * C);
     k->attn_matmul_macs += 2.0 * (double)(H * T * T * D); /* QKᵀ and P·V */
+    k->dense_bias_features += (c->qkv_bias ? 3 * HD : 0) + (c->out_bias ? C : 0);
     for (int j = 0; j < c->mlp_count; j++) {
         int64_t in = j ? c->mlp[j - 1] : C;
+        int activated = j < c->mlp_count - 1 || c->mlp_last_act;
         k->params[VB_COMP_MLP] += in * c->mlp[j] + c->mlp[j];
         k->macs[VB_COMP_MLP] += (double)(T * in * c->mlp[j]);
+        k->dense_bias_features += (double)c->mlp[j];
+        if (activated) k->dense_activation_values += (double)(T * c->mlp[j]);
     }
     k->params[VB_COMP_NORM] += 4 * C;
     k->softmax_norm_ops += (double)(H * T * T + 2 * T * C);

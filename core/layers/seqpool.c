@@ -53,6 +53,7 @@ static void count(const vb_layer *l, vb_counts *c)
     int64_t t = vb_shape_tokens(l->in);
     c->params[VB_COMP_POOL] += l->in.c + 1;
     c->macs[VB_COMP_POOL] += 2.0 * (double)t * (double)l->in.c;
+    c->dense_bias_features += 1; /* the scores' bias */
     c->softmax_norm_ops += 3.0 * (double)t;
 }
 

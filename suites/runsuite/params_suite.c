@@ -47,10 +47,12 @@ static double unit_scale(const char *unit)
 }
 
 /* Our figure for a row: "params", "macs" (the CCT README's convention: what ptflops
- * counts for the CCT repository's modules — dense and conv MACs, and the values through
- * nn.ReLU and nn.MaxPool2d; the attention matmuls, softmax and GELU are functional calls
- * there, uncounted) or "macs_attn" (dense, conv and attention-matmul MACs). -1 if the
- * model does not load. */
+ * counts for the CCT repository's modules — dense and conv MACs, a bias op per dense
+ * output feature, and the values through nn.ReLU and nn.MaxPool2d; the attention matmuls,
+ * softmax and GELU are functional calls there, uncounted) or "macs_attn" (the SPT/LSA
+ * README's FLOPs: ptflops 0.6.8–0.6.9 on that repository's modules — the same, plus the
+ * values through its nn.GELU modules, no LayerNorm hook yet — and the attention matmuls
+ * QKᵀ and AV added by hand). -1 if the model does not load. */
 static double our_figure(const row *r, char *err, size_t err_len)
 {
     char path[1024];
@@ -62,7 +64,8 @@ static double our_figure(const row *r, char *err, size_t err_len)
     vb_model_count(&m, &c);
     vb_model_free(&m);
     if (strcmp(r->what, "params") == 0) return (double)vb_counts_params(&c);
-    return strcmp(r->what, "macs") == 0 ? vb_counts_macs_ptflops(&c) : vb_counts_macs(&c, 1, 0);
+    return strcmp(r->what, "macs") == 0 ? vb_counts_macs_ptflops(&c, 0)
+                                        : vb_counts_macs_ptflops(&c, 1) + c.attn_matmul_macs;
 }
 
 /* Ours in the published unit, rounded to as many decimals as the published figure has. */

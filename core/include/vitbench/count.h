@@ -30,14 +30,23 @@ typedef struct vb_counts {
      * counters (ptflops) add exactly these for nn.ReLU and nn.MaxPool2d layers, and
      * nothing for functional softmax, GELU or attention matmuls: the CCT README's MACs. */
     double relu_pool_values;
+    /* Per image: values through the activations of dense layers and MLPs (ptflops counts
+     * them when the source makes them nn.GELU/nn.ReLU modules, not when it calls F.gelu). */
+    double dense_activation_values;
+    /* Output features of the biased dense layers, once per layer, not per token: what
+     * ptflops 0.6.4–0.6.9's nn.Linear hook adds for the bias. */
+    double dense_bias_features;
 } vb_counts;
 
 const char *vb_component_name(vb_component c);
 int64_t vb_counts_params(const vb_counts *c);
 /* Total MACs per image with the chosen conventions. */
 double vb_counts_macs(const vb_counts *c, int with_attn_matmuls, int with_softmax_norm);
-/* What ptflops reports for the CCT repository's modules: dense and conv MACs plus the
- * ReLU and max-pool values (no attention matmuls, softmax or norms). */
-double vb_counts_macs_ptflops(const vb_counts *c);
+/* What ptflops 0.6.8–0.6.9 reports: dense and conv MACs, one op per bias feature of each
+ * dense layer, the ReLU and max-pool values; the dense activations only when the source
+ * makes them modules (activation_modules = 1). No norms (its LayerNorm hook came in 0.7),
+ * softmax or attention matmuls (functional calls, unseen). The CCT repository calls F.gelu
+ * (its README's MACs: activation_modules = 0); the SPT/LSA repository uses nn.GELU. */
+double vb_counts_macs_ptflops(const vb_counts *c, int activation_modules);
 
 #endif
