@@ -22,7 +22,8 @@ int vb_step_scratch_alloc(vb_step_scratch *s, const vb_model *m);
 void vb_step_scratch_free(vb_step_scratch *s);
 
 /* One step. adam->n is filled in here (one optimizer call per run of trainable
- * parameters; frozen ones are skipped), adam->step = t ≥ 1 as given. *loss_out gets the batch-mean loss. 0, or -1 with r->err set. */
+ * parameters; frozen ones are skipped), adam->step = t ≥ 1 as given. *loss_out gets the
+ * batch-mean loss. 0, or -1 with r->err set. */
 int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                   const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                   double *loss_out);
