@@ -9,11 +9,12 @@ vitbench's training loop, for when our accuracy and the Keras logs disagree.
 The model is scripts/golden.py's keras_cct (the same maths, written in PyTorch against the
 C layouts), starting from the weights vbmodel init made (Keras' initialisers, checked in
 test_models), its position table held constant as in the TF example, trained with the
-recipe of suites/recipes/keras_cct.cfg: CIFAR-10 from DIR/cifar-10-binary.tar.xz, the
-last 10% of the training arrays for validation, batches of 128 in a fresh order every
-epoch, horizontal flip p = 1/2 on [0, 1] pixels, dropout 0.1 on the attention weights and after each MLP Dense, stochastic depth linspace(0, 0.1, 2),
-label smoothing 0.1, TF-addons AdamW (lr 1e-3, decay 1e-4 not scaled by lr, Keras'
-epsilon hat), the best val_accuracy weights kept for the test. Float32 on the CPU.
+recipe of suites/recipes/keras_cct.cfg: CIFAR-10 from DIR/cifar-10-binary.tar.xz, the last
+10% of the training arrays for validation, batches of 128 in a fresh order every epoch,
+horizontal flip p = 1/2 on [0, 1] pixels, dropout 0.1 on the attention weights and after
+each MLP Dense, stochastic depth linspace(0, 0.1, 2), label smoothing 0.1, TF-addons AdamW
+(lr 1e-3, decay 1e-4 not scaled by lr, Keras' epsilon hat), the best val_accuracy weights
+kept for the test. Float32 on the CPU.
 
 Prints one CSV row per epoch (epoch, train_loss, train_acc, val_loss, val_acc, seconds)
 and the test top-1/top-5 of the kept weights; --limit N trains on the first N training
