@@ -1,5 +1,7 @@
-/* JSON string literals (json.h). */
+/* JSON literals (json.h). */
 #include "vitbench/json.h"
+
+#include <math.h>
 
 void vb_json_string(FILE *f, const char *s)
 {
@@ -11,4 +13,10 @@ void vb_json_string(FILE *f, const char *s)
         else fputc(c, f);
     }
     fputc('"', f);
+}
+
+void vb_json_number(FILE *f, const char *format, double x)
+{
+    if (isfinite(x)) fprintf(f, format, x);
+    else fputs("null", f);
 }

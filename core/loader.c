@@ -178,6 +178,12 @@ vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *
         snprintf(err, err_len, "out of memory loading backend '%s'", name_or_path);
         return NULL;
     }
+    if (threads > VB_MAX_THREADS) {
+        snprintf(err, err_len, "backend '%s': %d threads asked, at most %d", name_or_path,
+                 threads, VB_MAX_THREADS);
+        free(b);
+        return NULL;
+    }
     b->threads = threads > 0 ? threads : 1;
     const vb_backend *table;
     if (strcmp(name_or_path, "reference") == 0) {
@@ -206,15 +212,26 @@ void vb_backend_unload(vb_loaded_backend *b)
     free(b);
 }
 
+/* A backend tried in a child first, then loaded here (the built-in reference needs no
+ * trial). */
+static vb_loaded_backend *load_checked(const char *name_or_path, int threads, char *err,
+                                       size_t err_len)
+{
+    if (strcmp(name_or_path, "reference") != 0 &&
+        vb_backend_try_isolated(name_or_path, threads, err, err_len) != 0)
+        return NULL;
+    return vb_backend_load(name_or_path, threads, err, err_len);
+}
+
 vb_loaded_backend *vb_backend_select(const char *cli_name, int threads, char *err,
                                      size_t err_len)
 {
     const char *chosen = cli_name && *cli_name ? cli_name : getenv("VITBENCH_BACKEND");
-    if (chosen && *chosen) return vb_backend_load(chosen, threads, err, err_len);
+    if (chosen && *chosen) return load_checked(chosen, threads, err, err_len);
     char list[] = VB_DEFAULT_BACKENDS;
     for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
          name = strtok_r(NULL, ",", &save)) {
-        vb_loaded_backend *b = vb_backend_load(name, threads, err, err_len);
+        vb_loaded_backend *b = load_checked(name, threads, err, err_len);
         if (b) return b;
     }
     snprintf(err, err_len, "no backend could be loaded (tried %s; set VITBENCH_BACKEND_PATH "

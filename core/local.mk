@@ -42,6 +42,8 @@ core_libvitbench_la_SOURCES = \
 	core/json.c \
 	core/include/vitbench/files.h \
 	core/files.c \
+	core/include/vitbench/claim.h \
+	core/claim.c \
 	core/include/vitbench/dist.h \
 	core/dist.c \
 	core/tensor.c \

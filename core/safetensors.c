@@ -6,12 +6,14 @@
  * safetensors header holds: objects, strings with escapes, arrays of non-negative
  * integers. */
 #include "vitbench/safetensors.h"
+#include "vitbench/files.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "vitbench/tensor.h"
 
@@ -243,6 +245,26 @@ static int build_header(const vb_st_writer *w, const int *order, strbuf *b)
 
 static int write_all(FILE *fp, const void *p, size_t n) { return n == 0 || fwrite(p, 1, n, fp) == n ? 0 : -1; }
 
+/* The whole file: the header's length, the header, then every tensor's bytes in order. */
+typedef struct st_image {
+    const vb_st_writer *w;
+    const int *order;
+    const strbuf *header;
+} st_image;
+
+static int write_image(FILE *fp, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len; /* vb_write_atomically reports a failed write */
+    const st_image *im = ctx;
+    unsigned char len8[8];
+    for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)im->header->len >> (8 * i));
+    int bad = write_all(fp, len8, 8) || write_all(fp, im->header->s, im->header->len);
+    for (int k = 0; k < im->w->count && !bad; k++)
+        bad = write_all(fp, im->w->tensors[im->order[k]].data,
+                        im->w->tensors[im->order[k]].bytes);
+    return bad ? -1 : 0;
+}
+
 int vb_st_writer_write(const vb_st_writer *w, const char *path, char *err, size_t err_len)
 {
     strbuf header = {0};
@@ -254,33 +276,8 @@ int vb_st_writer_write(const vb_st_writer *w, const char *path, char *err, size_
         return -1;
     }
 
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        set_err(err, err_len, "%s: path too long", path);
-        free(order);
-        free(header.s);
-        return -1;
-    }
-    int rc = -1;
-    FILE *fp = fopen(tmp, "wb");
-    if (!fp) {
-        set_err(err, err_len, "%s: cannot create %s: %s", path, tmp, strerror(errno));
-        goto done;
-    }
-    unsigned char len8[8];
-    for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)header.len >> (8 * i));
-    int bad = write_all(fp, len8, 8) || write_all(fp, header.s, header.len);
-    for (int k = 0; k < w->count && !bad; k++)
-        bad = write_all(fp, w->tensors[order[k]].data, w->tensors[order[k]].bytes);
-    bad = bad || fflush(fp) != 0 || fsync(fileno(fp)) != 0;
-    bad = fclose(fp) != 0 || bad;
-    if (bad || rename(tmp, path) != 0) {
-        set_err(err, err_len, "%s: write failed: %s", path, strerror(errno));
-        remove(tmp);
-        goto done;
-    }
-    rc = 0;
-done:
+    st_image image = {w, order, &header};
+    int rc = vb_write_atomically(path, write_image, &image, err, err_len);
     free(order);
     free(header.s);
     return rc;
@@ -742,6 +739,12 @@ int vb_st_read(vb_st_file *f, const char *path, char *err, size_t err_len)
     }
     int rc = -1;
     char *header = NULL;
+    struct stat sb = {0};
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        set_err(err, err_len, "%s: not a regular file%s", path,
+                S_ISDIR(sb.st_mode) ? " (a folder)" : "");
+        goto done;
+    }
     long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
     if (size < 0 || fseek(fp, 0, SEEK_SET) != 0) {
         set_err(err, err_len, "%s: cannot determine the file size", path);

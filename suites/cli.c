@@ -6,17 +6,25 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int64_t cli_count_arg(const char *program, const char *option, const char *value, int64_t min)
+int64_t cli_int_arg(const char *program, const char *option, const char *value, int64_t min,
+                    int64_t max)
 {
     char *end;
     errno = 0;
     long long v = value ? strtoll(value, &end, 10) : 0;
-    if (!value || errno || *end || v < min) {
+    if (value && !errno && *end == '\0' && end != value && v >= min && v <= max) return v;
+    if (max == INT64_MAX)
         fprintf(stderr, "%s: %s needs an integer >= %lld, got '%s'\n", program, option,
                 (long long)min, value ? value : "");
-        exit(2);
-    }
-    return v;
+    else
+        fprintf(stderr, "%s: %s needs an integer from %lld to %lld, got '%s'\n", program,
+                option, (long long)min, (long long)max, value ? value : "");
+    exit(2);
+}
+
+int64_t cli_count_arg(const char *program, const char *option, const char *value, int64_t min)
+{
+    return cli_int_arg(program, option, value, min, INT64_MAX);
 }
 
 int cli_progress_line(void)

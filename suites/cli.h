@@ -4,10 +4,19 @@
 
 #include <stdint.h>
 #include "vitbench/dist.h"
+#include "vitbench/loader.h"
 
-/* An integer option value >= min, or exit(2) with "PROGRAM: OPTION needs an integer >= min,
- * got 'VALUE'". */
+/* An integer option value in [min, max], or exit(2) with "PROGRAM: OPTION needs an integer
+ * from MIN to MAX, got 'VALUE'" (out of range, not a number, or beyond 64 bits). */
+int64_t cli_int_arg(const char *program, const char *option, const char *value, int64_t min,
+                    int64_t max);
+
+/* cli_int_arg without an upper bound: "needs an integer >= MIN". */
 int64_t cli_count_arg(const char *program, const char *option, const char *value, int64_t min);
+
+/* --threads: 1..VB_MAX_THREADS (loader.h). */
+#define CLI_THREADS_ARG(program, option, value) \
+    ((int)cli_int_arg(program, option, value, 1, VB_MAX_THREADS))
 
 /* 1 when stdout is a terminal and not CI: redraw a progress line; 0: plain log lines. */
 int cli_progress_line(void);

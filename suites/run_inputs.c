@@ -1,9 +1,11 @@
 /* Loading a training run's inputs (run_inputs.h). */
 #include "run_inputs.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "vitbench/files.h"
 
 static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
 static const char *const recipe_dirs[] = {VB_SRCDIR "/suites/recipes", VB_RECIPESDIR};
@@ -12,10 +14,10 @@ int run_inputs_resolve(const char *what, const char *name, char *path, size_t le
                        size_t err_len)
 {
     const char *const *dirs = strcmp(what, "model") == 0 ? model_dirs : recipe_dirs;
-    snprintf(path, len, "%s", name);
-    if (strchr(name, '/') || strstr(name, ".cfg")) return 0;
+    if (strchr(name, '/') || strstr(name, ".cfg"))
+        return vb_path_printf(path, len, err, err_len, "%s", name);
     for (int i = 0; i < 2; i++) {
-        snprintf(path, len, "%s/%s.cfg", dirs[i], name);
+        if (vb_path_printf(path, len, err, err_len, "%s/%s.cfg", dirs[i], name)) return -1;
         if (access(path, R_OK) == 0) return 0;
     }
     snprintf(err, err_len, "no %s '%s' in %s or %s", what, name, dirs[0], dirs[1]);
@@ -25,7 +27,7 @@ int run_inputs_resolve(const char *what, const char *name, char *path, size_t le
 static int load(run_inputs *in, const run_request *rq, char *err, size_t err_len)
 {
     /* Cheap checks first: a typo in a name fails at once, not after reading the data. */
-    char recipe[1024], model[1024];
+    char recipe[PATH_MAX], model[PATH_MAX];
     if (run_inputs_resolve("recipe", rq->recipe, recipe, sizeof recipe, err, err_len) ||
         run_inputs_resolve("model", rq->model, model, sizeof model, err, err_len) ||
         vb_recipe_load(&in->recipe, recipe, err, err_len))

@@ -53,15 +53,15 @@ static void usage(FILE *to)
             model_dirs[1]);
 }
 
-/* An integer option value ≥ min, or exit with a one-line error naming the option. */
-static int64_t at_least(int64_t min, const char *option, const char *value)
+/* An integer option value in [min, max], or exit with a one-line error naming the option. */
+static int64_t in_range(int64_t min, int64_t max, const char *option, const char *value)
 {
     char *end;
     errno = 0;
     long long v = value ? strtoll(value, &end, 10) : 0;
-    if (!value || errno || *end || v < min) {
-        fprintf(stderr, "vbmodel: %s needs an integer >= %lld, got '%s'\n", option,
-                (long long)min, value ? value : "");
+    if (!value || errno || *end || end == value || v < min || v > max) {
+        fprintf(stderr, "vbmodel: %s needs an integer from %lld to %lld, got '%s'\n", option,
+                (long long)min, (long long)max, value ? value : "");
         exit(2);
     }
     return v;
@@ -69,7 +69,7 @@ static int64_t at_least(int64_t min, const char *option, const char *value)
 
 static int64_t positive(const char *option, const char *value)
 {
-    return at_least(1, option, value);
+    return in_range(1, INT64_MAX, option, value);
 }
 
 static options parse_args(int argc, char **argv)
@@ -89,8 +89,8 @@ static options parse_args(int argc, char **argv)
         else if (strcmp(a, "--batch") == 0) o.batch = positive(a, v);
         else if (strcmp(a, "--steps") == 0) o.steps = positive(a, v);
         else if (strcmp(a, "--reps") == 0) o.reps = positive(a, v);
-        else if (strcmp(a, "--warmup") == 0) o.warmup = at_least(0, a, v);
-        else if (strcmp(a, "--threads") == 0) o.threads = (int)positive(a, v);
+        else if (strcmp(a, "--warmup") == 0) o.warmup = in_range(0, INT64_MAX, a, v);
+        else if (strcmp(a, "--threads") == 0) o.threads = (int)in_range(1, VB_MAX_THREADS, a, v);
         else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)positive(a, v);
         else if (strcmp(a, "--classes") == 0) o.classes = positive(a, v);
         else {

@@ -10,12 +10,14 @@
  * to results/train/MODEL.RECIPE.seedS); --resume continues a killed run from its last
  * finished epoch. A progress line is redrawn when stdout is a terminal outside CI.
  * --step-log FILE appends every step's loss and learning rate (step,epoch,loss,lr). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
 #include "run_inputs.h"
+#include "vitbench/files.h"
 
 static const char PROGRAM[] = "vbtrain";
 
@@ -54,7 +56,7 @@ static options parse_args(int argc, char **argv)
         else if (strcmp(a, "--data") == 0 && v) o.data = v;
         else if (strcmp(a, "--out") == 0 && v) o.out = v;
         else if (strcmp(a, "--step-log") == 0 && v) o.step_log = v;
-        else if (strcmp(a, "--threads") == 0) o.threads = (int)cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--threads") == 0) o.threads = CLI_THREADS_ARG(PROGRAM, a, v);
         else if (strcmp(a, "--epochs") == 0) o.epochs = cli_count_arg(PROGRAM, a, v, 1);
         else if (strcmp(a, "--limit") == 0) o.limit = cli_count_arg(PROGRAM, a, v, 1);
         else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)cli_count_arg(PROGRAM, a, v, 0);
@@ -79,7 +81,7 @@ int main(int argc, char **argv)
     vb_dist world;
     cli_join_ranks(PROGRAM, &argc, &argv, &world);
     options o = parse_args(argc, argv);
-    char err[1024], out[1024];
+    char err[1024], out[PATH_MAX];
     run_inputs in;
     run_request rq = {.model = o.model, .recipe = o.recipe, .backend = o.backend,
                       .data = o.data, .threads = o.threads};
@@ -87,11 +89,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "vbtrain: %s\n", err);
         vb_dist_abort(&world, 1); /* the other ranks may have loaded theirs */
     }
-    if (o.out)
-        snprintf(out, sizeof out, "%s", o.out);
-    else
-        snprintf(out, sizeof out, "results/train/%s.%s.seed%llu", in.model.name,
-                 in.recipe.name, (unsigned long long)o.seed);
+    if (o.out ? vb_path_printf(out, sizeof out, err, sizeof err, "%s", o.out)
+              : vb_path_printf(out, sizeof out, err, sizeof err, "results/train/%s.%s.seed%llu",
+                               in.model.name, in.recipe.name, (unsigned long long)o.seed)) {
+        fprintf(stderr, "vbtrain: %s\n", err);
+        vb_dist_abort(&world, 2);
+    }
     if (!o.quiet)
         printf("%s with %s on %s (%lld images), backend %s (%s), %d threads x %d rank%s -> "
                "%s\n", in.model.name, in.recipe.name, in.train.name,

@@ -168,3 +168,39 @@ Test(loader, a_backend_crashing_in_init_is_caught_in_a_child)
     cr_expect_eq(vb_backend_try_isolated(STUB("stub-init"), 1, err, sizeof err), -1);
     cr_expect_not_null(strstr(err, "initialise"), "%s", err);
 }
+
+/* The backend a program selects (by --backend, or VITBENCH_BACKEND by path) is tried in a
+ * child before it is loaded: one whose init crashes, or a shared object cut short (which
+ * dlopen maps and then faults on), ends in one line instead of taking the process down. */
+Test(loader, selecting_a_broken_backend_is_an_error_not_a_crash)
+{
+    cr_assert_null(vb_backend_select(STUB("stub-crash"), 1, err, sizeof err));
+    cr_expect(strstr(err, "stub-crash") && strstr(err, "crashed while loading ("), "%s", err);
+
+    char cut[] = "/tmp/vb_test_loader_cut_XXXXXX.so";
+    int fd = mkstemps(cut, 3);
+    FILE *from = fopen(BUILD_BACKEND_DIR "/vitbench-naive.so", "rb"), *to = fdopen(fd, "wb");
+    cr_assert(from && to);
+    char buf[20000];
+    size_t n = fread(buf, 1, sizeof buf, from); /* the ELF headers, not what they map */
+    fwrite(buf, 1, n, to);
+    fclose(from);
+    fclose(to);
+    setenv("VITBENCH_BACKEND", cut, 1);
+    vb_loaded_backend *b = vb_backend_select(NULL, 1, err, sizeof err);
+    unsetenv("VITBENCH_BACKEND");
+    remove(cut);
+    cr_assert_null(b);
+    cr_expect(strstr(err, cut) != NULL, "%s", err);
+    cr_expect_null(strchr(err, '\n'), "%s", err);
+}
+
+/* A thread count no machine has is refused before the backend starts any thread. */
+Test(loader, absurd_thread_counts_are_refused)
+{
+    cr_assert_null(vb_backend_load("reference", 100000, err, sizeof err));
+    cr_expect_not_null(strstr(err, "100000 threads asked, at most 1024"), "%s", err);
+    vb_loaded_backend *b = vb_backend_load("reference", VB_MAX_THREADS, err, sizeof err);
+    cr_expect_not_null(b, "%s", err);
+    vb_backend_unload(b);
+}

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../core/train/internal.h"
+#include "vitbench/claim.h"
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
 
@@ -444,7 +445,8 @@ Test(checkpoint, round_trip_and_refusal)
         }
     }
     vb_ckpt_identity id = {.model = "tiny", .recipe = "r", .recipe_hash = 42, .seed = 7,
-                           .dataset = 0xabc, .train_images = 75};
+                           .dataset = 0xabc, .train_images = 75, .epochs = 3,
+                           .steps_per_epoch = 5};
     vb_ckpt_state st = {.epoch = 2, .step = 10, .best_epoch = 1, .best_val_acc = 0.5,
                         .seconds = 3.25}, back;
     cr_assert_eq(vb_checkpoint_save(path, &a, &sa, best_a, &id, &st, err, sizeof err), 0,
@@ -473,6 +475,59 @@ Test(checkpoint, round_trip_and_refusal)
     vb_step_scratch_free(&sb);
     vb_model_free(&a);
     vb_model_free(&b);
+}
+
+/* A checkpoint holding what no run writes — a state outside the run's plan, a non-finite
+ * value, a negative second moment — is refused on load, naming the file and the field,
+ * before anything of the run is touched. */
+Test(checkpoint, refuses_values_no_run_writes)
+{
+    char dir[64], path[128];
+    temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/checkpoint.safetensors", dir);
+    vb_model m;
+    vb_step_scratch s;
+    tiny_model(&m);
+    cr_assert(vb_model_alloc(&m, 4) == 0 && vb_step_scratch_alloc(&s, &m) == 0);
+    vb_model_init_params(&m, 1);
+    vb_ckpt_identity id = {.model = "tiny", .recipe = "r", .seed = 7, .epochs = 30,
+                           .steps_per_epoch = 5};
+    const vb_ckpt_state good = {.epoch = 2, .step = 10, .best_epoch = 1, .best_val_acc = 0.5};
+    const struct { const char *field; vb_ckpt_state st; } states[] = {
+        {"'epoch' is -5", {.epoch = -5, .step = 10}},
+        {"'epoch' is 1099511627777", {.epoch = (1ll << 40) + 1, .step = 10}},
+        {"'step' is 1000000000000", {.epoch = 2, .step = 1000000000000ll}},
+        {"'best_epoch' is 3", {.epoch = 2, .step = 10, .best_epoch = 3}},
+        {"'best_val_acc' is nan", {.epoch = 2, .step = 10, .best_val_acc = NAN}},
+        {"'seconds' is -1", {.epoch = 2, .step = 10, .best_val_acc = 0.5, .seconds = -1}},
+    };
+    vb_ckpt_state back;
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        cr_assert_eq(vb_checkpoint_save(path, &m, &s, NULL, &id, &states[i].st, err,
+                                        sizeof err), 0, "%s", err);
+        cr_expect_eq(vb_checkpoint_load(path, &m, &s, NULL, &id, &back, err, sizeof err), -1,
+                     "%s was accepted", states[i].field);
+        cr_expect(strstr(err, path) && strstr(err, states[i].field), "%s", err);
+    }
+    /* Values: a NaN weight, a negative Adam v. */
+    const struct { float *block; float value; const char *tensor; } values[] = {
+        {m.params.data, NAN, "'param."}, {s.adam_v, -1.0f, "'adam_v."}};
+    for (size_t i = 0; i < 2; i++) {
+        float kept = values[i].block[3];
+        values[i].block[3] = values[i].value;
+        cr_assert_eq(vb_checkpoint_save(path, &m, &s, NULL, &id, &good, err, sizeof err), 0);
+        values[i].block[3] = kept;
+        cr_expect_eq(vb_checkpoint_load(path, &m, &s, NULL, &id, &back, err, sizeof err), -1);
+        cr_expect(strstr(err, values[i].tensor) && strstr(err, "at index 3"), "%s", err);
+    }
+    cr_assert_eq(vb_checkpoint_save(path, &m, &s, NULL, &id, &good, err, sizeof err), 0);
+    cr_expect_eq(vb_checkpoint_load(path, &m, &s, NULL, &id, &back, err, sizeof err), 0, "%s",
+                 err);
+    /* A folder where the file should be: said so, not read as a huge file. */
+    cr_expect_eq(vb_checkpoint_load(dir, &m, &s, NULL, &id, &back, err, sizeof err), -1);
+    cr_expect(strstr(err, "not a regular file (a folder)"), "%s", err);
+    vb_step_scratch_free(&s);
+    vb_model_free(&m);
 }
 
 /* ---- whole runs --------------------------------------------------------------------- */
@@ -671,6 +726,120 @@ Test(train, refuses_a_disk_too_full_before_training)
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", out);
     cr_expect_neq(access(path, F_OK), 0, "a checkpoint was written");
     cr_expect_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "with room it runs: %s", err);
+    tiny_teardown(&t);
+}
+
+/* ---- run folders (claim.h) ---------------------------------------------------------- */
+
+/* A folder that holds a run, finished or not, is not started over without --resume:
+ * the run is refused and every file it holds keeps its bytes. */
+Test(train, refuses_a_folder_holding_a_run)
+{
+    char dir[64], out[128], path[256];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    t.recipe.epochs = 1;
+    vb_train_result r;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/checkpoint.safetensors", out);
+    size_t before_len, after_len;
+    char *before = slurp(path, &before_len);
+    t.recipe.adam.lr *= 2; /* another run, that would write other numbers */
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1);
+    cr_expect(strstr(err, out) && strstr(err, "holds a finished run") &&
+              strstr(err, "--resume"), "%s", err);
+    char *after = slurp(path, &after_len);
+    cr_expect(before_len == after_len && memcmp(before, after, before_len) == 0,
+              "the checkpoint was rewritten");
+    free(before);
+    free(after);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    remove(path); /* as if killed before the end: an unfinished run, refused alike */
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1);
+    cr_expect(strstr(err, "holds an unfinished run"), "%s", err);
+    tiny_teardown(&t);
+}
+
+/* While one process holds a run folder, another is refused, naming the holder. */
+Test(train, refuses_a_folder_another_run_holds)
+{
+    char dir[64], out[128], holder[64];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    vb_claim held;
+    cr_assert_eq(vb_claim_folder(&held, out, err, sizeof err), 0, "%s", err);
+    vb_train_result r;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1);
+    snprintf(holder, sizeof holder, "in use by another run (pid %ld,", (long)getpid());
+    cr_expect(strstr(err, out) && strstr(err, holder), "%s", err);
+    vb_release_folder(&held);
+    cr_expect_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "released, it runs: %s", err);
+    tiny_teardown(&t);
+}
+
+/* What a writer killed mid-write leaves (NAME.tmp, NAME.tmp.PID) is removed when the
+ * folder is next claimed; other files stay. */
+Test(train, resume_removes_stale_temporary_files)
+{
+    char dir[64], out[128], path[256];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    t.recipe.epochs = 1;
+    vb_train_result r;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+    const char *stale[] = {"checkpoint.safetensors.tmp.99999", "summary.json.tmp",
+                           "metrics.csv.tmp.12"};
+    const char *kept[] = {"notes.tmp.txt", "a.tmp.1x"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, stale[i]);
+        write_file(path, "half");
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, kept[i]);
+        write_file(path, "mine");
+    }
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), 0, "%s", err);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, stale[i]);
+        cr_expect_neq(access(path, F_OK), 0, "%s is still there", stale[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, kept[i]);
+        cr_expect_eq(access(path, F_OK), 0, "%s was removed", kept[i]);
+    }
+    snprintf(path, sizeof path, "%s/.lock", out);
+    cr_expect_neq(access(path, F_OK), 0, "the lock file outlived the run");
+    tiny_teardown(&t);
+}
+
+/* A run folder with a path longer than any fixed buffer the writers once had (1,200+
+ * bytes) is written where it was asked; one whose name the system refuses gets a message
+ * that still says why. */
+Test(train, long_paths_are_written_whole_or_refused_with_the_reason)
+{
+    char dir[64], out[2048], component[241], path[2200];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    memset(component, 'd', 240);
+    component[240] = '\0';
+    int n = snprintf(out, sizeof out, "%s", dir);
+    for (int i = 0; i < 5; i++) n += snprintf(out + n, sizeof out - (size_t)n, "/%s", component);
+    cr_assert_gt(n, 1200);
+    t.recipe.epochs = 1;
+    vb_train_result r;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    cr_expect_eq(access(path, F_OK), 0, "no summary at the long path");
+
+    char one[1200];
+    memset(one, 'x', 1100);
+    one[1100] = '\0';
+    snprintf(out, sizeof out, "%s/%s", dir, one);
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1);
+    cr_expect(strstr(err, "File name too long") && strlen(err) < 400, "%s", err);
     tiny_teardown(&t);
 }
 

@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,31 @@ static int read_state(const vb_st_file *f, const char *path, vb_ckpt_state *st, 
     return 0;
 }
 
+/* The state a run could have saved: a checkpoint is written at the end of an epoch, after
+ * that epoch's steps, with the best validation score so far (-1: none yet). */
+static int check_state(const vb_ckpt_state *st, const vb_ckpt_identity *id, const char *path,
+                       char *err, size_t err_len)
+{
+    char why[160] = "";
+    if (st->epoch < 1 || st->epoch > id->epochs)
+        snprintf(why, sizeof why, "'epoch' is %" PRId64 ", not in 1..%" PRId64, st->epoch,
+                 id->epochs);
+    else if (st->step != st->epoch * id->steps_per_epoch)
+        snprintf(why, sizeof why, "'step' is %" PRId64 ", but %" PRId64 " epochs of %" PRId64
+                 " steps make %" PRId64, st->step, st->epoch, id->steps_per_epoch,
+                 st->epoch * id->steps_per_epoch);
+    else if (st->best_epoch < 0 || st->best_epoch > st->epoch)
+        snprintf(why, sizeof why, "'best_epoch' is %" PRId64 ", not in 0..%" PRId64,
+                 st->best_epoch, st->epoch);
+    else if (!(st->best_val_acc == -1 || (st->best_val_acc >= 0 && st->best_val_acc <= 1)))
+        snprintf(why, sizeof why, "'best_val_acc' is %g, not an accuracy", st->best_val_acc);
+    else if (!(st->seconds >= 0 && isfinite(st->seconds)))
+        snprintf(why, sizeof why, "'seconds' is %g", st->seconds);
+    if (!why[0]) return 0;
+    snprintf(err, err_len, "%s: cannot resume: %s (a damaged or edited checkpoint)", path, why);
+    return -1;
+}
+
 static int same_shape(const vb_st_tensor *t, const vb_param *p)
 {
     if (t->dtype != VB_ST_F32 || t->ndim != p->ndim) return 0;
@@ -161,10 +187,21 @@ static int same_shape(const vb_st_tensor *t, const vb_param *p)
     return 1;
 }
 
+/* The first value of t that a run cannot have written: non-finite, or a negative second
+ * moment (Adam's v is a mean of squares). -1 when all are fine. */
+static int64_t first_bad_value(const vb_st_tensor *t, int non_negative)
+{
+    const float *x = (const float *)t->data;
+    for (int64_t i = 0; i < t->numel; i++)
+        if (!isfinite(x[i]) || (non_negative && x[i] < 0)) return i;
+    return -1;
+}
+
 static int read_block(const vb_st_file *f, const char *path, const vb_param_block *pb,
                       const block_part *part, char *err, size_t err_len)
 {
     char name[VB_PARAM_NAME_MAX + 16];
+    const int non_negative = strcmp(part->prefix, "adam_v") == 0;
     for (int i = 0; i < pb->count; i++) {
         const vb_param *p = &pb->params[i];
         snprintf(name, sizeof name, "%s.%s", part->prefix, p->name);
@@ -172,6 +209,12 @@ static int read_block(const vb_st_file *f, const char *path, const vb_param_bloc
         if (!t || !same_shape(t, p)) {
             snprintf(err, err_len, "%s: tensor '%s' is %s (the model has another layout)",
                      path, name, t ? "of another shape" : "missing");
+            return -1;
+        }
+        int64_t bad = first_bad_value(t, non_negative);
+        if (bad >= 0) {
+            snprintf(err, err_len, "%s: tensor '%s' holds %g at index %" PRId64 " (a damaged "
+                     "or edited checkpoint)", path, name, ((const float *)t->data)[bad], bad);
             return -1;
         }
         memcpy(part->data + p->offset, t->data, p->numel * sizeof(float));
@@ -188,7 +231,7 @@ int vb_checkpoint_load(const char *path, vb_model *m, vb_step_scratch *s, float 
     block_part parts[4];
     int n = parts_of(m, s, best, parts);
     int rc = check_identity(&f, path, id, err, err_len) ||
-             read_state(&f, path, st, err, err_len);
+             read_state(&f, path, st, err, err_len) || check_state(st, id, path, err, err_len);
     for (int i = 0; i < n && !rc; i++) rc = read_block(&f, path, &m->params, &parts[i], err, err_len);
     vb_st_close(&f);
     return rc ? -1 : 0;

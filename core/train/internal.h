@@ -40,6 +40,9 @@ typedef struct vb_ckpt_identity {
     uint64_t seed;
     uint64_t dataset;      /* the training set's checksum */
     int64_t train_images;  /* after --limit and the validation split */
+    /* Not stored: the plan a loaded state must fit (epoch ≤ epochs, step = epoch ·
+     * steps_per_epoch), so an edited or damaged checkpoint cannot move the run. */
+    int64_t epochs, steps_per_epoch;
 } vb_ckpt_identity;
 
 /* Where a run stands at the end of an epoch. */
@@ -58,8 +61,9 @@ int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratc
                        const vb_ckpt_state *st, char *err, size_t err_len);
 
 /* Reads a checkpoint back into m, s and best (when not NULL) after checking that it has
- * the same identity and every tensor's shape. 0 or -1 with one line naming the file and
- * the mismatch. */
+ * the same identity and every tensor's shape, that its state fits the run's plan, and that
+ * every value is finite (second moments also ≥ 0). 0 or -1 with one line naming the file
+ * and the first thing wrong; m, s and best may then hold part of the file. */
 int vb_checkpoint_load(const char *path, vb_model *m, vb_step_scratch *s, float *best,
                        const vb_ckpt_identity *id, vb_ckpt_state *st, char *err,
                        size_t err_len);
@@ -68,7 +72,7 @@ int vb_checkpoint_load(const char *path, vb_model *m, vb_step_scratch *s, float 
 
 typedef struct vb_metrics_file {
     FILE *f;
-    char path[1100];
+    char *path;            /* OUT/metrics.csv */
 } vb_metrics_file;
 
 /* Opens out_dir/metrics.csv for appending rows after epoch `keep_epochs`: a fresh run

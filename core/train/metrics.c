@@ -10,12 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "vitbench/files.h"
 
 #define HEADER "epoch,train_loss,train_acc,val_loss,val_acc,val_top5,lr,seconds\n"
 
 static int io_error(const char *path, const char *what, char *err, size_t err_len)
 {
-    snprintf(err, err_len, "%s: cannot %s: %s", path, what, strerror(errno));
+    char brief[VB_PATH_BRIEF];
+    snprintf(err, err_len, "%s: cannot %s: %s", vb_path_brief(path, brief), what,
+             strerror(errno));
     return -1;
 }
 
@@ -42,37 +45,35 @@ static int copy_kept_rows(FILE *from, FILE *to, int64_t keep_epochs)
     return 0;
 }
 
-/* Rewrites the file with only the kept rows: a new file next to it, renamed over it. */
-static int cut_back(const char *path, int64_t keep_epochs, char *err, size_t err_len)
+/* The rows a resumed run keeps: the header and epochs 1..keep, from the old file. */
+typedef struct kept_rows {
+    const char *path;
+    int64_t keep_epochs;
+} kept_rows;
+
+static int fill_kept_rows(FILE *to, void *ctx, char *err, size_t err_len)
 {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *from = keep_epochs > 0 ? fopen(path, "r") : NULL;
-    FILE *to = fopen(tmp, "w");
-    if (!to) {
-        if (from) fclose(from);
-        return io_error(tmp, "create", err, err_len);
-    }
-    int rc = copy_kept_rows(from, to, keep_epochs) || durable(to);
+    const kept_rows *k = ctx;
+    FILE *from = k->keep_epochs > 0 ? fopen(k->path, "r") : NULL;
+    int rc = copy_kept_rows(from, to, k->keep_epochs);
     if (from) fclose(from);
-    if (fclose(to) != 0) rc = -1;
-    if (rc || rename(tmp, path) != 0) {
-        io_error(tmp, "write", err, err_len);
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return rc ? io_error(k->path, "copy the kept rows", err, err_len) : 0;
 }
 
 int vb_metrics_open(vb_metrics_file *mf, const char *out_dir, int64_t keep_epochs,
                     char *err, size_t err_len)
 {
-    snprintf(mf->path, sizeof mf->path, "%s/metrics.csv", out_dir);
-    if (cut_back(mf->path, keep_epochs, err, err_len)) return -1;
-    if (!(mf->f = fopen(mf->path, "a"))) return io_error(mf->path, "open", err, err_len);
-    return 0;
+    char brief[VB_PATH_BRIEF];
+    if (!(mf->path = vb_path_join(out_dir, "metrics.csv"))) {
+        snprintf(err, err_len, "%s: out of memory", vb_path_brief(out_dir, brief));
+        return -1;
+    }
+    kept_rows k = {mf->path, keep_epochs};
+    int rc = vb_write_atomically(mf->path, fill_kept_rows, &k, err, err_len) ||
+             (!(mf->f = fopen(mf->path, "a")) && io_error(mf->path, "open", err, err_len));
+    if (rc) vb_metrics_close(mf);
+    return rc ? -1 : 0;
 }
-
 int vb_metrics_append(vb_metrics_file *mf, const vb_epoch_metrics *e, char *err,
                       size_t err_len)
 {
@@ -87,5 +88,6 @@ int vb_metrics_append(vb_metrics_file *mf, const vb_epoch_metrics *e, char *err,
 void vb_metrics_close(vb_metrics_file *mf)
 {
     if (mf->f) fclose(mf->f);
-    mf->f = NULL;
+    free(mf->path);
+    *mf = (vb_metrics_file){0};
 }

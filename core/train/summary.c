@@ -1,11 +1,10 @@
 /* summary.json: what a finished run gives, for reports and the suites' tables. */
 #include "internal.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
+#include <stdlib.h>
+#include "vitbench/files.h"
 #include "vitbench/json.h"
 
 static void write_fields(FILE *f, const vb_summary *s)
@@ -27,38 +26,46 @@ static void write_fields(FILE *f, const vb_summary *s)
             "  \"shortened\": %s,\n  \"limit\": %" PRId64 ",\n"
             "  \"train_images\": %" PRId64 ",\n  \"val_images\": %" PRId64 ",\n"
             "  \"test_images\": %" PRId64 ",\n"
-            "  \"best_epoch\": %" PRId64 ",\n  \"best_val_acc\": %.6f,\n"
-            "  \"test_loss\": %.6f,\n  \"test_top1\": %.6f,\n  \"test_top5\": %.6f,\n"
-            "  \"seconds\": %.2f,\n",
+            "  \"best_epoch\": %" PRId64 ",\n",
             s->threads, s->ranks, s->seed, s->epochs_planned, s->epochs_done,
             shortened ? "true" : "false", s->limit, s->train_images, s->val_images,
-            s->test_images, r->best_epoch, r->best_val_acc, r->test_loss, r->test_top1,
-            r->test_top5, r->seconds);
+            s->test_images, r->best_epoch);
+    const struct { const char *key, *format; double value; } scores[] = {
+        {"best_val_acc", "%.6f", r->best_val_acc}, {"test_loss", "%.6f", r->test_loss},
+        {"test_top1", "%.6f", r->test_top1}, {"test_top5", "%.6f", r->test_top5},
+        {"seconds", "%.2f", r->seconds}};
+    for (size_t i = 0; i < sizeof scores / sizeof scores[0]; i++) {
+        fprintf(f, "  \"%s\": ", scores[i].key);
+        vb_json_number(f, scores[i].format, scores[i].value);
+        fputs(",\n", f);
+    }
     /* The normalisation the images got: a recipe's constants, or those adapted on the
      * training split (normalize = adapt), which no configuration file holds. */
     fputs("  \"normalization_mean\": [", f);
-    for (int64_t c = 0; c < s->channels; c++) fprintf(f, "%s%.7g", c ? ", " : "", s->mean[c]);
+    for (int64_t c = 0; c < s->channels; c++) {
+        fputs(c ? ", " : "", f);
+        vb_json_number(f, "%.7g", s->mean[c]);
+    }
     fputs("],\n  \"normalization_std\": [", f);
-    for (int64_t c = 0; c < s->channels; c++) fprintf(f, "%s%.7g", c ? ", " : "", s->std[c]);
+    for (int64_t c = 0; c < s->channels; c++) {
+        fputs(c ? ", " : "", f);
+        vb_json_number(f, "%.7g", s->std[c]);
+    }
     fputs("]\n}\n", f);
+}
+
+static int fill(FILE *f, void *summary, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    write_fields(f, summary);
+    return 0;
 }
 
 int vb_summary_write(const char *out_dir, const vb_summary *s, char *err, size_t err_len)
 {
-    char path[1100], tmp[1200];
-    snprintf(path, sizeof path, "%s/summary.json", out_dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, err_len, "%s: cannot create: %s", tmp, strerror(errno));
-        return -1;
-    }
-    write_fields(f, s);
-    int rc = fflush(f) != 0 || fsync(fileno(f)) != 0;
-    if (fclose(f) != 0 || rc || rename(tmp, path) != 0) {
-        snprintf(err, err_len, "%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    char *path = vb_path_join(out_dir, "summary.json");
+    int rc = path ? vb_write_atomically(path, fill, (void *)s, err, err_len) : -1;
+    if (!path) snprintf(err, err_len, "%s: out of memory", out_dir);
+    free(path);
+    return rc;
 }

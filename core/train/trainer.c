@@ -18,8 +18,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "vitbench/claim.h"
 #include "vitbench/files.h"
 #include "vitbench/rng.h"
 
@@ -42,7 +44,8 @@ typedef struct trainer {
     FILE *step_log;               /* writer with o->step_log only */
     vb_progress progress;
     int64_t steps_per_epoch;
-    char ckpt_path[1100];
+    char *ckpt_path;              /* OUT/checkpoint.safetensors */
+    vb_claim claim;               /* the writer's lock on OUT, unless its caller holds one */
     char *err;
     size_t err_len;
 } trainer;
@@ -102,6 +105,23 @@ static int check_disk(const trainer *t)
              "checkpoint, rewritten every epoch beside the last one): free some space or "
              "write elsewhere", t->o->out_dir, (double)free_bytes / 1048576.0,
              need / 1048576.0);
+    return -1;
+}
+
+/* The writer's hold on the run folder: its lock (unless the caller took it), and a refusal
+ * to start afresh where a run already is, unless asked to resume. */
+static int take_folder(trainer *t)
+{
+    const char *dir = t->o->out_dir;
+    char brief[VB_PATH_BRIEF];
+    if (t->o->claimed ? vb_make_dirs(dir, t->err, t->err_len)
+                      : vb_claim_folder(&t->claim, dir, t->err, t->err_len))
+        return -1;
+    vb_folder_state held = vb_folder_state_of(dir);
+    if (t->o->resume || held == VB_FOLDER_EMPTY) return 0;
+    snprintf(t->err, t->err_len, "%s holds a%s run: resume it (--resume), or write elsewhere "
+             "(--out) or remove the folder to start over", vb_path_brief(dir, brief),
+             held == VB_FOLDER_FINISHED ? " finished" : "n unfinished");
     return -1;
 }
 
@@ -418,6 +438,8 @@ static void release(trainer *t)
     vb_subset_free(&t->test);
     vb_step_scratch_free(&t->scratch);
     vb_free(t->best);
+    free(t->ckpt_path);
+    vb_release_folder(&t->claim);
 }
 
 int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_dataset *test,
@@ -434,16 +456,20 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
     if (o->epochs > 0) t.rr.epochs = o->epochs;
     const int64_t ranks = o->dist ? o->dist->size : 1;
     t.local_batch = (t.rr.batch + ranks - 1) / ranks;
-    snprintf(t.ckpt_path, sizeof t.ckpt_path, "%s/checkpoint.safetensors", o->out_dir);
+    t.claim = (vb_claim){.fd = -1};
+    if (!(t.ckpt_path = vb_path_join(o->out_dir, "checkpoint.safetensors"))) {
+        snprintf(err, err_len, "vb_train: out of memory");
+        return -1;
+    }
     int rc = check_shapes(m, train, err, err_len) || check_shapes(m, test, err, err_len) ||
              build_splits(&t, train, test) || allocate(&t);
-    rc = agree(&t, rc || (t.writer && (vb_make_dirs(o->out_dir, err, err_len) ||
-                                       check_disk(&t))));
+    rc = agree(&t, rc || (t.writer && (take_folder(&t) || check_disk(&t))));
     if (!rc) {
         t.steps_per_epoch = (t.fit.count + t.rr.batch - 1) / t.rr.batch;
         t.id = (vb_ckpt_identity){.model = m->name, .recipe = r->name,
                                   .recipe_hash = vb_recipe_hash(&t.rr), .seed = o->seed,
-                                  .dataset = train->checksum, .train_images = t.fit.count};
+                                  .dataset = train->checksum, .train_images = t.fit.count,
+                                  .epochs = t.rr.epochs, .steps_per_epoch = t.steps_per_epoch};
         rc = start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
     }
     release(&t);

@@ -85,9 +85,9 @@ static int drift_row(FILE *csv, const char *backend, int64_t threads, const char
 }
 
 static int write_drift(const char *out, char names[][64], int nb, const suite *s,
-                       char dirs[][SUITE_MAX_THREADS][1024])
+                       char dirs[][SUITE_MAX_THREADS][VB_PATH_ROOM])
 {
-    char path[1100];
+    char path[VB_PATH_ROOM];
     snprintf(path, sizeof path, "%s/drift.csv", out);
     FILE *csv = fopen(path, "w");
     if (!csv) {
@@ -113,7 +113,7 @@ int backends_suite_run(const suite *s, const suite_profile *p, const backends_op
                        const char *out)
 {
     char names[MAX_BACKENDS][64], joined[512];
-    static char dirs[MAX_BACKENDS][SUITE_MAX_THREADS][1024];
+    static char dirs[MAX_BACKENDS][SUITE_MAX_THREADS][VB_PATH_ROOM];
     memset(dirs, 0, sizeof dirs);
     int nb = split_backends(s->backends, names, joined, sizeof joined);
     char err[1024];

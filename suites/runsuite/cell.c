@@ -3,10 +3,12 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "run_folder.h"
+#include "vitbench/claim.h"
 #include "vitbench/files.h"
 
 static double now_seconds(void)
@@ -18,9 +20,10 @@ static double now_seconds(void)
 
 static int exists(const char *dir, const char *name)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return access(path, F_OK) == 0;
+    char *path = vb_path_join(dir, name);
+    int yes = path && access(path, F_OK) == 0;
+    free(path);
+    return yes;
 }
 
 /* A folder that already holds a run is continued only when asked (--resume), and only if
@@ -30,7 +33,8 @@ static int check_folder(const cell_plan *p, const run_facts *f, cell_outcome *ou
                         size_t err_len)
 {
     int finished = exists(out->dir, "result.csv");
-    int started = finished || exists(out->dir, "checkpoint.safetensors");
+    int started = finished || exists(out->dir, "manifest.json") ||
+                  vb_folder_state_of(out->dir) != VB_FOLDER_EMPTY;
     if (started && !p->resume) {
         snprintf(err, err_len, "%s holds a%s run: --resume %s, or remove the folder to "
                  "start over", out->dir, finished ? " finished" : "n unfinished",
@@ -66,7 +70,8 @@ static int train(const cell_plan *p, run_facts *f, cell_outcome *out, char *err,
                  size_t err_len)
 {
     run_inputs *in = f->in;
-    vb_train_opts to = {.out_dir = out->dir, .resume = p->resume, .epochs = f->epochs_planned,
+    vb_train_opts to = {.out_dir = out->dir, .claimed = 1, .resume = p->resume,
+                        .epochs = f->epochs_planned,
                         .limit = f->limit, .seed = p->seed, .progress = p->progress,
                         .dist = p->dist};
     double start = now_seconds();
@@ -95,9 +100,11 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
     f.limit = p->limit ? p->limit : p->profile->limit;
     provenance_get(&f.prov);
     run_folder_hash_config(&f);
-    snprintf(out->dir, sizeof out->dir, "%s/%s.%s.seed%" PRIu64, p->out_root, p->label,
-             in.backend->name, p->seed);
-    int rc = writer(p) && (vb_make_dirs(out->dir, err, err_len) ||
+    vb_claim claim = {.fd = -1};
+    int rc = writer(p) && (vb_path_printf(out->dir, sizeof out->dir, err, err_len,
+                                          "%s/%s.%s.seed%" PRIu64, p->out_root, p->label,
+                                          in.backend->name, p->seed) ||
+                           vb_claim_folder(&claim, out->dir, err, err_len) ||
                            check_folder(p, &f, out, err, err_len));
     rc = rank0_says(p, rc, err, err_len);
     vb_dist_broadcast(p->dist, &out->already_done, sizeof out->already_done);
@@ -108,6 +115,7 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
                out->dir);
         rc = train(p, &f, out, err, err_len);
     }
+    vb_release_folder(&claim);
     run_inputs_free(&in);
     return rc ? -1 : 0;
 }

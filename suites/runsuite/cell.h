@@ -11,6 +11,7 @@
 #ifndef VITBENCH_SUITES_RUNSUITE_CELL_H
 #define VITBENCH_SUITES_RUNSUITE_CELL_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "suite.h"
@@ -34,7 +35,7 @@ typedef struct cell_plan {
 } cell_plan;
 
 typedef struct cell_outcome {
-    char dir[1024];
+    char dir[PATH_MAX];
     int already_done;      /* --resume found result.csv: nothing was run */
     vb_train_result result;
 } cell_outcome;

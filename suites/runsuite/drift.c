@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "vitbench/safetensors.h"
+#include "vitbench/files.h"
 
 #define MAX_EPOCHS 4096
 
@@ -36,7 +37,7 @@ static int param_distance(const vb_st_file *a, const vb_st_file *b, double *rel,
 static int read_metrics(const char *dir, double *loss, double *val_acc, char *err,
                         size_t err_len)
 {
-    char path[1200], line[512];
+    char path[VB_PATH_ROOM], line[512];
     snprintf(path, sizeof path, "%s/metrics.csv", dir);
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -76,7 +77,7 @@ static int compare_metrics(const char *dir, const char *ref_dir, drift *d, char 
 
 int drift_measure(const char *dir, const char *ref_dir, drift *d, char *err, size_t err_len)
 {
-    char path[1200], ref_path[1200];
+    char path[VB_PATH_ROOM], ref_path[VB_PATH_ROOM];
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", dir);
     snprintf(ref_path, sizeof ref_path, "%s/checkpoint.safetensors", ref_dir);
     vb_st_file a, b;

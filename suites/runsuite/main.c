@@ -13,6 +13,7 @@
  * seeds S..S+N-1 of every cell; the report gives mean ± std and best-of-N, labelled.
  * After a suite, its plots and results/README.md are regenerated (report.h). --cells lists
  * a train suite's trainings and --cell K runs one of them (cell_list.h), for clusters. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "params_suite.h"
 #include "report.h"
 #include "suite.h"
+#include "vitbench/files.h"
 
 static const char PROGRAM[] = "runsuite";
 
@@ -63,11 +65,11 @@ static options parse_args(int argc, char **argv)
         else if (strcmp(a, "--data") == 0 && v) o.data = v;
         else if (strcmp(a, "--out") == 0 && v) o.out = v;
         else if (strcmp(a, "--results") == 0 && v) o.results = v;
-        else if (strcmp(a, "--threads") == 0) o.threads = (int)cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--threads") == 0) o.threads = CLI_THREADS_ARG(PROGRAM, a, v);
         else if (strcmp(a, "--epochs") == 0) o.epochs = cli_count_arg(PROGRAM, a, v, 1);
         else if (strcmp(a, "--limit") == 0) o.limit = cli_count_arg(PROGRAM, a, v, 1);
         else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)cli_count_arg(PROGRAM, a, v, 0);
-        else if (strcmp(a, "--seeds") == 0) o.seeds = (int)cli_count_arg(PROGRAM, a, v, 1);
+        else if (strcmp(a, "--seeds") == 0) o.seeds = (int)cli_int_arg(PROGRAM, a, v, 1, INT_MAX);
         else if (strcmp(a, "--cell") == 0) o.cell = cli_count_arg(PROGRAM, a, v, 0);
         else {
             fprintf(stderr, "runsuite: unknown option '%s'%s\n", a,
@@ -190,13 +192,17 @@ static int check_suite_options(const suite *s, const options *o)
 static int run_suite(const options *o)
 {
     suite s;
-    char err[1024], out[1024];
+    char err[1024], out[PATH_MAX];
     if (suite_find(&s, o->suite, err, sizeof err)) {
         fprintf(stderr, "runsuite: %s\n", err);
         return 2;
     }
-    snprintf(out, sizeof out, "%s/%s", o->results, s.name);
-    if (o->out) snprintf(out, sizeof out, "%s", o->out);
+    if ((o->out ? vb_path_printf(out, sizeof out, err, sizeof err, "%s", o->out)
+                : vb_path_printf(out, sizeof out, err, sizeof err, "%s/%s", o->results,
+                                 s.name))) {
+        fprintf(stderr, "runsuite: %s\n", err);
+        return 2;
+    }
     if (check_suite_options(&s, o)) return 2;
     int rc;
     if (s.kind == SUITE_PARAMS) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,7 @@ static double unit_scale(const char *unit)
  * QKᵀ and AV added by hand). -1 if the model does not load. */
 static double our_figure(const row *r, char *err, size_t err_len)
 {
-    char path[1024];
+    char path[PATH_MAX];
     vb_model m;
     if (run_inputs_resolve("model", r->model, path, sizeof path, err, err_len) ||
         vb_model_load(&m, path, err, err_len))
@@ -79,7 +80,7 @@ static double rounded_like(double ours, const row *r, int *decimals)
 
 static int write_manifest(const char *out, int rows, int passed)
 {
-    char path[1100];
+    char path[VB_PATH_ROOM];
     snprintf(path, sizeof path, "%s/manifest.json", out);
     FILE *f = fopen(path, "w");
     if (!f) return -1;
@@ -161,7 +162,7 @@ int params_suite_run(const char *out)
                 table_paths[1]);
         return 1;
     }
-    char path[1100], err[1024];
+    char path[VB_PATH_ROOM], err[1024];
     if (vb_make_dirs(out, err, sizeof err)) {
         fprintf(stderr, "runsuite: params: %s\n", err);
         fclose(table);

@@ -2,38 +2,41 @@
  * written to a temporary name, synced, then renamed: a reader never sees half a file. */
 #include "run_folder.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "vitbench/backend.h"
+#include "vitbench/files.h"
 #include "vitbench/json.h"
 
 typedef void (*write_fn)(FILE *f, const run_facts *facts, const vb_train_result *res);
+
+/* What one file of the folder is written from. */
+typedef struct folder_file {
+    write_fn fn;
+    const run_facts *facts;
+    const vb_train_result *res;
+} folder_file;
+
+static int fill(FILE *f, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    const folder_file *x = ctx;
+    x->fn(f, x->facts, x->res);
+    return 0;
+}
 
 static int write_atomically(const char *dir, const char *name, write_fn fn,
                             const run_facts *facts, const vb_train_result *res, char *err,
                             size_t err_len)
 {
-    char path[1200], tmp[1300];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, err_len, "%s: cannot create: %s", tmp, strerror(errno));
-        return -1;
-    }
-    fn(f, facts, res);
-    int failed = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
-    int saved = errno;
-    if (fclose(f) != 0 || failed || rename(tmp, path) != 0) {
-        snprintf(err, err_len, "%s: cannot write: %s", path, strerror(failed ? saved : errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    char *path = vb_path_join(dir, name);
+    folder_file x = {fn, facts, res};
+    int rc = path ? vb_write_atomically(path, fill, &x, err, err_len) : -1;
+    if (!path) snprintf(err, err_len, "%s: out of memory", name);
+    free(path);
+    return rc;
 }
 
 /* A shortened run: fewer epochs than the recipe file plans, a subset, or a profile that
@@ -97,9 +100,9 @@ int run_folder_write_config(const char *dir, const run_facts *f, char *err, size
 
 int run_folder_read_hash(const char *dir, uint64_t *hash)
 {
-    char path[1200], line[256];
-    snprintf(path, sizeof path, "%s/config.txt", dir);
-    FILE *f = fopen(path, "r");
+    char line[256], *path = vb_path_join(dir, "config.txt");
+    FILE *f = path ? fopen(path, "r") : NULL;
+    free(path);
     if (!f) return -1;
     int found = 0;
     while (!found && fgets(line, sizeof line, f))
@@ -203,16 +206,16 @@ int run_folder_result(const char *dir, const run_facts *f, const vb_train_result
     return write_atomically(dir, "result.csv", write_result, f, res, err, err_len);
 }
 
-int run_folder_read_result(const char *dir, const char *column, double *value, char *err,
-                           size_t err_len)
+/* The value under `column` in result.csv's one row: 0, or -1 with err set. */
+static int read_column(const char *path, const char *column, double *value, char *err,
+                       size_t err_len)
 {
-    char path[1200], header[1024], row[2048];
-    snprintf(path, sizeof path, "%s/result.csv", dir);
+    char header[1024], row[2048], brief[VB_PATH_BRIEF];
     FILE *f = fopen(path, "r");
     int ok = f && fgets(header, sizeof header, f) && fgets(row, sizeof row, f);
     if (f) fclose(f);
     if (!ok) {
-        snprintf(err, err_len, "%s: missing or empty", path);
+        snprintf(err, err_len, "%s: missing or empty", vb_path_brief(path, brief));
         return -1;
     }
     /* Walk header and row together, comma by comma. */
@@ -223,6 +226,16 @@ int run_folder_read_result(const char *dir, const char *column, double *value, c
             return 0;
         }
     }
-    snprintf(err, err_len, "%s: no column '%s'", path, column);
+    snprintf(err, err_len, "%s: no column '%s'", vb_path_brief(path, brief), column);
     return -1;
+}
+
+int run_folder_read_result(const char *dir, const char *column, double *value, char *err,
+                           size_t err_len)
+{
+    char *path = vb_path_join(dir, "result.csv");
+    int rc = path ? read_column(path, column, value, err, err_len) : -1;
+    if (!path) snprintf(err, err_len, "result.csv: out of memory");
+    free(path);
+    return rc;
 }

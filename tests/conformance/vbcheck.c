@@ -126,7 +126,7 @@ static int load_backends(const options *o, vb_loaded_backend **out)
     for (int i = 0; i < n; i++) {
         char err[512];
         if (vb_backend_try_isolated(names[i], o->threads, err, sizeof err) != 0) {
-            fprintf(stderr, "vbcheck: %s\n", err);
+            fprintf(stderr, "vbcheck: %s; skipped\n", err);
             failed = 1;
             names[i][0] = '\0';
         }

@@ -29,7 +29,13 @@ typedef struct vb_loaded_backend {
     int (*native_supports)(vb_op op, const void *desc); /* the backend's own, or NULL */
 } vb_loaded_backend;
 
-/* Loads by name or path, probes it, and calls init(threads). On failure returns NULL and
+/* The most threads a backend is started with. Each OpenMP thread reserves a stack, and
+ * libgomp fails (or crashes) creating tens of thousands of them; no CPU these models run
+ * on has more than a few hundred cores, so a larger count is a typo, refused up front. */
+#define VB_MAX_THREADS 1024
+
+/* Loads by name or path, probes it, and calls init(threads) (1..VB_MAX_THREADS; 0 or less
+ * means 1). On failure returns NULL and
  * writes one line to err saying which file and why (not found: the folders searched;
  * ABI mismatch: both versions; probe: the backend's own reason). */
 vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *err,
@@ -37,15 +43,19 @@ vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *
 
 /* Loads, probes, inits and unloads the backend in a child process: 0 when that worked (the
  * caller then loads it for real), -1 with one line in err when it failed, crashed (the
- * signal is named) or hung. For enumerating backends at a program's start — before the
- * process has run OpenMP work, which a forked child cannot safely repeat. */
+ * signal is named) or hung. Call it before the process has run OpenMP work, which a forked
+ * child cannot safely repeat: a backend that passed once is remembered (by its file) and
+ * not forked for again. */
 int vb_backend_try_isolated(const char *name_or_path, int threads, char *err, size_t err_len);
 
 /* Calls shutdown() and dlclose(). NULL is ignored. */
 void vb_backend_unload(vb_loaded_backend *b);
 
 /* Resolves the selection rule above: cli_name (may be NULL) > $VITBENCH_BACKEND > default
- * list. Returns the first that loads, or NULL with err set. */
+ * list. Returns the first that loads, or NULL with err set. Each candidate is first tried
+ * in a child process (vb_backend_try_isolated), so a broken shared object or a backend
+ * that crashes in its entry, probe or init ends in one line, not in a crash of the caller;
+ * a backend that passed once in this process is not tried again. */
 vb_loaded_backend *vb_backend_select(const char *cli_name, int threads, char *err,
                                      size_t err_len);
 

@@ -62,8 +62,10 @@ int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len);
 double vb_recipe_lr(const vb_recipe *r, int64_t step, int64_t steps_per_epoch);
 
 typedef struct vb_train_opts {
-    const char *out_dir;  /* created if missing */
-    int resume;           /* continue from out_dir/checkpoint.safetensors */
+    const char *out_dir;  /* created if missing; claimed for the run (claim.h) */
+    int claimed;          /* 1: the caller already holds out_dir's claim */
+    int resume;           /* continue from out_dir/checkpoint.safetensors; without it, a
+                           * folder that holds a run is refused */
     int64_t epochs;       /* > 0: overrides the recipe (shortened runs say so) */
     int64_t limit;        /* > 0: use only the first `limit` training images */
     uint64_t seed;
