@@ -731,17 +731,25 @@ Test(train, refuses_a_disk_too_full_before_training)
 
 /* ---- run folders (claim.h) ---------------------------------------------------------- */
 
+/* A finished 1-epoch tiny run in a fresh temporary folder's "run", named in out. */
+static void finished_run(tiny_run *t, char *out, size_t out_len)
+{
+    char dir[64];
+    tiny_setup(t, temp_dir(dir, sizeof dir));
+    snprintf(out, out_len, "%s/run", dir);
+    t->recipe.epochs = 1;
+    vb_train_result r;
+    cr_assert_eq(tiny_train(t, out, 0, &r, NULL, NULL), 0, "%s", err);
+}
+
 /* A folder that holds a run, finished or not, is not started over without --resume:
  * the run is refused and every file it holds keeps its bytes. */
 Test(train, refuses_a_folder_holding_a_run)
 {
-    char dir[64], out[128], path[256];
+    char out[128], path[256];
     tiny_run t;
-    tiny_setup(&t, temp_dir(dir, sizeof dir));
-    snprintf(out, sizeof out, "%s/run", dir);
-    t.recipe.epochs = 1;
     vb_train_result r;
-    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+    finished_run(&t, out, sizeof out);
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", out);
     size_t before_len, after_len;
     char *before = slurp(path, &before_len);
@@ -783,13 +791,10 @@ Test(train, refuses_a_folder_another_run_holds)
  * folder is next claimed; other files stay. */
 Test(train, resume_removes_stale_temporary_files)
 {
-    char dir[64], out[128], path[256];
+    char out[128], path[256];
     tiny_run t;
-    tiny_setup(&t, temp_dir(dir, sizeof dir));
-    snprintf(out, sizeof out, "%s/run", dir);
-    t.recipe.epochs = 1;
     vb_train_result r;
-    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+    finished_run(&t, out, sizeof out);
     const char *stale[] = {"checkpoint.safetensors.tmp.99999", "summary.json.tmp",
                            "metrics.csv.tmp.12"};
     const char *kept[] = {"notes.tmp.txt", "a.tmp.1x"};
