@@ -9,6 +9,17 @@
 
 /* ---- building ----------------------------------------------------------------------- */
 
+/* Copies key's value into out[size]: an error rather than a silently cut name. */
+static int copy_text(vb_cfg_section *s, const char *key, const char *value, char *out,
+                     size_t size, char *err, size_t err_len)
+{
+    size_t n = strlen(value);
+    if (n >= size)
+        return vb_cfg_key_error(s, key, err, err_len, "longer than %zu characters", size - 1);
+    memcpy(out, value, n + 1);
+    return 0;
+}
+
 static int read_model_section(vb_model *m, vb_cfg_section *s, char *err, size_t err_len)
 {
     const char *name, *source;
@@ -19,8 +30,9 @@ static int read_model_section(vb_model *m, vb_cfg_section *s, char *err, size_t 
         return -1;
     vb_cfg_str_or(s, "source", "", &source);
     vb_cfg_find(s, "notes"); /* free text for readers */
-    snprintf(m->name, sizeof m->name, "%s", name);
-    snprintf(m->source, sizeof m->source, "%s", source);
+    if (copy_text(s, "name", name, m->name, sizeof m->name, err, err_len) ||
+        copy_text(s, "source", source, m->source, sizeof m->source, err, err_len))
+        return -1;
     m->input = (vb_shape){dims[0], dims[1], dims[2]};
     if (m->classes < 2) return vb_cfg_error(s, err, err_len, "classes must be >= 2");
     return 0;

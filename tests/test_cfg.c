@@ -170,6 +170,74 @@ Test(cfg, loads_a_file)
     vb_cfg_free(&cfg);
 }
 
+/* Writes n bytes to a fresh temporary file; its path is in path (of 32 bytes). */
+static void write_temp(char *path, const char *bytes, size_t n)
+{
+    strcpy(path, "/tmp/test_cfg_XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, bytes, n), (ssize_t)n);
+    close(fd);
+}
+
+/* A NUL byte would end a C string: the rest of the file would vanish without a word. */
+Test(cfg, nul_byte_in_a_file_is_an_error_at_its_line)
+{
+    static const char text[] = "[recipe]\nepochs = 5\0\nlabel_smoothing = 0.1\n";
+    char path[32], want[64];
+    write_temp(path, text, sizeof text - 1);
+    vb_cfg cfg;
+    int rc = vb_cfg_load(&cfg, path, err, sizeof err);
+    unlink(path);
+    cr_assert_eq(rc, -1, "a file with a NUL byte loaded");
+    snprintf(want, sizeof want, "%s:2: NUL byte (not a text file)", path);
+    cr_assert_str_eq(err, want);
+}
+
+Test(cfg, byte_order_mark_is_skipped)
+{
+    vb_cfg cfg = parse_ok("\xef\xbb\xbf# A small model\n[s]\na = 1\n");
+    cr_assert_eq(cfg.count, 1);
+    cr_assert_str_eq(vb_cfg_find(&cfg.sections[0], "a"), "1");
+    vb_cfg_free(&cfg);
+}
+
+Test(cfg, accepts_utf8_tabs_and_crlf)
+{
+    vb_cfg cfg = parse_ok("[s]\r\nnotes = caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\r\n\tb\t= 2\n");
+    cr_assert_str_eq(vb_cfg_find(&cfg.sections[0], "notes"),
+                     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    cr_assert_str_eq(vb_cfg_find(&cfg.sections[0], "b"), "2");
+    vb_cfg_free(&cfg);
+}
+
+Test(cfg, rejects_invalid_utf8)
+{
+    static const char *const bad[] = {
+        "caf\xe9",             /* Latin-1 */
+        "\xc0\xaf",            /* overlong '/' */
+        "\xe0\x80\xaf",        /* overlong, three bytes */
+        "\xed\xa0\x80",        /* a UTF-16 surrogate */
+        "\xf4\x90\x80\x80",    /* above U+10FFFF */
+        "\xe2\x82",            /* cut short at the end */
+        "\xe2\x82 x",          /* cut short mid-line */
+        "\x80",                /* a lone continuation byte */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "[s]\nname = %s\n", bad[i]);
+        parse_fails_at(text, 2, "not valid UTF-8");
+    }
+}
+
+Test(cfg, rejects_control_characters)
+{
+    parse_fails_at("[s]\na = 1\x1b[0m\n", 2, "control character 0x1b");
+    parse_fails_at("[s]\na = 1\rb = 2\n", 2, "control character 0x0d"); /* not CRLF */
+    parse_fails_at("[s]\n\x0c\n", 2, "control character 0x0c");
+    parse_fails_at("[s]\na = \x7f\n", 2, "control character 0x7f");
+}
+
 Test(cfg, missing_file_names_path_and_reason)
 {
     vb_cfg cfg;

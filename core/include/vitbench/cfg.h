@@ -35,7 +35,9 @@ typedef struct vb_cfg {
     int count;
 } vb_cfg;
 
-/* Parses a file; 0, or -1 with "file:line: message" in err. */
+/* Parses a file; 0, or -1 with "file:line: message" in err. The file must be UTF-8 text:
+ * a NUL byte, invalid UTF-8 or a control character other than tab (and a '\r' ending a
+ * line) is an error at its line; a leading byte order mark is skipped. */
 int vb_cfg_load(vb_cfg *cfg, const char *path, char *err, size_t err_len);
 /* Parses text held in memory (tests, generated models); `name` stands in for the path. */
 int vb_cfg_parse(vb_cfg *cfg, const char *name, const char *text, char *err, size_t err_len);
