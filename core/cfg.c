@@ -413,6 +413,36 @@ int vb_cfg_int_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t *out
     return entry_int(s, e, out, err, err_len);
 }
 
+static int entry_in_range(vb_cfg_section *s, vb_cfg_entry *e, int64_t lo, int64_t hi,
+                          int64_t *out, char *err, size_t err_len)
+{
+    if (entry_int(s, e, out, err, err_len)) return -1;
+    if (*out < lo || *out > hi)
+        return key_error(s, e, err, err_len, "%lld is out of range [%lld, %lld]",
+                         (long long)*out, (long long)lo, (long long)hi);
+    return 0;
+}
+
+int vb_cfg_int_in(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                  char *err, size_t err_len)
+{
+    vb_cfg_entry *e = use(s, key);
+    if (!e) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
+    return entry_in_range(s, e, lo, hi, out, err, err_len);
+}
+
+int vb_cfg_int_in_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t lo, int64_t hi,
+                     int64_t *out, char *err, size_t err_len)
+{
+    vb_cfg_entry *e = use(s, key);
+    if (!e) {
+        *out = dflt;
+        record_default(s, key, "%lld", (long long)dflt);
+        return 0;
+    }
+    return entry_in_range(s, e, lo, hi, out, err, err_len);
+}
+
 /* Finite numbers only: a nan or inf learning rate is always a typo. Overflow like 1e999
  * comes back from strtod as inf, so it is rejected too. */
 static int entry_float(vb_cfg_section *s, vb_cfg_entry *e, double *out, char *err,
@@ -488,9 +518,9 @@ int vb_cfg_enum_or(vb_cfg_section *s, const char *key, const char *const *choice
     return -1;
 }
 
-/* Splits e's value at sep into at most max integers (elements trimmed). */
-static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t *out, int max,
-                      int *count, char *err, size_t err_len)
+/* Splits e's value at sep into at most max integers in [lo, hi] (elements trimmed). */
+static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t lo, int64_t hi,
+                      int64_t *out, int max, int *count, char *err, size_t err_len)
 {
     char *copy = strdup(e->value);
     if (!copy) return key_error(s, e, err, err_len, "out of memory");
@@ -506,6 +536,9 @@ static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t *out
         else if (parse_i64(t, &out[n]))
             rc = key_error(s, e, err, err_len, "element %d: expected an integer, got '%s'",
                            n + 1, t);
+        else if (out[n] < lo || out[n] > hi)
+            rc = key_error(s, e, err, err_len, "element %d: %lld is out of range [%lld, %lld]",
+                           n + 1, (long long)out[n], (long long)lo, (long long)hi);
         else
             n++;
         item = next;
@@ -515,23 +548,23 @@ static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t *out
     return rc;
 }
 
-int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t *out, int max, int *count,
-                    char *err, size_t err_len)
+int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                    int max, int *count, char *err, size_t err_len)
 {
     vb_cfg_entry *e = use(s, key);
     if (!e) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
-    return split_ints(s, e, ',', out, max, count, err, err_len);
+    return split_ints(s, e, ',', lo, hi, out, max, count, err, err_len);
 }
 
 /* "32x32x3", or "32,32,3": exactly n integers. */
-int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t *out, int n, char *err,
-                size_t err_len)
+int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                int n, char *err, size_t err_len)
 {
     vb_cfg_entry *e = use(s, key);
     if (!e) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
     char sep = strchr(e->value, 'x') ? 'x' : ',';
     int count;
-    if (split_ints(s, e, sep, out, n, &count, err, err_len)) return -1;
+    if (split_ints(s, e, sep, lo, hi, out, n, &count, err, err_len)) return -1;
     if (count != n)
         return key_error(s, e, err, err_len, "expected %d sizes like 32x32x3, got '%s'", n,
                          e->value);

@@ -66,8 +66,8 @@ static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
         return -1;
     s->kind = (suite_kind)kind;
     if (vb_cfg_find(sec, "threads") &&
-        vb_cfg_int_list(sec, "threads", s->threads, SUITE_MAX_THREADS, &s->thread_count, err,
-                        err_len))
+        vb_cfg_int_list(sec, "threads", 1, SUITE_THREADS_MAX, s->threads, SUITE_MAX_THREADS,
+                        &s->thread_count, err, err_len))
         return -1;
     if (s->kind == SUITE_BACKENDS && (!s->backends[0] || s->thread_count == 0))
         return vb_cfg_error(sec, err, err_len, "a backends suite needs 'backends' and 'threads'");
