@@ -1,6 +1,7 @@
 /* Model description files: parsing the INI dialect of cfg.h, then typed getters.
  *
- * The whole text is copied once and cut into lines in place, so lines may be of any length.
+ * The whole text is copied once and cut into lines in place, so lines may be of any length;
+ * each line is checked to be text (UTF-8, no NUL or control characters) first.
  * A comment starts at '#' or ';' at the start of a line or after whitespace, so a value
  * like "a#b" keeps its '#', while "a # b" is "a". */
 #include "vitbench/cfg.h"
@@ -185,26 +186,89 @@ static int parse_line(vb_cfg *cfg, char *line, int lineno, char *err, size_t err
     return 0;
 }
 
-int vb_cfg_parse(vb_cfg *cfg, const char *name, const char *text, char *err, size_t err_len)
+/* ---------------------------------------------------------------------------------------
+ * Text. A description is UTF-8 text: its bytes are checked line by line before parsing,
+ * so that a binary file, a stray NUL (which C strings would silently end the file at) or
+ * a control character gives an error at its line instead of a truncated or garbled file. */
+
+/* Length of the valid UTF-8 sequence starting at p (a byte >= 0x80), at most n bytes
+ * long, or 0: no overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
+static size_t utf8_sequence(const unsigned char *p, size_t n)
+{
+    size_t len = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+                 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+    if (len == 0 || len > n) return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80) return 0;
+    /* The second byte's range that the lead byte allows (the rest are plain 80..BF). */
+    unsigned char lo = p[0] == 0xe0 ? 0xa0 : p[0] == 0xf0 ? 0x90 : 0x80;
+    unsigned char hi = p[0] == 0xed ? 0x9f : p[0] == 0xf4 ? 0x8f : 0xbf;
+    return p[1] >= lo && p[1] <= hi ? len : 0;
+}
+
+/* The n bytes of line lineno (without its '\n'): text, or -1 with the reason. A tab is
+ * whitespace and a '\r' may end the line (CRLF files); other control characters are
+ * not text. */
+static int check_line(const char *file, int lineno, const char *line, size_t n, char *err,
+                      size_t err_len)
+{
+    const unsigned char *p = (const unsigned char *)line;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == 0)
+            return line_error(file, lineno, err, err_len, "NUL byte (not a text file)");
+        if (p[i] >= 0x80) {
+            size_t len = utf8_sequence(p + i, n - i);
+            if (!len) return line_error(file, lineno, err, err_len, "not valid UTF-8");
+            i += len - 1;
+        } else if ((p[i] < 0x20 || p[i] == 0x7f) && p[i] != '\t' &&
+                   !(p[i] == '\r' && i + 1 == n)) {
+            return line_error(file, lineno, err, err_len,
+                              "control character 0x%02x (not a text file)", p[i]);
+        }
+    }
+    return 0;
+}
+
+/* A UTF-8 byte order mark, which some editors put at the start of a file: not content. */
+static const char BOM[] = "\xef\xbb\xbf";
+
+/* Parses the len bytes at text, which may hold NULs (they are errors, not the end). */
+static int parse_bytes(vb_cfg *cfg, const char *name, const char *text, size_t len, char *err,
+                       size_t err_len)
 {
     *cfg = (vb_cfg){0};
-    char *copy = strdup(text);
+    size_t skip = len >= 3 && memcmp(text, BOM, 3) == 0 ? 3 : 0;
+    text += skip;
+    len -= skip;
+    char *copy = malloc(len + 1);
     cfg->file = strdup(name);
-    int rc = 0;
-    if (!copy || !cfg->file) rc = line_error(name, 0, err, err_len, "out of memory");
-    int lineno = 0;
+    if (!copy || !cfg->file) {
+        free(copy);
+        vb_cfg_free(cfg);
+        return line_error(name, 0, err, err_len, "out of memory");
+    }
+    memcpy(copy, text, len);
+    char *end = copy + len;
+    int rc = 0, lineno = 0;
     for (char *line = copy; rc == 0 && line; ) {
-        char *next = strchr(line, '\n');
-        if (next) *next++ = '\0';
+        char *next = memchr(line, '\n', (size_t)(end - line));
+        size_t n = next ? (size_t)(next - line) : (size_t)(end - line);
+        line[n] = '\0';
         lineno++;
+        rc = check_line(name, lineno, line, n, err, err_len);
         strip_comment(line);
         char *t = trim(line);
-        if (*t) rc = parse_line(cfg, t, lineno, err, err_len);
-        line = next;
+        if (rc == 0 && *t) rc = parse_line(cfg, t, lineno, err, err_len);
+        line = next ? next + 1 : NULL;
     }
     free(copy);
     if (rc) vb_cfg_free(cfg);
     return rc;
+}
+
+int vb_cfg_parse(vb_cfg *cfg, const char *name, const char *text, char *err, size_t err_len)
+{
+    return parse_bytes(cfg, name, text, strlen(text), err, err_len);
 }
 
 /* Reads the whole file, then parses it as text. */
@@ -241,8 +305,7 @@ int vb_cfg_load(vb_cfg *cfg, const char *path, char *err, size_t err_len)
         if (err && err_len) snprintf(err, err_len, "%s: cannot read: %s", path, strerror(saved));
         return -1;
     }
-    text[len] = '\0';
-    int rc = vb_cfg_parse(cfg, path, text, err, err_len);
+    int rc = parse_bytes(cfg, path, text, len, err, err_len);
     free(text);
     return rc;
 }
@@ -350,6 +413,36 @@ int vb_cfg_int_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t *out
     return entry_int(s, e, out, err, err_len);
 }
 
+static int entry_in_range(vb_cfg_section *s, vb_cfg_entry *e, int64_t lo, int64_t hi,
+                          int64_t *out, char *err, size_t err_len)
+{
+    if (entry_int(s, e, out, err, err_len)) return -1;
+    if (*out < lo || *out > hi)
+        return key_error(s, e, err, err_len, "%lld is out of range [%lld, %lld]",
+                         (long long)*out, (long long)lo, (long long)hi);
+    return 0;
+}
+
+int vb_cfg_int_in(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                  char *err, size_t err_len)
+{
+    vb_cfg_entry *e = use(s, key);
+    if (!e) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
+    return entry_in_range(s, e, lo, hi, out, err, err_len);
+}
+
+int vb_cfg_int_in_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t lo, int64_t hi,
+                     int64_t *out, char *err, size_t err_len)
+{
+    vb_cfg_entry *e = use(s, key);
+    if (!e) {
+        *out = dflt;
+        record_default(s, key, "%lld", (long long)dflt);
+        return 0;
+    }
+    return entry_in_range(s, e, lo, hi, out, err, err_len);
+}
+
 /* Finite numbers only: a nan or inf learning rate is always a typo. Overflow like 1e999
  * comes back from strtod as inf, so it is rejected too. */
 static int entry_float(vb_cfg_section *s, vb_cfg_entry *e, double *out, char *err,
@@ -425,9 +518,9 @@ int vb_cfg_enum_or(vb_cfg_section *s, const char *key, const char *const *choice
     return -1;
 }
 
-/* Splits e's value at sep into at most max integers (elements trimmed). */
-static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t *out, int max,
-                      int *count, char *err, size_t err_len)
+/* Splits e's value at sep into at most max integers in [lo, hi] (elements trimmed). */
+static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t lo, int64_t hi,
+                      int64_t *out, int max, int *count, char *err, size_t err_len)
 {
     char *copy = strdup(e->value);
     if (!copy) return key_error(s, e, err, err_len, "out of memory");
@@ -443,6 +536,9 @@ static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t *out
         else if (parse_i64(t, &out[n]))
             rc = key_error(s, e, err, err_len, "element %d: expected an integer, got '%s'",
                            n + 1, t);
+        else if (out[n] < lo || out[n] > hi)
+            rc = key_error(s, e, err, err_len, "element %d: %lld is out of range [%lld, %lld]",
+                           n + 1, (long long)out[n], (long long)lo, (long long)hi);
         else
             n++;
         item = next;
@@ -452,23 +548,23 @@ static int split_ints(vb_cfg_section *s, vb_cfg_entry *e, char sep, int64_t *out
     return rc;
 }
 
-int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t *out, int max, int *count,
-                    char *err, size_t err_len)
+int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                    int max, int *count, char *err, size_t err_len)
 {
     vb_cfg_entry *e = use(s, key);
     if (!e) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
-    return split_ints(s, e, ',', out, max, count, err, err_len);
+    return split_ints(s, e, ',', lo, hi, out, max, count, err, err_len);
 }
 
 /* "32x32x3", or "32,32,3": exactly n integers. */
-int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t *out, int n, char *err,
-                size_t err_len)
+int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                int n, char *err, size_t err_len)
 {
     vb_cfg_entry *e = use(s, key);
     if (!e) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
     char sep = strchr(e->value, 'x') ? 'x' : ',';
     int count;
-    if (split_ints(s, e, sep, out, n, &count, err, err_len)) return -1;
+    if (split_ints(s, e, sep, lo, hi, out, n, &count, err, err_len)) return -1;
     if (count != n)
         return key_error(s, e, err, err_len, "expected %d sizes like 32x32x3, got '%s'", n,
                          e->value);

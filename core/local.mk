@@ -31,6 +31,7 @@ core_libvitbench_la_SOURCES = \
 	core/include/vitbench/run.h \
 	core/include/vitbench/cfg.h \
 	core/include/vitbench/count.h \
+	core/include/vitbench/checked.h \
 	core/include/vitbench/layer.h \
 	core/include/vitbench/model.h \
 	core/include/vitbench/step.h \

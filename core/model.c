@@ -5,24 +5,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "vitbench/checked.h"
 #include "vitbench/rng.h"
 
 /* ---- building ----------------------------------------------------------------------- */
+
+/* Copies key's value into out[size]: an error rather than a silently cut name. */
+static int copy_text(vb_cfg_section *s, const char *key, const char *value, char *out,
+                     size_t size, char *err, size_t err_len)
+{
+    size_t n = strlen(value);
+    if (n >= size)
+        return vb_cfg_key_error(s, key, err, err_len, "longer than %zu characters", size - 1);
+    memcpy(out, value, n + 1);
+    return 0;
+}
+
+/* 1 if a shape's values per image stay within VB_VALUES_MAX (layer.h), computed without
+ * overflow. */
+static int values_fit(vb_shape shape)
+{
+    int64_t tokens, values;
+    return !vb_i64_mul(shape.h, shape.w, &tokens) && !vb_i64_mul(tokens, shape.c, &values) &&
+           values <= VB_VALUES_MAX;
+}
 
 static int read_model_section(vb_model *m, vb_cfg_section *s, char *err, size_t err_len)
 {
     const char *name, *source;
     int64_t dims[3];
     if (vb_cfg_str(s, "name", &name, err, err_len) ||
-        vb_cfg_dims(s, "input", dims, 3, err, err_len) ||
-        vb_cfg_int(s, "classes", &m->classes, err, err_len))
+        vb_cfg_dims(s, "input", 1, VB_WIDTH_MAX, dims, 3, err, err_len) ||
+        vb_cfg_int_in(s, "classes", 2, VB_WIDTH_MAX, &m->classes, err, err_len))
         return -1;
     vb_cfg_str_or(s, "source", "", &source);
     vb_cfg_find(s, "notes"); /* free text for readers */
-    snprintf(m->name, sizeof m->name, "%s", name);
-    snprintf(m->source, sizeof m->source, "%s", source);
+    if (copy_text(s, "name", name, m->name, sizeof m->name, err, err_len) ||
+        copy_text(s, "source", source, m->source, sizeof m->source, err, err_len))
+        return -1;
     m->input = (vb_shape){dims[0], dims[1], dims[2]};
-    if (m->classes < 2) return vb_cfg_error(s, err, err_len, "classes must be >= 2");
+    if (dims[0] > VB_SIDE_MAX || dims[1] > VB_SIDE_MAX || !values_fit(m->input))
+        return vb_cfg_key_error(s, "input", err, err_len,
+                                "%lldx%lldx%lld too large (sides at most 2^16, at most 2^36 "
+                                "values)", (long long)dims[0], (long long)dims[1],
+                                (long long)dims[2]);
     return 0;
 }
 
@@ -38,6 +64,24 @@ static vb_component default_component(const char *kind, int seen_encoder)
         return VB_COMP_POOL;
     if (!seen_encoder) return VB_COMP_TOKENIZER;
     return strcmp(kind, "layernorm") == 0 ? VB_COMP_NORM : VB_COMP_HEAD;
+}
+
+/* A configured layer's output and state per image stay within VB_VALUES_MAX, so that
+ * its sizes for any batch up to VB_BATCH_MAX fit (layer.h). Its kind bounds each key, so
+ * the per-image state is computed without overflow. */
+static int check_sizes(const vb_layer *l, vb_cfg_section *s, char *err, size_t err_len)
+{
+    if (!values_fit(l->out))
+        return vb_cfg_error(s, err, err_len,
+                            "%s: output %lldx%lldx%lld too large (at most 2^36 values per "
+                            "image)", l->name, (long long)l->out.h, (long long)l->out.w,
+                            (long long)l->out.c);
+    size_t state = l->kind->state_floats ? l->kind->state_floats(l, 1) : 0;
+    if (state > (size_t)VB_VALUES_MAX)
+        return vb_cfg_error(s, err, err_len,
+                            "%s: state of %zu values per image too large (at most 2^36)",
+                            l->name, state);
+    return 0;
 }
 
 /* Appends one configured layer of `kind`; its input is the previous layer's output. */
@@ -62,11 +106,13 @@ static int add_layer(vb_model *m, const vb_layer_kind *kind, vb_cfg_section *s,
         return -1;
     }
     m->count++;
+    if (check_sizes(l, s, err, err_len)) return -1;
     if (kind->declare) {
         int before = m->params.count;
-        if (kind->declare(l, &m->params) != 0)
-            return vb_cfg_error(s, err, err_len, "cannot declare the parameters of %s",
-                                l->name);
+        if (kind->declare(l, &m->params) != 0 || m->params.total > (size_t)VB_VALUES_MAX)
+            return vb_cfg_error(s, err, err_len,
+                                "cannot declare the parameters of %s (too large: at most 2^36 "
+                                "in all, or out of memory)", l->name);
         l->first_param = m->params.count > before ? before : -1;
     }
     return 0;
@@ -86,10 +132,7 @@ static int build_layers(vb_model *m, vb_cfg *cfg, char *err, size_t err_len)
             return vb_cfg_error(s, err, err_len, "unknown layer kind (known: %s)",
                                 vb_layer_kind_names());
         int64_t depth;
-        if (vb_cfg_int_or(s, "depth", 1, &depth, err, err_len)) return -1;
-        if (depth < 1 || depth > 1000)
-            return vb_cfg_error(s, err, err_len, "depth = %lld must be in [1, 1000]",
-                                (long long)depth);
+        if (vb_cfg_int_in_or(s, "depth", 1, 1, 1000, &depth, err, err_len)) return -1;
         int k = 0;
         while (k < kinds && seen[k] != kind) k++;
         if (k == kinds && kinds < MAX_KINDS) seen[kinds++] = kind;
@@ -168,22 +211,25 @@ void vb_model_count(const vb_model *m, vb_counts *c)
 /* ---- memory ------------------------------------------------------------------------- */
 
 /* Floats of the arena for `batch`: activations and their gradients between layers (the
- * input and the logits' gradient belong to the caller), plus every layer's state. */
+ * input and the logits' gradient belong to the caller), plus every layer's state. Each
+ * layer's part fits (check_sizes); their sum saturates at SIZE_MAX. */
 static size_t arena_floats(const vb_model *m, int64_t batch)
 {
+    if (batch < 1 || batch > VB_BATCH_MAX) return SIZE_MAX;
     size_t total = 0;
     for (int i = 0; i < m->count; i++) {
         const vb_layer *l = &m->layers[i];
         size_t out = (size_t)(batch * vb_shape_numel(l->out));
-        total += i + 1 < m->count ? 2 * out : out; /* logits: no gradient buffer */
-        if (l->kind->state_floats) total += l->kind->state_floats(l, batch);
+        total = vb_size_add(total, i + 1 < m->count ? 2 * out : out); /* logits: no gradient */
+        if (l->kind->state_floats) total = vb_size_add(total, l->kind->state_floats(l, batch));
     }
     return total;
 }
 
 size_t vb_model_bytes(const vb_model *m, int64_t batch)
 {
-    return (arena_floats(m, batch) + 2 * m->params.total) * sizeof(float);
+    size_t floats = vb_size_add(arena_floats(m, batch), vb_size_mul(2, m->params.total));
+    return vb_size_mul(floats, sizeof(float));
 }
 
 static void free_arena(vb_model *m)
@@ -198,10 +244,12 @@ static void free_arena(vb_model *m)
 
 int vb_model_alloc(vb_model *m, int64_t batch)
 {
-    if (batch < 1 || (!m->params.data && vb_param_block_alloc(&m->params) != 0)) return -1;
+    if (batch < 1 || batch > VB_BATCH_MAX ||
+        (!m->params.data && vb_param_block_alloc(&m->params) != 0))
+        return -1;
     free_arena(m);
     m->arena_floats = arena_floats(m, batch);
-    m->arena = vb_alloc(m->arena_floats * sizeof(float));
+    m->arena = vb_alloc(vb_size_mul(m->arena_floats, sizeof(float)));
     m->act = calloc((size_t)m->count + 1, sizeof *m->act);
     m->grad = calloc((size_t)m->count + 1, sizeof *m->grad);
     if (!m->arena || !m->act || !m->grad) {

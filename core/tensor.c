@@ -3,10 +3,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "vitbench/checked.h"
 
 void *vb_alloc(size_t bytes)
 {
-    if (bytes == 0) return NULL;
+    if (bytes == 0 || bytes > SIZE_MAX - VB_ALIGN) return NULL; /* SIZE_MAX: a saturated size */
     size_t rounded = (bytes + VB_ALIGN - 1) / VB_ALIGN * VB_ALIGN;
     void *p = NULL;
     if (posix_memalign(&p, VB_ALIGN, rounded) != 0) return NULL;
@@ -65,8 +66,11 @@ int vb_param_block_add(vb_param_block *pb, const char *name, int ndim, const int
     size_t numel = 1;
     for (int i = 0; i < ndim; i++) {
         if (shape[i] <= 0) return -1;
-        numel *= (size_t)shape[i];
+        numel = vb_size_mul(numel, (size_t)shape[i]);
     }
+    /* Rounded up to the alignment, as the block lays it out; SIZE_MAX stays SIZE_MAX. */
+    size_t padded = vb_size_add(numel, FLOATS_PER_ALIGN - 1) / FLOATS_PER_ALIGN * FLOATS_PER_ALIGN;
+    if (numel == SIZE_MAX || vb_size_add(pb->total, padded) > SIZE_MAX / sizeof(float)) return -1;
     if (pb->count == pb->capacity) {
         int capacity = pb->capacity ? 2 * pb->capacity : 32;
         vb_param *grown = realloc(pb->params, (size_t)capacity * sizeof *grown);
@@ -81,7 +85,7 @@ int vb_param_block_add(vb_param_block *pb, const char *name, int ndim, const int
     memcpy(p->shape, shape, (size_t)ndim * sizeof *shape);
     p->offset = pb->total;
     p->numel = numel;
-    pb->total += (numel + FLOATS_PER_ALIGN - 1) / FLOATS_PER_ALIGN * FLOATS_PER_ALIGN;
+    pb->total += padded;
     return pb->count++;
 }
 

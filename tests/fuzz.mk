@@ -6,12 +6,21 @@
 check_LTLIBRARIES += tests/fuzz/libfuzz_replay.la
 tests_fuzz_libfuzz_replay_la_SOURCES = fuzz/fuzz_input.c fuzz/fuzz_input.h
 tests_fuzz_libfuzz_replay_la_LIBADD = tests/fuzz/libfuzz_model_cfg.la \
+	tests/fuzz/libfuzz_recipe_cfg.la tests/fuzz/libfuzz_suite_cfg.la \
 	tests/fuzz/libfuzz_safetensors.la tests/fuzz/libfuzz_cifar.la tests/fuzz/libfuzz_idx.la \
 	tests/fuzz/libfuzz_image_folder.la
-check_LTLIBRARIES += tests/fuzz/libfuzz_model_cfg.la tests/fuzz/libfuzz_safetensors.la \
+check_LTLIBRARIES += tests/fuzz/libfuzz_model_cfg.la tests/fuzz/libfuzz_recipe_cfg.la \
+	tests/fuzz/libfuzz_suite_cfg.la tests/fuzz/libfuzz_safetensors.la \
 	tests/fuzz/libfuzz_cifar.la tests/fuzz/libfuzz_idx.la tests/fuzz/libfuzz_image_folder.la
 tests_fuzz_libfuzz_model_cfg_la_SOURCES = fuzz/fuzz_model_cfg.c
 tests_fuzz_libfuzz_model_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_model_cfg_one
+tests_fuzz_libfuzz_recipe_cfg_la_SOURCES = fuzz/fuzz_recipe_cfg.c
+tests_fuzz_libfuzz_recipe_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_recipe_cfg_one
+# Suite parsing is runsuite's, not the library's: suite.c is compiled in with its target.
+tests_fuzz_libfuzz_suite_cfg_la_SOURCES = fuzz/fuzz_suite_cfg.c suites/runsuite/suite.c
+tests_fuzz_libfuzz_suite_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/suites/runsuite \
+	-DVB_SRCDIR='"$(abs_top_srcdir)"' -DVB_SUITESDIR='"$(suitesdir)"' \
+	-DLLVMFuzzerTestOneInput=fuzz_suite_cfg_one
 tests_fuzz_libfuzz_safetensors_la_SOURCES = fuzz/fuzz_safetensors.c
 tests_fuzz_libfuzz_safetensors_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_safetensors_one
 tests_fuzz_libfuzz_cifar_la_SOURCES = fuzz/fuzz_cifar.c
@@ -27,7 +36,8 @@ tests_test_fuzz_replay_SOURCES = tests/test_fuzz_replay.c
 tests_test_fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_fuzz_replay_LDADD = tests/fuzz/libfuzz_replay.la core/libvitbench.la $(CRITERION_LIBS) -lm
 
-EXTRA_DIST += scripts/fuzz fuzz/make_seeds.c tests/fuzz/model_cfg tests/fuzz/safetensors \
+EXTRA_DIST += scripts/fuzz fuzz/make_seeds.c tests/fuzz/model_cfg tests/fuzz/recipe_cfg \
+	tests/fuzz/suite_cfg tests/fuzz/safetensors \
 	tests/fuzz/cifar tests/fuzz/idx tests/fuzz/image_folder
 fuzz:
 	$(SHELL) $(srcdir)/scripts/fuzz $(FUZZ_FLAGS)

@@ -170,6 +170,74 @@ Test(cfg, loads_a_file)
     vb_cfg_free(&cfg);
 }
 
+/* Writes n bytes to a fresh temporary file; its path is in path (of 32 bytes). */
+static void write_temp(char *path, const char *bytes, size_t n)
+{
+    strcpy(path, "/tmp/test_cfg_XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, bytes, n), (ssize_t)n);
+    close(fd);
+}
+
+/* A NUL byte would end a C string: the rest of the file would vanish without a word. */
+Test(cfg, nul_byte_in_a_file_is_an_error_at_its_line)
+{
+    static const char text[] = "[recipe]\nepochs = 5\0\nlabel_smoothing = 0.1\n";
+    char path[32], want[64];
+    write_temp(path, text, sizeof text - 1);
+    vb_cfg cfg;
+    int rc = vb_cfg_load(&cfg, path, err, sizeof err);
+    unlink(path);
+    cr_assert_eq(rc, -1, "a file with a NUL byte loaded");
+    snprintf(want, sizeof want, "%s:2: NUL byte (not a text file)", path);
+    cr_assert_str_eq(err, want);
+}
+
+Test(cfg, byte_order_mark_is_skipped)
+{
+    vb_cfg cfg = parse_ok("\xef\xbb\xbf# A small model\n[s]\na = 1\n");
+    cr_assert_eq(cfg.count, 1);
+    cr_assert_str_eq(vb_cfg_find(&cfg.sections[0], "a"), "1");
+    vb_cfg_free(&cfg);
+}
+
+Test(cfg, accepts_utf8_tabs_and_crlf)
+{
+    vb_cfg cfg = parse_ok("[s]\r\nnotes = caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\r\n\tb\t= 2\n");
+    cr_assert_str_eq(vb_cfg_find(&cfg.sections[0], "notes"),
+                     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    cr_assert_str_eq(vb_cfg_find(&cfg.sections[0], "b"), "2");
+    vb_cfg_free(&cfg);
+}
+
+Test(cfg, rejects_invalid_utf8)
+{
+    static const char *const bad[] = {
+        "caf\xe9",             /* Latin-1 */
+        "\xc0\xaf",            /* overlong '/' */
+        "\xe0\x80\xaf",        /* overlong, three bytes */
+        "\xed\xa0\x80",        /* a UTF-16 surrogate */
+        "\xf4\x90\x80\x80",    /* above U+10FFFF */
+        "\xe2\x82",            /* cut short at the end */
+        "\xe2\x82 x",          /* cut short mid-line */
+        "\x80",                /* a lone continuation byte */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "[s]\nname = %s\n", bad[i]);
+        parse_fails_at(text, 2, "not valid UTF-8");
+    }
+}
+
+Test(cfg, rejects_control_characters)
+{
+    parse_fails_at("[s]\na = 1\x1b[0m\n", 2, "control character 0x1b");
+    parse_fails_at("[s]\na = 1\rb = 2\n", 2, "control character 0x0d"); /* not CRLF */
+    parse_fails_at("[s]\n\x0c\n", 2, "control character 0x0c");
+    parse_fails_at("[s]\na = \x7f\n", 2, "control character 0x7f");
+}
+
 Test(cfg, missing_file_names_path_and_reason)
 {
     vb_cfg cfg;
@@ -231,6 +299,24 @@ static void int_rejects(const char *value)
     ASSERT_ERROR_AT(2, "[enc] key 'heads': ", "integer");
     cr_assert_eq(vb_cfg_int_or(&cfg.sections[0], "heads", 1, &v, err, sizeof err), -1,
                  "'%s' accepted with a default", value);
+    vb_cfg_free(&cfg);
+}
+
+Test(cfg, int_in_bounds_values_and_names_the_range)
+{
+    vb_cfg cfg = parse_ok("[enc]\na = 64\nb = 65\nc = -9223372036854775807\n");
+    vb_cfg_section *s = &cfg.sections[0];
+    int64_t v;
+    cr_assert_eq(vb_cfg_int_in(s, "a", 1, 64, &v, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(v, 64);
+    cr_assert_eq(vb_cfg_int_in(s, "b", 1, 64, &v, err, sizeof err), -1);
+    ASSERT_ERROR_AT(3, "[enc] key 'b': 65 is out of range [1, 64]");
+    cr_assert_eq(vb_cfg_int_in_or(s, "c", 1, 1, 64, &v, err, sizeof err), -1);
+    ASSERT_ERROR_AT(4, "key 'c': -9223372036854775807 is out of range");
+    cr_assert_eq(vb_cfg_int_in_or(s, "d", 7, 1, 64, &v, err, sizeof err), 0);
+    cr_assert_eq(v, 7);
+    cr_assert_eq(vb_cfg_int_in(s, "d", 1, 64, &v, err, sizeof err), -1);
+    ASSERT_ERROR_AT(1, "missing key 'd'");
     vb_cfg_free(&cfg);
 }
 
@@ -323,14 +409,16 @@ Test(cfg, int_list_reads_up_to_max)
     vb_cfg cfg = one_key("depths", " 2, 4 ,6");
     int64_t v[4];
     int n = 0;
-    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "depths", v, 4, &n, err, sizeof err), 0,
-                 "%s", err);
+    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "depths", 1, 100, v, 4, &n, err, sizeof err),
+                 0, "%s", err);
     cr_assert_eq(n, 3);
     cr_assert_eq(v[0], 2);
     cr_assert_eq(v[1], 4);
     cr_assert_eq(v[2], 6);
-    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "depths", v, 3, &n, err, sizeof err), 0);
-    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "absent", v, 3, &n, err, sizeof err), -1);
+    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "depths", 1, 100, v, 3, &n, err, sizeof err),
+                 0);
+    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "absent", 1, 100, v, 3, &n, err, sizeof err),
+                 -1);
     ASSERT_ERROR_AT(1, "missing key 'absent'");
     vb_cfg_free(&cfg);
 }
@@ -340,8 +428,8 @@ static void int_list_rejects(const char *value, int max, const char *needle)
     vb_cfg cfg = one_key("depths", value);
     int64_t v[8];
     int n;
-    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "depths", v, max, &n, err, sizeof err), -1,
-                 "'%s' accepted", value);
+    cr_assert_eq(vb_cfg_int_list(&cfg.sections[0], "depths", 1, 100, v, max, &n, err,
+                                 sizeof err), -1, "'%s' accepted", value);
     ASSERT_ERROR_AT(2, "[enc] key 'depths': ", needle);
     vb_cfg_free(&cfg);
 }
@@ -353,28 +441,33 @@ Test(cfg, int_list_rejects_empty_elements_junk_and_too_many)
     int_list_rejects("", 8, "empty element 1");
     int_list_rejects("2,four", 8, "'four'");
     int_list_rejects("1,2,3", 2, "more than 2");
+    int_list_rejects("2,0", 8, "element 2: 0 is out of range [1, 100]");
+    int_list_rejects("101", 8, "element 1: 101 is out of range [1, 100]");
 }
 
 Test(cfg, dims_accepts_x_and_comma_forms)
 {
     vb_cfg cfg = parse_ok("[in]\nshape = 32x32x3\nother = 8, 8, 1\n");
     int64_t d[3];
-    cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "shape", d, 3, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "shape", 1, 100, d, 3, err, sizeof err), 0, "%s",
+                 err);
     cr_assert(d[0] == 32 && d[1] == 32 && d[2] == 3);
-    cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "other", d, 3, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "other", 1, 100, d, 3, err, sizeof err), 0, "%s",
+                 err);
     cr_assert(d[0] == 8 && d[1] == 8 && d[2] == 1);
-    cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "absent", d, 3, err, sizeof err), -1);
+    cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "absent", 1, 100, d, 3, err, sizeof err), -1);
     ASSERT_ERROR_AT(1, "[in]", "missing key 'absent'");
     vb_cfg_free(&cfg);
 }
 
 Test(cfg, dims_rejects_wrong_shapes)
 {
-    const char *bad[] = {"32x32", "32x32x3x1", "32xx3", "32x32xc", "32x32,3", "32", ""};
+    const char *bad[] = {"32x32", "32x32x3x1", "32xx3", "32x32xc", "32x32,3", "32", "",
+                         "32x32x0", "32x101x3", "-1x32x3"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         vb_cfg cfg = one_key("shape", bad[i]);
         int64_t d[3];
-        cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "shape", d, 3, err, sizeof err), -1,
+        cr_assert_eq(vb_cfg_dims(&cfg.sections[0], "shape", 1, 100, d, 3, err, sizeof err), -1,
                      "'%s' accepted", bad[i]);
         ASSERT_ERROR_AT(2, "[enc] key 'shape': ");
         vb_cfg_free(&cfg);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 int fuzz_model_cfg_one(const uint8_t *data, size_t size);
+int fuzz_recipe_cfg_one(const uint8_t *data, size_t size);
+int fuzz_suite_cfg_one(const uint8_t *data, size_t size);
 int fuzz_safetensors_one(const uint8_t *data, size_t size);
 int fuzz_cifar_one(const uint8_t *data, size_t size);
 int fuzz_idx_one(const uint8_t *data, size_t size);
@@ -40,6 +42,8 @@ static int replay(const char *target, int (*one)(const uint8_t *, size_t))
 }
 
 Test(fuzz_replay, model_cfg) { cr_expect_gt(replay("model_cfg", fuzz_model_cfg_one), 0); }
+Test(fuzz_replay, recipe_cfg) { cr_expect_gt(replay("recipe_cfg", fuzz_recipe_cfg_one), 0); }
+Test(fuzz_replay, suite_cfg) { cr_expect_gt(replay("suite_cfg", fuzz_suite_cfg_one), 0); }
 Test(fuzz_replay, safetensors) { cr_expect_gt(replay("safetensors", fuzz_safetensors_one), 0); }
 Test(fuzz_replay, cifar) { cr_expect_gt(replay("cifar", fuzz_cifar_one), 0); }
 Test(fuzz_replay, idx) { cr_expect_gt(replay("idx", fuzz_idx_one), 0); }

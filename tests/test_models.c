@@ -126,6 +126,58 @@ Test(counts, every_shipped_model_loads)
     }
 }
 
+/* ---- sizes are bounded ---------------------------------------------------------------- */
+
+/* A model of one [model] section with `input` and the given layers must be refused with
+ * an error at `line` holding every needle. */
+static void refused(const char *input, const char *layers, int line, const char *needle,
+                    const char *needle2)
+{
+    char text[1024], want[32];
+    snprintf(text, sizeof text, "[model]\nname = big\ninput = %s\nclasses = 10\n%s", input,
+             layers);
+    vb_model m;
+    cr_assert_eq(vb_model_parse(&m, "big.cfg", text, err, sizeof err), -1, "accepted:\n%s", text);
+    snprintf(want, sizeof want, "big.cfg:%d: ", line);
+    cr_expect_eq(strncmp(err, want, strlen(want)), 0, "'%s' is not at line %d", err, line);
+    cr_expect(strstr(err, needle) && strstr(err, needle2), "'%s' lacks '%s' or '%s'", err,
+              needle, needle2);
+    cr_expect_null(strchr(err, '\n'), "more than one line: %s", err);
+}
+
+/* Every size a description gives is bounded, and the totals built from them are checked,
+ * so a huge model is an error naming the key, never a wrapped (negative) count. */
+Test(sizes, huge_models_are_errors_not_wrapped_counts)
+{
+    static const char head[] = "[flatten]\n[dense]\nunits = classes\n";
+    refused("2147483647x2147483647x3", head, 3, "key 'input'", "out of range");
+    refused("65536x65536x1048576", head, 3, "key 'input'", "too large");
+    refused("32x32x3", "[conv]\nfilters = 2147483647\nsize = 3\n", 6, "key 'filters'",
+            "out of range [1, 1048576]");
+    refused("32x32x3", "[conv]\nfilters = 8\nsize = 3\nstride = 9223372036854775807\n", 8,
+            "key 'stride'", "out of range");
+    refused("32x32x3", "[zeropad]\npad = 9223372036854775807\n", 6, "key 'pad'",
+            "out of range");
+    refused("1x1x1048576", "[dense]\nunits = 1048576\n[dense]\nunits = classes\n", 5,
+            "[dense] cannot declare the parameters of dense.0", "too large");
+    refused("256x256x3",
+            "[patches]\nsize = 1\n[encoder]\nheads = 4096\nkey_dim = 1\nmlp = 3\n"
+            "[flatten]\n[dense]\nunits = classes\n",
+            7, "encoder.0: state of", "too large");
+}
+
+/* The memory a batch needs saturates instead of wrapping to a few bytes. */
+Test(sizes, model_bytes_never_wrap)
+{
+    vb_model m;
+    cr_assert_eq(vb_model_load(&m, MODEL("cct_2_3x2"), err, sizeof err), 0, "%s", err);
+    size_t most = vb_model_bytes(&m, VB_BATCH_MAX);
+    cr_expect(most > vb_model_bytes(&m, VB_BATCH_MAX / 2) && most < SIZE_MAX);
+    cr_expect_eq(vb_model_bytes(&m, (int64_t)1 << 62), SIZE_MAX);
+    cr_expect_eq(vb_model_alloc(&m, (int64_t)1 << 62), -1);
+    vb_model_free(&m);
+}
+
 /* ---- keras_cct starts where the Keras example starts -------------------------------- */
 
 typedef enum { KERAS_UNIFORM, KERAS_HE_NORMAL } keras_init;

@@ -161,6 +161,9 @@ Test(runsuite, malformed_suite_files_are_refused)
         {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname =\n"
          "[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "name"},
         {"[suite]\nname = s\nkind = trian\ndescription = d\n", "'trian'"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
+         "epochs = 4611686018427387904\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n",
+         ":7: [profile] key 'epochs': 4611686018427387904 is out of range [0, 1000000]"},
     };
     make_dir();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

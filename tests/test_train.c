@@ -182,6 +182,65 @@ Test(recipe, errors_name_file_line_key)
     }
 }
 
+/* Each broken recipe fails with exactly the one-line message given (bad.cfg in dir). */
+static void recipe_cases_fail(const char *const (*cases)[2], size_t n)
+{
+    char dir[64];
+    temp_dir(dir, sizeof dir);
+    for (size_t i = 0; i < n; i++) {
+        vb_recipe r;
+        cr_assert_eq(load_recipe_text(&r, dir, "bad", cases[i][0]), -1, "case %zu passed", i);
+        char want[512];
+        snprintf(want, sizeof want, "%s/bad.cfg:%s", dir, cases[i][1]);
+        cr_expect_str_eq(err, want, "case %zu", i);
+    }
+}
+
+#define RECIPE "[recipe]\ndataset = x\nepochs = 2\nbatch = 8\n"
+
+/* Numbers the training uses as floats are checked as those floats, not as the doubles
+ * they were read as, and the message quotes the value as written. */
+Test(recipe, numbers_are_checked_as_the_floats_used)
+{
+    static const char *const cases[][2] = {
+        {RECIPE "beta2 = 0.99999999999\n",
+         "5: [recipe] key 'beta2': 0.99999999999 is 1 as a float: expected a number in [0, 1)"},
+        {RECIPE "lr = 1e-50\n", "5: [recipe] key 'lr': 1e-50 is below the smallest normal "
+         "float (1.17549e-38)"},
+        {RECIPE "lr = 0\n", "5: [recipe] key 'lr': 0: expected a number > 0"},
+        {RECIPE "optimizer = adamw\nweight_decay = 1e-60\n", "6: [recipe] key 'weight_decay': "
+         "1e-60 is below the smallest normal float (1.17549e-38)"},
+        {RECIPE "eps = 1e-40\n", "5: [recipe] key 'eps': 1e-40 is below the smallest normal "
+         "float (1.17549e-38)"},
+        {RECIPE "clip_norm = 1e39\n", "5: [recipe] key 'clip_norm': 1e39 does not fit a float "
+         "(at most 3.40282e+38)"},
+        {RECIPE "[augment]\nrotation = 1e300\n", "6: [augment] key 'rotation': 1e300 does not "
+         "fit a float (at most 3.40282e+38)"},
+        {RECIPE "[augment]\nnormalize = fixed\nmean = 0.5\nstd = 0.5, 1e-50\n",
+         "8: [augment] key 'std': 1e-50 is below the smallest normal float (1.17549e-38)"},
+        {RECIPE "[augment]\nnormalize = fixed\nmean = nan\nstd = 1\n",
+         "7: [augment] key 'mean': nan does not fit a float (at most 3.40282e+38)"},
+    };
+    recipe_cases_fail(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Counts are bounded where the recipe is read, so nothing computed from them overflows:
+ * a batch of 2^62 used to wrap the memory estimate to "0.4 MiB". */
+Test(recipe, counts_are_bounded)
+{
+    static const char *const cases[][2] = {
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 4611686018427387904\n",
+         "4: [recipe] key 'batch': 4611686018427387904 is out of range [1, 1048576]"},
+        {"[recipe]\ndataset = x\nepochs = 4611686018427387904\nbatch = 8\n",
+         "3: [recipe] key 'epochs': 4611686018427387904 is out of range [1, 1000000]"},
+        {RECIPE "schedule = warmup_cosine\nwarmup_epochs = 1e300\n",
+         "6: [recipe] key 'warmup_epochs': 1e300: expected a number in [0, 1000000]"},
+        {RECIPE "[augment]\ncrop_pad = 65\n",
+         "6: [augment] key 'crop_pad': 65 is out of range [0, 64]"},
+    };
+    recipe_cases_fail(cases, sizeof cases / sizeof cases[0]);
+}
+
 Test(recipe, shipped_recipes_load)
 {
     static const char *const names[] = {"keras_cct", "fashion_cct", "qiita_vit",
@@ -700,6 +759,9 @@ Test(train, refuses_a_run_that_cannot_fit_in_memory)
                  "an unknown budget must not refuse");
     /* The estimate is at least parameters + gradients + two Adam moments + best weights. */
     cr_expect_geq(vb_train_bytes(&huge, &at400), 5 * huge.params.total * sizeof(float));
+    /* A batch beyond any recipe's saturates the estimate rather than wrapping it. */
+    vb_recipe wrapping = {.batch = (int64_t)1 << 62};
+    cr_expect_eq(vb_train_bytes(&cct, &wrapping), SIZE_MAX);
     vb_model_free(&huge);
     vb_model_free(&cct);
 }

@@ -34,15 +34,12 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     int64_t filters;
     int bias, relu, init;
     vb_layer_window w;
-    if (vb_cfg_int(s, "filters", &filters, err, err_len) ||
+    if (vb_cfg_int_in(s, "filters", 1, VB_WIDTH_MAX, &filters, err, err_len) ||
         vb_layer_window_read(s, l->in, 1, &w, err, err_len) ||
         vb_cfg_bool_or(s, "bias", 1, &bias, err, err_len) ||
         vb_cfg_enum_or(s, "activation", activations, 0, &relu, err, err_len) ||
         vb_cfg_enum_or(s, "init", inits, 0, &init, err, err_len))
         return -1;
-    if (filters < 1)
-        return vb_cfg_key_error(s, "filters", err, err_len, "%lld must be >= 1",
-                            (long long)filters);
     conv *p = calloc(1, sizeof *p);
     if (!p) return vb_cfg_error(s, err, err_len, "out of memory");
     p->d = (vb_conv2d_desc){.h = l->in.h, .w = l->in.w, .c = l->in.c, .oc = filters,

@@ -38,15 +38,12 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     /* `units = classes`: the classifier follows the model's class count. */
     const char *units = vb_cfg_find(s, "units");
     if (units && strcmp(units, "classes") == 0) p->units = site.classes;
-    else if (vb_cfg_int(s, "units", &p->units, err, err_len)) return -1;
+    else if (vb_cfg_int_in(s, "units", 1, VB_WIDTH_MAX, &p->units, err, err_len)) return -1;
     if (vb_cfg_bool_or(s, "bias", 1, &p->bias, err, err_len) ||
         vb_cfg_enum_or(s, "activation", acts, 0, &act, err, err_len) ||
         vb_seq_read_init(s, inits, 4, VB_INIT_GLOROT_UNIFORM, &p->init, err, err_len) ||
         vb_cfg_float_or(s, "init_scale", 0.02, &p->init_scale, err, err_len))
         return -1;
-    if (p->units < 1)
-        return vb_cfg_key_error(s, "units", err, err_len, "must be >= 1, got %lld",
-                            (long long)p->units);
     if (p->init_scale <= 0)
         return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
                             p->init_scale);

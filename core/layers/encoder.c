@@ -46,17 +46,11 @@ static int read_shape_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n
     static const char *const norms[] = {"pre", "post", "cct", NULL}; /* enc_norm order */
     double eps;
     int norm;
-    if (vb_cfg_int(s, "heads", &c->heads, err, n) ||
-        vb_cfg_int(s, "key_dim", &c->key_dim, err, n) ||
+    if (vb_cfg_int_in(s, "heads", 1, 4096, &c->heads, err, n) ||
+        vb_cfg_int_in(s, "key_dim", 1, 65536, &c->key_dim, err, n) ||
         vb_cfg_enum_or(s, "norm", norms, 0, &norm, err, n) ||
         vb_cfg_float_or(s, "eps", 1e-5, &eps, err, n))
         return -1;
-    if (c->heads < 1 || c->heads > 4096)
-        return vb_cfg_key_error(s, "heads", err, n, "%lld must be in [1, 4096]",
-                            (long long)c->heads);
-    if (c->key_dim < 1 || c->key_dim > 65536)
-        return vb_cfg_key_error(s, "key_dim", err, n, "%lld must be in [1, 65536]",
-                            (long long)c->key_dim);
     if (!(eps > 0.0)) return vb_cfg_key_error(s, "eps", err, n, "%g must be > 0", eps);
     c->eps = (float)eps;
     c->norm = (enc_norm)norm;
@@ -85,7 +79,8 @@ static int read_mlp_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
     static const vb_act act_of[] = {VB_ACT_GELU, VB_ACT_RELU, VB_ACT_GELU_TANH};
     static const char *const afters[] = {"each", "last", NULL};
     int act, after;
-    if (vb_cfg_int_list(s, "mlp", c->mlp, ENC_MAX_MLP, &c->mlp_count, err, n) ||
+    if (vb_cfg_int_list(s, "mlp", 1, VB_WIDTH_MAX, c->mlp, ENC_MAX_MLP, &c->mlp_count, err,
+                        n) ||
         vb_cfg_enum_or(s, "mlp_activation", acts, 0, &act, err, n) ||
         vb_cfg_bool_or(s, "mlp_last_activation", 0, &c->mlp_last_act, err, n) ||
         read_rate(s, "mlp_dropout", &c->mlp_dropout, err, n) ||
@@ -93,10 +88,6 @@ static int read_mlp_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
         return -1;
     c->mlp_act = act_of[act];
     c->mlp_dropout_each = after == 0;
-    for (int j = 0; j < c->mlp_count; j++)
-        if (c->mlp[j] < 1 || c->mlp[j] > (int64_t)1 << 24)
-            return vb_cfg_key_error(s, "mlp", err, n, "width %lld must be in [1, 2^24]",
-                                (long long)c->mlp[j]);
     if (c->mlp[c->mlp_count - 1] != c->dim)
         return vb_cfg_error(s, err, n,
                             "mlp: the last width %lld must equal the token width C = %lld",
@@ -133,6 +124,16 @@ static int read_init_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
     return 0;
 }
 
+/* The attention holds heads x T x T scores per image: more than 2^16 tokens would be 16
+ * GiB of them per head, and T x T could overflow before the builder checks the state. */
+static int check_tokens(const enc_config *c, vb_cfg_section *s, char *err, size_t n)
+{
+    if (c->tokens > VB_SIDE_MAX)
+        return vb_cfg_error(s, err, n, "%lld tokens too many (at most %lld)",
+                            (long long)c->tokens, (long long)VB_SIDE_MAX);
+    return 0;
+}
+
 static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *err, size_t n)
 {
     enc_config *c = calloc(1, sizeof *c);
@@ -140,9 +141,9 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     l->priv = c;
     c->tokens = vb_shape_tokens(l->in);
     c->dim = l->in.c;
-    if (read_shape_keys(c, s, err, n) || read_attention_keys(c, s, err, n) ||
-        read_mlp_keys(c, s, err, n) || read_depth_keys(c, s, site, err, n) ||
-        read_init_keys(c, s, err, n)) {
+    if (check_tokens(c, s, err, n) || read_shape_keys(c, s, err, n) ||
+        read_attention_keys(c, s, err, n) || read_mlp_keys(c, s, err, n) ||
+        read_depth_keys(c, s, site, err, n) || read_init_keys(c, s, err, n)) {
         free(c); /* the driver keeps no layer that failed to configure */
         l->priv = NULL;
         return -1;
@@ -214,19 +215,19 @@ static void count(const vb_layer *l, vb_counts *k)
     const int64_t T = c->tokens, C = c->dim, H = c->heads, D = c->key_dim, HD = H * D;
     k->params[VB_COMP_ATTENTION] += C * 3 * HD + HD * C + (c->qkv_bias ? 3 * HD : 0) +
                                     (c->out_bias ? C : 0) + (c->learnable_tau ? 1 : 0);
-    k->macs[VB_COMP_ATTENTION] += (double)(T * C * 3 * HD + T * HD * C);
-    k->attn_matmul_macs += 2.0 * (double)(H * T * T * D); /* QKᵀ and P·V */
+    k->macs[VB_COMP_ATTENTION] += 4.0 * (double)T * (double)C * (double)HD;
+    k->attn_matmul_macs += 2.0 * (double)H * (double)T * (double)T * (double)D; /* QKᵀ, P·V */
     k->dense_bias_features += (c->qkv_bias ? 3 * HD : 0) + (c->out_bias ? C : 0);
     for (int j = 0; j < c->mlp_count; j++) {
         int64_t in = j ? c->mlp[j - 1] : C;
         int activated = j < c->mlp_count - 1 || c->mlp_last_act;
         k->params[VB_COMP_MLP] += in * c->mlp[j] + c->mlp[j];
-        k->macs[VB_COMP_MLP] += (double)(T * in * c->mlp[j]);
+        k->macs[VB_COMP_MLP] += (double)T * (double)in * (double)c->mlp[j];
         k->dense_bias_features += (double)c->mlp[j];
         if (activated) k->dense_activation_values += (double)(T * c->mlp[j]);
     }
     k->params[VB_COMP_NORM] += 4 * C;
-    k->softmax_norm_ops += (double)(H * T * T + 2 * T * C);
+    k->softmax_norm_ops += (double)H * (double)T * (double)T + 2.0 * (double)T * (double)C;
 }
 
 /* Fills parameter i of the layer with the weight initialiser, its own stream of seed. */

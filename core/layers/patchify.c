@@ -7,10 +7,10 @@ vb_patch_layer *vb_patch_layer_configure(vb_layer *l, vb_cfg_section *s, int vie
                                          char *err, size_t err_len)
 {
     int64_t p;
-    if (vb_cfg_int(s, "size", &p, err, err_len)) return NULL;
-    if (p < 1 || l->in.h % p != 0 || l->in.w % p != 0) {
+    if (vb_cfg_int_in(s, "size", 1, VB_SIDE_MAX, &p, err, err_len)) return NULL;
+    if (l->in.h % p != 0 || l->in.w % p != 0) {
         vb_cfg_key_error(s, "size", err, err_len,
-                     "%lld must be >= 1 and divide the input %lldx%lld",
+                     "%lld must divide the input %lldx%lld",
                      (long long)p, (long long)l->in.h, (long long)l->in.w);
         return NULL;
     }

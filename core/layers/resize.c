@@ -56,12 +56,9 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     static const char *const methods[] = {"bilinear", NULL};
     int64_t size[2];
     int method;
-    if (vb_cfg_dims(s, "size", size, 2, err, err_len) ||
+    if (vb_cfg_dims(s, "size", 1, VB_SIDE_MAX, size, 2, err, err_len) ||
         vb_cfg_enum_or(s, "method", methods, 0, &method, err, err_len))
         return -1;
-    if (size[0] < 1 || size[1] < 1)
-        return vb_cfg_key_error(s, "size", err, err_len, "%lldx%lld must be positive",
-                            (long long)size[0], (long long)size[1]);
     resize *p = calloc(1, sizeof *p);
     l->priv = p;
     if (p) {

@@ -16,7 +16,8 @@ static void same_pads(int64_t in, int64_t size, int64_t stride, int64_t *lo, int
 }
 
 /* padding = valid | same | <int>. Anything but the two words is parsed by the int getter;
- * when that fails, its "expected an integer" is replaced by a message listing all three. */
+ * when that fails, its "expected an integer" is replaced by a message listing all three;
+ * an integer is then read again, bounded. */
 static int read_padding(vb_cfg_section *s, vb_shape in, vb_layer_window *w, char *err,
                         size_t err_len)
 {
@@ -33,9 +34,7 @@ static int read_padding(vb_cfg_section *s, vb_shape in, vb_layer_window *w, char
             return vb_cfg_key_error(s, "padding", err, err_len,
                                 "expected valid, same or an integer, got '%s'",
                                 mode);
-        if (p < 0)
-            return vb_cfg_key_error(s, "padding", err, err_len, "%lld must be >= 0",
-                                (long long)p);
+        if (vb_cfg_int_in(s, "padding", 0, VB_SIDE_MAX, &p, err, err_len)) return -1;
         w->pad_top = w->pad_bottom = w->pad_left = w->pad_right = p;
     }
     return 0;
@@ -45,16 +44,10 @@ int vb_layer_window_read(vb_cfg_section *s, vb_shape in, int64_t default_stride,
                          vb_layer_window *w, char *err, size_t err_len)
 {
     memset(w, 0, sizeof *w);
-    if (vb_cfg_int(s, "size", &w->size, err, err_len)) return -1;
-    if (w->size < 1)
-        return vb_cfg_key_error(s, "size", err, err_len, "%lld must be >= 1",
-                            (long long)w->size);
-    if (vb_cfg_int_or(s, "stride", default_stride > 0 ? default_stride : w->size, &w->stride,
-                      err, err_len))
+    if (vb_cfg_int_in(s, "size", 1, VB_SIDE_MAX, &w->size, err, err_len) ||
+        vb_cfg_int_in_or(s, "stride", default_stride > 0 ? default_stride : w->size, 1,
+                         VB_SIDE_MAX, &w->stride, err, err_len))
         return -1;
-    if (w->stride < 1)
-        return vb_cfg_key_error(s, "stride", err, err_len, "%lld must be >= 1",
-                            (long long)w->stride);
     if (read_padding(s, in, w, err, err_len)) return -1;
     w->oh = vb_window_out(in.h, w->size, w->stride, w->pad_top, w->pad_bottom);
     w->ow = vb_window_out(in.w, w->size, w->stride, w->pad_left, w->pad_right);

@@ -13,16 +13,12 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     (void)site;
     int64_t pad[4];
     int n;
-    if (vb_cfg_int_list(s, "pad", pad, 4, &n, err, err_len)) return -1;
+    if (vb_cfg_int_list(s, "pad", 0, VB_SIDE_MAX, pad, 4, &n, err, err_len)) return -1;
     if (n != 1 && n != 4)
         return vb_cfg_key_error(s, "pad", err, err_len,
                             "expected N or 'top, bottom, left, right', got %d values",
                             n);
     if (n == 1) pad[1] = pad[2] = pad[3] = pad[0];
-    for (int i = 0; i < 4; i++)
-        if (pad[i] < 0)
-            return vb_cfg_key_error(s, "pad", err, err_len, "%lld must be >= 0",
-                                (long long)pad[i]);
     vb_pad_desc *d = calloc(1, sizeof *d);
     if (!d) return vb_cfg_error(s, err, err_len, "out of memory");
     *d = (vb_pad_desc){.h = l->in.h, .w = l->in.w, .c = l->in.c,

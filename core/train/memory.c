@@ -5,17 +5,20 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "vitbench/checked.h"
 
 /* Bytes of a training run: the model's parameters, gradients and activations at `batch`
  * (vb_model_bytes), the optimizer's two moments, the kept best weights, and the loader's
  * two batches of images in flight. Backends' own workspaces come on top: callers keep a
- * margin. */
+ * margin. Saturates at SIZE_MAX (checked.h), which no memory check passes. */
 size_t vb_train_bytes(const vb_model *m, const vb_recipe *r)
 {
-    size_t params = m->params.total * sizeof(float);
-    size_t batch_images = (size_t)r->batch * (size_t)vb_shape_numel(m->input) * sizeof(float);
-    return vb_model_bytes(m, r->batch) + (2 + (r->keep_best ? 1 : 0)) * params +
-           2 * batch_images;
+    size_t params = vb_size_mul(m->params.total, sizeof(float));
+    size_t image = vb_size_mul((size_t)vb_shape_numel(m->input), sizeof(float));
+    size_t batch_images = r->batch < 1 ? SIZE_MAX : vb_size_mul((size_t)r->batch, image);
+    size_t total = vb_size_add(vb_model_bytes(m, r->batch),
+                               vb_size_mul(2 + (r->keep_best ? 1 : 0), params));
+    return vb_size_add(total, vb_size_mul(2, batch_images));
 }
 
 /* A number from a "Key:   N kB" line of /proc/meminfo, in bytes, or 0. */

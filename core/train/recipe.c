@@ -3,7 +3,7 @@
  * Keys and their defaults (Keras' Adam where a recipe says nothing):
  *   [recipe]
  *     dataset          required: a name vb_dataset_open knows
- *     epochs, batch    required, ≥ 1
+ *     epochs, batch    required, in [1, 10^6] and [1, 2^20]
  *     optimizer        adam | adamw                               adam
  *     lr               base learning rate, > 0                   1e-3
  *     beta1, beta2     in [0, 1)                                 0.9, 0.999
@@ -13,8 +13,8 @@
  *     decay            decoupled (TF-addons: p −= wd·p) |
  *                      decoupled_lr (PyTorch, Keras 3: p −= lr·wd·p)   decoupled
  *     schedule         constant | step | warmup_cosine           constant
- *     warmup_epochs    ≥ 0, may be fractional (warmup_cosine)    0
- *     step_epochs      > 0 (step)                                required by step
+ *     warmup_epochs    in [0, 10^6], may be fractional (warmup_cosine)   0
+ *     step_epochs      in (0, 10^6] (step)                       required by step
  *     step_gamma       > 0 (step)                                0.1
  *     min_lr           in [0, lr] (warmup_cosine)                0
  *     label_smoothing  in [0, 1)                                 0
@@ -31,6 +31,8 @@
  * The recipe's name is the file's base name without ".cfg". */
 #include "internal.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,16 +47,54 @@ typedef struct range {
 } range;
 
 static const range NONNEG = {0, 1e300, 0, 0, ">= 0"}, POSITIVE = {0, 1e300, 1, 0, "> 0"},
-                   UNIT = {0, 1, 0, 0, "in [0, 1]"}, UNIT_OPEN_TOP = {0, 1, 0, 1, "in [0, 1)"};
+                   UNIT = {0, 1, 0, 0, "in [0, 1]"}, UNIT_OPEN_TOP = {0, 1, 0, 1, "in [0, 1)"},
+                   EPOCHS = {0, VB_EPOCHS_MAX, 0, 0, "in [0, 1000000]"},
+                   SOME_EPOCHS = {0, VB_EPOCHS_MAX, 1, 0, "in (0, 1000000]"};
+
+static int in_range(double v, range rg)
+{
+    int below = rg.lo_open ? v <= rg.lo : v < rg.lo;
+    int above = rg.hi_open ? v >= rg.hi : v > rg.hi;
+    return !below && !above;
+}
+
+/* The key's value as the file writes it, for messages: what is checked is a conversion
+ * of it, and "lr 0" for lr = 1e-50 would hide what was written. */
+static const char *written(vb_cfg_section *s, const char *key)
+{
+    const char *v = vb_cfg_find(s, key);
+    return v ? v : "the default";
+}
 
 static int number(vb_cfg_section *s, const char *key, double dflt, range rg, double *out,
                   char *err, size_t err_len)
 {
     if (vb_cfg_float_or(s, key, dflt, out, err, err_len)) return -1;
-    int below = rg.lo_open ? *out <= rg.lo : *out < rg.lo;
-    int above = rg.hi_open ? *out >= rg.hi : *out > rg.hi;
-    if (below || above)
-        return vb_cfg_key_error(s, key, err, err_len, "%g: expected a number %s", *out, rg.text);
+    if (!in_range(*out, rg))
+        return vb_cfg_key_error(s, key, err, err_len, "%s: expected a number %s",
+                                written(s, key), rg.text);
+    return 0;
+}
+
+/* v, written as text, converted to the float the training uses, and checked as that float:
+ * 0.99999999999 rounds to 1 (outside [0, 1)), 1e-50 to 0 (not > 0), 1e39 beyond FLT_MAX.
+ * A value other than 0 must also stay a normal float: a subnormal one is what a
+ * flush-to-zero mode turns to 0, and one that underflows is 0 already. */
+static int as_float(vb_cfg_section *s, const char *key, const char *text, double v, range rg,
+                    float *out, char *err, size_t err_len)
+{
+    if (!(fabs(v) <= FLT_MAX))
+        return vb_cfg_key_error(s, key, err, err_len, "%s does not fit a float (at most %g)",
+                                text, (double)FLT_MAX);
+    float f = (float)v;
+    if (v != 0 && fabs(f) < FLT_MIN)
+        return vb_cfg_key_error(s, key, err, err_len,
+                                "%s is below the smallest normal float (%g)", text,
+                                (double)FLT_MIN);
+    if (!in_range(f, rg))
+        return vb_cfg_key_error(s, key, err, err_len, "%s is %.9g as a float: expected a "
+                                "number %s", text, (double)f, rg.text);
+    *out = f;
     return 0;
 }
 
@@ -63,25 +103,14 @@ static int number_f(vb_cfg_section *s, const char *key, double dflt, range rg, f
 {
     double v;
     if (number(s, key, dflt, rg, &v, err, err_len)) return -1;
-    *out = (float)v;
-    return 0;
+    return as_float(s, key, written(s, key), v, rg, out, err, err_len);
 }
 
-static int count(vb_cfg_section *s, const char *key, int64_t dflt, int64_t lo, int64_t hi,
-                 int64_t *out, char *err, size_t err_len)
-{
-    if (vb_cfg_int_or(s, key, dflt, out, err, err_len)) return -1;
-    if (*out < lo || *out > hi)
-        return vb_cfg_key_error(s, key, err, err_len, "%lld is out of range [%lld, %lld]",
-                         (long long)*out, (long long)lo, (long long)hi);
-    return 0;
-}
-
-static int required_count(vb_cfg_section *s, const char *key, int64_t *out, char *err,
-                          size_t err_len)
+static int required_count(vb_cfg_section *s, const char *key, int64_t hi, int64_t *out,
+                          char *err, size_t err_len)
 {
     if (!vb_cfg_find(s, key)) return vb_cfg_error(s, err, err_len, "missing key '%s'", key);
-    return count(s, key, 0, 1, INT64_MAX, out, err, err_len);
+    return vb_cfg_int_in(s, key, 1, hi, out, err, err_len);
 }
 
 /* ---- [recipe] ----------------------------------------------------------------------- */
@@ -92,7 +121,6 @@ static int read_optimizer(vb_cfg_section *s, vb_recipe *r, char *err, size_t err
     static const char *const eps_modes[] = {"torch", "keras", NULL};
     static const char *const decays[] = {"decoupled", "decoupled_lr", NULL};
     int opt, eps_mode, decay;
-    double wd;
     vb_adam_desc *a = &r->adam;
     if (vb_cfg_enum_or(s, "optimizer", optimizers, 0, &opt, err, err_len) ||
         number_f(s, "lr", 1e-3, POSITIVE, &a->lr, err, err_len) ||
@@ -100,13 +128,12 @@ static int read_optimizer(vb_cfg_section *s, vb_recipe *r, char *err, size_t err
         number_f(s, "beta2", 0.999, UNIT_OPEN_TOP, &a->beta2, err, err_len) ||
         number_f(s, "eps", 1e-7, POSITIVE, &a->eps, err, err_len) ||
         vb_cfg_enum_or(s, "eps_mode", eps_modes, VB_EPS_KERAS, &eps_mode, err, err_len) ||
-        number(s, "weight_decay", 0, NONNEG, &wd, err, err_len) ||
+        number_f(s, "weight_decay", 0, NONNEG, &a->weight_decay, err, err_len) ||
         vb_cfg_enum_or(s, "decay", decays, 0, &decay, err, err_len))
         return -1;
-    if (opt == 0 && wd > 0)
+    if (opt == 0 && a->weight_decay > 0)
         return vb_cfg_key_error(s, "weight_decay", err, err_len,
                          "plain adam has no weight decay: use optimizer = adamw");
-    a->weight_decay = (float)wd;
     a->eps_mode = (vb_eps_mode)eps_mode;
     a->decay_mode = opt == 0 ? VB_DECAY_NONE
                              : (decay == 0 ? VB_DECAY_DECOUPLED : VB_DECAY_DECOUPLED_LR);
@@ -120,8 +147,8 @@ static int read_schedule(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_
     if (vb_cfg_enum_or(s, "schedule", schedules, 0, &sched, err, err_len)) return -1;
     if (sched == VB_SCHEDULE_STEP && !vb_cfg_find(s, "step_epochs"))
         return vb_cfg_error(s, err, err_len, "missing key 'step_epochs' (schedule = step)");
-    if (number(s, "warmup_epochs", 0, NONNEG, &r->warmup_epochs, err, err_len) ||
-        number(s, "step_epochs", 1, POSITIVE, &r->step_epochs, err, err_len) ||
+    if (number(s, "warmup_epochs", 0, EPOCHS, &r->warmup_epochs, err, err_len) ||
+        number(s, "step_epochs", 1, SOME_EPOCHS, &r->step_epochs, err, err_len) ||
         number(s, "step_gamma", 0.1, POSITIVE, &r->step_gamma, err, err_len) ||
         number(s, "min_lr", 0, NONNEG, &r->min_lr, err, err_len))
         return -1;
@@ -150,8 +177,8 @@ static int read_recipe(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_le
 {
     const char *dataset;
     if (vb_cfg_str(s, "dataset", &dataset, err, err_len) ||
-        required_count(s, "epochs", &r->epochs, err, err_len) ||
-        required_count(s, "batch", &r->batch, err, err_len) ||
+        required_count(s, "epochs", VB_EPOCHS_MAX, &r->epochs, err, err_len) ||
+        required_count(s, "batch", VB_BATCH_MAX, &r->batch, err, err_len) ||
         read_optimizer(s, r, err, err_len) || read_schedule(s, r, err, err_len) ||
         number_f(s, "label_smoothing", 0, UNIT_OPEN_TOP, &r->label_smoothing, err,
                  err_len) ||
@@ -175,15 +202,17 @@ static int channel_list(vb_cfg_section *s, const char *key, range rg, float out[
     if (!v) return vb_cfg_key_error(s, key, err, err_len, "normalize = fixed needs it");
     int n = 0;
     for (const char *p = v; *p; n++) {
+        while (*p == ' ' || *p == '\t') p++;
         char *end;
         double x = strtod(p, &end);
-        int bad = end == p || (rg.lo_open ? x <= rg.lo : x < rg.lo);
+        char item[64]; /* this element as written, for as_float's messages */
+        snprintf(item, sizeof item, "%.*s", (int)(end - p), p);
         while (*end == ' ' || *end == '\t') end++;
-        if (bad || n == 4 || (*end && *end != ','))
+        if (end == p || n == 4 || (*end && *end != ','))
             return vb_cfg_key_error(s, key, err, err_len,
                              "expected 1 to 4 comma-separated numbers %s, got '%s'",
                              rg.text, v);
-        out[n] = (float)x;
+        if (as_float(s, key, item, x, rg, &out[n], err, err_len)) return -1;
         p = *end ? end + 1 : end;
     }
     if (n == 0) return vb_cfg_key_error(s, key, err, err_len, "empty list");
@@ -212,14 +241,14 @@ static int read_augment(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_l
     vb_augment *a = &r->augment;
     *a = vb_augment_none();
     int64_t n, m;
-    if (count(s, "crop_pad", 0, 0, 64, &a->crop_pad, err, err_len) ||
+    if (vb_cfg_int_in_or(s, "crop_pad", 0, 0, 64, &a->crop_pad, err, err_len) ||
         number_f(s, "crop_scale_min", 0, UNIT, &a->crop_scale_min, err, err_len) ||
         vb_cfg_bool_or(s, "flip", 0, &a->flip, err, err_len) ||
         number_f(s, "rotation", 0, NONNEG, &a->rotation, err, err_len) ||
         number_f(s, "zoom", 0, UNIT_OPEN_TOP, &a->zoom, err, err_len) ||
         vb_cfg_bool_or(s, "autoaugment", 0, &a->autoaugment, err, err_len) ||
-        count(s, "randaugment_n", 0, 0, 16, &n, err, err_len) ||
-        count(s, "randaugment_m", 9, 0, 30, &m, err, err_len) ||
+        vb_cfg_int_in_or(s, "randaugment_n", 0, 0, 16, &n, err, err_len) ||
+        vb_cfg_int_in_or(s, "randaugment_m", 9, 0, 30, &m, err, err_len) ||
         read_normalize(s, r, err, err_len) ||
         number_f(s, "erasing", 0, UNIT, &a->erasing, err, err_len) ||
         number_f(s, "mixup_alpha", 0, NONNEG, &a->mixup_alpha, err, err_len) ||

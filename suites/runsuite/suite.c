@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "vitbench/cfg.h"
+#include "vitbench/train.h"
 
 const char *const suite_dirs[2] = {VB_SRCDIR "/suites/suites", VB_SUITESDIR};
 
@@ -66,8 +67,8 @@ static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
         return -1;
     s->kind = (suite_kind)kind;
     if (vb_cfg_find(sec, "threads") &&
-        vb_cfg_int_list(sec, "threads", s->threads, SUITE_MAX_THREADS, &s->thread_count, err,
-                        err_len))
+        vb_cfg_int_list(sec, "threads", 1, SUITE_THREADS_MAX, s->threads, SUITE_MAX_THREADS,
+                        &s->thread_count, err, err_len))
         return -1;
     if (s->kind == SUITE_BACKENDS && (!s->backends[0] || s->thread_count == 0))
         return vb_cfg_error(sec, err, err_len, "a backends suite needs 'backends' and 'threads'");
@@ -81,12 +82,10 @@ static int read_profile(suite *s, vb_cfg_section *sec, char *err, size_t err_len
     suite_profile *p = &s->profiles[s->profile_count++];
     if (name_key(sec, "name", p->name, sizeof p->name, err, err_len) ||
         vb_cfg_bool_or(sec, "shortened", 0, &p->shortened, err, err_len) ||
-        vb_cfg_int_or(sec, "epochs", 0, &p->epochs, err, err_len) ||
-        vb_cfg_int_or(sec, "limit", 0, &p->limit, err, err_len) ||
+        vb_cfg_int_in_or(sec, "epochs", 0, 0, VB_EPOCHS_MAX, &p->epochs, err, err_len) ||
+        vb_cfg_int_in_or(sec, "limit", 0, 0, INT32_MAX, &p->limit, err, err_len) ||
         optional_text(sec, "recipe", p->recipe, sizeof p->recipe, err, err_len))
         return -1;
-    if (p->epochs < 0 || p->limit < 0)
-        return vb_cfg_error(sec, err, err_len, "epochs and limit must be >= 0");
     for (int i = 0; i < s->profile_count - 1; i++)
         if (strcmp(s->profiles[i].name, p->name) == 0)
             return vb_cfg_error(sec, err, err_len, "profile '%s' given twice", p->name);

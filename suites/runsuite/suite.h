@@ -19,7 +19,8 @@
 
 #define SUITE_MAX_CELLS 16
 #define SUITE_MAX_PROFILES 4
-#define SUITE_MAX_THREADS 4
+#define SUITE_MAX_THREADS 4    /* thread counts in a backends suite's list */
+#define SUITE_THREADS_MAX 4096 /* the largest such count */
 
 typedef enum suite_kind { SUITE_TRAIN = 0, SUITE_PARAMS = 1, SUITE_BACKENDS = 2 } suite_kind;
 

@@ -35,7 +35,9 @@ typedef struct vb_cfg {
     int count;
 } vb_cfg;
 
-/* Parses a file; 0, or -1 with "file:line: message" in err. */
+/* Parses a file; 0, or -1 with "file:line: message" in err. The file must be UTF-8 text:
+ * a NUL byte, invalid UTF-8 or a control character other than tab (and a '\r' ending a
+ * line) is an error at its line; a leading byte order mark is skipped. */
 int vb_cfg_load(vb_cfg *cfg, const char *path, char *err, size_t err_len);
 /* Parses text held in memory (tests, generated models); `name` stands in for the path. */
 int vb_cfg_parse(vb_cfg *cfg, const char *name, const char *text, char *err, size_t err_len);
@@ -54,6 +56,13 @@ int vb_cfg_str_or(vb_cfg_section *s, const char *key, const char *dflt, const ch
 int vb_cfg_int(vb_cfg_section *s, const char *key, int64_t *out, char *err, size_t err_len);
 int vb_cfg_int_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t *out, char *err,
                   size_t err_len);
+/* An integer in [lo, hi]; a value outside is "key 'k': N is out of range [lo, hi]". Sizes
+ * read from a description go through these (or the bounded lists below), so that no
+ * later product of them can overflow. */
+int vb_cfg_int_in(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                  char *err, size_t err_len);
+int vb_cfg_int_in_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t lo, int64_t hi,
+                     int64_t *out, char *err, size_t err_len);
 int vb_cfg_float(vb_cfg_section *s, const char *key, double *out, char *err, size_t err_len);
 int vb_cfg_float_or(vb_cfg_section *s, const char *key, double dflt, double *out, char *err,
                     size_t err_len);
@@ -63,12 +72,12 @@ int vb_cfg_bool_or(vb_cfg_section *s, const char *key, int dflt, int *out, char 
 /* One of `choices` (NULL-terminated); *out is its index. */
 int vb_cfg_enum_or(vb_cfg_section *s, const char *key, const char *const *choices, int dflt,
                    int *out, char *err, size_t err_len);
-/* A comma-separated list of integers, at most max; *count is how many. */
-int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t *out, int max, int *count,
-                    char *err, size_t err_len);
-/* "HxWxC" or "H,W,C" style triples: "32x32x3". */
-int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t *out, int n, char *err,
-                size_t err_len);
+/* A comma-separated list of integers, each in [lo, hi], at most max; *count is how many. */
+int vb_cfg_int_list(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                    int max, int *count, char *err, size_t err_len);
+/* "HxWxC" or "H,W,C" style triples: "32x32x3", each in [lo, hi]. */
+int vb_cfg_dims(vb_cfg_section *s, const char *key, int64_t lo, int64_t hi, int64_t *out,
+                int n, char *err, size_t err_len);
 
 /* An error about a key's value, at the key's line (the section's when the key is absent,
  * its default at fault): "file:line: [name] key 'k': message". Returns -1. */

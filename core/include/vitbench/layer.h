@@ -28,6 +28,17 @@ typedef struct vb_shape {
     int64_t h, w, c;
 } vb_shape;
 
+/* Bounds on the sizes a model description gives, far above any vision transformer (a
+ * 224x224 image, widths of a few thousand) yet small enough that the products formed
+ * from them fit int64 — see VB_VALUES_MAX. */
+#define VB_SIDE_MAX ((int64_t)1 << 16)  /* image sides, kernels, strides, pads, patches */
+#define VB_WIDTH_MAX ((int64_t)1 << 20) /* channels, filters, units, MLP widths, classes */
+/* The most values per image of any activation, layer state or parameter tensor (256 GiB
+ * of floats), checked by the model builder for every layer: times a batch of at most
+ * VB_BATCH_MAX (model.h) and sizeof(float), that is at most 2^58 bytes, so a layer's
+ * per-batch sizes never overflow, and only their sums need checking. */
+#define VB_VALUES_MAX ((int64_t)1 << 36)
+
 static inline int64_t vb_shape_numel(vb_shape s) { return s.h * s.w * s.c; }
 static inline int64_t vb_shape_tokens(vb_shape s) { return s.h * s.w; }
 

@@ -54,12 +54,17 @@ int vb_model_parse(vb_model *m, const char *name, const char *text, char *err, s
 
 void vb_model_count(const vb_model *m, vb_counts *c);
 
-/* Allocates parameters (once), gradients and the activation arena for `batch`. 0 or -1. */
+/* The largest batch (2^20 images): with VB_VALUES_MAX (layer.h), a batch's sizes fit. */
+#define VB_BATCH_MAX ((int64_t)1 << 20)
+
+/* Allocates parameters (once), gradients and the activation arena for `batch` in
+ * [1, VB_BATCH_MAX]. 0 or -1. */
 int vb_model_alloc(vb_model *m, int64_t batch);
 /* Runs the next passes on `batch` ≤ capacity images (the last, smaller batch of an
  * epoch) without touching memory: every buffer was sized for the capacity. 0 or -1. */
 int vb_model_set_batch(vb_model *m, int64_t batch);
-/* Bytes vb_model_alloc(batch) would take (refusing a run that cannot fit, up front). */
+/* Bytes vb_model_alloc(batch) would take (refusing a run that cannot fit, up front);
+ * SIZE_MAX for a batch outside [1, VB_BATCH_MAX]. */
 size_t vb_model_bytes(const vb_model *m, int64_t batch);
 void vb_model_init_params(vb_model *m, uint64_t seed);
 

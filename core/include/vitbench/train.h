@@ -39,6 +39,11 @@ typedef enum vb_val_mode {
     VB_VAL_TEST = 2        /* validate on the test set (as the Qiita ViT does) */
 } vb_val_mode;
 
+/* The most epochs a recipe or a suite may plan (warmup and step epochs included): far
+ * beyond any schedule, and small enough that epochs x steps per epoch fits int64. The
+ * batch is bounded by VB_BATCH_MAX (model.h), so that a batch's bytes fit too. */
+#define VB_EPOCHS_MAX 1000000
+
 typedef struct vb_recipe {
     char name[64];
     char dataset[64];
