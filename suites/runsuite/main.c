@@ -10,7 +10,8 @@
  * A suite (suites/suites/SUITE.cfg, suite.h) is a set of cells; each trains into its own
  * folder under RESULTS/SUITE (RESULTS defaults to results; --out replaces the folder and
  * skips the report) with its manifest (cell.h). --seeds N runs
- * seeds S..S+N-1 of every cell; the report gives mean ± std and best-of-N, labelled.
+ * seeds S..S+N-1 of every cell; the report gives the mean with its confidence interval,
+ * best-of-N (labelled) and where the published figures lie (report.h).
  * After a suite, its plots and results/README.md are regenerated (report.h). --cells lists
  * a train suite's trainings and --cell K runs one of them (cell_list.h), for clusters. */
 #include <inttypes.h>
