@@ -125,7 +125,10 @@ static void put_arg(FILE *f, const char *arg)
         return;
     }
     fputs(" '", f);
-    for (const char *c = arg; *c; c++) fputs(*c == '\'' ? "'\\''" : (char[2]){*c, 0}, f);
+    for (const char *c = arg; *c; c++) {
+        if (*c == '\'') fputs("'\\''", f); /* close, an escaped quote, reopen */
+        else fputc(*c, f);
+    }
     fputc('\'', f);
 }
 
