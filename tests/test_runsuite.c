@@ -1,8 +1,9 @@
 /* runsuite end to end, as a user runs it: --list, the params suite, a one-epoch training
- * suite on a Fashion-MNIST subset (its folder, manifest, configuration hash, result row,
- * the refusal to overwrite a run and --resume keeping it), the report, and the one-line
- * errors for an unknown suite or backend. Skips the training cases when Debian's
- * Fashion-MNIST is not installed. */
+ * suite on a Fashion-MNIST subset (its folder, manifest and repro line, configuration
+ * hash, result row, the refusal to overwrite a run and --resume keeping it), the report,
+ * its statistics on a results folder of known numbers, and the one-line errors for an
+ * unknown suite or backend. Skips the training cases when Debian's Fashion-MNIST is not
+ * installed. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -93,6 +94,10 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
     cr_expect_not_null(strstr(manifest, "\"shortened\": true"), "%s", manifest);
     cr_expect_not_null(strstr(manifest, "\"epochs_done\": 1"), "%s", manifest);
     cr_expect_not_null(strstr(manifest, "\"dataset_checksum\""), "%s", manifest);
+    char repro[512];
+    snprintf(repro, sizeof repro, "\"repro\": \"runsuite %s/tiny.cfg --profile short --backend "
+             "openblas --seeds 2 --threads 2 --cell 0\"", dir);
+    cr_expect_not_null(strstr(manifest, repro), "no %s in %s", repro, manifest);
     const char *h = strstr(manifest, "\"config_hash\": \"");
     cr_assert_not_null(h);
     char hash[17];
@@ -123,6 +128,8 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
     cr_expect_not_null(strstr(output, "merges the finished cells"), "%s", output);
     snprintf(path, sizeof path, "%s/tiny/cct.omp.seed1/manifest.json", dir);
     cr_expect_not_null(strstr(shell_slurp(path), hash), "the hash depends on the backend");
+    snprintf(repro, sizeof repro, "--backend openblas,omp --seeds 2 --threads 2 --cell 1\"");
+    cr_expect_not_null(strstr(shell_slurp(path), repro), "no %s in %s", repro, shell_slurp(path));
 
     /* A finished run is neither overwritten nor rerun. */
     cr_expect_eq(shell_run("%s %s/tiny.cfg --backend openblas --results %s", RUNSUITE, dir, dir),
@@ -132,18 +139,115 @@ Test(runsuite, training_cell_writes_manifest_config_and_result)
                            dir, dir), 0, "%s", output);
     cr_expect_not_null(strstr(output, "finished earlier"), "%s", output);
 
-    /* The report: one row per cell and backend, seeds pooled (mean ± std, best of N, both
-     * labelled), shortened runs said so, and the plots. */
+    /* The report: one row per cell and backend, seeds pooled (mean ± CI, best of N
+     * labelled), shortened runs said so, the command of each row, and the plots. */
     cr_assert_eq(shell_run("%s report --results %s", RUNSUITE, dir), 0, "%s", output);
     snprintf(path, sizeof path, "%s/README.md", dir);
     char *readme = shell_slurp(path);
     cr_expect_not_null(strstr(readme, "SHORTENED"), "%s", readme);
     cr_expect_not_null(strstr(readme, "| cct | 2 |"), "openblas, seeds 1 and 2: %s", readme);
-    cr_expect_not_null(strstr(readme, "(mean ± std, 2 seeds)"), "%s", readme);
     cr_expect_not_null(strstr(readme, "(best of 2)"), "%s", readme);
     cr_expect_not_null(strstr(readme, "| cct | 1 |"), "omp, seed 1: %s", readme);
+    snprintf(repro, sizeof repro, "`runsuite %s/tiny.cfg --profile short --backend openblas "
+             "--seeds 2 --threads 2`", dir);
+    cr_expect_not_null(strstr(readme, repro), "no %s in %s", repro, readme);
     snprintf(path, sizeof path, "%s/tiny/accuracy.png", dir);
     cr_expect_eq(access(path, R_OK), 0, "no %s", path);
+    remove_dir();
+}
+
+/* Writes text to DIR/rel, creating its folder. */
+static void put_file(const char *rel, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    cr_assert_eq(shell_run("mkdir -p \"$(dirname '%s')\"", path), 0, "%s", output);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* One finished run of the synthetic suite "stats" (backend onednn, 5 epochs of 5): its
+ * result.csv, metrics.csv with these validation accuracies, and a manifest with a repro
+ * line, or without one (as manifests written before it). */
+static void put_run(const char *label, int seed, int threads, double top1,
+                    const double val_acc[5], const char *repro)
+{
+    char run[128], rel[256], text[2048];
+    snprintf(run, sizeof run, "results/stats/%s.onednn.seed%d", label, seed);
+    snprintf(rel, sizeof rel, "%s/result.csv", run);
+    snprintf(text, sizeof text,
+             "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,epochs_done,"
+             "limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,train_seconds,"
+             "epoch_images_per_s,config_hash,epochs_in_recipe\n"
+             "stats,full,%s,m_%s,r,onednn,%d,%d,5,5,0,0,5,0.8,%.4f,0.99,100.0,300.0,0,5\n",
+             label, label, threads, seed, top1 / 100);
+    put_file(rel, text);
+    snprintf(rel, sizeof rel, "%s/metrics.csv", run);
+    int used = snprintf(text, sizeof text, "epoch,train_loss,train_acc,val_loss,val_acc,"
+                        "val_top5,lr,seconds\n");
+    for (int e = 0; e < 5; e++)
+        used += snprintf(text + used, sizeof text - used, "%d,1,0.5,1,%.4f,0.9,0.001,10\n",
+                         e + 1, val_acc[e]);
+    put_file(rel, text);
+    snprintf(rel, sizeof rel, "%s/manifest.json", run);
+    snprintf(text, sizeof text, "{\n  \"suite\": \"stats\",\n  \"ranks\": 1,\n"
+             "  \"dataset_source\": \"/data/sets/cifar-10-binary.tar.xz\",\n%s%s%s"
+             "  \"complete\": true\n}\n", repro ? "  \"repro\": \"" : "", repro ? repro : "",
+             repro ? "\",\n" : "");
+    put_file(rel, text);
+}
+
+/* The report's statistics on known numbers. Cell a, test top-1 77.51, 77.79, 78.64: mean
+ * 77.98, std 0.5885, 95% CI 77.98 ± 4.303·0.5885/√3 = ± 1.46, one run's 95% PI 77.98 ±
+ * 4.303·0.5885·√(4/3) = 75.06–80.90. Cell b, 75.0, 75.5, 76.0: PI 73.02–77.98. a − b:
+ * 2.48, Welch's 3.9 degrees of freedom, t 3.182, CI ± 1.42. Cells c and d: one seed each.
+ * Target 75% validation accuracy: a at epochs 2, 4, 3; b at 4, never, 2. */
+Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
+{
+    static const double fast[5] = {0.7, 0.76, 0.8, 0.81, 0.82}, mid[5] = {0.7, 0.72, 0.75, 0.8, 0.8},
+                        slow[5] = {0.6, 0.7, 0.72, 0.76, 0.8}, never[5] = {0.5, 0.6, 0.7, 0.74, 0.74};
+    make_dir();
+    put_file("suites/stats.cfg", "[suite]\nname = stats\nkind = train\ndescription = d\n"
+             "compare = a - b, c - d  # differences\ntarget_val_acc = 0.75\n");
+    put_file("published/accuracy.csv", "suite,label,metric,value,model,source\n"
+             "stats,a,test_top1,77.61,m_a,one run\nstats,a,test_top1,81.00,m_a,another run\n"
+             "stats,a,test_top1,77.82,m_other,a variant\nstats,b,test_top1,73.00,m_b,one run\n");
+    const char *repro = "runsuite stats --profile full --backend onednn --seeds 3 --threads 2 "
+                        "--data /given";
+    char line[256];
+    for (int seed = 1; seed <= 3; seed++) {
+        snprintf(line, sizeof line, "%s --cell %d", repro, seed - 1);
+        put_run("a", seed, 2, (double[]){77.51, 77.79, 78.64}[seed - 1],
+                (const double *[]){fast, slow, mid}[seed - 1], line);
+        put_run("b", seed, seed == 1 ? 1 : 2, (double[]){75.0, 75.5, 76.0}[seed - 1],
+                (const double *[]){slow, never, fast}[seed - 1], NULL);
+    }
+    put_run("c", 1, 1, 70.0, never, NULL);
+    put_run("d", 1, 1, 69.0, never, NULL);
+    cr_assert_eq(shell_run("%s/scripts/report %s/results %s/published %s/suites", VB_SRCDIR, dir,
+                           dir, dir), 0, "%s", output);
+    char path[300];
+    snprintf(path, sizeof path, "%s/results/README.md", dir);
+    const char *readme = shell_slurp(path);
+    static const char *const expected[] = {
+        "| a | 3 | 77.98% ± 1.46 | 0.59 | 78.64% (best of 3) | 75.06–80.90% | 77.61%: consistent"
+        " / 81.00%: above / 77.82% (other variant: m_other) |",
+        "| b | 3 | 75.50% ± 1.24 | 0.50 | 76.00% (best of 3) | 73.02–77.98% | 73.00%: below |",
+        "| c | 1 | 70.00% | - | - | - | - |",
+        "| a | 5 of 5 epochs | onednn x2 | 300 | 3.0 (2, 4, 3) | `runsuite stats --profile full "
+        "--backend onednn --seeds 3 --threads 2 --data /given` |",
+        "| b | 5 of 5 epochs | onednn x1 (1) / x2 (2) | 300 / 300 | not reached by 1 of 3 seeds "
+        "(the others: 4, 2) | `runsuite stats --profile full --backend onednn --seeds 3 "
+        "--threads 2 --data /data/sets` |",
+        "| c | 5 of 5 epochs | onednn x1 | 300 | not reached | `runsuite stats --profile full "
+        "--backend onednn --threads 1 --data /data/sets` |",
+        "| a − b | onednn, full | +2.48 pt | +1.06 to +3.90 pt (Welch, 3.9 df) | 3 / 3 |",
+        "| c − d | onednn, full | +1.00 pt | n/a (1 seed each) | 1 / 1 |",
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        cr_expect_not_null(strstr(readme, expected[i]), "no\n%s\nin\n%s", expected[i], readme);
     remove_dir();
 }
 
@@ -164,6 +268,10 @@ Test(runsuite, malformed_suite_files_are_refused)
         {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
          "epochs = 4611686018427387904\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n",
          ":7: [profile] key 'epochs': 4611686018427387904 is out of range [0, 1000000]"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\ncompare = a - b\n[profile]\n"
+         "name = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "'a - b'"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\ntarget_val_acc = 75\n"
+         "[profile]\nname = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "between 0 and 1"},
     };
     make_dir();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

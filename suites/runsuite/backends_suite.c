@@ -131,7 +131,8 @@ int backends_suite_run(const suite *s, const suite_profile *p, const backends_op
                               .backend = names[b], .threads = (int)s->threads[k],
                               .seed = o->seed, .epochs = o->epochs, .limit = o->limit,
                               .data = o->data, .out_root = out, .resume = o->resume,
-                              .progress = o->progress};
+                              .progress = o->progress, .command = o->command,
+                              .index = -1};
             cell_outcome res;
             if (cell_train(&plan, &res, err, sizeof err) != 0) {
                 fprintf(stderr, "runsuite: backends/%s on %s: %s\n", label, names[b], err);

@@ -17,6 +17,7 @@ typedef struct backends_options {
     int64_t epochs, limit; /* command-line overrides (0: the profile's) */
     const char *data;
     int resume, progress;
+    const char *command; /* the runsuite command line, for the manifests (cell.h) */
 } backends_options;
 
 /* 0 when every part ran and passed, 1 otherwise (each failure reported on stderr). */

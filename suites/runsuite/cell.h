@@ -4,7 +4,9 @@
  *     config.txt       the complete resolved configuration (model and recipe files with
  *                      every default, the run's overrides, the dataset) — hashed
  *     manifest.json    suite, cell, backend, ABI, threads, CPU, commit, seed, dataset and
- *                      checksum, epochs planned/done, wall time, config hash, complete
+ *                      checksum, epochs planned/done, wall time, config hash, complete, and
+ *                      repro: the command that reruns this training alone (the plan's
+ *                      command, the backend it resolved to, --cell K)
  *     metrics.csv, checkpoint.safetensors, summary.json   (vb_train's)
  *     result.csv       one row for the report (written last: a cell without it is not done)
  */
@@ -32,6 +34,8 @@ typedef struct cell_plan {
     int progress;          /* redraw a progress line (a terminal, not CI) */
     const vb_dist *dist;   /* data-parallel ranks (dist.h), or NULL: alone. Every rank
                             * runs the cell; rank 0 alone checks and writes its folder */
+    const char *command;   /* the runsuite command line that planned it (main.c), or NULL */
+    int index;             /* K of `--cell K` (cell_list.h), or -1 outside a train suite */
 } cell_plan;
 
 typedef struct cell_outcome {

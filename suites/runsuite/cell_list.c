@@ -55,6 +55,7 @@ int cell_list_build(cell_list *l, const suite *s, const suite_profile *p,
                 plan.label = s->cells[i].label;
                 plan.backend = l->backend_count ? l->backends[b] : NULL;
                 plan.seed = o->seed + (uint64_t)k;
+                plan.index = l->count;
                 if (add(l, &plan, err, err_len)) return -1;
             }
         }

@@ -26,7 +26,8 @@ typedef struct cell_list_options {
     const char *backends; /* "onednn" or "onednn,omp"; NULL: the default selection */
     uint64_t seed;        /* the first seed */
     int seeds;            /* seeds seed .. seed+seeds-1 */
-    cell_plan common;     /* threads, epochs, limit, data, out_root, resume, progress */
+    cell_plan common;     /* threads, epochs, limit, data, out_root, resume, progress,
+                           * command */
 } cell_list_options;
 
 typedef struct cell_list {

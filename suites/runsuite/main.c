@@ -10,9 +10,11 @@
  * A suite (suites/suites/SUITE.cfg, suite.h) is a set of cells; each trains into its own
  * folder under RESULTS/SUITE (RESULTS defaults to results; --out replaces the folder and
  * skips the report) with its manifest (cell.h). --seeds N runs
- * seeds S..S+N-1 of every cell; the report gives mean ± std and best-of-N, labelled.
+ * seeds S..S+N-1 of every cell; the report gives the mean with its confidence interval,
+ * best-of-N (labelled) and where the published figures lie (report.h).
  * After a suite, its plots and results/README.md are regenerated (report.h). --cells lists
  * a train suite's trainings and --cell K runs one of them (cell_list.h), for clusters. */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +116,56 @@ static int list_suites(void)
     return 0;
 }
 
+/* " ARG", single-quoted when the shell would split or expand it. */
+static void put_arg(FILE *f, const char *arg)
+{
+    if (*arg && strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "_-.,/:=+@%") == strlen(arg)) {
+        fprintf(f, " %s", arg);
+        return;
+    }
+    fputs(" '", f);
+    for (const char *c = arg; *c; c++) {
+        if (*c == '\'') fputs("'\\''", f); /* close, an escaped quote, reopen */
+        else fputc(*c, f);
+    }
+    fputc('\'', f);
+}
+
+/* The command line that reruns what o plans under profile p, for the manifests' "repro"
+ * (cell.h): mpirun when data-parallel, the suite as given, the profile by name (the
+ * suite's default may change), every option that shapes the runs or their numbering;
+ * --results, --out and --resume, which do not, left out. malloc'd, or NULL. */
+static char *repro_command(const options *o, const suite *s, const suite_profile *p)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return NULL;
+    if (world.size > 1) fprintf(f, "mpirun -np %d ", world.size);
+    fputs("runsuite", f);
+    put_arg(f, o->suite);
+    fprintf(f, " --profile %s", p->name);
+    if (o->backend) {
+        fputs(" --backend", f);
+        put_arg(f, o->backend);
+    }
+    if (o->seed != 1) fprintf(f, " --seed %" PRIu64, o->seed);
+    if (o->seeds > 1) fprintf(f, " --seeds %d", o->seeds);
+    if (s->kind == SUITE_TRAIN) fprintf(f, " --threads %d", o->threads);
+    if (o->epochs) fprintf(f, " --epochs %" PRId64, o->epochs);
+    if (o->limit) fprintf(f, " --limit %" PRId64, o->limit);
+    if (o->data) {
+        fputs(" --data", f);
+        put_arg(f, o->data);
+    }
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 /* Runs plan; prints its outcome. 0, or the cell's error code. */
 static int run_plan(const cell_plan *plan)
 {
@@ -158,13 +210,14 @@ static int run_train_suite(const cell_list *l, const options *o)
 
 /* The trainings of a train suite under the command line's options. */
 static int build_cells(cell_list *l, const suite *s, const suite_profile *p,
-                       const options *o, const char *out)
+                       const options *o, const char *out, const char *command)
 {
     cell_list_options lo = {.backends = o->backend, .seed = o->seed, .seeds = o->seeds,
                             .common = {.threads = o->threads, .epochs = o->epochs,
                                        .limit = o->limit, .data = o->data, .out_root = out,
                                        .resume = o->resume,
-                                       .progress = cli_progress_line(), .dist = &world}};
+                                       .progress = cli_progress_line(), .dist = &world,
+                                       .command = command}};
     char err[1024];
     if (cell_list_build(l, s, p, &lo, err, sizeof err) == 0) return 0;
     fprintf(stderr, "runsuite: %s: %s\n", s->name, err);
@@ -213,20 +266,23 @@ static int run_suite(const options *o)
             fprintf(stderr, "runsuite: %s\n", err);
             return 2;
         }
+        char *command = repro_command(o, &s, p);
         if (s.kind == SUITE_BACKENDS) {
             backends_options bo = {.seed = o->seed, .epochs = o->epochs, .limit = o->limit,
                                    .data = o->data, .resume = o->resume,
-                                   .progress = cli_progress_line()};
+                                   .progress = cli_progress_line(), .command = command};
             rc = backends_suite_run(&s, p, &bo, out);
         } else {
             static cell_list cells;
-            if (build_cells(&cells, &s, p, o, out)) return 2;
-            if (o->list_cells) {
-                cell_list_print(&cells, stdout);
-                return 0;
+            int bad = build_cells(&cells, &s, p, o, out, command);
+            if (bad || o->list_cells) {
+                if (!bad) cell_list_print(&cells, stdout);
+                free(command);
+                return bad ? 2 : 0;
             }
             rc = run_train_suite(&cells, o);
         }
+        free(command);
     }
     /* The report covers the folder the suite wrote into only when it is under results;
      * a single cell leaves it to `runsuite report`, since cells finish in any order. */

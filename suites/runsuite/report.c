@@ -1,10 +1,11 @@
 /* Running the report script (report.h), from the source tree or where `make install`
- * put it, with the published numbers' folder beside it. */
+ * put it, with the published numbers' and the suite files' folders beside it. */
 #include "report.h"
 
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "suite.h"
 
 static const char *const script_paths[] = {VB_SRCDIR "/scripts/report", VB_REPORTDIR "/report"};
 static const char *const published_dirs[] = {VB_SRCDIR "/suites/published",
@@ -25,7 +26,8 @@ int report_run(const char *results_dir)
         return -1;
     }
     if (pid == 0) {
-        execl(script_paths[i], script_paths[i], results_dir, published_dirs[i], (char *)NULL);
+        execl(script_paths[i], script_paths[i], results_dir, published_dirs[i], suite_dirs[i],
+              (char *)NULL);
         perror(script_paths[i]);
         _exit(127);
     }

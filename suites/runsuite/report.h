@@ -1,6 +1,7 @@
 /* `runsuite report`: regenerates every suite's plots and results/README.md from the CSVs
- * under the results folder, with the published numbers (suites/published) beside ours.
- * The work is done by the report script (scripts/report: awk and gnuplot). */
+ * under the results folder, with the published numbers (suites/published) beside ours and
+ * the statistics the suite files ask for (compare, target_val_acc: suite.h). The work is
+ * done by the report script (scripts/report: awk and gnuplot). */
 #ifndef VITBENCH_SUITES_RUNSUITE_REPORT_H
 #define VITBENCH_SUITES_RUNSUITE_REPORT_H
 

@@ -120,6 +120,21 @@ static void json_field(FILE *f, const char *key, const char *value)
     fputs(",\n", f);
 }
 
+/* "repro": the plan's command, naming the backend the default selection resolved to (one
+ * backend, so the numbering of --cell stays), and --cell K for a train suite's training. */
+static void repro_field(FILE *f, const run_facts *x)
+{
+    char *line = NULL;
+    size_t len = 0;
+    FILE *mem = x->plan->command ? open_memstream(&line, &len) : NULL;
+    if (!mem) return;
+    fputs(x->plan->command, mem);
+    if (!x->plan->backend) fprintf(mem, " --backend %s", x->in->backend->name);
+    if (x->plan->index >= 0) fprintf(mem, " --cell %d", x->plan->index);
+    if (fclose(mem) == 0 && line) json_field(f, "repro", line);
+    free(line);
+}
+
 static void write_manifest(FILE *f, const run_facts *x, const vb_train_result *res)
 {
     const run_inputs *in = x->in;
@@ -169,6 +184,7 @@ static void write_manifest(FILE *f, const run_facts *x, const vb_train_result *r
             in->train.checksum, in->recipe.epochs, x->epochs_planned, done, x->limit,
             shortened(x, done) ? "true" : "false", x->wall_seconds, res ? res->seconds : 0.0);
     json_field(f, "config_hash", hash);
+    repro_field(f, x);
     fprintf(f, "  \"config\": \"config.txt\",\n  \"complete\": %s\n}\n",
             res ? "true" : "false");
 }

@@ -63,8 +63,13 @@ static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
         vb_cfg_enum_or(sec, "kind", kinds, 0, &kind, err, err_len) ||
         optional_text(sec, "profile", s->default_profile, sizeof s->default_profile, err,
                       err_len) ||
-        optional_text(sec, "backends", s->backends, sizeof s->backends, err, err_len))
+        optional_text(sec, "backends", s->backends, sizeof s->backends, err, err_len) ||
+        optional_text(sec, "compare", s->compare, sizeof s->compare, err, err_len) ||
+        vb_cfg_float_or(sec, "target_val_acc", 0, &s->target_val_acc, err, err_len))
         return -1;
+    if (s->target_val_acc < 0 || s->target_val_acc > 1)
+        return vb_cfg_key_error(sec, "target_val_acc", err, err_len, "expected a validation "
+                                "accuracy between 0 and 1, got %g", s->target_val_acc);
     s->kind = (suite_kind)kind;
     if (vb_cfg_find(sec, "threads") &&
         vb_cfg_int_list(sec, "threads", 1, SUITE_THREADS_MAX, s->threads, SUITE_MAX_THREADS,
@@ -139,6 +144,30 @@ static int check_cell_profiles(const suite *s, const char *file, char *err, size
     return 0;
 }
 
+static int has_cell(const suite *s, const char *label)
+{
+    for (int i = 0; i < s->cell_count; i++)
+        if (strcmp(s->cells[i].label, label) == 0) return 1;
+    return 0;
+}
+
+/* Every `compare` item is "A - B" (spaces around the minus: labels may hold '-'), two cells
+ * of the suite: a typo would otherwise drop the comparison from the report silently. */
+static int check_compare(const suite *s, const vb_cfg_section *head, char *err, size_t err_len)
+{
+    char list[sizeof s->compare];
+    snprintf(list, sizeof list, "%s", s->compare);
+    for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char a[64], b[64], extra;
+        if (sscanf(t, " %63s - %63s %c", a, b, &extra) != 2 || !has_cell(s, a) ||
+            !has_cell(s, b) || strcmp(a, b) == 0)
+            return vb_cfg_key_error(head, "compare", err, err_len, "'%s': expected 'CELL - "
+                                    "CELL', two cells of the suite, separated by ' - '",
+                                    t + strspn(t, " "));
+    }
+    return 0;
+}
+
 static int read_sections(suite *s, vb_cfg *cfg, char *err, size_t err_len)
 {
     if (cfg->count == 0 || strcmp(cfg->sections[0].name, "suite") != 0) {
@@ -164,7 +193,9 @@ static int read_sections(suite *s, vb_cfg *cfg, char *err, size_t err_len)
                  "this one has %d", cfg->file, s->cell_count);
         return -1;
     }
-    return vb_cfg_check_unused(cfg, err, err_len) || check_cell_profiles(s, cfg->file, err, err_len);
+    return vb_cfg_check_unused(cfg, err, err_len) ||
+           check_cell_profiles(s, cfg->file, err, err_len) ||
+           check_compare(s, &cfg->sections[0], err, err_len);
 }
 
 int suite_load(suite *s, const char *path, char *err, size_t err_len)

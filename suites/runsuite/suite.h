@@ -1,7 +1,12 @@
 /* Suites: description files (suites/suites/NAME.cfg) naming what a suite runs.
  *
  *   [suite]    name, kind (train | params | backends), description, profile (the default),
- *              backends, threads (kind backends: the lists every cell runs on)
+ *              backends, threads (kind backends: the lists every cell runs on),
+ *              compare (kind train: "A - B, C - B", differences of cells' test top-1 the
+ *              report gives with their confidence interval), target_val_acc (kind train,
+ *              0..1: the report gives the epochs each cell takes to reach this validation
+ *              accuracy; 0 or absent: none). The report reads these two from the file;
+ *              they are checked here, so that a typo fails when the suite loads.
  *   [profile]  name, epochs (0: the recipe's), limit (0: every training image),
  *              recipe (optional: replaces every cell's recipe, e.g. a shortened schedule),
  *              shortened (yes: a reduced budget, said so on every result, even where the
@@ -40,6 +45,8 @@ typedef struct suite {
     char name[64], description[256], default_profile[32], path[1024];
     suite_kind kind;
     char backends[256];                /* kind backends: "naive, openblas, ..." */
+    char compare[256];                 /* kind train: "spt_lsa - vanilla, spt - vanilla" */
+    double target_val_acc;             /* kind train: 0 (none) or the report's target */
     int64_t threads[SUITE_MAX_THREADS]; /* kind backends */
     int thread_count;
     suite_profile profiles[SUITE_MAX_PROFILES];
