@@ -468,9 +468,9 @@ Test(data, mnist_label_out_of_range)
     uint32_t dims[1] = {3};
     const char *lb = at("mnist/t10k-labels-idx1-ubyte");
     write_idx(lb, 1, dims, lab, 3, 0);
-    vb_dataset tr, te;
-    expect_error(vb_dataset_open("mnist", tmp, &tr, &te, err, sizeof err),
-                 "t10k-images-idx3-ubyte", "record 1: label 11 out of range");
+    vb_dataset tr, te; /* the labels file is to blame, not the images file */
+    expect_error(vb_dataset_open("mnist", tmp, &tr, &te, err, sizeof err), lb,
+                 "record 1: label 11 out of range");
 }
 
 /* ---- compressed and archived inputs ------------------------------------------------------ */
