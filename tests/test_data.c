@@ -631,6 +631,22 @@ Test(data, image_folder_errors)
                  "no class folders val/");
 }
 
+Test(data, train_and_test_need_the_same_classes)
+{
+    make_image_folder();
+    cr_assert_eq(rename(at("imgs"), at("cifar-100-jpeg")), 0);
+    cr_assert_eq(rename(at("cifar-100-jpeg/test/ant"), at("cifar-100-jpeg/test/zz_ant")), 0);
+    vb_dataset tr, te;
+    expect_error(vb_dataset_open("cifar100", tmp, &tr, &te, err, sizeof err),
+                 at("cifar-100-jpeg"), "train/ant has no test/ant");
+    /* the same in the archive; and a class only the test part has */
+    cr_assert_eq(rename(at("cifar-100-jpeg/test/zz_ant"), at("cifar-100-jpeg/test/ant")), 0);
+    write_png(at("cifar-100-jpeg/test/dog/d.png"), 32, 32, 3, 7);
+    make_tar("cJf", "x/cifar-100-jpeg.tar.xz", "cifar-100-jpeg");
+    expect_error(vb_dataset_open("cifar100", at("x"), &tr, &te, err, sizeof err),
+                 at("x/cifar-100-jpeg.tar.xz"), "test/dog has no train/dog");
+}
+
 /* ---- import: image folder -> CIFAR binary -> read back ------------------------------------ */
 
 Test(data, import_round_trip)

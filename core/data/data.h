@@ -120,5 +120,8 @@ int vb_cifar_part(const vb_members *ms, int cifar100, int train, vb_dataset *out
 /* One part ("train", "test"; NULL: class folders at the top) of an image folder. */
 int vb_image_folder_part(const vb_members *ms, const char *part, vb_dataset *out, char *err,
                          size_t err_len);
+/* Both parts, train/ and test/, which must have the same class folders. */
+int vb_image_folder_parts(const vb_members *ms, vb_dataset *train, vb_dataset *test, char *err,
+                          size_t err_len);
 
 #endif

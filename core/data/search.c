@@ -116,11 +116,13 @@ static int read_candidate(const char *path, format fmt, vb_dataset *train, vb_da
     if (vb_source_read(path, folder ? vb_image_folder_want : vb_cifar_want, NULL, &ms, err,
                        err_len))
         return -1;
-    int rc = folder ? vb_image_folder_part(&ms, "train", train, err, err_len)
-                    : vb_cifar_part(&ms, fmt == CIFAR100, 1, train, err, err_len);
-    if (rc == 0)
-        rc = folder ? vb_image_folder_part(&ms, "test", test, err, err_len)
-                    : vb_cifar_part(&ms, fmt == CIFAR100, 0, test, err, err_len);
+    int rc; /* CIFAR's parts share one class-names file; image folders' are compared */
+    if (folder) {
+        rc = vb_image_folder_parts(&ms, train, test, err, err_len);
+    } else {
+        rc = vb_cifar_part(&ms, fmt == CIFAR100, 1, train, err, err_len);
+        if (rc == 0) rc = vb_cifar_part(&ms, fmt == CIFAR100, 0, test, err, err_len);
+    }
     vb_members_free(&ms);
     return rc;
 }
