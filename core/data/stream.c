@@ -17,7 +17,7 @@
 #include <zlib.h>
 #include "data.h"
 
-#define CHUNK (1u << 20)
+#define CHUNK (64u << 10)
 
 typedef enum codec { PLAIN, GZIP, FILTERED } codec;
 
