@@ -193,8 +193,9 @@ void vb_stream_close(vb_stream *s)
 /* ---- opening: which codec ------------------------------------------------------------- */
 
 /* Compression other than gzip: libarchive's filters (none of them runs an outside
- * program), read with the "raw" format. 1: the file is compressed (s->filter set), 0: it
- * is not, -1: its compression is damaged from the start. */
+ * program), read with the "raw" format. Not legacy .lzma: it has no magic number, and
+ * libarchive's guess from a plausible header takes plain files for it. 1: the file is
+ * compressed (s->filter set), 0: it is not, -1: its compression is damaged from the start. */
 static int open_filtered(vb_stream *s)
 {
     struct archive *a = archive_read_new();
@@ -203,7 +204,6 @@ static int open_filtered(vb_stream *s)
     archive_read_support_filter_compress(a);
     archive_read_support_filter_lz4(a);
     archive_read_support_filter_lzip(a);
-    archive_read_support_filter_lzma(a);
     archive_read_support_filter_xz(a);
     archive_read_support_filter_zstd(a);
     archive_read_support_format_raw(a);
