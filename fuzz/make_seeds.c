@@ -1,6 +1,7 @@
 /* Writes a small valid input for each fuzz target into SEEDS/TARGET/, so the fuzzers start
  * from inputs the readers accept: a safetensors file, a CIFAR batch (plain and in a tar),
- * an IDX pair, a tar of PNG class folders. Model descriptions come from suites/models.
+ * an IDX pair, a tar of PNG class folders, gzip files (an IDX file, a tar, two members).
+ * Model descriptions come from suites/models.
  *
  *   make_seeds SEEDS */
 #include <archive.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 #include "vitbench/safetensors.h"
 
 static char root[512];
@@ -130,6 +132,36 @@ static void image_folder_seed(void)
     seed("image_folder", "two_classes.tar", tar, n);
 }
 
+/* data as one gzip member, appended at out; its size. */
+static size_t gzip_of(unsigned char *out, size_t cap, const void *data, size_t size)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) exit(1);
+    z.next_in = (unsigned char *)data;
+    z.avail_in = (uInt)size;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END) exit(1);
+    deflateEnd(&z);
+    return cap - z.avail_out;
+}
+
+static void gzip_seeds(void)
+{
+    static unsigned char idx[16 + 32] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4};
+    static unsigned char tar[65536], gz[65536];
+    for (int i = 16; i < 48; i++) idx[i] = (unsigned char)(i * 5);
+    size_t n = gzip_of(gz, sizeof gz, idx, sizeof idx);
+    seed("gzip", "idx.gz", gz, n);
+    n += gzip_of(gz + n, sizeof gz - n, idx, sizeof idx); /* a second member */
+    seed("gzip", "two_members.gz", gz, n);
+    const char *names[] = {"d/test_batch.bin"};
+    const void *data[] = {idx};
+    size_t sizes[] = {sizeof idx};
+    size_t t = tar_of(tar, sizeof tar, names, data, sizes, 1);
+    seed("gzip", "batch.tar.gz", gz, gzip_of(gz, sizeof gz, tar, t));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -142,5 +174,6 @@ int main(int argc, char **argv)
     cifar_seeds();
     idx_seed();
     image_folder_seed();
+    gzip_seeds();
     return 0;
 }

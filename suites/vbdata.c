@@ -71,12 +71,8 @@ static int open_any(const char *name, const char *data, vb_dataset *train, vb_da
                     char *err, size_t len)
 {
     struct stat st;
-    if (strchr(name, '/') && stat(name, &st) == 0) {
-        if (vb_read_image_folder(name, "train", train, err, len)) return -1;
-        if (vb_read_image_folder(name, "test", test, err, len) == 0) return 0;
-        vb_dataset_free(train);
-        return -1;
-    }
+    if (strchr(name, '/') && stat(name, &st) == 0)
+        return vb_read_image_folder_parts(name, train, test, err, len);
     return vb_dataset_open(name, data, train, test, err, len);
 }
 
@@ -139,24 +135,25 @@ static int import(const options *o)
     char dir[4096], path[4200], err[2048];
     snprintf(dir, sizeof dir, "%s%s%s", o->arg2, o->name ? "/" : "", o->name ? o->name : "");
     if (make_dir(o->arg2) || (o->name && make_dir(dir))) return 1;
+    vb_dataset d[2];
+    double t0 = now();
+    if (vb_read_image_folder_parts(o->arg1, &d[0], &d[1], err, sizeof err)) {
+        fprintf(stderr, "vbdata: %s\n", err);
+        return 1;
+    }
     static const char *const parts[] = {"train", "test"};
-    for (int i = 0; i < 2; i++) {
-        vb_dataset d;
-        double t0 = now();
-        if (vb_read_image_folder(o->arg1, parts[i], &d, err, sizeof err)) {
-            fprintf(stderr, "vbdata: %s\n", err);
-            return 1;
-        }
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
         snprintf(path, sizeof path, "%s/%s.bin", dir, parts[i]);
-        int rc = vb_write_cifar_binary(&d, path, err, sizeof err);
+        rc = vb_write_cifar_binary(&d[i], path, err, sizeof err);
         if (rc) fprintf(stderr, "vbdata: %s\n", err);
         else printf("%s: %lld images, %lld classes, checksum %016llx (%.2f s)\n", path,
-                    (long long)d.count, (long long)d.classes, (unsigned long long)d.checksum,
-                    now() - t0);
-        vb_dataset_free(&d);
-        if (rc) return 1;
+                    (long long)d[i].count, (long long)d[i].classes,
+                    (unsigned long long)d[i].checksum, now() - t0);
     }
-    return 0;
+    vb_dataset_free(&d[0]);
+    vb_dataset_free(&d[1]);
+    return rc ? 1 : 0;
 }
 
 static int path(const options *o)

@@ -8,10 +8,11 @@ tests_fuzz_libfuzz_replay_la_SOURCES = fuzz/fuzz_input.c fuzz/fuzz_input.h
 tests_fuzz_libfuzz_replay_la_LIBADD = tests/fuzz/libfuzz_model_cfg.la \
 	tests/fuzz/libfuzz_recipe_cfg.la tests/fuzz/libfuzz_suite_cfg.la \
 	tests/fuzz/libfuzz_safetensors.la tests/fuzz/libfuzz_cifar.la tests/fuzz/libfuzz_idx.la \
-	tests/fuzz/libfuzz_image_folder.la
+	tests/fuzz/libfuzz_image_folder.la tests/fuzz/libfuzz_gzip.la
 check_LTLIBRARIES += tests/fuzz/libfuzz_model_cfg.la tests/fuzz/libfuzz_recipe_cfg.la \
 	tests/fuzz/libfuzz_suite_cfg.la tests/fuzz/libfuzz_safetensors.la \
-	tests/fuzz/libfuzz_cifar.la tests/fuzz/libfuzz_idx.la tests/fuzz/libfuzz_image_folder.la
+	tests/fuzz/libfuzz_cifar.la tests/fuzz/libfuzz_idx.la tests/fuzz/libfuzz_image_folder.la \
+	tests/fuzz/libfuzz_gzip.la
 tests_fuzz_libfuzz_model_cfg_la_SOURCES = fuzz/fuzz_model_cfg.c
 tests_fuzz_libfuzz_model_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_model_cfg_one
 tests_fuzz_libfuzz_recipe_cfg_la_SOURCES = fuzz/fuzz_recipe_cfg.c
@@ -29,6 +30,10 @@ tests_fuzz_libfuzz_idx_la_SOURCES = fuzz/fuzz_idx.c
 tests_fuzz_libfuzz_idx_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_idx_one
 tests_fuzz_libfuzz_image_folder_la_SOURCES = fuzz/fuzz_image_folder.c
 tests_fuzz_libfuzz_image_folder_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_image_folder_one
+# gzip fuzzes core/data's internal stream layer: it sees core/data/data.h
+tests_fuzz_libfuzz_gzip_la_SOURCES = fuzz/fuzz_gzip.c
+tests_fuzz_libfuzz_gzip_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/core/data \
+	-DLLVMFuzzerTestOneInput=fuzz_gzip_one
 
 check_PROGRAMS += tests/test_fuzz_replay
 TESTS += tests/test_fuzz_replay
@@ -38,7 +43,7 @@ tests_test_fuzz_replay_LDADD = tests/fuzz/libfuzz_replay.la core/libvitbench.la 
 
 EXTRA_DIST += scripts/fuzz fuzz/make_seeds.c tests/fuzz/model_cfg tests/fuzz/recipe_cfg \
 	tests/fuzz/suite_cfg tests/fuzz/safetensors \
-	tests/fuzz/cifar tests/fuzz/idx tests/fuzz/image_folder
+	tests/fuzz/cifar tests/fuzz/idx tests/fuzz/image_folder tests/fuzz/gzip
 fuzz:
 	$(SHELL) $(srcdir)/scripts/fuzz $(FUZZ_FLAGS)
 .PHONY: fuzz

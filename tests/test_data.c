@@ -122,7 +122,34 @@ static void truncate_to(const char *path, double fraction)
     cr_assert_eq(truncate(path, (off_t)((double)st.st_size * fraction)), 0);
 }
 
-/* An IDX file: ubyte type, dims, then data; gzipped when gz. */
+/* XORs one byte of path at offset (from the end when negative). */
+static void flip_byte(const char *path, long offset)
+{
+    FILE *f = fopen(path, "r+b");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fseek(f, offset, offset < 0 ? SEEK_END : SEEK_SET), 0);
+    int c = fgetc(f);
+    cr_assert_neq(c, EOF);
+    cr_assert_eq(fseek(f, -1, SEEK_CUR), 0);
+    fputc(c ^ 0x10, f);
+    fclose(f);
+}
+
+/* Cuts path right after its last non-zero byte, rounded up to a whole tar block: a tar
+ * that lost its end-of-archive blocks (and so could have lost members too). */
+static void cut_tar_end(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    long last = 0, at = 0;
+    for (int c; (c = fgetc(f)) != EOF; at++)
+        if (c) last = at + 1;
+    fclose(f);
+    cr_assert_eq(truncate(path, (last + 511) / 512 * 512), 0);
+}
+
+/* An IDX file: ubyte type, dims, then data; gzipped when gz (2: stored, not deflated, so
+ * that a flipped data byte leaves the deflate structure intact: only the CRC sees it). */
 static void write_idx(const char *path, int ndim, const uint32_t *dims, const uint8_t *data,
                       size_t n, int gz)
 {
@@ -138,7 +165,7 @@ static void write_idx(const char *path, int ndim, const uint32_t *dims, const ui
         fclose(f);
         return;
     }
-    gzFile f = gzopen(path, "wb");
+    gzFile f = gzopen(path, gz == 2 ? "wb0" : "wb");
     cr_assert_not_null(f);
     gzwrite(f, head, (unsigned)hn);
     if (n) gzwrite(f, data, (unsigned)n);
@@ -367,11 +394,11 @@ Test(data, cifar_wrong_and_corrupt_archive)
     make_tar("cJf", "cut.tar.xz", "cifar-10-batches-bin");
     truncate_to(at("cut.tar.xz"), 0.5);
     expect_error(vb_read_cifar(at("cut.tar.xz"), 0, 0, &d, err, sizeof err), "cut.tar.xz",
-                 "corrupt or truncated archive");
+                 "corrupt or truncated");
     make_tar("czf", "cut.tar.gz", "cifar-10-batches-bin");
     truncate_to(at("cut.tar.gz"), 0.7);
     expect_error(vb_read_cifar(at("cut.tar.gz"), 0, 0, &d, err, sizeof err), "cut.tar.gz",
-                 "corrupt or truncated archive");
+                 "truncated");
 }
 
 /* ---- IDX ----------------------------------------------------------------------------------- */
@@ -429,7 +456,7 @@ Test(data, idx_errors)
     const char *gz = at("t10k-images-idx3-ubyte.gz");
     truncate_to(gz, 0.6);
     expect_error(vb_read_idx(gz, at("t10k-labels-idx1-ubyte.gz"), &d, err, sizeof err), gz,
-                 "corrupt or truncated");
+                 "truncated");
 }
 
 Test(data, mnist_label_out_of_range)
@@ -441,9 +468,70 @@ Test(data, mnist_label_out_of_range)
     uint32_t dims[1] = {3};
     const char *lb = at("mnist/t10k-labels-idx1-ubyte");
     write_idx(lb, 1, dims, lab, 3, 0);
+    vb_dataset tr, te; /* the labels file is to blame, not the images file */
+    expect_error(vb_dataset_open("mnist", tmp, &tr, &te, err, sizeof err), lb,
+                 "record 1: label 11 out of range");
+}
+
+/* ---- compressed and archived inputs ------------------------------------------------------ */
+
+Test(data, compressed_inputs_are_verified_to_the_end)
+{
+    vb_dataset d;
+    /* gzip: a flipped data byte (the IDX test images), a flipped length trailer */
+    mkdir(at("g"), 0777);
+    make_idx(at("g"), "t10k", 6, 2);
+    const char *im = at("g/t10k-images-idx3-ubyte.gz"), *lb = at("g/t10k-labels-idx1-ubyte.gz");
+    OK(vb_read_idx(im, lb, &d, err, sizeof err));
+    vb_dataset_free(&d);
+    flip_byte(im, 80);
+    expect_error(vb_read_idx(im, lb, &d, err, sizeof err), im, "incorrect data check");
+    flip_byte(im, 80);
+    flip_byte(lb, -1);
+    expect_error(vb_read_idx(im, lb, &d, err, sizeof err), lb, "incorrect length check");
+
+    /* a gzipped tar: the CRC trailer lies after the tar's end, and is still checked */
+    make_cifar10();
+    make_tar("czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin");
+    flip_byte(at("cifar-10-binary.tar.gz"), -8);
+    expect_error(vb_read_cifar(at("cifar-10-binary.tar.gz"), 0, 1, &d, err, sizeof err),
+                 "cifar-10-binary.tar.gz", "incorrect data check");
+    /* xz: its footer too */
+    make_tar("cJf", "c.tar.xz", "cifar-10-batches-bin");
+    flip_byte(at("c.tar.xz"), -1);
+    expect_error(vb_read_cifar(at("c.tar.xz"), 0, 1, &d, err, sizeof err), "c.tar.xz",
+                 "corrupt or truncated xz data");
+
+    /* a plain tar cut at a block boundary: libarchive alone takes it as complete */
+    make_image_folder();
+    make_tar("cf", "imgs.tar", "imgs");
+    OK(vb_read_image_folder(at("imgs.tar"), "train", &d, err, sizeof err));
+    vb_dataset_free(&d);
+    cut_tar_end(at("imgs.tar"));
+    expect_error(vb_read_image_folder(at("imgs.tar"), "train", &d, err, sizeof err),
+                 "imgs.tar", "truncated tar archive");
+}
+
+Test(data, errors_name_the_file_and_the_cause)
+{
     vb_dataset tr, te;
-    expect_error(vb_dataset_open("mnist", tmp, &tr, &te, err, sizeof err),
-                 "t10k-images-idx3-ubyte", "record 1: label 11 out of range");
+    /* an empty file and one that is no archive: said so, not "no member ..." */
+    write_text(at("e/cifar-10-binary.tar.gz"), "");
+    expect_error(vb_dataset_open("cifar10", at("e"), &tr, &te, err, sizeof err),
+                 at("e/cifar-10-binary.tar.gz"), "not a recognised archive: empty file");
+    write_text(at("e/cifar-10-binary.tar.gz"), "no archive, just text");
+    expect_error(vb_dataset_open("cifar10", at("e"), &tr, &te, err, sizeof err),
+                 at("e/cifar-10-binary.tar.gz"), "not a recognised archive: Unrecognized");
+    /* a .gz that lost its last byte: the file, and that it is truncated */
+    mkdir(at("fashion-mnist"), 0777);
+    make_idx(at("fashion-mnist"), "train", 4, 1);
+    make_idx(at("fashion-mnist"), "t10k", 3, 1);
+    const char *gz = at("fashion-mnist/t10k-images-idx3-ubyte.gz");
+    struct stat st;
+    cr_assert_eq(stat(gz, &st), 0);
+    cr_assert_eq(truncate(gz, st.st_size - 1), 0);
+    expect_error(vb_dataset_open("fashion_mnist", tmp, &tr, &te, err, sizeof err), gz,
+                 "truncated");
 }
 
 /* ---- search ------------------------------------------------------------------------------- */
@@ -541,6 +629,22 @@ Test(data, image_folder_errors)
                  "empty.tar.gz", "class folder train/dog has no images");
     expect_error(vb_read_image_folder(at("imgs"), "val", &d, err, sizeof err), "imgs",
                  "no class folders val/");
+}
+
+Test(data, train_and_test_need_the_same_classes)
+{
+    make_image_folder();
+    cr_assert_eq(rename(at("imgs"), at("cifar-100-jpeg")), 0);
+    cr_assert_eq(rename(at("cifar-100-jpeg/test/ant"), at("cifar-100-jpeg/test/zz_ant")), 0);
+    vb_dataset tr, te;
+    expect_error(vb_dataset_open("cifar100", tmp, &tr, &te, err, sizeof err),
+                 at("cifar-100-jpeg"), "train/ant has no test/ant");
+    /* the same in the archive; and a class only the test part has */
+    cr_assert_eq(rename(at("cifar-100-jpeg/test/zz_ant"), at("cifar-100-jpeg/test/ant")), 0);
+    write_png(at("cifar-100-jpeg/test/dog/d.png"), 32, 32, 3, 7);
+    make_tar("cJf", "x/cifar-100-jpeg.tar.xz", "cifar-100-jpeg");
+    expect_error(vb_dataset_open("cifar100", at("x"), &tr, &te, err, sizeof err),
+                 at("x/cifar-100-jpeg.tar.xz"), "test/dog has no train/dog");
 }
 
 /* ---- import: image folder -> CIFAR binary -> read back ------------------------------------ */

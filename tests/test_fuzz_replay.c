@@ -15,6 +15,7 @@ int fuzz_safetensors_one(const uint8_t *data, size_t size);
 int fuzz_cifar_one(const uint8_t *data, size_t size);
 int fuzz_idx_one(const uint8_t *data, size_t size);
 int fuzz_image_folder_one(const uint8_t *data, size_t size);
+int fuzz_gzip_one(const uint8_t *data, size_t size);
 
 /* Runs one target over every file of its folder; returns how many. */
 static int replay(const char *target, int (*one)(const uint8_t *, size_t))
@@ -48,3 +49,4 @@ Test(fuzz_replay, safetensors) { cr_expect_gt(replay("safetensors", fuzz_safeten
 Test(fuzz_replay, cifar) { cr_expect_gt(replay("cifar", fuzz_cifar_one), 0); }
 Test(fuzz_replay, idx) { cr_expect_gt(replay("idx", fuzz_idx_one), 0); }
 Test(fuzz_replay, image_folder) { cr_expect_gt(replay("image_folder", fuzz_image_folder_one), 0); }
+Test(fuzz_replay, gzip) { cr_expect_gt(replay("gzip", fuzz_gzip_one), 0); }

@@ -1,9 +1,11 @@
 /* Sources: a folder, an archive or a single (maybe compressed) file as a list of members.
  *
- * Archives go through libarchive in one streaming pass: the decompressor runs once from
- * front to back, wanted members are copied out as they go by, the rest is skipped. A
- * file that is no archive is read with libarchive's "raw" format, which also undoes
- * gzip/xz/bzip2 compression, so a .gz IDX file and a plain one are the same to a reader. */
+ * An archive is read in one streaming pass: its decoded stream (stream.c: decompressed,
+ * integrity checked) goes through libarchive's archive formats once from front to back,
+ * wanted members are copied out as they go by, the rest is skipped; then the stream is
+ * read to its end, so the codec checks the whole file. A file in which libarchive finds
+ * no archive format is a single member when the reader wants a file of its name (a
+ * CIFAR batch file, test_batch.bin.gz), else it is an error that says why. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -13,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "data.h"
 
 int vb_data_fail(char *err, size_t err_len, const char *fmt, ...)
@@ -141,7 +142,7 @@ static int walk(vb_members *ms, const char *dir, const char *rel, vb_member_filt
 
 /* ---- archives and single files -------------------------------------------------------- */
 
-/* The current entry's bytes (size unknown for raw files: grow as we go). 0 or -1. */
+/* The current entry's bytes. 0 or -1. */
 static int read_entry(struct archive *a, struct archive_entry *e, uint8_t **data, size_t *size)
 {
     size_t cap = archive_entry_size_is_set(e) ? (size_t)archive_entry_size(e) : (1u << 20);
@@ -172,7 +173,7 @@ static int read_entry(struct archive *a, struct archive_entry *e, uint8_t **data
     return 0;
 }
 
-/* The member name of a single compressed file: its own name without ".gz", ".xz", ... */
+/* The member name of a single file: its own name without ".gz", ".xz", ... */
 static void raw_name(const char *path, char *name, size_t len)
 {
     snprintf(name, len, "%s", vb_base_name(path));
@@ -184,49 +185,130 @@ static void raw_name(const char *path, char *name, size_t len)
     }
 }
 
-static int read_archive(vb_members *ms, const char *path, vb_member_filter want, void *ctx,
-                        char *err, size_t err_len)
+/* libarchive reads the decoded stream through these. */
+static la_ssize_t stream_read(struct archive *a, void *s, const void **buf)
+{
+    ptrdiff_t n = vb_stream_read(s, buf);
+    if (n < 0) archive_set_error(a, EIO, "%s", vb_stream_error(s));
+    return n;
+}
+
+static la_int64_t stream_seek(struct archive *a, void *s, la_int64_t offset, int whence)
+{
+    int64_t at = vb_stream_seek(s, offset, whence);
+    return at < 0 ? ARCHIVE_FATAL : at;
+}
+
+/* Why libarchive stopped, as err: the stream's own error when it has one (a codec's
+ * failure, naming the file), else libarchive's reason, which may be unset. -1. */
+static int archive_failed(struct archive *a, const vb_stream *s, const char *path,
+                          const char *at, char *err, size_t err_len)
+{
+    if (vb_stream_error(s)) return vb_data_fail(err, err_len, "%s", vb_stream_error(s));
+    const char *why = archive_error_string(a);
+    return vb_data_fail(err, err_len, "%s: corrupt or truncated archive at %s: %s", path, at,
+                        why ? why : "no reason given");
+}
+
+/* A tar ends with a zero block; libarchive also accepts a tar cut at a block boundary. */
+static int tar_ended(struct archive *a, const vb_stream *s)
+{
+    if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) != ARCHIVE_FORMAT_TAR) return 1;
+    size_t n;
+    const uint8_t *tail = vb_stream_tail(s, &n);
+    if (n < VB_STREAM_TAIL) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tail[i]) return 0;
+    return 1;
+}
+
+/* The stream is no archive: libarchive found no format in it, or nothing at all. */
+static int no_archive(struct archive *a, const vb_stream *s)
+{
+    return !vb_stream_error(s) &&
+           (archive_format(a) == 0 || archive_format(a) == ARCHIVE_FORMAT_EMPTY);
+}
+
+/* Why, for the message. */
+static void no_archive_reason(struct archive *a, const vb_stream *s, char *buf, size_t len)
+{
+    const char *why = archive_error_string(a);
+    if (archive_format(a) == ARCHIVE_FORMAT_EMPTY)
+        snprintf(buf, len, "empty %s", vb_stream_codec(s) ? "once decompressed" : "file");
+    else
+        snprintf(buf, len, "%s", why ? why : "no archive format matches");
+}
+
+/* The members of the archive read from s. 1: s is no archive at all (nothing added; why
+ * in buf), 0: read, -1: err set. */
+static int read_members(vb_members *ms, vb_stream *s, vb_member_filter want, void *ctx,
+                        char *why, size_t why_len, char *err, size_t err_len)
 {
     struct archive *a = archive_read_new();
-    if (!a) return vb_data_fail(err, err_len, "%s: out of memory", path);
-    archive_read_support_filter_all(a);
-    archive_read_support_format_all(a);
-    archive_read_support_format_raw(a); /* bids last: only for files that are no archive */
-    int rc = 0;
-    if (archive_read_open_filename(a, path, 1 << 20) != ARCHIVE_OK) {
-        /* the file exists and is readable (checked before): its start is damaged */
-        rc = vb_data_fail(err, err_len, "%s: corrupt or truncated archive: %s", path,
-                          archive_error_string(a));
-        archive_read_free(a);
-        return rc;
-    }
+    if (!a) return vb_data_fail(err, err_len, "%s: out of memory", ms->path);
+    archive_read_support_format_all(a); /* no filters: s is decoded already */
+    if (vb_stream_seekable(s)) archive_read_set_seek_callback(a, stream_seek);
+    archive_read_set_read_callback(a, stream_read);
+    archive_read_set_callback_data(a, s);
     struct archive_entry *e;
-    int r;
-    const char *current = "(archive header)";
-    char name[4096];
-    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-        ms->single = archive_format(a) == ARCHIVE_FORMAT_RAW;
-        if (ms->single) raw_name(path, name, sizeof name);
-        else snprintf(name, sizeof name, "%s", archive_entry_pathname(e));
-        current = name;
+    int r = archive_read_open1(a);
+    if (r == ARCHIVE_OK) r = archive_read_next_header(a, &e);
+    if (no_archive(a, s)) {
+        no_archive_reason(a, s, why, why_len);
+        archive_read_free(a);
+        return 1;
+    }
+    int rc = 0;
+    char current[4096] = "(archive header)"; /* for messages: the last member seen */
+    for (; r == ARCHIVE_OK; r = archive_read_next_header(a, &e)) {
+        const char *name = archive_entry_pathname(e);
+        snprintf(current, sizeof current, "%s", name ? name : "(unnamed member)");
         int is_dir = archive_entry_filetype(e) == AE_IFDIR;
-        if ((!is_dir && archive_entry_filetype(e) != AE_IFREG) || !want(name, is_dir, ctx))
+        if ((!is_dir && archive_entry_filetype(e) != AE_IFREG) || !want(current, is_dir, ctx))
             continue; /* next_header skips the rest of the entry */
         uint8_t *data = NULL;
         size_t size = 0;
         if (!is_dir && read_entry(a, e, &data, &size)) break;
-        if (members_add(ms, name, is_dir, data, size)) {
+        if (members_add(ms, current, is_dir, data, size)) {
             free(data);
-            rc = vb_data_fail(err, err_len, "%s: out of memory", path);
+            rc = vb_data_fail(err, err_len, "%s: out of memory", ms->path);
             break;
         }
     }
     if (rc == 0 && r != ARCHIVE_EOF)
-        rc = vb_data_fail(err, err_len, "%s: corrupt or truncated archive at %s: %s", path,
-                          current, archive_error_string(a) ? archive_error_string(a)
-                                                           : "read error");
+        rc = archive_failed(a, s, ms->path, current, err, err_len);
+    else if (rc == 0 && vb_stream_finish(s, err, err_len))
+        rc = -1;
+    else if (rc == 0 && !tar_ended(a, s))
+        rc = vb_data_fail(err, err_len, "%s: truncated tar archive: no end-of-archive block "
+                          "after %s", ms->path, current);
     archive_read_free(a);
     return rc;
+}
+
+/* An archive, or a single (maybe compressed) file that the reader wants as one member. */
+static int read_archive(vb_members *ms, const char *path, vb_member_filter want, void *ctx,
+                        char *err, size_t err_len)
+{
+    vb_stream *s;
+    if (vb_stream_open(path, &s, err, err_len)) return -1;
+    char why[1024];
+    int rc = read_members(ms, s, want, ctx, why, sizeof why, err, err_len);
+    vb_stream_close(s);
+    if (rc <= 0) return rc;
+    char name[4096];
+    raw_name(path, name, sizeof name);
+    if (!want(name, 0, ctx))
+        return vb_data_fail(err, err_len, "%s: not a recognised archive: %s", path, why);
+    uint8_t *data;
+    size_t size;
+    if (vb_file_read(path, &data, &size, err, err_len)) return -1;
+    if (members_add(ms, name, 0, data, size)) {
+        free(data);
+        return vb_data_fail(err, err_len, "%s: out of memory", path);
+    }
+    ms->single = 1;
+    return 0;
 }
 
 int vb_source_read(const char *path, vb_member_filter want, void *ctx, vb_members *out,
@@ -238,8 +320,6 @@ int vb_source_read(const char *path, vb_member_filter want, void *ctx, vb_member
     if (stat(path, &st) != 0)
         return vb_data_fail(err, err_len, "%s: %s", path, strerror(errno));
     out->archive = !S_ISDIR(st.st_mode);
-    if (out->archive && access(path, R_OK) != 0)
-        return vb_data_fail(err, err_len, "%s: cannot open: %s", path, strerror(errno));
     int rc = out->archive ? read_archive(out, path, want, ctx, err, err_len)
                           : walk(out, path, "", want, ctx, err, err_len);
     if (rc) {

@@ -27,12 +27,47 @@ typedef struct vb_members {
     size_t count, cap;
 } vb_members;
 
+/* ---- decoded streams (stream.c): where compressed bytes enter -------------------------- */
+
+/* A file's bytes, decompressed (gzip, xz, bzip2, zstd, ...) or as they are, with every
+ * integrity check of its compression run (gzip's CRC-32 and length, xz's checks, ...).
+ * Truncation and corruption are errors naming the file. */
+typedef struct vb_stream vb_stream;
+
+/* 0, or -1 with err set (missing, a folder, unreadable, damaged compression header). */
+int vb_stream_open(const char *path, vb_stream **out, char *err, size_t err_len);
+/* The next decoded bytes: *buf points at them (valid until the next call); the count, 0
+ * at the end, or -1 (vb_stream_error says why). */
+ptrdiff_t vb_stream_read(vb_stream *s, const void **buf);
+/* Reads on to the end of the stream, so that the codec's checks of the whole data run
+ * even when the reader stopped early (a tar ends before its compressed stream does). */
+int vb_stream_finish(vb_stream *s, char *err, size_t err_len);
+/* Seeking works on uncompressed files only (for archive formats that seek: zip, 7z).
+ * The new offset, or -1. */
+int vb_stream_seekable(const vb_stream *s);
+int64_t vb_stream_seek(vb_stream *s, int64_t offset, int whence);
+/* "gzip", "xz", ... or NULL for an uncompressed file. */
+const char *vb_stream_codec(const vb_stream *s);
+/* The error (one line, naming the file) once a read failed, else NULL. */
+const char *vb_stream_error(const vb_stream *s);
+/* The last bytes read, up to VB_STREAM_TAIL (a tar block): the end of the stream once
+ * it is finished and was read without seeking. */
+#define VB_STREAM_TAIL 512
+const uint8_t *vb_stream_tail(const vb_stream *s, size_t *len);
+void vb_stream_close(vb_stream *s);
+
+/* A whole file, decoded and checked, in one malloc'd buffer (NULL when empty). 0 or -1. */
+int vb_file_read(const char *path, uint8_t **data, size_t *size, char *err, size_t err_len);
+
+/* ---- sources (archive.c) ----------------------------------------------------------------- */
+
 /* Which members to load: 1 keeps the member (with its bytes), 0 skips it. */
 typedef int (*vb_member_filter)(const char *name, int is_dir, void *ctx);
 
-/* Loads the wanted members of the source at path. A single non-archive file is one
- * member named after the file (compression suffix removed). 0, or -1 with err set (a
- * missing path, an unreadable file, a corrupt or truncated archive). */
+/* Loads the wanted members of the source at path. A file that is no archive is one member
+ * named after the file (compression suffix removed) when want() takes that name, else an
+ * error ("not an archive"). 0, or -1 with err set (a missing path, an unreadable file, a
+ * corrupt or truncated archive or compressed stream). */
 int vb_source_read(const char *path, vb_member_filter want, void *ctx, vb_members *out,
                    char *err, size_t err_len);
 void vb_members_free(vb_members *ms);
@@ -85,5 +120,8 @@ int vb_cifar_part(const vb_members *ms, int cifar100, int train, vb_dataset *out
 /* One part ("train", "test"; NULL: class folders at the top) of an image folder. */
 int vb_image_folder_part(const vb_members *ms, const char *part, vb_dataset *out, char *err,
                          size_t err_len);
+/* Both parts, train/ and test/, which must have the same class folders. */
+int vb_image_folder_parts(const vb_members *ms, vb_dataset *train, vb_dataset *test, char *err,
+                          size_t err_len);
 
 #endif

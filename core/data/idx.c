@@ -4,34 +4,26 @@
  * number of dimensions, then each dimension as a big-endian uint32; the data follows.
  * Images are (count, rows, cols) or (count, rows, cols, channels); labels are (count). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "data.h"
 
 #define IDX_UBYTE 0x08
 
 typedef struct idx_file {
-    vb_members ms;
-    char where[2048];
+    uint8_t *bytes;      /* the whole (decompressed) file */
     const uint8_t *data; /* after the header */
     int ndim;
     int64_t dim[4];
 } idx_file;
 
-static int keep_all(const char *name, int is_dir, void *ctx)
-{
-    return !is_dir;
-}
-
 /* Loads path (one file) and checks its header against the dimension counts allowed. */
 static int idx_open(const char *path, int min_dims, int max_dims, idx_file *f, char *err,
                     size_t err_len)
 {
-    if (vb_source_read(path, keep_all, NULL, &f->ms, err, err_len)) return -1;
-    snprintf(f->where, sizeof f->where, "%s", path);
-    if (!f->ms.single || f->ms.count != 1)
-        return vb_data_fail(err, err_len, "%s: not an IDX file (an archive or folder)", path);
-    const uint8_t *p = f->ms.m[0].data;
-    size_t size = f->ms.m[0].size;
+    size_t size;
+    if (vb_file_read(path, &f->bytes, &size, err, err_len)) return -1;
+    const uint8_t *p = f->bytes;
     if (size < 4 || p[0] || p[1])
         return vb_data_fail(err, err_len, "%s: bad IDX magic (not an IDX file)", path);
     if (p[2] != IDX_UBYTE)
@@ -83,7 +75,7 @@ int vb_read_idx(const char *images_path, const char *labels_path, vb_dataset *ou
     vb_dataset_checksum(out);
     rc = 0;
 done:
-    vb_members_free(&im.ms);
-    vb_members_free(&lb.ms);
+    free(im.bytes);
+    free(lb.bytes);
     return rc;
 }

@@ -225,6 +225,51 @@ done:
     return rc;
 }
 
+/* The parts' class folders are the same: else the labels of one would mean other
+ * classes in the other. Both lists are sorted, so at the first difference the smaller
+ * name is the class the other part lacks. */
+static int same_classes(const vb_members *ms, const vb_dataset *train, const vb_dataset *test,
+                        char *err, size_t err_len)
+{
+    int64_t k = 0;
+    while (k < train->classes && k < test->classes &&
+           strcmp(train->class_names[k], test->class_names[k]) == 0)
+        k++;
+    if (k == train->classes && k == test->classes) return 0;
+    const char *a = k < train->classes ? train->class_names[k] : NULL;
+    const char *b = k < test->classes ? test->class_names[k] : NULL;
+    int train_has = a && (!b || strcmp(a, b) < 0); /* the first that differs is train's */
+    const char *cls = train_has ? a : b;
+    return vb_data_fail(err, err_len, "%s: train/ and test/ have different class folders: "
+                        "%s/%s has no %s/%s (class %lld)", ms->path, train_has ? "train" : "test",
+                        cls, train_has ? "test" : "train", cls, (long long)k);
+}
+
+int vb_image_folder_parts(const vb_members *ms, vb_dataset *train, vb_dataset *test, char *err,
+                          size_t err_len)
+{
+    memset(test, 0, sizeof *test);
+    if (vb_image_folder_part(ms, "train", train, err, err_len)) return -1;
+    if (vb_image_folder_part(ms, "test", test, err, err_len) == 0 &&
+        same_classes(ms, train, test, err, err_len) == 0)
+        return 0;
+    vb_dataset_free(train);
+    vb_dataset_free(test);
+    return -1;
+}
+
+int vb_read_image_folder_parts(const char *path, vb_dataset *train, vb_dataset *test,
+                               char *err, size_t err_len)
+{
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
+    vb_members ms;
+    if (vb_source_read(path, vb_image_folder_want, NULL, &ms, err, err_len)) return -1;
+    int rc = vb_image_folder_parts(&ms, train, test, err, err_len);
+    vb_members_free(&ms);
+    return rc;
+}
+
 int vb_read_image_folder(const char *path, const char *part, vb_dataset *out, char *err,
                          size_t err_len)
 {

@@ -2,6 +2,7 @@
 noinst_LTLIBRARIES += core/data/libvbdata.la
 core_data_libvbdata_la_SOURCES = \
 	core/data/data.h \
+	core/data/stream.c \
 	core/data/archive.c \
 	core/data/dataset.c \
 	core/data/checksum.c \

@@ -18,9 +18,12 @@ typedef struct candidate {
     format fmt;
 } candidate;
 
+/* Datasets whose files carry no class names (IDX) get these; each list has 10. */
+#define NAMED_CLASSES 10
+
 typedef struct known_dataset {
     const char *name;
-    const char *const *class_names; /* when the files carry none */
+    const char *const *class_names; /* when the files carry none: NAMED_CLASSES of them */
     candidate cand[6];
 } known_dataset;
 
@@ -87,15 +90,17 @@ static int idx_file(const char *dir, const char *name, char *path, size_t len, c
     return vb_data_fail(err, err_len, "%s: no %s or %s.gz", dir, name, name);
 }
 
-static int read_idx_part(const char *dir, const char *prefix, vb_dataset *out, char *err,
-                         size_t err_len)
+/* One part; its labels must be in [0, classes): a bad one is blamed on the labels file. */
+static int read_idx_part(const char *dir, const char *prefix, int64_t classes, vb_dataset *out,
+                         char *err, size_t err_len)
 {
     char images[4096], labels[4096], name[64];
     snprintf(name, sizeof name, "%s-images-idx3-ubyte", prefix);
     if (idx_file(dir, name, images, sizeof images, err, err_len)) return -1;
     snprintf(name, sizeof name, "%s-labels-idx1-ubyte", prefix);
     if (idx_file(dir, name, labels, sizeof labels, err, err_len)) return -1;
-    return vb_read_idx(images, labels, out, err, err_len);
+    if (vb_read_idx(images, labels, out, err, err_len)) return -1;
+    return vb_check_labels(out, classes, labels, err, err_len);
 }
 
 /* Both parts from path in one pass over the source. */
@@ -103,19 +108,21 @@ static int read_candidate(const char *path, format fmt, vb_dataset *train, vb_da
                           char *err, size_t err_len)
 {
     if (fmt == IDX) {
-        if (read_idx_part(path, "train", train, err, err_len)) return -1;
-        return read_idx_part(path, "t10k", test, err, err_len);
+        if (read_idx_part(path, "train", NAMED_CLASSES, train, err, err_len)) return -1;
+        return read_idx_part(path, "t10k", NAMED_CLASSES, test, err, err_len);
     }
     vb_members ms;
     int folder = fmt == IMAGE_FOLDER;
     if (vb_source_read(path, folder ? vb_image_folder_want : vb_cifar_want, NULL, &ms, err,
                        err_len))
         return -1;
-    int rc = folder ? vb_image_folder_part(&ms, "train", train, err, err_len)
-                    : vb_cifar_part(&ms, fmt == CIFAR100, 1, train, err, err_len);
-    if (rc == 0)
-        rc = folder ? vb_image_folder_part(&ms, "test", test, err, err_len)
-                    : vb_cifar_part(&ms, fmt == CIFAR100, 0, test, err, err_len);
+    int rc; /* CIFAR's parts share one class-names file; image folders' are compared */
+    if (folder) {
+        rc = vb_image_folder_parts(&ms, train, test, err, err_len);
+    } else {
+        rc = vb_cifar_part(&ms, fmt == CIFAR100, 1, train, err, err_len);
+        if (rc == 0) rc = vb_cifar_part(&ms, fmt == CIFAR100, 0, test, err, err_len);
+    }
     vb_members_free(&ms);
     return rc;
 }
@@ -125,12 +132,11 @@ static int finish(const known_dataset *k, const char *path, vb_dataset *d, char 
                   size_t err_len)
 {
     snprintf(d->name, sizeof d->name, "%s", k->name);
-    if (!k->class_names) return 0;
-    if (vb_check_labels(d, 10, d->source, err, err_len)) return -1;
-    d->classes = 10;
-    d->class_names = calloc(10, sizeof *d->class_names);
+    if (!k->class_names) return 0; /* labels checked against them when read */
+    d->classes = NAMED_CLASSES;
+    d->class_names = calloc(NAMED_CLASSES, sizeof *d->class_names);
     if (!d->class_names) return vb_data_fail(err, err_len, "%s: out of memory", path);
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < NAMED_CLASSES; i++)
         snprintf(d->class_names[i], VB_CLASS_NAME_MAX, "%s", k->class_names[i]);
     return 0;
 }

@@ -52,6 +52,11 @@ int vb_read_idx(const char *images_path, const char *labels_path, vb_dataset *ou
                 size_t err_len);
 int vb_read_image_folder(const char *path, const char *part, vb_dataset *out, char *err,
                          size_t err_len);
+/* Both parts of an image folder (train/<class>/, test/<class>/) in one pass over the
+ * source; the two must have the same class folders, else an error naming the first
+ * class one of them lacks (labels would mean different classes in each). */
+int vb_read_image_folder_parts(const char *path, vb_dataset *train, vb_dataset *test,
+                               char *err, size_t err_len);
 
 /* Writes a dataset part in the CIFAR-10 binary record layout (1 label byte, then planar
  * RGB), plus batches.meta.txt with the class names: how an image folder (e.g. CIFAR-100
