@@ -17,22 +17,19 @@
  *       the initial parameters (C names and layouts), e.g. for scripts/golden.py.
  *
  * A model is a path to a .cfg file or the name of one in suites/models. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "vitbench/loader.h"
 #include "vitbench/model.h"
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
 #include "vitbench/step.h"
 #include "bench.h"
-
-/* Model names are looked up in the source tree (uninstalled use), then where
- * `make install` puts the descriptions. */
-static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
+#include "cli.h"
+#include "run_inputs.h"
+#include "vbmodel.h"
 
 typedef struct options {
     const char *command, *model, *backend, *out, *csv;
@@ -49,22 +46,17 @@ static void usage(FILE *to)
                 "       vbmodel bench MODEL [--backend NAME|all] [--batch B] [--threads T] "
                 "[--steps N] [--reps R] [--warmup W] [--csv FILE]\n"
                 "       vbmodel init MODEL --out FILE.safetensors [--seed S] [--classes N]\n"
-                "MODEL: a .cfg path, or a name from %s or %s\n", model_dirs[0],
-            model_dirs[1]);
+                "       vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] "
+                "[--weights best|last] ...\n"
+                "       vbmodel export MODEL WEIGHTS --format NAME --out FILE\n"
+                "MODEL: a .cfg path, or a name from %s/suites/models\n", VB_SRCDIR);
 }
 
-/* An integer option value ≥ min, or exit with a one-line error naming the option. */
+static const char PROGRAM[] = "vbmodel";
+
 static int64_t at_least(int64_t min, const char *option, const char *value)
 {
-    char *end;
-    errno = 0;
-    long long v = value ? strtoll(value, &end, 10) : 0;
-    if (!value || errno || *end || v < min) {
-        fprintf(stderr, "vbmodel: %s needs an integer >= %lld, got '%s'\n", option,
-                (long long)min, value ? value : "");
-        exit(2);
-    }
-    return v;
+    return cli_count_arg(PROGRAM, option, value, min);
 }
 
 static int64_t positive(const char *option, const char *value)
@@ -106,13 +98,9 @@ static options parse_args(int argc, char **argv)
 static void load_model(vb_model *m, const options *o)
 {
     char path[1024], err[1024];
-    snprintf(path, sizeof path, "%s", o->model);
-    for (int i = 0; i < 2 && !strchr(o->model, '/') && !strstr(o->model, ".cfg"); i++) {
-        snprintf(path, sizeof path, "%s/%s.cfg", model_dirs[i], o->model);
-        if (access(path, R_OK) == 0) break;
-    }
     vb_model_opts opts = {.classes = o->classes};
-    if (vb_model_load_opts(m, path, &opts, err, sizeof err) != 0) {
+    if (run_inputs_resolve("model", o->model, path, sizeof path, err, sizeof err) != 0 ||
+        vb_model_load_opts(m, path, &opts, err, sizeof err) != 0) {
         fprintf(stderr, "vbmodel: %s\n", err);
         exit(1);
     }
@@ -469,6 +457,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (argc >= 2 && strcmp(argv[1], "eval") == 0) return vbmodel_eval(argc - 1, argv + 1);
     options o = parse_args(argc, argv);
     if (strcmp(o.command, "count") != 0 && strcmp(o.command, "step") != 0 &&
         strcmp(o.command, "init") != 0 && strcmp(o.command, "bench") != 0) {
