@@ -35,16 +35,6 @@ static void usage(FILE *to)
                 "[--logits FILE]\n");
 }
 
-/* One of two words, or exit with a line naming the option. */
-static int choice(const char *option, const char *value, const char *no, const char *yes)
-{
-    if (value && strcmp(value, yes) == 0) return 1;
-    if (value && strcmp(value, no) == 0) return 0;
-    fprintf(stderr, "%s: %s takes %s or %s, got '%s'\n", PROGRAM, option, no, yes,
-            value ? value : "");
-    exit(2);
-}
-
 static eval_options parse_args(int argc, char **argv)
 {
     eval_options o = {.best = 1, .threads = 2};
@@ -60,12 +50,13 @@ static eval_options parse_args(int argc, char **argv)
         else if (strcmp(a, "--backend") == 0 && v) o.backend = v;
         else if (strcmp(a, "--recipe") == 0 && v) o.recipe = v;
         else if (strcmp(a, "--logits") == 0 && v) o.logits = v;
-        else if (strcmp(a, "--split") == 0) o.val = choice(a, v, "test", "val");
-        else if (strcmp(a, "--weights") == 0) o.best = choice(a, v, "last", "best");
+        else if (strcmp(a, "--split") == 0)
+            o.val = cli_choice_arg(PROGRAM, a, v, "test", "val");
+        else if (strcmp(a, "--weights") == 0)
+            o.best = cli_choice_arg(PROGRAM, a, v, "last", "best");
         else if (strcmp(a, "--threads") == 0) o.threads = (int)cli_count_arg(PROGRAM, a, v, 1);
         else {
-            fprintf(stderr, "%s: unknown option '%s'%s\n", PROGRAM, a,
-                    v || a[0] != '-' ? "" : " (or its value is missing)");
+            cli_unknown_option(PROGRAM, a, v);
             usage(stderr);
             exit(2);
         }
