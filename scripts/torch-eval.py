@@ -142,6 +142,31 @@ def evaluate(forward, p, images, labels, mean, std, smoothing):
     return z, loss.item(), topk_hits(z, labels, 1) / n, topk_hits(z, labels, 5) / n
 
 
+def run_data(checkpoint_path, meta, split, data_dir):
+    """What the run's evaluation sees: (images NHWC uint8, labels, mean, std, smoothing),
+    from the run's summary.json (beside the checkpoint) and recipe."""
+    summary_path = os.path.join(os.path.dirname(os.path.abspath(checkpoint_path)),
+                                "summary.json")
+    if not os.path.exists(summary_path):
+        fail("%s: missing (the run's normalisation record; the run must have finished)"
+             % summary_path)
+    with open(summary_path) as f:
+        summary = json.load(f)
+    smoothing, val_mode, dataset = read_recipe(meta["recipe"])
+    images, labels = select(split, val_mode, summary, read_data(dataset, data_dir))
+    return (images, labels, summary["normalization_mean"], summary["normalization_std"],
+            smoothing)
+
+
+def report(what, split, logits, loss, top1, top5, labels, logits_path, meta):
+    """The line vbmodel eval prints; the logits file when asked for."""
+    print("%s, %s split: %d images" % (what, split, len(labels)))
+    print("top1 %.6f top5 %.6f loss %.6f" % (top1, top5, loss))
+    if logits_path:
+        golden.st_write(logits_path, {"logits": logits, "labels": labels.astype(np.int32)},
+                        dict(meta, format="vitbench-logits", split=split))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("model", choices=sorted(golden.MODELS))
@@ -156,26 +181,14 @@ def main():
 
     spec = golden.MODELS[args.model]
     p, which, meta = read_weights(args.checkpoint, spec["params"], args.weights == "best")
-    summary_path = os.path.join(os.path.dirname(os.path.abspath(args.checkpoint)),
-                                "summary.json")
-    if not os.path.exists(summary_path):
-        fail("%s: missing (the run's normalisation record; the run must have finished)"
-             % summary_path)
-    with open(summary_path) as f:
-        summary = json.load(f)
-    smoothing, val_mode, dataset = read_recipe(meta["recipe"])
-    images, labels = select(args.split, val_mode, summary, read_data(dataset, args.data))
-    logits, loss, top1, top5 = evaluate(spec["forward"], p, images, labels,
-                                        summary["normalization_mean"],
-                                        summary["normalization_std"], smoothing)
-    print("%s in PyTorch %s: the %s weights of %s, %s split: %d images"
-          % (args.model, torch.__version__, which, args.checkpoint, args.split, len(labels)))
-    print("top1 %.6f top5 %.6f loss %.6f" % (top1, top5, loss))
-    if args.logits:
-        golden.st_write(args.logits, {"logits": logits, "labels": labels.astype(np.int32)},
-                        {"format": "vitbench-logits", "model": args.model,
-                         "weights_file": args.checkpoint, "weights": which,
-                         "split": args.split})
+    images, labels, mean, std, smoothing = run_data(args.checkpoint, meta, args.split,
+                                                    args.data)
+    logits, loss, top1, top5 = evaluate(spec["forward"], p, images, labels, mean, std,
+                                        smoothing)
+    report("%s in PyTorch %s: the %s weights of %s" % (args.model, torch.__version__, which,
+                                                       args.checkpoint),
+           args.split, logits, loss, top1, top5, labels, args.logits,
+           {"model": args.model, "weights_file": args.checkpoint, "weights": which})
 
 
 if __name__ == "__main__":

@@ -458,6 +458,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "eval") == 0) return vbmodel_eval(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "export") == 0) return vbmodel_export(argc - 1, argv + 1);
     options o = parse_args(argc, argv);
     if (strcmp(o.command, "count") != 0 && strcmp(o.command, "step") != 0 &&
         strcmp(o.command, "init") != 0 && strcmp(o.command, "bench") != 0) {

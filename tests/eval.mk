@@ -1,4 +1,5 @@
-# vbmodel eval end to end, and scripts/torch-eval.py against it (it runs the built programs).
+# vbmodel eval and export end to end, and the PyTorch scripts against them (it runs the
+# built programs).
 check_PROGRAMS += tests/test_eval
 TESTS += tests/test_eval
 tests_test_eval_SOURCES = tests/test_eval.c tests/shell.c tests/shell.h

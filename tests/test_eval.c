@@ -1,8 +1,9 @@
-/* vbmodel eval end to end, and scripts/torch-eval.py against it: a one-epoch fashion_cct
- * run on a Fashion-MNIST subset, whose checkpoint's best weights must give summary.json's
- * test figures and metrics.csv's validation figures to the printed digit, in C and in
- * PyTorch; plain weights files, and one-line errors. Skips without Debian's Fashion-MNIST
- * (and the PyTorch case without python3-torch). */
+/* vbmodel eval and export end to end, and the PyTorch scripts against them: a one-epoch
+ * fashion_cct run on a Fashion-MNIST subset, whose checkpoint's best weights must give
+ * summary.json's test figures and metrics.csv's validation figures to the printed digit,
+ * in C, in PyTorch (scripts/torch-eval.py) and under the official code's names
+ * (scripts/official-cct.py on the export); plain weights files, and one-line errors.
+ * Skips without Debian's Fashion-MNIST (and the PyTorch case without python3-torch). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #define VBTRAIN VB_BUILDDIR "/vbtrain"
 #define VBMODEL VB_BUILDDIR "/vbmodel"
 #define TORCH_EVAL "/usr/bin/python3 " VB_SRCDIR "/scripts/torch-eval.py"
+#define OFFICIAL_CCT "/usr/bin/python3 " VB_SRCDIR "/scripts/official-cct.py"
 
 static char dir[256];
 static char *const output = shell_output; /* what the last shell_run printed */
@@ -53,7 +55,8 @@ static void json_value(const char *json, const char *key, char *out, size_t len)
     snprintf(out, len, "%.*s", (int)strcspn(at, ",\n"), at);
 }
 
-TestSuite(eval, .init = make_dir, .fini = remove_dir, .timeout = 120);
+/* Generous: the shared 2-core machines run this at several times its ~35 s of CPU. */
+TestSuite(eval, .init = make_dir, .fini = remove_dir, .timeout = 300);
 
 Test(eval, best_weights_give_the_summary_and_the_validation_row)
 {
@@ -85,12 +88,14 @@ Test(eval, best_weights_give_the_summary_and_the_validation_row)
     cr_expect_not_null(strstr(output, "val split: 100 images"), "%s", output);
 }
 
-Test(eval, pytorch_agrees_to_the_printed_digit)
+/* torch-eval.py on the checkpoint, and official-cct.py on its compact-transformers export
+ * (the official code's names and layouts), each print vbmodel eval's line. */
+Test(eval, pytorch_and_the_official_names_agree_to_the_printed_digit)
 {
     if (system("/usr/bin/python3 -c 'import numpy, torch' >/dev/null 2>&1") != 0)
         cr_skip_test("python3-torch absent: scripts/torch-eval.py not checked");
     train();
-    char c[160], torch[160];
+    char c[160], torch[160], official[160];
     cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors --threads 1",
                            VBMODEL, dir), 0, "%s", output);
     result_line(c, sizeof c);
@@ -99,6 +104,14 @@ Test(eval, pytorch_agrees_to_the_printed_digit)
     result_line(torch, sizeof torch);
     cr_expect_str_eq(torch, c);
     cr_expect_not_null(strstr(output, "test split: 10000 images"), "%s", output);
+
+    cr_assert_eq(shell_run("%s export fashion_cct %s/run/checkpoint.safetensors --format "
+                           "compact-transformers --out %s/ct.safetensors", VBMODEL, dir, dir),
+                 0, "%s", output);
+    cr_assert_eq(shell_run("%s %s/ct.safetensors %s/run/checkpoint.safetensors --threads 1",
+                           OFFICIAL_CCT, dir, dir), 0, "%s", output);
+    result_line(official, sizeof official);
+    cr_expect_str_eq(official, c);
 }
 
 Test(eval, a_weights_file_needs_a_recipe_and_errors_are_one_line)
@@ -120,4 +133,10 @@ Test(eval, a_weights_file_needs_a_recipe_and_errors_are_one_line)
     cr_assert_eq(shell_run("%s eval fashion_cct %s/w.safetensors --split train", VBMODEL,
                            dir), 2);
     cr_expect_not_null(strstr(output, "--split takes test or val, got 'train'"), "%s", output);
+    cr_assert_eq(shell_run("%s init keras_cct --out %s/k.safetensors", VBMODEL, dir), 0);
+    cr_assert_eq(shell_run("%s export keras_cct %s/k.safetensors --format compact-transformers "
+                           "--out %s/k.ct.safetensors", VBMODEL, dir, dir), 1);
+    cr_expect_not_null(strstr(output, "keras_cct: section [zeropad] has no counterpart in the "
+                                      "official code"), "%s", output);
+    cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "more than one line: %s", output);
 }
