@@ -15,6 +15,10 @@
  *       appends one row per backend.
  *   vbmodel init MODEL.cfg --out FILE.safetensors [--seed S] [--classes N]
  *       the initial parameters (C names and layouts), e.g. for scripts/golden.py.
+ *   vbmodel eval MODEL WEIGHTS ...      (vbmodel_eval.c)
+ *       top-1, top-5 and loss of trained weights, as the trainer measured them.
+ *   vbmodel export MODEL WEIGHTS ...    (vbmodel_export.c)
+ *       trained weights under the official code's names and layouts.
  *
  * A model is a path to a .cfg file or the name of one in suites/models. */
 #include <stdio.h>
