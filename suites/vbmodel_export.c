@@ -1,7 +1,10 @@
 /* vbmodel export: trained weights under the names and layouts of the official code.
  *
  *   vbmodel export MODEL WEIGHTS --format compact-transformers --out FILE
- *                  [--weights best|last]
+ *                  [--weights best|last] [--classes N]
+ *
+ * --classes: the classes the run's data had, when they differ from the description's
+ * (a CIFAR-100 run of a model described for CIFAR-10).
  *
  * compact-transformers: the PyTorch state_dict of github.com/SHI-Labs/Compact-Transformers
  * (src/cct.py, src/cvt.py, src/vit.py: CCT, CVT, ViT-Lite), for a model in that code's
@@ -40,12 +43,13 @@ static const char PROGRAM[] = "vbmodel export";
 typedef struct export_options {
     const char *model, *weights, *format, *out;
     int best;
+    int64_t classes;
 } export_options;
 
 static void usage(FILE *to)
 {
     fprintf(to, "usage: vbmodel export MODEL WEIGHTS --format compact-transformers --out FILE "
-                "[--weights best|last]\n");
+                "[--weights best|last] [--classes N]\n");
 }
 
 static export_options parse_args(int argc, char **argv)
@@ -63,6 +67,7 @@ static export_options parse_args(int argc, char **argv)
         else if (strcmp(a, "--out") == 0 && v) o.out = v;
         else if (strcmp(a, "--weights") == 0)
             o.best = cli_choice_arg(PROGRAM, a, v, "last", "best");
+        else if (strcmp(a, "--classes") == 0) o.classes = cli_count_arg(PROGRAM, a, v, 1);
         else {
             cli_unknown_option(PROGRAM, a, v);
             usage(stderr);
@@ -291,8 +296,9 @@ int vbmodel_export(int argc, char **argv)
     vb_model m;
     memset(&m, 0, sizeof m);
     int used_best = 0;
+    vb_model_opts mo = {.classes = o.classes};
     int rc = run_inputs_resolve("model", o.model, path, sizeof path, err, sizeof err) ||
-             vb_model_load(&m, path, err, sizeof err);
+             vb_model_load_opts(&m, path, &mo, err, sizeof err);
     if (!rc) rc = check_official(&m, err, sizeof err);
     if (!rc && vb_param_block_alloc(&m.params) != 0) {
         snprintf(err, sizeof err, "%s: cannot allocate its parameters", m.name);
