@@ -4,7 +4,8 @@
     golden.py MODEL --weights W.safetensors --out tests/golden/MODEL.safetensors
               [--batch 4] [--seed S] [--init-here] [--dtype float64|float32]
 
-MODEL is keras_cct (seed 001), qiita_vit (seed 003) or vit_spt_lsa (seed 002). The script
+MODEL is keras_cct (seed 001), qiita_vit (seed 003) or vit_spt_lsa (seed 002) (fashion_cct,
+the quickstart's model, is here for scripts/torch-eval.py and has no golden file). The script
 reads the initial parameters (C names and layouts) from --weights, makes a seeded batch
 (NHWC floats in [0, 1), int labels), runs one forward in training mode with every dropout
 and stochastic depth at p = 0, takes the loss (cross-entropy from logits with the model's
@@ -126,7 +127,7 @@ def attention(x, p, pre, heads, head_dim, lsa=False, attn_drop=0.0):
     Scores scaled by 1/sqrt(D), or for LSA by 1/τ with the diagonal masked; attn_drop is
     dropout on the attention weights."""
     B, T, _ = x.shape
-    qkv = dense(x, p[pre + "qkv.w"], p[pre + "qkv.b"])
+    qkv = dense(x, p[pre + "qkv.w"], p.get(pre + "qkv.b", 0.0))  # qkv_bias = no: none
     q, k, v = qkv.view(B, T, 3, heads, head_dim).permute(2, 0, 3, 1, 4)  # each (B, H, T, D)
     scale = 1.0 / p[pre + "tau"] if lsa else 1.0 / math.sqrt(head_dim)
     s = (q * scale) @ k.transpose(-1, -2)  # (B, H, T, T)
@@ -166,6 +167,13 @@ def shift(x, dy, dx):
     return y[:, max(-dy, 0):max(-dy, 0) + H, max(-dx, 0):max(-dx, 0) + W, :]
 
 
+def seq_pool_head(p, x):
+    """Final LayerNorm, sequence pooling (softmax over the tokens of x·w + b), classifier."""
+    x = layernorm(x, p["ln.g"], p["ln.b"], 1e-5)
+    a = torch.softmax(x @ p["pool.w"] + p["pool.b"], dim=1)  # (B, T)
+    return dense((a.unsqueeze(-1) * x).sum(dim=1), p["fc.w"], p["fc.b"])
+
+
 # ==== the models ==========================================================================
 # Each model: PARAMS table [(key, C name, shape, init)], in model order; forward(p, x,
 # drop) where drop maps a dropout site to its rate (None: every dropout off, the golden
@@ -174,14 +182,17 @@ def shift(x, dy, dx):
 #   ("glorot", fan_in, fan_out)  ("he_trunc", fan_in)  ("uniform", a)  ("const", c)
 #   ("bias",) small uniform      ("gamma",) 1 + small uniform
 
-def encoder_params(i, dim, heads, head_dim, mlp, lsa):
+def encoder_params(i, dim, heads, head_dim, mlp, lsa, qkv_bias=True):
     hd = heads * head_dim
     e = "encoder.%d." % i
     rows = [
         ("e%d.n1.g" % i, e + "norm1.gamma", (dim,), ("gamma",)),
         ("e%d.n1.b" % i, e + "norm1.beta", (dim,), ("bias",)),
         ("e%d.qkv.w" % i, e + "attn.qkv.weight", (dim, 3 * hd), ("glorot", dim, hd)),
-        ("e%d.qkv.b" % i, e + "attn.qkv.bias", (3 * hd,), ("bias",)),
+    ]
+    if qkv_bias:
+        rows.append(("e%d.qkv.b" % i, e + "attn.qkv.bias", (3 * hd,), ("bias",)))
+    rows += [
         ("e%d.out.w" % i, e + "attn.out.weight", (hd, dim), ("glorot", hd, dim)),
         ("e%d.out.b" % i, e + "attn.out.bias", (dim,), ("bias",)),
     ]
@@ -237,10 +248,45 @@ def cct_forward(p, x, drop=None):
         h = dropout(dense(h, p[e + "m0.w"], p[e + "m0.b"], gelu), d.get("mlp", 0))
         h = dropout(dense(h, p[e + "m1.w"], p[e + "m1.b"], gelu), d.get("mlp", 0))  # GELU on the last Dense too (seed's mlp())
         x = x + drop_path(h, path)
-    x = layernorm(x, p["ln.g"], p["ln.b"], 1e-5)
-    a = torch.softmax(x @ p["pool.w"] + p["pool.b"], dim=1)  # (B, T) sequence pooling
-    x = (a.unsqueeze(-1) * x).sum(dim=1)                       # (B, C)
-    return dense(x, p["fc.w"], p["fc.b"])
+    return seq_pool_head(p, x)
+
+
+# ---- fashion_cct (suites/models/fashion_cct.cfg): a small CCT in the official code's form ----
+FC_DIM, FC_HEADS, FC_HEAD_DIM, FC_DEPTH = 48, 2, 24, 2
+FC_PARAMS = [
+    ("conv0", "conv.0.weight", (3, 3, 1, 16), ("he_trunc", 3 * 3 * 1)),
+    ("conv1", "conv.1.weight", (3, 3, 16, FC_DIM), ("he_trunc", 3 * 3 * 16)),
+    ("pos", "posemb.0.table", (49, FC_DIM), ("uniform", 0.2)),
+] + [row for i in range(FC_DEPTH)
+     for row in encoder_params(i, FC_DIM, FC_HEADS, FC_HEAD_DIM, [2 * FC_DIM, FC_DIM], False,
+                               qkv_bias=False)] + [
+    ("ln.g", "layernorm.0.gamma", (FC_DIM,), ("gamma",)),
+    ("ln.b", "layernorm.0.beta", (FC_DIM,), ("bias",)),
+    ("pool.w", "seqpool.0.weight", (FC_DIM,), ("glorot", FC_DIM, 1)),
+    ("pool.b", "seqpool.0.bias", (1,), ("bias",)),
+    ("fc.w", "dense.0.weight", (FC_DIM, 10), ("glorot", FC_DIM, 10)),
+    ("fc.b", "dense.0.bias", (10,), ("bias",)),
+]
+
+
+def conv_relu_pool(x, w):
+    """Official CCT tokenizer stage: Conv2d padding k//2 no bias, ReLU, MaxPool2d(3, 2, 1).
+    x (B, H, W, Cin), w (kh, kw, Cin, Cout) → (B, H', W', Cout)."""
+    y = F.relu(F.conv2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), padding=w.shape[0] // 2))
+    return F.max_pool2d(y, 3, 2, 1).permute(0, 2, 3, 1)
+
+
+def fashion_cct_forward(p, x, drop=None):
+    """Inference only (the model has no dropout)."""
+    x = conv_relu_pool(conv_relu_pool(x, p["conv0"]), p["conv1"])  # (B, 7, 7, 48)
+    x = x.reshape(x.shape[0], -1, FC_DIM) + p["pos"]                 # (B, 49, 48)
+    for i in range(FC_DEPTH):  # norm = cct: the stream is normalised between the branches
+        e = "e%d." % i
+        x = x + attention(layernorm(x, p[e + "n1.g"], p[e + "n1.b"], 1e-5), p, e, FC_HEADS,
+                          FC_HEAD_DIM)
+        x = layernorm(x, p[e + "n2.g"], p[e + "n2.b"], 1e-5)
+        x = x + dense(dense(x, p[e + "m0.w"], p[e + "m0.b"], gelu), p[e + "m1.w"], p[e + "m1.b"])
+    return seq_pool_head(p, x)
 
 
 # ---- qiita_vit (seed 003): post-norm ViT with a learned token appended after the patches ----
@@ -339,6 +385,9 @@ MODELS = {
     "keras_cct": dict(params=CCT_PARAMS, forward=cct_forward, input=(32, 32, 3), classes=10,
                       label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=408139,
                       grad_whole_max=None, dropouts=CCT_DROPOUTS, frozen=CCT_FROZEN),
+    "fashion_cct": dict(params=FC_PARAMS, forward=fashion_cct_forward, input=(28, 28, 1),
+                        classes=10, label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=47675,
+                        grad_whole_max=None, dropouts={}),
     "qiita_vit": dict(params=QV_PARAMS, forward=qiita_forward, input=(32, 32, 3), classes=10,
                       label_smoothing=0.0, optimizer=KERAS_ADAM, expect_params=150858,
                       grad_whole_max=None, dropouts=QV_DROPOUTS),

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int64_t cli_int_arg(const char *program, const char *option, const char *value, int64_t min,
@@ -25,6 +26,22 @@ int64_t cli_int_arg(const char *program, const char *option, const char *value, 
 int64_t cli_count_arg(const char *program, const char *option, const char *value, int64_t min)
 {
     return cli_int_arg(program, option, value, min, INT64_MAX);
+}
+
+int cli_choice_arg(const char *program, const char *option, const char *value, const char *no,
+                   const char *yes)
+{
+    if (value && strcmp(value, yes) == 0) return 1;
+    if (value && strcmp(value, no) == 0) return 0;
+    fprintf(stderr, "%s: %s takes %s or %s, got '%s'\n", program, option, no, yes,
+            value ? value : "");
+    exit(2);
+}
+
+void cli_unknown_option(const char *program, const char *option, const char *value)
+{
+    fprintf(stderr, "%s: unknown option '%s'%s\n", program, option,
+            value || option[0] != '-' ? "" : " (or its value is missing)");
 }
 
 int cli_progress_line(void)

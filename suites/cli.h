@@ -18,6 +18,15 @@ int64_t cli_count_arg(const char *program, const char *option, const char *value
 #define CLI_THREADS_ARG(program, option, value) \
     ((int)cli_int_arg(program, option, value, 1, VB_MAX_THREADS))
 
+/* 1 when value is `yes`, 0 when it is `no`, or exit(2) with "PROGRAM: OPTION takes NO or
+ * YES, got 'VALUE'". */
+int cli_choice_arg(const char *program, const char *option, const char *value, const char *no,
+                   const char *yes);
+
+/* Prints "PROGRAM: unknown option 'OPTION'", saying that its value may be missing when it
+ * was the last argument and looks like an option. */
+void cli_unknown_option(const char *program, const char *option, const char *value);
+
 /* 1 when stdout is a terminal and not CI: redraw a progress line; 0: plain log lines. */
 int cli_progress_line(void);
 

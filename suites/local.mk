@@ -1,8 +1,9 @@
 # suites/: the programs users run on models, and the model descriptions (models/*.cfg).
 bin_PROGRAMS += vbmodel
-vbmodel_SOURCES = suites/vbmodel.c
+vbmodel_SOURCES = suites/vbmodel.c suites/vbmodel.h suites/vbmodel_eval.c suites/vbmodel_export.c \
+	suites/run_inputs.c suites/run_inputs.h suites/cli.c suites/cli.h
 vbmodel_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
-	-DVB_MODELSDIR='"$(modelsdir)"'
+	-DVB_MODELSDIR='"$(modelsdir)"' -DVB_RECIPESDIR='"$(recipesdir)"'
 vbmodel_LDADD = core/libvitbench.la -lm
 
 modelsdir = $(pkgdatadir)/models

@@ -15,24 +15,26 @@
  *       appends one row per backend.
  *   vbmodel init MODEL.cfg --out FILE.safetensors [--seed S] [--classes N]
  *       the initial parameters (C names and layouts), e.g. for scripts/golden.py.
+ *   vbmodel eval MODEL WEIGHTS ...      (vbmodel_eval.c)
+ *       top-1, top-5 and loss of trained weights, as the trainer measured them.
+ *   vbmodel export MODEL WEIGHTS ...    (vbmodel_export.c)
+ *       trained weights under the official code's names and layouts.
  *
  * A model is a path to a .cfg file or the name of one in suites/models. */
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "vitbench/loader.h"
 #include "vitbench/model.h"
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
 #include "vitbench/step.h"
 #include "bench.h"
-
-/* Model names are looked up in the source tree (uninstalled use), then where
- * `make install` puts the descriptions. */
-static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
+#include "cli.h"
+#include "run_inputs.h"
+#include "vbmodel.h"
 
 typedef struct options {
     const char *command, *model, *backend, *out, *csv;
@@ -49,27 +51,22 @@ static void usage(FILE *to)
                 "       vbmodel bench MODEL [--backend NAME|all] [--batch B] [--threads T] "
                 "[--steps N] [--reps R] [--warmup W] [--csv FILE]\n"
                 "       vbmodel init MODEL --out FILE.safetensors [--seed S] [--classes N]\n"
-                "MODEL: a .cfg path, or a name from %s or %s\n", model_dirs[0],
-            model_dirs[1]);
+                "       vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] "
+                "[--weights best|last] ...\n"
+                "       vbmodel export MODEL WEIGHTS --format NAME --out FILE\n"
+                "MODEL: a .cfg path, or a name from %s/suites/models\n", VB_SRCDIR);
 }
 
-/* An integer option value in [min, max], or exit with a one-line error naming the option. */
-static int64_t in_range(int64_t min, int64_t max, const char *option, const char *value)
+static const char PROGRAM[] = "vbmodel";
+
+static int64_t at_least(int64_t min, const char *option, const char *value)
 {
-    char *end;
-    errno = 0;
-    long long v = value ? strtoll(value, &end, 10) : 0;
-    if (!value || errno || *end || end == value || v < min || v > max) {
-        fprintf(stderr, "vbmodel: %s needs an integer from %lld to %lld, got '%s'\n", option,
-                (long long)min, (long long)max, value ? value : "");
-        exit(2);
-    }
-    return v;
+    return cli_count_arg(PROGRAM, option, value, min);
 }
 
 static int64_t positive(const char *option, const char *value)
 {
-    return in_range(1, INT64_MAX, option, value);
+    return at_least(1, option, value);
 }
 
 static options parse_args(int argc, char **argv)
@@ -89,8 +86,8 @@ static options parse_args(int argc, char **argv)
         else if (strcmp(a, "--batch") == 0) o.batch = positive(a, v);
         else if (strcmp(a, "--steps") == 0) o.steps = positive(a, v);
         else if (strcmp(a, "--reps") == 0) o.reps = positive(a, v);
-        else if (strcmp(a, "--warmup") == 0) o.warmup = in_range(0, INT64_MAX, a, v);
-        else if (strcmp(a, "--threads") == 0) o.threads = (int)in_range(1, VB_MAX_THREADS, a, v);
+        else if (strcmp(a, "--warmup") == 0) o.warmup = at_least(0, a, v);
+        else if (strcmp(a, "--threads") == 0) o.threads = CLI_THREADS_ARG(PROGRAM, a, v);
         else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)positive(a, v);
         else if (strcmp(a, "--classes") == 0) o.classes = positive(a, v);
         else {
@@ -105,14 +102,10 @@ static options parse_args(int argc, char **argv)
 
 static void load_model(vb_model *m, const options *o)
 {
-    char path[1024], err[1024];
-    snprintf(path, sizeof path, "%s", o->model);
-    for (int i = 0; i < 2 && !strchr(o->model, '/') && !strstr(o->model, ".cfg"); i++) {
-        snprintf(path, sizeof path, "%s/%s.cfg", model_dirs[i], o->model);
-        if (access(path, R_OK) == 0) break;
-    }
+    char path[PATH_MAX], err[1024];
     vb_model_opts opts = {.classes = o->classes};
-    if (vb_model_load_opts(m, path, &opts, err, sizeof err) != 0) {
+    if (run_inputs_resolve("model", o->model, path, sizeof path, err, sizeof err) != 0 ||
+        vb_model_load_opts(m, path, &opts, err, sizeof err) != 0) {
         fprintf(stderr, "vbmodel: %s\n", err);
         exit(1);
     }
@@ -469,6 +462,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (argc >= 2 && strcmp(argv[1], "eval") == 0) return vbmodel_eval(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "export") == 0) return vbmodel_export(argc - 1, argv + 1);
     options o = parse_args(argc, argv);
     if (strcmp(o.command, "count") != 0 && strcmp(o.command, "step") != 0 &&
         strcmp(o.command, "init") != 0 && strcmp(o.command, "bench") != 0) {

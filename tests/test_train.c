@@ -589,6 +589,64 @@ Test(checkpoint, refuses_values_no_run_writes)
     vb_model_free(&m);
 }
 
+/* m's parameters equal `want` (a block of m's layout), padding between them aside. */
+static int params_are(const vb_model *m, const float *want)
+{
+    for (int i = 0; i < m->params.count; i++) {
+        const vb_param *p = &m->params.params[i];
+        if (memcmp(m->params.data + p->offset, want + p->offset, p->numel * sizeof(float)))
+            return 0;
+    }
+    return 1;
+}
+
+/* vb_weights_load: the kept weights when the run kept some (and asked for), else the last;
+ * vb_weights_info_read: what an evaluation needs to rebuild the run. */
+Test(checkpoint, weights_read_back_best_or_last)
+{
+    char dir[64], with_best[128], without[128];
+    temp_dir(dir, sizeof dir);
+    snprintf(with_best, sizeof with_best, "%s/best.safetensors", dir);
+    snprintf(without, sizeof without, "%s/last.safetensors", dir);
+    vb_model a, b;
+    vb_step_scratch sa;
+    tiny_model(&a);
+    tiny_model(&b);
+    cr_assert(vb_model_alloc(&a, 4) == 0 && vb_step_scratch_alloc(&sa, &a) == 0);
+    cr_assert(vb_model_alloc(&b, 4) == 0);
+    size_t n = a.params.total;
+    float *best = vb_alloc(n * sizeof(float));
+    vb_model_init_params(&a, 1);
+    for (size_t j = 0; j < n; j++) best[j] = a.params.data[j] + 1.0f;
+    vb_ckpt_identity id = {.model = a.name, .recipe = "r", .recipe_hash = 42, .seed = 7,
+                           .dataset = 0xabc, .train_images = 75, .limit = 100, .epochs = 5};
+    vb_ckpt_state st = {.epoch = 2, .step = 10, .best_epoch = 1, .best_val_acc = 0.5};
+    cr_assert_eq(vb_checkpoint_save(with_best, &a, &sa, best, &id, &st, err, sizeof err), 0);
+    cr_assert_eq(vb_checkpoint_save(without, &a, &sa, NULL, &id, &st, err, sizeof err), 0);
+
+    vb_weights_info info;
+    cr_assert_eq(vb_weights_info_read(with_best, &info, err, sizeof err), 0, "%s", err);
+    cr_expect(info.checkpoint && info.has_best && info.limit == 100 && info.epochs == 5 &&
+              info.seed == 7 && info.dataset == 0xabc && info.train_images == 75 &&
+              info.recipe_hash == 42 && info.epoch == 2 && info.best_epoch == 1);
+    cr_expect_str_eq(info.model, a.name);
+    cr_expect_str_eq(info.recipe, "r");
+    int used_best;
+    cr_assert_eq(vb_weights_load(with_best, &b, 1, &used_best, err, sizeof err), 0, "%s", err);
+    cr_expect(used_best && params_are(&b, best));
+    cr_assert_eq(vb_weights_load(with_best, &b, 0, &used_best, err, sizeof err), 0, "%s", err);
+    cr_expect(!used_best && params_are(&b, a.params.data));
+    cr_assert_eq(vb_weights_info_read(without, &info, err, sizeof err), 0, "%s", err);
+    cr_expect(!info.has_best);
+    cr_assert_eq(vb_weights_load(without, &b, 1, &used_best, err, sizeof err), 0, "%s", err);
+    cr_expect(!used_best && params_are(&b, a.params.data));
+
+    vb_free(best);
+    vb_step_scratch_free(&sa);
+    vb_model_free(&a);
+    vb_model_free(&b);
+}
+
 /* ---- whole runs --------------------------------------------------------------------- */
 
 Test(train, deterministic_and_learns)

@@ -3,7 +3,8 @@
  * Tensors: param.NAME, adam_m.NAME, adam_v.NAME (and best.NAME with keep_best) for every
  * parameter of the block, in its shape; scalars epoch, step, best_epoch (I64) and
  * best_val_acc, seconds (F64). Metadata: format, model, recipe, recipe_hash, seed,
- * dataset, train_images — the identity a resumed run must share. Nothing else is needed:
+ * dataset, train_images — the identity a resumed run must share — and limit, epochs, which
+ * an evaluation needs to rebuild the run's split (vb_weights_load). Nothing else is needed:
  * every random draw is a pure function of (seed, epoch, step). */
 #include "internal.h"
 
@@ -14,7 +15,6 @@
 #include <string.h>
 #include "vitbench/safetensors.h"
 
-#define FORMAT "vitbench-checkpoint"
 
 /* The parameter block's buffers a checkpoint holds, by tensor-name prefix. */
 typedef struct block_part {
@@ -34,7 +34,7 @@ static int parts_of(const vb_model *m, const vb_step_scratch *s, const float *be
 
 /* The identity as metadata strings. */
 typedef struct identity_text {
-    char hash[24], seed[24], dataset[24], images[24];
+    char hash[24], seed[24], dataset[24], images[24], limit[24], epochs[24];
 } identity_text;
 
 static void identity_strings(const vb_ckpt_identity *id, identity_text *t)
@@ -43,6 +43,8 @@ static void identity_strings(const vb_ckpt_identity *id, identity_text *t)
     snprintf(t->seed, sizeof t->seed, "%" PRIu64, id->seed);
     snprintf(t->dataset, sizeof t->dataset, "%016" PRIx64, id->dataset);
     snprintf(t->images, sizeof t->images, "%" PRId64, id->train_images);
+    snprintf(t->limit, sizeof t->limit, "%" PRId64, id->limit);
+    snprintf(t->epochs, sizeof t->epochs, "%" PRId64, id->epochs);
 }
 
 /* ---- save --------------------------------------------------------------------------- */
@@ -70,11 +72,13 @@ static int add_state(vb_st_writer *w, const vb_ckpt_state *st)
 
 static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const identity_text *t)
 {
-    return vb_st_writer_meta(w, "format", FORMAT) || vb_st_writer_meta(w, "model", id->model) ||
+    return vb_st_writer_meta(w, "format", VB_CHECKPOINT_FORMAT) ||
+           vb_st_writer_meta(w, "model", id->model) ||
            vb_st_writer_meta(w, "recipe", id->recipe) ||
            vb_st_writer_meta(w, "recipe_hash", t->hash) ||
            vb_st_writer_meta(w, "seed", t->seed) || vb_st_writer_meta(w, "dataset", t->dataset) ||
-           vb_st_writer_meta(w, "train_images", t->images);
+           vb_st_writer_meta(w, "train_images", t->images) ||
+           vb_st_writer_meta(w, "limit", t->limit) || vb_st_writer_meta(w, "epochs", t->epochs);
 }
 
 int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratch *s,
@@ -104,7 +108,7 @@ static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_i
     identity_text t;
     identity_strings(id, &t);
     const struct { const char *key, *want, *what; } fields[] = {
-        {"format", FORMAT, "format"},
+        {"format", VB_CHECKPOINT_FORMAT, "format"},
         {"model", id->model, "model"},
         {"recipe", id->recipe, "recipe"},
         {"recipe_hash", t.hash, "resolved recipe (a changed recipe file or --epochs)"},
@@ -197,14 +201,15 @@ static int64_t first_bad_value(const vb_st_tensor *t, int non_negative)
     return -1;
 }
 
-static int read_block(const vb_st_file *f, const char *path, const vb_param_block *pb,
-                      const block_part *part, char *err, size_t err_len)
+int vb_ckpt_read_block(const vb_st_file *f, const char *path, const vb_param_block *pb,
+                       const char *prefix, float *data, char *err, size_t err_len)
 {
     char name[VB_PARAM_NAME_MAX + 16];
-    const int non_negative = strcmp(part->prefix, "adam_v") == 0;
+    const int non_negative = prefix && strcmp(prefix, "adam_v") == 0;
     for (int i = 0; i < pb->count; i++) {
         const vb_param *p = &pb->params[i];
-        snprintf(name, sizeof name, "%s.%s", part->prefix, p->name);
+        snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "", prefix ? "." : "",
+                 p->name);
         const vb_st_tensor *t = vb_st_find(f, name);
         if (!t || !same_shape(t, p)) {
             snprintf(err, err_len, "%s: tensor '%s' is %s (the model has another layout)",
@@ -217,7 +222,7 @@ static int read_block(const vb_st_file *f, const char *path, const vb_param_bloc
                      "or edited checkpoint)", path, name, ((const float *)t->data)[bad], bad);
             return -1;
         }
-        memcpy(part->data + p->offset, t->data, p->numel * sizeof(float));
+        memcpy(data + p->offset, t->data, p->numel * sizeof(float));
     }
     return 0;
 }
@@ -232,7 +237,9 @@ int vb_checkpoint_load(const char *path, vb_model *m, vb_step_scratch *s, float 
     int n = parts_of(m, s, best, parts);
     int rc = check_identity(&f, path, id, err, err_len) ||
              read_state(&f, path, st, err, err_len) || check_state(st, id, path, err, err_len);
-    for (int i = 0; i < n && !rc; i++) rc = read_block(&f, path, &m->params, &parts[i], err, err_len);
+    for (int i = 0; i < n && !rc; i++)
+        rc = vb_ckpt_read_block(&f, path, &m->params, parts[i].prefix, parts[i].data, err,
+                                err_len);
     vb_st_close(&f);
     return rc ? -1 : 0;
 }

@@ -34,10 +34,11 @@ static int eval_scratch(vb_step_scratch *s, const vb_model *m, int64_t batch)
     return s->loss && s->probs ? 0 : -1;
 }
 
-/* Walks the subset in order in batches; sums loss·n and the top-k counts. */
+/* Walks the subset in order in batches; sums loss·n and the top-k counts, and copies the
+ * logits to keep (count, classes) when it is not NULL. */
 static int eval_loop(vb_model *m, vb_run *run, vb_step_scratch *s, vb_loader *ld,
-                     float label_smoothing, double *loss_sum, int64_t *top1, int64_t *top5,
-                     char *err, size_t err_len)
+                     float label_smoothing, float *keep, double *loss_sum, int64_t *top1,
+                     int64_t *top5, char *err, size_t err_len)
 {
     const vb_batch *b;
     while ((b = vb_loader_next(ld))) {
@@ -55,13 +56,18 @@ static int eval_loop(vb_model *m, vb_run *run, vb_step_scratch *s, vb_loader *ld
         }
         *loss_sum += loss * (double)b->n;
         vb_count_topk(logits, b->labels, b->n, m->classes, top1, top5);
+        if (keep) {
+            memcpy(keep, logits, (size_t)(b->n * m->classes) * sizeof(float));
+            keep += b->n * m->classes;
+        }
     }
     return 0;
 }
 
 int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
                       const vb_augment *a, float label_smoothing, int64_t batch,
-                      double *loss, double *top1, double *top5, char *err, size_t err_len)
+                      float *logits, double *loss, double *top1, double *top5, char *err,
+                      size_t err_len)
 {
     *loss = *top1 = *top5 = 0;
     if (s->count < 1) return 0;
@@ -77,8 +83,8 @@ int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_su
         vb_run run = {.backend = backend, .params = &m->params, .training = 0};
         double loss_sum = 0;
         int64_t hit1 = 0, hit5 = 0;
-        rc = eval_loop(m, &run, &scratch, ld, label_smoothing, &loss_sum, &hit1, &hit5, err,
-                       err_len);
+        rc = eval_loop(m, &run, &scratch, ld, label_smoothing, logits, &loss_sum, &hit1,
+                       &hit5, err, err_len);
         *loss = loss_sum / (double)s->count;
         *top1 = (double)hit1 / (double)s->count;
         *top5 = (double)hit5 / (double)s->count;
@@ -93,6 +99,6 @@ int vb_evaluate(vb_model *m, const vb_loaded_backend *backend, const vb_subset *
                 double *top5, char *err, size_t err_len)
 {
     int64_t batch = m->batch > 0 ? m->batch : 128;
-    return vb_evaluate_batch(m, backend, s, a, label_smoothing, batch, loss, top1, top5, err,
-                             err_len);
+    return vb_evaluate_batch(m, backend, s, a, label_smoothing, batch, NULL, loss, top1,
+                             top5, err, err_len);
 }

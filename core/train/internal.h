@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "vitbench/safetensors.h"
 #include "vitbench/step.h"
 #include "vitbench/train.h"
 
@@ -22,11 +23,6 @@ uint64_t vb_recipe_hash(const vb_recipe *r);
 void vb_count_topk(const float *logits, const int32_t *labels, int64_t n, int64_t classes,
                    int64_t *top1, int64_t *top5);
 
-/* vb_evaluate at an explicit batch size (the model is re-planned for it as needed). */
-int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
-                      const vb_augment *a, float label_smoothing, int64_t batch,
-                      double *loss, double *top1, double *top5, char *err, size_t err_len);
-
 /* Plans the model's activations for n images unless it already is (a last, smaller
  * batch): parameters are untouched. 0 or -1. */
 int vb_model_fit_batch(vb_model *m, int64_t n);
@@ -40,9 +36,12 @@ typedef struct vb_ckpt_identity {
     uint64_t seed;
     uint64_t dataset;      /* the training set's checksum */
     int64_t train_images;  /* after --limit and the validation split */
+    /* Recorded for evaluations (weights.c), not compared: train_images and recipe_hash
+     * already tell a different --limit or --epochs. */
+    int64_t limit, epochs;
     /* Not stored: the plan a loaded state must fit (epoch ≤ epochs, step = epoch ·
      * steps_per_epoch), so an edited or damaged checkpoint cannot move the run. */
-    int64_t epochs, steps_per_epoch;
+    int64_t steps_per_epoch;
 } vb_ckpt_identity;
 
 /* Where a run stands at the end of an epoch. */
@@ -59,6 +58,13 @@ typedef struct vb_ckpt_state {
 int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratch *s,
                        const float *best, const vb_ckpt_identity *id,
                        const vb_ckpt_state *st, char *err, size_t err_len);
+
+#define VB_CHECKPOINT_FORMAT "vitbench-checkpoint"
+
+/* Copies the tensors PREFIX.NAME (NAME alone when prefix is NULL) of every parameter of pb
+ * into data (pb's layout), checking each one's shape. 0, or -1 naming file and tensor. */
+int vb_ckpt_read_block(const vb_st_file *f, const char *path, const vb_param_block *pb,
+                       const char *prefix, float *data, char *err, size_t err_len);
 
 /* Reads a checkpoint back into m, s and best (when not NULL) after checking that it has
  * the same identity and every tensor's shape, that its state fits the run's plan, and that

@@ -6,6 +6,8 @@ core_train_libvbtrain_la_SOURCES = \
 	core/train/schedule.c \
 	core/train/evaluate.c \
 	core/train/checkpoint.c \
+	core/train/weights.c \
+	core/train/split.c \
 	core/train/memory.c \
 	core/train/metrics.c \
 	core/train/progress.c \

@@ -34,8 +34,7 @@ typedef struct trainer {
     int writer;                   /* rank 0: writes out_dir and reads the checkpoint */
     int64_t local_batch;          /* the largest slice of a global batch this rank takes */
     const vb_dataset *train_set;
-    vb_subset all, fit, val, test; /* fit: what trains; val: what validates */
-    vb_augment aug;               /* the recipe's, with adapted mean/std */
+    vb_run_split sp;              /* fit trains, val validates; aug: adapted mean/std */
     vb_step_scratch scratch;
     float *best;                  /* keep_best: the parameters of the best epoch */
     vb_ckpt_identity id;
@@ -64,29 +63,6 @@ static int check_shapes(const vb_model *m, const vb_dataset *d, char *err, size_
                  (long long)m->input.w, (long long)m->input.c, (long long)m->classes);
         return -1;
     }
-    return 0;
-}
-
-/* The validation split per val_mode; normalisation adapted when the recipe asks. Keras'
- * Normalization.adapt in the seeds sees the whole training array, before fit() splits
- * off validation_split, so adapt uses `all`, not `fit`. */
-static int build_splits(trainer *t, const vb_dataset *train, const vb_dataset *test)
-{
-    const vb_recipe *r = &t->rr;
-    int rc = vb_subset_all(train, t->o->limit, &t->all) || vb_subset_all(test, 0, &t->test);
-    if (!rc && r->val_mode == VB_VAL_TEST) {
-        rc = vb_subset_all(train, t->o->limit, &t->fit) || vb_subset_all(test, 0, &t->val);
-    } else if (!rc) {
-        rc = vb_subset_split(&t->all, r->val_split, r->val_mode == VB_VAL_KERAS_LAST,
-                             t->o->seed, &t->fit, &t->val);
-    }
-    if (rc || t->fit.count < 1) {
-        snprintf(t->err, t->err_len, "%s: cannot split %lld images for training (val_split %g)",
-                 train->source, (long long)t->all.count, r->val_split);
-        return -1;
-    }
-    t->aug = r->augment;
-    if (r->adapt_normalization) vb_augment_adapt(&t->aug, &t->all);
     return 0;
 }
 
@@ -285,8 +261,8 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
 
 static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
 {
-    vb_loader *ld = vb_loader_start(&t->fit, &t->aug, t->rr.batch, 1, 0, 1, t->o->seed,
-                                    epoch);
+    vb_loader *ld = vb_loader_start(&t->sp.fit, &t->sp.aug, t->rr.batch, 1, 0, 1,
+                                    t->o->seed, epoch);
     if (!ld) {
         snprintf(t->err, t->err_len, "epoch %lld: cannot start the data loader",
                  (long long)epoch);
@@ -310,16 +286,16 @@ static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
 static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, double *top5)
 {
     if (!vb_dist_shared(t->dist))
-        return vb_evaluate_batch(t->m, t->backend, s, &t->aug, t->rr.label_smoothing,
-                                 t->local_batch, loss, top1, top5, t->err, t->err_len);
+        return vb_evaluate_batch(t->m, t->backend, s, &t->sp.aug, t->rr.label_smoothing,
+                                 t->local_batch, NULL, loss, top1, top5, t->err, t->err_len);
     int64_t first, count;
     vb_dist_slice(t->dist, s->count, &first, &count);
     const vb_subset slice = {.data = s->data, .index = s->index + first, .count = count};
     double sums[3] = {0, 0, 0}; /* Σ loss, top-1 hits, top-5 hits over the slice */
     int rc = 0;
     if (count > 0) {
-        rc = vb_evaluate_batch(t->m, t->backend, &slice, &t->aug, t->rr.label_smoothing,
-                               t->local_batch, &sums[0], &sums[1], &sums[2], t->err,
+        rc = vb_evaluate_batch(t->m, t->backend, &slice, &t->sp.aug, t->rr.label_smoothing,
+                               t->local_batch, NULL, &sums[0], &sums[1], &sums[2], t->err,
                                t->err_len);
         for (int i = 0; i < 3; i++) sums[i] *= (double)count;
     }
@@ -353,7 +329,7 @@ static int finish_epoch(trainer *t, int64_t epoch, const epoch_sums *sums)
     vb_epoch_metrics e = {.epoch = epoch, .lr = sums->lr,
                           .train_loss = sums->loss / (double)sums->images,
                           .train_acc = correct / (double)sums->images};
-    if (evaluate(t, &t->val, &e.val_loss, &e.val_acc, &e.val_top5)) return -1;
+    if (evaluate(t, &t->sp.val, &e.val_loss, &e.val_acc, &e.val_top5)) return -1;
     e.seconds = t->o->zero_seconds ? 0 : vb_progress_epoch_seconds(&t->progress);
     int best = e.val_acc > t->st.best_val_acc;
     if (best) {
@@ -414,28 +390,27 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
     vb_model *m = t->m;
     if (t->best && t->st.best_epoch > 0)
         memcpy(m->params.data, t->best, m->params.total * sizeof(float));
-    *res = (vb_train_result){.epochs_done = t->st.epoch, .train_images = t->fit.count,
+    *res = (vb_train_result){.epochs_done = t->st.epoch, .train_images = t->sp.fit.count,
                              .best_epoch = t->st.best_epoch,
                              .best_val_acc = t->st.best_val_acc, .seconds = t->st.seconds};
-    if (evaluate(t, &t->test, &res->test_loss, &res->test_top1, &res->test_top5)) return -1;
+    if (evaluate(t, &t->sp.test, &res->test_loss, &res->test_top1, &res->test_top5))
+        return -1;
     if (!t->writer) return agree(t, 0);
     vb_summary s = {.model = m->name, .recipe = t->rr.name, .dataset = t->train_set->name,
                     .backend = t->backend->name, .dataset_checksum = t->train_set->checksum,
                     .seed = t->o->seed, .threads = t->backend->threads,
                     .epochs_planned = planned->epochs, .epochs_done = t->st.epoch,
-                    .limit = t->o->limit, .train_images = t->fit.count,
-                    .val_images = t->val.count, .test_images = t->test.count,
-                    .channels = m->input.c < 4 ? m->input.c : 4, .mean = t->aug.mean,
-                    .std = t->aug.std, .ranks = t->dist ? t->dist->size : 1, .result = res};
+                    .limit = t->o->limit, .train_images = t->sp.fit.count,
+                    .val_images = t->sp.val.count, .test_images = t->sp.test.count,
+                    .channels = m->input.c < 4 ? m->input.c : 4, .mean = t->sp.aug.mean,
+                    .std = t->sp.aug.std, .ranks = t->dist ? t->dist->size : 1,
+                    .result = res};
     return agree(t, vb_summary_write(t->o->out_dir, &s, t->err, t->err_len));
 }
 
 static void release(trainer *t)
 {
-    vb_subset_free(&t->all);
-    vb_subset_free(&t->fit);
-    vb_subset_free(&t->val);
-    vb_subset_free(&t->test);
+    vb_run_split_free(&t->sp);
     vb_step_scratch_free(&t->scratch);
     vb_free(t->best);
     free(t->ckpt_path);
@@ -462,13 +437,15 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
         return -1;
     }
     int rc = check_shapes(m, train, err, err_len) || check_shapes(m, test, err, err_len) ||
-             build_splits(&t, train, test) || allocate(&t);
+             vb_run_split_build(&t.sp, &t.rr, train, test, o->limit, o->seed, err,
+                                err_len) || allocate(&t);
     rc = agree(&t, rc || (t.writer && (take_folder(&t) || check_disk(&t))));
     if (!rc) {
-        t.steps_per_epoch = (t.fit.count + t.rr.batch - 1) / t.rr.batch;
+        t.steps_per_epoch = (t.sp.fit.count + t.rr.batch - 1) / t.rr.batch;
         t.id = (vb_ckpt_identity){.model = m->name, .recipe = r->name,
                                   .recipe_hash = vb_recipe_hash(&t.rr), .seed = o->seed,
-                                  .dataset = train->checksum, .train_images = t.fit.count,
+                                  .dataset = train->checksum,
+                                  .train_images = t.sp.fit.count, .limit = o->limit,
                                   .epochs = t.rr.epochs, .steps_per_epoch = t.steps_per_epoch};
         rc = start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
     }

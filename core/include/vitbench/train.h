@@ -128,4 +128,63 @@ int vb_evaluate(vb_model *m, const vb_loaded_backend *backend, const vb_subset *
                 const vb_augment *a, float label_smoothing, double *loss, double *top1,
                 double *top5, char *err, size_t err_len);
 
+/* vb_evaluate at an explicit batch size (the model is re-planned for it as needed),
+ * keeping every logit in `logits` (s->count, classes) when it is not NULL. */
+int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
+                      const vb_augment *a, float label_smoothing, int64_t batch,
+                      float *logits, double *loss, double *top1, double *top5, char *err,
+                      size_t err_len);
+
+/* ---- a run's data ------------------------------------------------------------------- */
+
+/* What a run trains on (fit), validates on (val) and tests on, out of `all` = the first
+ * `limit` training images (all when 0), and the augmentation with normalize = adapt's
+ * mean/std fitted on `all`. vb_train builds it; so does an evaluation of its checkpoint,
+ * which thereby sees the same validation split and normalisation. */
+typedef struct vb_run_split {
+    vb_subset all, fit, val, test;
+    vb_augment aug;
+} vb_run_split;
+
+/* 0, or -1 with one line naming the training data. seed: a random val_mode's split. */
+int vb_run_split_build(vb_run_split *sp, const vb_recipe *r, const vb_dataset *train,
+                       const vb_dataset *test, int64_t limit, uint64_t seed, char *err,
+                       size_t err_len);
+void vb_run_split_free(vb_run_split *sp);
+
+/* ---- reading weights back ----------------------------------------------------------- */
+
+/* What a weights file says about itself: a run's checkpoint, or a plain weights file as
+ * `vbmodel init` writes it (tensors named as the model's parameters). */
+typedef struct vb_weights_info {
+    int checkpoint;          /* 1: a run's checkpoint; 0: a plain weights file */
+    char model[64];          /* the model's name */
+    /* checkpoints only: */
+    char recipe[64];         /* the recipe's name */
+    uint64_t recipe_hash;    /* of the run's resolved recipe (its --epochs included) */
+    int64_t epochs;          /* the run's planned epochs (0: not recorded) */
+    uint64_t seed, dataset;  /* the run's seed; its training set's checksum */
+    int64_t limit;           /* the run's --limit (0: none or not recorded) */
+    int64_t train_images;    /* after the limit and the validation split */
+    int64_t epoch, best_epoch;
+    int has_best;            /* the run kept its best weights (recipe keep_best) */
+} vb_weights_info;
+
+/* Reads the description only. 0, or -1 with one line naming the file. */
+int vb_weights_info_read(const char *path, vb_weights_info *info, char *err, size_t err_len);
+
+/* Copies weights into m->params (allocated, of m's layout): from a checkpoint the kept
+ * best weights when best = 1 and the run kept any (what vb_train tests), else the last
+ * ones; from a plain weights file its only ones. *used_best says which. 0, or -1 with one
+ * line naming the file and the tensor that is missing or of another shape. */
+int vb_weights_load(const char *path, vb_model *m, int best, int *used_best, char *err,
+                    size_t err_len);
+
+/* That a checkpoint's run is the one rebuilt from recipe r, training set and split sp: the
+ * same data (checksum), the same resolved recipe (when the checkpoint records its epochs)
+ * and as many training images. 0, or -1 with one line naming path and the difference. */
+int vb_weights_check_run(const vb_weights_info *w, const char *path, const vb_recipe *r,
+                         const vb_dataset *train, const vb_run_split *sp, char *err,
+                         size_t err_len);
+
 #endif

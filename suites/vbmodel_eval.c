@@ -1,0 +1,181 @@
+/* vbmodel eval: top-1, top-5 and loss of trained weights, as the trainer measures them.
+ *
+ *   vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] [--weights best|last]
+ *                [--backend NAME] [--threads T] [--recipe NAME] [--logits FILE]
+ *
+ * WEIGHTS is a run's checkpoint.safetensors or a plain weights file (vbmodel init). A
+ * checkpoint names its recipe, seed and --limit, so the split and the normalisation are
+ * rebuilt exactly as the trainer made them (vb_run_split_build) and checked against the
+ * run (same data, same resolved recipe, as many training images); its top-1 on the test
+ * split with the best weights is summary.json's test_top1. A weights file needs --recipe
+ * (its dataset and normalisation) and takes seed 1 and no limit for the val split.
+ * --logits writes logits (N, classes) F32 and labels (N) I32 as safetensors, in the
+ * split's order, for comparison with another framework (scripts/torch-eval.py). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vitbench/safetensors.h"
+#include "vitbench/train.h"
+#include "cli.h"
+#include "run_inputs.h"
+#include "vbmodel.h"
+
+static const char PROGRAM[] = "vbmodel eval";
+
+typedef struct eval_options {
+    const char *model, *weights, *data, *backend, *recipe, *logits;
+    int val, best, threads;
+} eval_options;
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] "
+                "[--weights best|last]\n"
+                "                    [--backend NAME] [--threads T] [--recipe NAME] "
+                "[--logits FILE]\n");
+}
+
+static eval_options parse_args(int argc, char **argv)
+{
+    eval_options o = {.best = 1, .threads = 2};
+    if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-') {
+        usage(stderr);
+        exit(2);
+    }
+    o.model = argv[1];
+    o.weights = argv[2];
+    for (int i = 3; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--data") == 0 && v) o.data = v;
+        else if (strcmp(a, "--backend") == 0 && v) o.backend = v;
+        else if (strcmp(a, "--recipe") == 0 && v) o.recipe = v;
+        else if (strcmp(a, "--logits") == 0 && v) o.logits = v;
+        else if (strcmp(a, "--split") == 0)
+            o.val = cli_choice_arg(PROGRAM, a, v, "test", "val");
+        else if (strcmp(a, "--weights") == 0)
+            o.best = cli_choice_arg(PROGRAM, a, v, "last", "best");
+        else if (strcmp(a, "--threads") == 0) o.threads = CLI_THREADS_ARG(PROGRAM, a, v);
+        else {
+            cli_unknown_option(PROGRAM, a, v);
+            usage(stderr);
+            exit(2);
+        }
+        i++;
+    }
+    return o;
+}
+
+/* Everything an evaluation holds. */
+typedef struct evaluation {
+    const eval_options *o;
+    vb_weights_info info;
+    run_inputs in;
+    vb_run_split sp;
+    const vb_subset *set; /* the split evaluated */
+    float *logits;        /* (set->count, classes) with --logits, else NULL */
+    int used_best;
+    double loss, top1, top5;
+} evaluation;
+
+/* The run's recipe, data, model and backend; the recipe from the checkpoint unless
+ * --recipe names one. */
+static int load_inputs(evaluation *e, char *err, size_t err_len)
+{
+    const eval_options *o = e->o;
+    if (vb_weights_info_read(o->weights, &e->info, err, err_len)) return -1;
+    const char *recipe = o->recipe ? o->recipe : e->info.checkpoint ? e->info.recipe : NULL;
+    if (!recipe) {
+        snprintf(err, err_len, "%s: a weights file names no recipe: give --recipe NAME "
+                 "(its dataset and normalisation)", o->weights);
+        return -1;
+    }
+    run_request rq = {.model = o->model, .recipe = recipe, .backend = o->backend,
+                      .data = o->data, .threads = o->threads};
+    return run_inputs_load(&e->in, &rq, err, err_len);
+}
+
+/* The split and normalisation of the run, checked against the checkpoint; the weights. */
+static int prepare(evaluation *e, char *err, size_t err_len)
+{
+    const vb_weights_info *w = &e->info;
+    run_inputs *in = &e->in;
+    if (vb_run_split_build(&e->sp, &in->recipe, &in->train, &in->test,
+                           w->checkpoint ? w->limit : 0, w->checkpoint ? w->seed : 1, err,
+                           err_len) ||
+        (w->checkpoint &&
+         vb_weights_check_run(w, e->o->weights, &in->recipe, &in->train, &e->sp, err,
+                              err_len)))
+        return -1;
+    e->set = e->o->val ? &e->sp.val : &e->sp.test;
+    if (vb_model_alloc(&in->model, in->recipe.batch) != 0 ||
+        (e->o->logits && !(e->logits = vb_alloc((size_t)(e->set->count *
+                                                          in->model.classes) *
+                                                 sizeof(float))))) {
+        snprintf(err, err_len, "%s: cannot allocate it for batch %lld", in->model.name,
+                 (long long)in->recipe.batch);
+        return -1;
+    }
+    return vb_weights_load(e->o->weights, &in->model, e->o->best, &e->used_best, err,
+                           err_len);
+}
+
+/* logits (N, classes) F32 and labels (N) I32, in the split's order. */
+static int write_logits(const evaluation *e, char *err, size_t err_len)
+{
+    const vb_subset *s = e->set;
+    int32_t *labels = malloc((size_t)(s->count > 0 ? s->count : 1) * sizeof *labels);
+    if (!labels) {
+        snprintf(err, err_len, "%s: out of memory", e->o->logits);
+        return -1;
+    }
+    for (int64_t i = 0; i < s->count; i++) labels[i] = s->data->labels[s->index[i]];
+    int64_t shape[2] = {s->count, e->in.model.classes};
+    vb_st_writer w;
+    vb_st_writer_init(&w);
+    int rc = vb_st_writer_meta(&w, "format", "vitbench-logits") ||
+             vb_st_writer_meta(&w, "model", e->in.model.name) ||
+             vb_st_writer_meta(&w, "weights_file", e->o->weights) ||
+             vb_st_writer_meta(&w, "weights", e->used_best ? "best" : "last") ||
+             vb_st_writer_meta(&w, "split", e->o->val ? "val" : "test") ||
+             vb_st_writer_add(&w, "logits", VB_ST_F32, 2, shape, e->logits) ||
+             vb_st_writer_add(&w, "labels", VB_ST_I32, 1, shape, labels);
+    if (rc) snprintf(err, err_len, "%s: out of memory", e->o->logits);
+    else rc = vb_st_writer_write(&w, e->o->logits, err, err_len);
+    vb_st_writer_free(&w);
+    free(labels);
+    return rc ? -1 : 0;
+}
+
+static void report(const evaluation *e)
+{
+    const vb_weights_info *w = &e->info;
+    const vb_loaded_backend *b = e->in.backend;
+    printf("%s: ", e->in.model.name);
+    if (!w->checkpoint) printf("the weights");
+    else if (e->used_best) printf("the best weights (epoch %lld)", (long long)w->best_epoch);
+    else printf("the last weights (epoch %lld)", (long long)w->epoch);
+    printf(" of %s, recipe %s, backend %s (%s), %d threads\n", e->o->weights,
+           e->in.recipe.name, b->name, b->version, b->threads);
+    printf("%s split: %lld images of %s\n", e->o->val ? "val" : "test",
+           (long long)e->set->count, e->set->data->source);
+    printf("top1 %.6f top5 %.6f loss %.6f\n", e->top1, e->top5, e->loss);
+}
+
+int vbmodel_eval(int argc, char **argv)
+{
+    eval_options o = parse_args(argc, argv);
+    evaluation e = {.o = &o};
+    char err[1200];
+    const vb_recipe *r = &e.in.recipe;
+    int rc = load_inputs(&e, err, sizeof err) || prepare(&e, err, sizeof err) ||
+             vb_evaluate_batch(&e.in.model, e.in.backend, e.set, &e.sp.aug,
+                               r->label_smoothing, r->batch, e.logits, &e.loss, &e.top1,
+                               &e.top5, err, sizeof err) ||
+             (o.logits && write_logits(&e, err, sizeof err));
+    if (rc) fprintf(stderr, "%s: %s\n", PROGRAM, err);
+    else report(&e);
+    vb_free(e.logits);
+    vb_run_split_free(&e.sp);
+    run_inputs_free(&e.in);
+    return rc ? 1 : 0;
+}
