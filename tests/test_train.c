@@ -628,7 +628,6 @@ Test(train, nan_loss_names_the_step)
 Test(train, refuses_a_run_that_cannot_fit_in_memory)
 {
     const unsigned long long gib = 1ull << 30;
-    char err[512] = "";
     vb_model huge, cct;
     cr_assert_eq(vb_model_load(&huge, VB_SRCDIR "/suites/models/vit_huge.cfg", err, sizeof err),
                  0, "%s", err);
