@@ -1,8 +1,9 @@
 # core/: libvbref (the reference ops, also linked into the naive backend), libvblayers
 # (one file per layer kind) and libvitbench (everything a program links: tensors,
 # parameter blocks, descriptor checks, the backend loader, op dispatch, description
-# files, models).
-noinst_LTLIBRARIES += core/libvbref.la core/layers/libvblayers.la core/libvitbench.la
+# files, models), installed as a shared library with its public headers and vitbench.pc.
+noinst_LTLIBRARIES += core/libvbref.la core/layers/libvblayers.la
+lib_LTLIBRARIES += core/libvitbench.la
 
 core_libvbref_la_SOURCES = \
 	core/ref/ref.h \
@@ -21,28 +22,37 @@ core_libvbref_la_SOURCES = \
 	core/ref/xent.c \
 	core/ref/adam.c
 
-core_libvitbench_la_SOURCES = \
-	core/include/vitbench/ops.h \
+# The public headers, installed as <vitbench/NAME.h>: they include only each other.
+vitbenchincludedir = $(includedir)/vitbench
+vitbenchinclude_HEADERS = \
+	core/include/vitbench/augment.h \
 	core/include/vitbench/backend.h \
-	core/include/vitbench/rng.h \
-	core/include/vitbench/tensor.h \
-	core/include/vitbench/desc_check.h \
-	core/include/vitbench/loader.h \
-	core/include/vitbench/run.h \
 	core/include/vitbench/cfg.h \
 	core/include/vitbench/count.h \
-	core/include/vitbench/layer.h \
-	core/include/vitbench/model.h \
-	core/include/vitbench/step.h \
-	core/include/vitbench/safetensors.h \
 	core/include/vitbench/dataset.h \
-	core/include/vitbench/augment.h \
-	core/include/vitbench/train.h \
-	core/include/vitbench/json.h \
-	core/json.c \
-	core/include/vitbench/files.h \
-	core/files.c \
+	core/include/vitbench/desc_check.h \
 	core/include/vitbench/dist.h \
+	core/include/vitbench/files.h \
+	core/include/vitbench/json.h \
+	core/include/vitbench/layer.h \
+	core/include/vitbench/loader.h \
+	core/include/vitbench/model.h \
+	core/include/vitbench/ops.h \
+	core/include/vitbench/rng.h \
+	core/include/vitbench/run.h \
+	core/include/vitbench/safetensors.h \
+	core/include/vitbench/step.h \
+	core/include/vitbench/tensor.h \
+	core/include/vitbench/train.h
+
+pkgconfigdir = $(libdir)/pkgconfig
+pkgconfig_DATA = vitbench.pc
+
+core_libvitbench_la_SOURCES = \
+	core/build_tree.h \
+	core/build_tree.c \
+	core/json.c \
+	core/files.c \
 	core/dist.c \
 	core/tensor.c \
 	core/desc_check.c \
@@ -54,9 +64,12 @@ core_libvitbench_la_SOURCES = \
 	core/model.c \
 	core/step.c \
 	core/safetensors.c
-core_libvitbench_la_CPPFLAGS = $(AM_CPPFLAGS) \
+core_libvitbench_la_CPPFLAGS = $(AM_CPPFLAGS) -DVB_BUILDDIR='"$(abs_top_builddir)"' \
 	-DVB_BUILD_BACKEND_DIR='"$(abs_top_builddir)/backends/.libs"' \
 	-DVB_PKGLIBDIR='"$(pkglibdir)"'
+# The interface's version (libtool's current:revision:age): change it at each release
+# whose exported functions or structures differ, as libtool's manual says.
+core_libvitbench_la_LDFLAGS = -version-info 0:0:0
 core_libvitbench_la_LIBADD = core/libvbref.la core/layers/libvblayers.la \
 	core/data/libvbdata.la core/augment/libvbaugment.la core/train/libvbtrain.la
 if HAVE_MPI

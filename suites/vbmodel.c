@@ -29,10 +29,7 @@
 #include "vitbench/safetensors.h"
 #include "vitbench/step.h"
 #include "bench.h"
-
-/* Model names are looked up in the source tree (uninstalled use), then where
- * `make install` puts the descriptions. */
-static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
+#include "run_inputs.h"
 
 typedef struct options {
     const char *command, *model, *backend, *out, *csv;
@@ -49,8 +46,8 @@ static void usage(FILE *to)
                 "       vbmodel bench MODEL [--backend NAME|all] [--batch B] [--threads T] "
                 "[--steps N] [--reps R] [--warmup W] [--csv FILE]\n"
                 "       vbmodel init MODEL --out FILE.safetensors [--seed S] [--classes N]\n"
-                "MODEL: a .cfg path, or a name from %s or %s\n", model_dirs[0],
-            model_dirs[1]);
+                "MODEL: a .cfg path, or the name of a shipped model (in " VB_MODELSDIR
+                " when installed, suites/models in the source tree)\n");
 }
 
 /* An integer option value ≥ min, or exit with a one-line error naming the option. */
@@ -106,13 +103,9 @@ static options parse_args(int argc, char **argv)
 static void load_model(vb_model *m, const options *o)
 {
     char path[1024], err[1024];
-    snprintf(path, sizeof path, "%s", o->model);
-    for (int i = 0; i < 2 && !strchr(o->model, '/') && !strstr(o->model, ".cfg"); i++) {
-        snprintf(path, sizeof path, "%s/%s.cfg", model_dirs[i], o->model);
-        if (access(path, R_OK) == 0) break;
-    }
     vb_model_opts opts = {.classes = o->classes};
-    if (vb_model_load_opts(m, path, &opts, err, sizeof err) != 0) {
+    if (run_inputs_resolve("model", o->model, path, sizeof path, err, sizeof err) ||
+        vb_model_load_opts(m, path, &opts, err, sizeof err) != 0) {
         fprintf(stderr, "vbmodel: %s\n", err);
         exit(1);
     }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../cli.h"
+#include "../data_dir.h"
 #include "backends_suite.h"
 #include "cell.h"
 #include "cell_list.h"
@@ -85,7 +86,7 @@ static int list_suites(void)
     char names[64][64], err[1024], line[1024];
     int n = suite_list(names, 64);
     if (n == 0) {
-        fprintf(stderr, "runsuite: no suites in %s or %s\n", suite_dirs[0], suite_dirs[1]);
+        fprintf(stderr, "runsuite: no suites in %s\n", data_dir(DATA_SUITES));
         return 1;
     }
     for (int i = 0; i < n; i++) {
