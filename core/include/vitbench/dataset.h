@@ -22,7 +22,7 @@
 
 typedef struct vb_dataset {
     char name[64];          /* "cifar10", "cifar100", "fashion_mnist", "mnist", "folder" */
-    char source[1024];      /* the file or folder it was read from */
+    char source[1024];      /* the file or folder it was read from, absolute */
     int64_t count;          /* images */
     int64_t h, w, c;        /* per image */
     int64_t classes;
