@@ -24,7 +24,8 @@ dist_suites_DATA = \
 	suites/suites/params.cfg \
 	suites/suites/quickstart.cfg \
 	suites/suites/vit_cifar10.cfg \
-	suites/suites/vit_small_ds.cfg
+	suites/suites/vit_small_ds.cfg \
+	suites/suites/throughput.csv
 
 publisheddir = $(pkgdatadir)/published
 dist_published_DATA = \
