@@ -2,7 +2,7 @@
 #include "data_dir.h"
 
 #include <stddef.h>
-#include "../core/build_tree.h"
+#include "../lib/build_tree.h"
 
 static const char *const source_dirs[] = {
     [DATA_MODELS] = VB_SRCDIR "/suites/models",

@@ -1,5 +1,5 @@
 /* Where the programs find their data files: in the source tree when they run from the
- * build tree, else where `make install` put them (core/build_tree.h). */
+ * build tree, else where `make install` put them (lib/build_tree.h). */
 #ifndef VITBENCH_SUITES_DATA_DIR_H
 #define VITBENCH_SUITES_DATA_DIR_H
 

@@ -14,7 +14,7 @@ RUN_INPUTS_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
 bin_PROGRAMS += vbmodel
 vbmodel_SOURCES = suites/vbmodel.c $(RUN_INPUTS_SOURCES)
 vbmodel_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
-vbmodel_LDADD = core/libvitbench.la -lm
+vbmodel_LDADD = lib/libvitbench.la -lm
 
 modelsdir = $(pkgdatadir)/models
 dist_models_DATA = \

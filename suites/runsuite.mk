@@ -14,7 +14,7 @@ runsuite_SOURCES = $(RUN_INPUTS_SOURCES) suites/cli.c suites/cli.h \
 	suites/runsuite/drift.c suites/runsuite/drift.h \
 	suites/runsuite/report.c suites/runsuite/report.h
 runsuite_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
-runsuite_LDADD = core/libvitbench.la -lm
+runsuite_LDADD = lib/libvitbench.la -lm
 
 suitesdir = $(pkgdatadir)/suites
 dist_suites_DATA = \

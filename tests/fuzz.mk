@@ -25,7 +25,7 @@ check_PROGRAMS += tests/test_fuzz_replay
 TESTS += tests/test_fuzz_replay
 tests_test_fuzz_replay_SOURCES = tests/test_fuzz_replay.c
 tests_test_fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
-tests_test_fuzz_replay_LDADD = tests/fuzz/libfuzz_replay.la core/libvitbench.la $(CRITERION_LIBS) -lm
+tests_test_fuzz_replay_LDADD = tests/fuzz/libfuzz_replay.la lib/libvitbench.la $(CRITERION_LIBS) -lm
 
 EXTRA_DIST += scripts/fuzz fuzz/make_seeds.c tests/fuzz/model_cfg tests/fuzz/safetensors \
 	tests/fuzz/cifar tests/fuzz/idx tests/fuzz/image_folder

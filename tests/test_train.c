@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../core/train/internal.h"
+#include "../lib/train/internal.h"
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
 

@@ -1,6 +1,6 @@
 /* Datasets: images as uint8 NHWC in memory, int32 labels, read from the official layouts.
  *
- * Formats (core/data/):
+ * Formats (lib/data/):
  *   - CIFAR-10 / CIFAR-100 binary (1 or 2 label bytes + 3072 planar RGB bytes per record),
  *     from the extracted folder or straight from the official archive (.tar.gz, .tar.xz);
  *   - MNIST / Fashion-MNIST IDX files, gzipped or not;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "../core/ref/ref.h"
+#include "../lib/ref/ref.h"
 #include "build_tree.h"
 
 static const char *const op_names[VB_OP_COUNT] = {
