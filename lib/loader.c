@@ -42,7 +42,7 @@ static int search_dirs(char *storage, size_t storage_len, const char *dirs[MAX_S
     for (char *save = NULL, *dir = strtok_r(storage, ":", &save);
          dir && count < MAX_SEARCH_DIRS - 1; dir = strtok_r(NULL, ":", &save))
         if (*dir) dirs[count++] = dir;
-    dirs[count++] = vb_in_build_tree() ? VB_BUILD_BACKEND_DIR : VB_PKGLIBDIR;
+    dirs[count++] = vb_in_build_tree() ? VB_BUILDDIR "/backends/.libs" : VB_PKGLIBDIR;
     return count;
 }
 

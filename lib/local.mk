@@ -65,7 +65,6 @@ lib_libvitbench_la_SOURCES = \
 	lib/step.c \
 	lib/safetensors.c
 lib_libvitbench_la_CPPFLAGS = $(AM_CPPFLAGS) -DVB_BUILDDIR='"$(abs_top_builddir)"' \
-	-DVB_BUILD_BACKEND_DIR='"$(abs_top_builddir)/backends/.libs"' \
 	-DVB_PKGLIBDIR='"$(pkglibdir)"'
 # The interface's version (libtool's current:revision:age): change it at each release
 # whose exported functions or structures differ, as libtool's manual says.
