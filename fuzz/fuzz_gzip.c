@@ -1,4 +1,4 @@
-/* Fuzz target: the decoded-stream layer on gzip input (core/data/stream.c), where every
+/* Fuzz target: the decoded-stream layer on gzip input (lib/data/stream.c), where every
  * compressed dataset file enters: zlib's inflate with its CRC and length checks, members
  * that follow one another, truncation. The input is read as an archive source (as a
  * .tar.gz is: libarchive's formats on the decoded stream, the read to its end, the tar

@@ -1,10 +1,21 @@
 # suites/: the programs users run on models, and the model descriptions (models/*.cfg).
+
+# What vbmodel, vbtrain and runsuite share: finding their data files (suites/data_dir.c:
+# the source tree when run from the build tree, else the installed folders) and loading
+# a run's model, recipe, backend and dataset (suites/run_inputs.c).
+RUN_INPUTS_SOURCES = suites/data_dir.c suites/data_dir.h suites/run_inputs.c \
+	suites/run_inputs.h
+RUN_INPUTS_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
+	-DVB_BUILDDIR='"$(abs_top_builddir)"' -DVB_BINDIR='"$(bindir)"' \
+	-DVB_PKGDATADIR='"$(pkgdatadir)"' -DVB_MODELSDIR='"$(modelsdir)"' \
+	-DVB_RECIPESDIR='"$(recipesdir)"' -DVB_SUITESDIR='"$(suitesdir)"' \
+	-DVB_PUBLISHEDDIR='"$(publisheddir)"'
+
 bin_PROGRAMS += vbmodel
 vbmodel_SOURCES = suites/vbmodel.c suites/vbmodel.h suites/vbmodel_eval.c suites/vbmodel_export.c \
-	suites/run_inputs.c suites/run_inputs.h suites/cli.c suites/cli.h
-vbmodel_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
-	-DVB_MODELSDIR='"$(modelsdir)"' -DVB_RECIPESDIR='"$(recipesdir)"'
-vbmodel_LDADD = core/libvitbench.la -lm
+	suites/cli.c suites/cli.h $(RUN_INPUTS_SOURCES)
+vbmodel_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
+vbmodel_LDADD = lib/libvitbench.la -lm
 
 modelsdir = $(pkgdatadir)/models
 dist_models_DATA = \

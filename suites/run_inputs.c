@@ -5,22 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "data_dir.h"
 #include "vitbench/files.h"
-
-static const char *const model_dirs[] = {VB_SRCDIR "/suites/models", VB_MODELSDIR};
-static const char *const recipe_dirs[] = {VB_SRCDIR "/suites/recipes", VB_RECIPESDIR};
 
 int run_inputs_resolve(const char *what, const char *name, char *path, size_t len, char *err,
                        size_t err_len)
 {
-    const char *const *dirs = strcmp(what, "model") == 0 ? model_dirs : recipe_dirs;
+    const char *dir = data_dir(strcmp(what, "model") == 0 ? DATA_MODELS : DATA_RECIPES);
     if (strchr(name, '/') || strstr(name, ".cfg"))
         return vb_path_printf(path, len, err, err_len, "%s", name);
-    for (int i = 0; i < 2; i++) {
-        if (vb_path_printf(path, len, err, err_len, "%s/%s.cfg", dirs[i], name)) return -1;
-        if (access(path, R_OK) == 0) return 0;
-    }
-    snprintf(err, err_len, "no %s '%s' in %s or %s", what, name, dirs[0], dirs[1]);
+    if (vb_path_printf(path, len, err, err_len, "%s/%s.cfg", dir, name)) return -1;
+    if (access(path, R_OK) == 0) return 0;
+    snprintf(err, err_len, "no %s '%s' in %s", what, name, dir);
     return -1;
 }
 

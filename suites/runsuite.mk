@@ -1,8 +1,7 @@
 # runsuite: the papers' tables as suites (suites/suites/*.cfg), their published numbers
 # (suites/published/*.csv) and the report script that plots them (scripts/report).
 bin_PROGRAMS += runsuite
-runsuite_SOURCES = \
-	suites/run_inputs.c suites/run_inputs.h suites/cli.c suites/cli.h \
+runsuite_SOURCES = $(RUN_INPUTS_SOURCES) suites/cli.c suites/cli.h \
 	suites/runsuite/main.c \
 	suites/runsuite/suite.c suites/runsuite/suite.h \
 	suites/runsuite/estimate.c suites/runsuite/estimate.h \
@@ -14,12 +13,8 @@ runsuite_SOURCES = \
 	suites/runsuite/backends_suite.c suites/runsuite/backends_suite.h \
 	suites/runsuite/drift.c suites/runsuite/drift.h \
 	suites/runsuite/report.c suites/runsuite/report.h
-runsuite_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
-	-DVB_BUILDDIR='"$(abs_top_builddir)"' -DVB_BINDIR='"$(bindir)"' \
-	-DVB_MODELSDIR='"$(modelsdir)"' -DVB_RECIPESDIR='"$(recipesdir)"' \
-	-DVB_SUITESDIR='"$(suitesdir)"' -DVB_PUBLISHEDDIR='"$(publisheddir)"' \
-	-DVB_REPORTDIR='"$(pkgdatadir)"'
-runsuite_LDADD = core/libvitbench.la -lm
+runsuite_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
+runsuite_LDADD = lib/libvitbench.la -lm
 
 suitesdir = $(pkgdatadir)/suites
 dist_suites_DATA = \
@@ -29,7 +24,8 @@ dist_suites_DATA = \
 	suites/suites/params.cfg \
 	suites/suites/quickstart.cfg \
 	suites/suites/vit_cifar10.cfg \
-	suites/suites/vit_small_ds.cfg
+	suites/suites/vit_small_ds.cfg \
+	suites/suites/throughput.csv
 
 publisheddir = $(pkgdatadir)/published
 dist_published_DATA = \

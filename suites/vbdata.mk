@@ -1,4 +1,4 @@
-# vbdata: find, inspect and import datasets (core/data).
+# vbdata: find, inspect and import datasets (lib/data).
 bin_PROGRAMS += vbdata
 vbdata_SOURCES = suites/vbdata.c
-vbdata_LDADD = core/libvitbench.la -lm
+vbdata_LDADD = lib/libvitbench.la -lm

@@ -54,7 +54,8 @@ static void usage(FILE *to)
                 "       vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] "
                 "[--weights best|last] ...\n"
                 "       vbmodel export MODEL WEIGHTS --format NAME --out FILE\n"
-                "MODEL: a .cfg path, or a name from %s/suites/models\n", VB_SRCDIR);
+                "MODEL: a .cfg path, or the name of a shipped model (in " VB_MODELSDIR
+                " when installed, suites/models in the source tree)\n");
 }
 
 static const char PROGRAM[] = "vbmodel";

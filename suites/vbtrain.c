@@ -33,9 +33,10 @@ static void usage(FILE *to)
     fprintf(to, "usage: vbtrain MODEL RECIPE [--backend NAME] [--threads T] [--epochs N] "
                 "[--limit N] [--seed S]\n"
                 "               [--data DIR] [--out DIR] [--resume] [--quiet] [--step-log FILE]\n"
-                "MODEL: a .cfg path or a name from %s/suites/models\n"
-                "RECIPE: a .cfg path or a name from %s/suites/recipes\n",
-            VB_SRCDIR, VB_SRCDIR);
+                "MODEL: a .cfg path, or the name of a shipped model (in " VB_MODELSDIR
+                " when installed, suites/models in the source tree)\n"
+                "RECIPE: a .cfg path, or the name of a shipped recipe (in " VB_RECIPESDIR
+                " when installed, suites/recipes in the source tree)\n");
 }
 
 /* A non-negative integer option value, or exit with a one-line error naming the option. */
@@ -96,8 +97,8 @@ int main(int argc, char **argv)
         vb_dist_abort(&world, 2);
     }
     if (!o.quiet)
-        printf("%s with %s on %s (%lld images), backend %s (%s), %d threads x %d rank%s -> "
-               "%s\n", in.model.name, in.recipe.name, in.train.name,
+        printf("model %s, recipe %s, data %s (%lld images), backend %s (%s), %d threads x %d "
+               "rank%s -> %s\n", in.model.name, in.recipe.name, in.train.name,
                (long long)in.train.count, in.backend->name, in.backend->version,
                in.backend->threads, world.size, world.size > 1 ? "s" : "", out);
     vb_train_opts to = {.out_dir = out, .resume = o.resume, .epochs = o.epochs,

@@ -1,10 +1,8 @@
-# vbtrain: train a model with a recipe (core/train), and the recipes it ships.
+# vbtrain: train a model with a recipe (lib/train), and the recipes it ships.
 bin_PROGRAMS += vbtrain
-vbtrain_SOURCES = suites/vbtrain.c suites/run_inputs.c suites/run_inputs.h \
-	suites/cli.c suites/cli.h
-vbtrain_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
-	-DVB_MODELSDIR='"$(modelsdir)"' -DVB_RECIPESDIR='"$(recipesdir)"'
-vbtrain_LDADD = core/libvitbench.la -lm
+vbtrain_SOURCES = suites/vbtrain.c $(RUN_INPUTS_SOURCES) suites/cli.c suites/cli.h
+vbtrain_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
+vbtrain_LDADD = lib/libvitbench.la -lm
 
 recipesdir = $(pkgdatadir)/recipes
 dist_recipes_DATA = \

@@ -14,7 +14,7 @@ tests_conformance_libconformance_la_SOURCES = \
 	tests/conformance/perf.c \
 	tests/conformance/report.c
 tests_conformance_libconformance_la_CPPFLAGS = $(AM_CPPFLAGS)
-tests_conformance_libconformance_la_LIBADD = core/libvitbench.la -lm
+tests_conformance_libconformance_la_LIBADD = lib/libvitbench.la -lm
 if BUILD_OPENBLAS
 # perf mode times bare cblas_sgemm next to every backend's GEMM.
 tests_conformance_libconformance_la_CPPFLAGS += -DVB_HAVE_CBLAS $(OPENBLAS_CFLAGS)

@@ -30,7 +30,7 @@ tests_stubs_vitbench_stub_crash_la_LDFLAGS = $(STUB_LDFLAGS)
 CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) \
 	-DSTUB_DIR='"$(abs_top_builddir)/tests/stubs/.libs"' \
 	-DBUILD_BACKEND_DIR='"$(abs_top_builddir)/backends/.libs"'
-CORE_TEST_LDADD = core/libvitbench.la $(CRITERION_LIBS) -lm
+CORE_TEST_LDADD = lib/libvitbench.la $(CRITERION_LIBS) -lm
 
 check_PROGRAMS += tests/test_loader tests/test_desc_check tests/test_tensor
 TESTS += tests/test_loader tests/test_desc_check tests/test_tensor

@@ -30,16 +30,16 @@ tests_fuzz_libfuzz_idx_la_SOURCES = fuzz/fuzz_idx.c
 tests_fuzz_libfuzz_idx_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_idx_one
 tests_fuzz_libfuzz_image_folder_la_SOURCES = fuzz/fuzz_image_folder.c
 tests_fuzz_libfuzz_image_folder_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_image_folder_one
-# gzip fuzzes core/data's internal stream layer: it sees core/data/data.h
+# gzip fuzzes lib/data's internal stream layer: it sees lib/data/data.h
 tests_fuzz_libfuzz_gzip_la_SOURCES = fuzz/fuzz_gzip.c
-tests_fuzz_libfuzz_gzip_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/core/data \
+tests_fuzz_libfuzz_gzip_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/lib/data \
 	-DLLVMFuzzerTestOneInput=fuzz_gzip_one
 
 check_PROGRAMS += tests/test_fuzz_replay
 TESTS += tests/test_fuzz_replay
 tests_test_fuzz_replay_SOURCES = tests/test_fuzz_replay.c
 tests_test_fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
-tests_test_fuzz_replay_LDADD = tests/fuzz/libfuzz_replay.la core/libvitbench.la $(CRITERION_LIBS) -lm
+tests_test_fuzz_replay_LDADD = tests/fuzz/libfuzz_replay.la lib/libvitbench.la $(CRITERION_LIBS) -lm
 
 EXTRA_DIST += scripts/fuzz fuzz/make_seeds.c tests/fuzz/model_cfg tests/fuzz/recipe_cfg \
 	tests/fuzz/suite_cfg tests/fuzz/safetensors \

@@ -3,7 +3,7 @@ noinst_LTLIBRARIES += tests/liblayercheck.la
 tests_liblayercheck_la_SOURCES = tests/layer_check.c tests/layer_check.h
 tests_liblayercheck_la_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
 
-LAYER_TEST_LDADD = tests/liblayercheck.la core/libvitbench.la $(CRITERION_LIBS) -lm
+LAYER_TEST_LDADD = tests/liblayercheck.la lib/libvitbench.la $(CRITERION_LIBS) -lm
 check_PROGRAMS += tests/test_layers_tokenizer tests/test_layers_sequence tests/test_layers_encoder
 TESTS += tests/test_layers_tokenizer tests/test_layers_sequence tests/test_layers_encoder
 tests_test_layers_tokenizer_SOURCES = tests/test_layers_tokenizer.c

@@ -1,4 +1,4 @@
-/* Augmentation (core/augment): every op on tiny images with hand-checked results, the
+/* Augmentation (lib/augment): every op on tiny images with hand-checked results, the
  * samplers' moments, determinism across batch sizes and thread counts, batch mixing,
  * normalisation (adapt), and the loader thread's epoch order. */
 #include <criterion/criterion.h>
@@ -6,7 +6,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../core/augment/internal.h"
+#include "../lib/augment/internal.h"
 #include "vitbench/backend.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */

@@ -6,7 +6,7 @@
 #include <criterion/parameterized.h>
 #include <string.h>
 #include "conformance/conformance.h"
-#include "../core/ref/ref.h"
+#include "../lib/ref/ref.h"
 
 #define SEED 1234
 #define THREADS 2

@@ -1,6 +1,7 @@
-/* The fuzz targets replayed over tests/fuzz/TARGET/*: inputs `make fuzz` found — crashes
- * once fixed, and corner cases of each format — must keep running to an error or a
- * result, never a crash (with --enable-sanitizers: never a sanitizer report either). */
+/* The fuzz targets replayed over every file in tests/fuzz/TARGET/: inputs `make fuzz`
+ * found — crashes once fixed, and corner cases of each format — must keep running to an
+ * error or a result, never a crash (with --enable-sanitizers: never a sanitizer report
+ * either). */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
 #include "layer_check.h"
 #include "vitbench/model.h"
 #include "vitbench/rng.h"
-#include "../core/layers/encoder.h"
+#include "../lib/layers/encoder.h"
 
 /* 3 tokens of width 8; 2 heads of 3 (so H·D = 6 differs from C); MLP 8 → 12 → 8. */
 #define BLOCK "[encoder]\nheads = 2\nkey_dim = 3\nmlp = 12, 8\n"

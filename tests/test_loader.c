@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vitbench/loader.h"
-#include "../core/ref/ref.h"
+#include "../lib/ref/ref.h"
 
 #define STUB(name) STUB_DIR "/vitbench-" name ".so"
 

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../core/train/internal.h"
+#include "../lib/train/internal.h"
 #include "vitbench/claim.h"
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
@@ -800,7 +800,6 @@ Test(train, nan_loss_names_the_step)
 Test(train, refuses_a_run_that_cannot_fit_in_memory)
 {
     const unsigned long long gib = 1ull << 30;
-    char err[512] = "";
     vb_model huge, cct;
     cr_assert_eq(vb_model_load(&huge, VB_SRCDIR "/suites/models/vit_huge.cfg", err, sizeof err),
                  0, "%s", err);

@@ -2,4 +2,4 @@
 pkglib_LTLIBRARIES += backends/vitbench-naive.la
 backends_vitbench_naive_la_SOURCES = backends/naive/naive.c
 backends_vitbench_naive_la_LDFLAGS = $(BACKEND_LDFLAGS)
-backends_vitbench_naive_la_LIBADD = core/libvbref.la
+backends_vitbench_naive_la_LIBADD = lib/libvbref.la

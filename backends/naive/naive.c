@@ -2,7 +2,7 @@
  * Checking it against the built-in reference proves the whole path — dlopen, entry
  * symbol, version negotiation, slot dispatch — with maths known to be identical. */
 #include <string.h>
-#include "../../core/ref/ref.h"
+#include "../../lib/ref/ref.h"
 
 static vb_backend naive;
 

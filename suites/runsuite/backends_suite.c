@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../data_dir.h"
 #include "cell.h"
 #include "drift.h"
 #include "run_folder.h"
@@ -12,11 +13,12 @@
 
 #define MAX_BACKENDS 8
 
-/* vbcheck from the build tree, else the installed one. */
+/* vbcheck beside this runsuite: the build tree's or the installed one. */
 static const char *vbcheck_path(void)
 {
-    return access(VB_BUILDDIR "/vbcheck", X_OK) == 0 ? VB_BUILDDIR "/vbcheck"
-                                                     : VB_BINDIR "/vbcheck";
+    static char path[1100];
+    snprintf(path, sizeof path, "%s/vbcheck", data_dir(DATA_PROGRAMS));
+    return path;
 }
 
 /* vbcheck ARGS --csv OUT/NAME.csv, its output in OUT/NAME.log. 0 when everything passed. */

@@ -109,7 +109,8 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
     rc = rank0_says(p, rc, err, err_len);
     vb_dist_broadcast(p->dist, &out->already_done, sizeof out->already_done);
     if (rc == 0 && !out->already_done) {
-        printf("%s: %s with %s on %s, %s x%d, seed %" PRIu64 ", %" PRId64 " epochs%s -> %s\n",
+        printf("cell %s: model %s, recipe %s, data %s, backend %s x%d, seed %" PRIu64
+               ", %" PRId64 " epochs%s -> %s\n",
                p->label, in.model.name, in.recipe.name, in.train.name, in.backend->name,
                in.backend->threads, p->seed, f.epochs_planned, f.limit ? " (subset)" : "",
                out->dir);

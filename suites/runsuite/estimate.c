@@ -1,11 +1,14 @@
-/* Run-time estimates (estimate.h), from each model's FLOPs per image and the training
- * rate the fastest backend sustained in results/bench on a 2-core AVX-512 machine:
- * ~100 GFLOP/s (105-137 there). Training an image costs ~3x its forward pass; validation
- * and test images one forward pass each. The naive backend runs at ~1/50 of that rate. */
+/* Run-time estimates (estimate.h), from the images/s measured per model on the
+ * reference machine (suites/suites/throughput.csv: training and inference, backend onednn,
+ * 2 threads). A model without a measurement trains at ~100 GFLOP/s, what the measured
+ * models sustained (105-137 in results/bench), an image costing ~3x its forward pass;
+ * validation and test images one forward pass each. The naive backend runs at ~1/50 of
+ * those rates. */
 #include "estimate.h"
 
 #include <stdio.h>
 #include <string.h>
+#include "../data_dir.h"
 #include "../run_inputs.h"
 #include "vitbench/count.h"
 
@@ -19,30 +22,57 @@ static void dataset_size(const char *name, double *train, double *test)
     *test = 10000;
 }
 
+/* The measured training and inference images/s of a model: 0, or -1 without a row. */
+static int measured_rates(const char *model, double *train_rate, double *infer_rate)
+{
+    char path[1100], line[256], name[64];
+    snprintf(path, sizeof path, "%s/throughput.csv", data_dir(DATA_SUITES));
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f))
+        found = sscanf(line, "%63[^,],%lf,%lf", name, train_rate, infer_rate) == 3 &&
+                strcmp(name, model) == 0;
+    fclose(f);
+    return found ? 0 : -1;
+}
+
+/* The model's rates, measured or from its FLOPs; -1 if its description does not load. */
+static int model_rates(const char *model, double *train_rate, double *infer_rate)
+{
+    if (measured_rates(model, train_rate, infer_rate) == 0) return 0;
+    char path[1024], err[512];
+    vb_model m;
+    if (run_inputs_resolve("model", model, path, sizeof path, err, sizeof err) ||
+        vb_model_load(&m, path, err, sizeof err))
+        return -1;
+    vb_counts counts;
+    vb_model_count(&m, &counts);
+    vb_model_free(&m);
+    *infer_rate = FAST_FLOPS_PER_SECOND / (2.0 * vb_counts_macs(&counts, 1, 0));
+    *train_rate = *infer_rate / 3.0;
+    return 0;
+}
+
 /* Seconds for one cell, or -1 if its model or recipe does not load. */
 static double cell_seconds(const suite_cell *c, const suite_profile *p, char *dataset,
                            size_t dataset_len, int64_t *epochs)
 {
     char path[1024], err[512];
     vb_recipe r;
-    vb_model m;
+    double train_rate, infer_rate, train, test;
     if (run_inputs_resolve("recipe", suite_cell_recipe(c, p), path, sizeof path, err,
                            sizeof err) ||
         vb_recipe_load(&r, path, err, sizeof err) ||
-        run_inputs_resolve("model", c->model, path, sizeof path, err, sizeof err) ||
-        vb_model_load(&m, path, err, sizeof err))
+        model_rates(c->model, &train_rate, &infer_rate))
         return -1;
-    vb_counts counts;
-    vb_model_count(&m, &counts);
-    vb_model_free(&m);
-    double flops = 2.0 * vb_counts_macs(&counts, 1, 0), train, test;
     dataset_size(r.dataset, &train, &test);
     if (p->limit > 0 && p->limit < train) train = (double)p->limit;
     snprintf(dataset, dataset_len, "%s", r.dataset);
     *epochs = p->epochs ? p->epochs : r.epochs;
     double val = r.val_mode == VB_VAL_TEST ? test : train * r.val_split;
     double fit = r.val_mode == VB_VAL_TEST ? train : train - val;
-    return ((double)*epochs * (3.0 * fit + val) + test) * flops / FAST_FLOPS_PER_SECOND;
+    return (double)*epochs * (fit / train_rate + val / infer_rate) + test / infer_rate;
 }
 
 /* The backends suite runs every cell on each listed backend: the naive one counts as

@@ -7,14 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../data_dir.h"
 #include "../run_inputs.h"
 #include "provenance.h"
 #include "vitbench/files.h"
 #include "vitbench/count.h"
 #include "vitbench/json.h"
-
-static const char *const table_paths[] = {VB_SRCDIR "/suites/published/params.csv",
-                                          VB_PUBLISHEDDIR "/params.csv"};
 
 typedef struct row {
     char model[64], what[16], published[32], unit[8], source[256];
@@ -88,7 +86,7 @@ static int write_manifest(const char *out, int rows, int passed)
     provenance_get(&p);
     fprintf(f, "{\n  \"suite\": \"params\",\n  \"commit\": ");
     vb_json_string(f, p.commit);
-    fprintf(f, ",\n  \"uncommitted_changes\": %s,\n  \"cpu\": ", p.dirty ? "true" : "false");
+    fprintf(f, ",\n  \"uncommitted_changes\": %s,\n  \"cpu\": ", provenance_dirty_json(&p));
     vb_json_string(f, p.cpu);
     fprintf(f, ",\n  \"written\": \"%s\",\n  \"rows\": %d,\n  \"rows_passed\": %d,\n"
                "  \"rule\": \"ours rounded to the published figure's unit and decimals "
@@ -154,15 +152,13 @@ static int run_rows(FILE *table, const char *table_path, FILE *csv, int *rows, i
 
 int params_suite_run(const char *out)
 {
-    int i = 0;
-    FILE *table = fopen(table_paths[i], "r");
-    if (!table) table = fopen(table_paths[i = 1], "r");
+    char table_path[VB_PATH_ROOM], path[VB_PATH_ROOM], err[1024];
+    snprintf(table_path, sizeof table_path, "%s/params.csv", data_dir(DATA_PUBLISHED));
+    FILE *table = fopen(table_path, "r");
     if (!table) {
-        fprintf(stderr, "runsuite: params: cannot open %s or %s\n", table_paths[0],
-                table_paths[1]);
+        fprintf(stderr, "runsuite: params: cannot open %s: %s\n", table_path, strerror(errno));
         return 1;
     }
-    char path[VB_PATH_ROOM], err[1024];
     if (vb_make_dirs(out, err, sizeof err)) {
         fprintf(stderr, "runsuite: params: %s\n", err);
         fclose(table);
@@ -177,7 +173,7 @@ int params_suite_run(const char *out)
     }
     fprintf(csv, "model,figure,ours,ours_rounded,published,unit,result,source\n");
     int rows = 0, passed = 0;
-    int load_failed = run_rows(table, table_paths[i], csv, &rows, &passed);
+    int load_failed = run_rows(table, table_path, csv, &rows, &passed);
     fclose(table);
     if (fclose(csv) != 0 || write_manifest(out, rows, passed) != 0) {
         fprintf(stderr, "runsuite: params: cannot write into %s\n", out);

@@ -5,18 +5,15 @@
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "suite.h"
-
-static const char *const script_paths[] = {VB_SRCDIR "/scripts/report", VB_REPORTDIR "/report"};
-static const char *const published_dirs[] = {VB_SRCDIR "/suites/published",
-                                             VB_PUBLISHEDDIR};
+#include "../data_dir.h"
+#include "vitbench/files.h"
 
 int report_run(const char *results_dir)
 {
-    int i = access(script_paths[0], X_OK) == 0 ? 0 : 1;
-    if (access(script_paths[i], X_OK) != 0) {
-        fprintf(stderr, "runsuite: no report script at %s or %s\n", script_paths[0],
-                script_paths[1]);
+    char script[VB_PATH_ROOM];
+    snprintf(script, sizeof script, "%s/report", data_dir(DATA_SCRIPTS));
+    if (access(script, X_OK) != 0) {
+        fprintf(stderr, "runsuite: no report script at %s\n", script);
         return -1;
     }
     fflush(stdout);
@@ -26,14 +23,14 @@ int report_run(const char *results_dir)
         return -1;
     }
     if (pid == 0) {
-        execl(script_paths[i], script_paths[i], results_dir, published_dirs[i], suite_dirs[i],
+        execl(script, script, results_dir, data_dir(DATA_PUBLISHED), data_dir(DATA_SUITES),
               (char *)NULL);
-        perror(script_paths[i]);
+        perror(script);
         _exit(127);
     }
     int status;
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "runsuite: the report (%s) failed\n", script_paths[i]);
+        fprintf(stderr, "runsuite: the report (%s) failed\n", script);
         return -1;
     }
     return 0;

@@ -165,7 +165,7 @@ static void write_manifest(FILE *f, const run_facts *x, const vb_train_result *r
     json_field(f, "cpu", x->prov.cpu);
     fprintf(f, "  \"cpus_online\": %d,\n", x->prov.cores);
     json_field(f, "commit", x->prov.commit);
-    fprintf(f, "  \"uncommitted_changes\": %s,\n", x->prov.dirty ? "true" : "false");
+    fprintf(f, "  \"uncommitted_changes\": %s,\n", provenance_dirty_json(&x->prov));
     json_field(f, "started", x->prov.when);
     if (res) {
         char now[32];

@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../data_dir.h"
 #include "vitbench/cfg.h"
 #include "vitbench/train.h"
-
-const char *const suite_dirs[2] = {VB_SRCDIR "/suites/suites", VB_SUITESDIR};
 
 static int text(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
                 size_t err_len);
@@ -217,35 +216,29 @@ static int by_name(const void *a, const void *b) { return strcmp(a, b); }
 
 int suite_list(char names[][64], int max)
 {
-    for (int d = 0; d < 2; d++) {
-        DIR *dir = opendir(suite_dirs[d]);
-        if (!dir) continue;
-        int n = 0;
-        for (struct dirent *e; n < max && (e = readdir(dir));) {
-            size_t len = strlen(e->d_name);
-            if (len > 4 && len < 64 + 4 && strcmp(e->d_name + len - 4, ".cfg") == 0)
-                snprintf(names[n++], 64, "%.*s", (int)(len - 4), e->d_name);
-        }
-        closedir(dir);
-        if (n == 0) continue;
-        qsort(names, (size_t)n, sizeof names[0], by_name);
-        return n;
+    DIR *dir = opendir(data_dir(DATA_SUITES));
+    if (!dir) return 0;
+    int n = 0;
+    for (struct dirent *e; n < max && (e = readdir(dir));) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && len < 64 + 4 && strcmp(e->d_name + len - 4, ".cfg") == 0)
+            snprintf(names[n++], 64, "%.*s", (int)(len - 4), e->d_name);
     }
-    return 0;
+    closedir(dir);
+    qsort(names, (size_t)n, sizeof names[0], by_name);
+    return n;
 }
 
 int suite_find(suite *s, const char *name, char *err, size_t err_len)
 {
     if (strchr(name, '/') || strstr(name, ".cfg")) return suite_load(s, name, err, err_len);
     char path[1024];
-    for (int d = 0; d < 2; d++) {
-        snprintf(path, sizeof path, "%s/%s.cfg", suite_dirs[d], name);
-        if (access(path, R_OK) == 0) return suite_load(s, path, err, err_len);
-    }
+    snprintf(path, sizeof path, "%s/%s.cfg", data_dir(DATA_SUITES), name);
+    if (access(path, R_OK) == 0) return suite_load(s, path, err, err_len);
     char names[64][64];
     int n = suite_list(names, 64);
-    snprintf(err, err_len, "unknown suite '%s' (looked in %s and %s); known:", name,
-             suite_dirs[0], suite_dirs[1]);
+    snprintf(err, err_len, "unknown suite '%s' (looked in %s); known:", name,
+             data_dir(DATA_SUITES));
     for (int i = 0; i < n; i++) {
         size_t used = strlen(err);
         snprintf(err + used, err_len - used, " %s", names[i]);

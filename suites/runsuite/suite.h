@@ -55,14 +55,11 @@ typedef struct suite {
     int cell_count;
 } suite;
 
-/* The folders searched for NAME.cfg: the source tree's suites/suites, then the installed. */
-extern const char *const suite_dirs[2];
-
 int suite_load(suite *s, const char *path, char *err, size_t err_len);
-/* A path (with '/' or ending .cfg), or a name along suite_dirs; the error names the
- * folders and the known suites. */
+/* A path (with '/' or ending .cfg), or a name in data_dir(DATA_SUITES); the error names
+ * the folder and the known suites. */
 int suite_find(suite *s, const char *name, char *err, size_t err_len);
-/* The known suite names, sorted, from the first folder that has any. Returns the count. */
+/* The known suite names, sorted. Returns the count. */
 int suite_list(char names[][64], int max);
 
 /* NULL name: the suite's default. NULL with err naming the profiles if there is none. */

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "conformance.h"
 #include "vitbench/desc_check.h"
-#include "../../core/ref/ref.h"
+#include "../../lib/ref/ref.h"
 
 void cf_describe(vb_op op, const cf_desc *d, char *buf, size_t len)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "conformance.h"
-#include "../../core/ref/ref.h"
+#include "../../lib/ref/ref.h"
 #ifdef VB_HAVE_CBLAS
 #include <cblas.h>
 #endif

@@ -1,15 +1,6 @@
-/* vbcheck: every op × every backend against the reference.
- *
- *   vbcheck test|grad|perf|list [--backend NAME[,NAME..]|all] [--op NAME] [--case LABEL]
- *           [--seed S] [--threads T] [--csv FILE] [--stress N] [--reps R]
- *
- * test   compares each case's outputs with the reference (NMSE, guard bytes, NaN/Inf);
- * grad   checks backward ops against central differences of the backend's own forward;
- * perf   times each case (median of R) and, for GEMMs, bare cblas_sgemm alongside;
- * list   prints the ops, the cases and the backends found.
- * --stress N draws N random shapes per op with seeds S, S+1, ... and reports the first
- * failing seed. Every failure prints one line that reproduces it. Exit status: 0 all
- * passed, 1 something failed, 2 bad arguments. */
+/* vbcheck: every op × every backend against the reference. `vbcheck --help` (usage()
+ * below) says what each mode and option does. Every failure prints one line that
+ * reproduces it. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +13,7 @@
 typedef struct options {
     cf_mode mode;
     int list;
-    const char *backends; /* NULL or "all" = every backend found */
+    const char *backends; /* --backend, else $VITBENCH_BACKEND; NULL or "all": all found */
     vb_op op;             /* VB_OP_COUNT = all */
     const char *label;
     uint64_t seed;
@@ -34,13 +25,41 @@ typedef struct tally {
     int n[4]; /* by cf_status */
 } tally;
 
+static void usage(FILE *to)
+{
+    fputs("usage: vbcheck MODE [--backend NAME[,NAME..]|all] [--op NAME] [--case LABEL]\n"
+          "               [--seed S] [--threads T] [--csv FILE] [--stress N] [--reps R]\n"
+          "Checks every op of every backend against the reference; each row says whether\n"
+          "the op ran natively or on the reference (a fallback).\n"
+          "\n"
+          "Modes:\n"
+          "  test    each case's outputs against the reference (NMSE, guard bytes, NaN/Inf)\n"
+          "  grad    backward ops against central differences of the backend's own forward\n"
+          "  perf    each case's time (median of R) and, for GEMMs, bare cblas_sgemm's\n"
+          "  list    the ops, the cases and the backends found\n"
+          "\n"
+          "Options:\n"
+          "  --backend NAME[,NAME..]|all  backends by name or .so path (default:\n"
+          "                               $VITBENCH_BACKEND, else every backend found)\n"
+          "  --op NAME, --case LABEL      one op, one case\n"
+          "  --seed S, --threads T        the data's seed (1234), the threads (2)\n"
+          "  --csv FILE                   also write the rows as CSV\n"
+          "  --stress N                   N random shapes per op, seeds S, S+1, ...;\n"
+          "                               reports the first failing seed\n"
+          "  --reps R                     perf: repetitions per case (5)\n"
+          "\n"
+          "Every failure prints one line that reproduces it. Exit status: 0 all passed,\n"
+          "1 something failed, 2 bad arguments.\n",
+          to);
+}
+
 static int bad_argument(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     fputs("vbcheck: ", stderr);
     vfprintf(stderr, fmt, ap);
-    fputs(" (see the top of tests/conformance/vbcheck.c)\n", stderr);
+    fputs(" (vbcheck --help)\n", stderr);
     va_end(ap);
     return 2;
 }
@@ -59,7 +78,8 @@ static int parse_number(const char *opt, const char *text, unsigned long long ma
 
 static int parse(int argc, char **argv, options *o)
 {
-    *o = (options){.op = VB_OP_COUNT, .seed = 1234, .threads = 2, .reps = 5};
+    *o = (options){.op = VB_OP_COUNT, .seed = 1234, .threads = 2, .reps = 5,
+                   .backends = getenv("VITBENCH_BACKEND")};
     if (argc < 2)
         return bad_argument("missing mode: test, grad, perf or list");
     static const char *modes[] = {"test", "grad", "perf", "list"};
@@ -109,10 +129,13 @@ static int parse(int argc, char **argv, options *o)
 /* Loads the selected backends; returns how many, or -1 if one named could not load. */
 static int load_backends(const options *o, vb_loaded_backend **out)
 {
-    char names[MAX_BACKENDS][64];
+    char names[MAX_BACKENDS][1024]; /* names, or paths to a .so */
     int n = 0, failed = 0;
     if (o->backends == NULL || strcmp(o->backends, "all") == 0) {
-        n = vb_backend_discover(names, MAX_BACKENDS);
+        char found[MAX_BACKENDS][64];
+        n = vb_backend_discover(found, MAX_BACKENDS);
+        for (int i = 0; i < n; i++)
+            snprintf(names[i], sizeof names[0], "%s", found[i]);
     } else {
         char list[1024];
         snprintf(list, sizeof list, "%s", o->backends);
@@ -285,6 +308,10 @@ static void list(vb_loaded_backend **bs, int nb)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
     options o;
     int err = parse(argc, argv, &o);
     if (err)

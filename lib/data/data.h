@@ -1,4 +1,4 @@
-/* Internal to core/data: the "source" every reader works on, and small shared helpers.
+/* Internal to lib/data: the "source" every reader works on, and small shared helpers.
  *
  * A source is a folder, an archive (.tar, .tar.gz, .tar.xz, .zip, ...) or a single file
  * (plain or gzip/xz-compressed), seen the same way: a list of members with '/'-separated

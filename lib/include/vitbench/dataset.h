@@ -1,6 +1,6 @@
 /* Datasets: images as uint8 NHWC in memory, int32 labels, read from the official layouts.
  *
- * Formats (core/data/):
+ * Formats (lib/data/):
  *   - CIFAR-10 / CIFAR-100 binary (1 or 2 label bytes + 3072 planar RGB bytes per record),
  *     from the extracted folder or straight from the official archive (.tar.gz, .tar.xz);
  *   - MNIST / Fashion-MNIST IDX files, gzipped or not;
@@ -22,7 +22,7 @@
 
 typedef struct vb_dataset {
     char name[64];          /* "cifar10", "cifar100", "fashion_mnist", "mnist", "folder" */
-    char source[1024];      /* the file or folder it was read from */
+    char source[1024];      /* the file or folder it was read from, absolute */
     int64_t count;          /* images */
     int64_t h, w, c;        /* per image */
     int64_t classes;

@@ -1,4 +1,4 @@
-/* The trainer's parts (core/train/), shared between its files only. */
+/* The trainer's parts (lib/train/), shared between its files only. */
 #ifndef VITBENCH_TRAIN_INTERNAL_H
 #define VITBENCH_TRAIN_INTERNAL_H
 

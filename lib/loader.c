@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "../core/ref/ref.h"
+#include "../lib/ref/ref.h"
+#include "build_tree.h"
 
 static const char *const op_names[VB_OP_COUNT] = {
 #define VB_OP_NAME(ID, name, fn, desc) #name,
@@ -39,10 +40,9 @@ static int search_dirs(char *storage, size_t storage_len, const char *dirs[MAX_S
     const char *env = getenv("VITBENCH_BACKEND_PATH");
     snprintf(storage, storage_len, "%s", env ? env : "");
     for (char *save = NULL, *dir = strtok_r(storage, ":", &save);
-         dir && count < MAX_SEARCH_DIRS - 2; dir = strtok_r(NULL, ":", &save))
+         dir && count < MAX_SEARCH_DIRS - 1; dir = strtok_r(NULL, ":", &save))
         if (*dir) dirs[count++] = dir;
-    dirs[count++] = VB_BUILD_BACKEND_DIR;
-    dirs[count++] = VB_PKGLIBDIR;
+    dirs[count++] = vb_in_build_tree() ? VB_BUILDDIR "/backends/.libs" : VB_PKGLIBDIR;
     return count;
 }
 

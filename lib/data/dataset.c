@@ -5,13 +5,22 @@
 #include "vitbench/tensor.h"
 #include "data.h"
 
+/* The source as an absolute path where it resolves: what a manifest records must not
+ * depend on the folder the run started in. */
+static void set_source(vb_dataset *d, const char *source)
+{
+    char *resolved = realpath(source, NULL);
+    snprintf(d->source, sizeof d->source, "%s", resolved ? resolved : source);
+    free(resolved);
+}
+
 int vb_dataset_alloc(vb_dataset *d, const char *name, const char *source, int64_t count,
                      int64_t h, int64_t w, int64_t c, int64_t classes, int with_names,
                      char *err, size_t err_len)
 {
     memset(d, 0, sizeof *d);
     snprintf(d->name, sizeof d->name, "%s", name);
-    snprintf(d->source, sizeof d->source, "%s", source);
+    set_source(d, source);
     if (count < 1 || h < 1 || w < 1 || c < 1)
         return vb_data_fail(err, err_len, "%s: no images", source);
     d->count = count;

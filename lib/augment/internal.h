@@ -1,4 +1,4 @@
-/* Internals of core/augment: random streams, image views and the per-stage entry points
+/* Internals of lib/augment: random streams, image views and the per-stage entry points
  * that vb_augment_batch chains (augment.h has the public API and the stage order).
  *
  * Every random draw comes from a vb_stream: a counter over vb_hash64 started at a seed, so

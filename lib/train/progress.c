@@ -1,13 +1,18 @@
 /* The trainer's terminal output, its only printing (stdout):
  *   progress mode: one line redrawn in place, at most 5 times a second,
  *       epoch 3/30 step 120/352 loss 1.234 1050 img/s ETA 4:12
- *   plain mode:    one line per finished epoch;   quiet: nothing. */
+ *   plain mode (logs): the same line, ended, every tenth of an epoch or every minute,
+ *       whichever comes first, and one line per finished epoch;   quiet: nothing. */
 #include "internal.h"
 
 #include <stdio.h>
 #include <time.h>
 
 enum { QUIET = 0, LINES = 1, REDRAW = 2 };
+
+/* Plain mode's cadence: a step line every tenth of an epoch, or sooner after a minute. */
+enum { LINES_PER_EPOCH = 10 };
+static const double line_seconds = 60;
 
 double vb_seconds_now(void)
 {
@@ -22,11 +27,12 @@ void vb_progress_start(vb_progress *p, const vb_train_opts *o, int64_t epochs,
     *p = (vb_progress){.mode = o->quiet ? QUIET : o->progress ? REDRAW : LINES,
                        .epochs = epochs, .steps_per_epoch = steps_per_epoch,
                        .steps_left = steps_left, .session_start = vb_seconds_now()};
+    p->last_draw = p->session_start;
 }
 
 void vb_progress_epoch_start(vb_progress *p)
 {
-    p->epoch_start = vb_seconds_now();
+    p->epoch_start = p->last_draw = vb_seconds_now();
     p->epoch_images = 0;
 }
 
@@ -43,6 +49,17 @@ static void clock_text(double seconds, char *out, size_t len)
     else snprintf(out, len, "%ld:%02ld", s / 60, s % 60);
 }
 
+/* Whether the step line is due now: at most 5 times a second on a terminal; in a log at
+ * each tenth of the epoch (not its end: the epoch line follows) or after a minute. */
+static int step_line_due(const vb_progress *p, int64_t step_in_epoch, double now)
+{
+    if (p->mode == REDRAW) return now - p->last_draw >= 0.2;
+    if (p->mode != LINES || step_in_epoch >= p->steps_per_epoch) return 0;
+    int64_t tenth = step_in_epoch * LINES_PER_EPOCH / p->steps_per_epoch;
+    int64_t tenth_before = (step_in_epoch - 1) * LINES_PER_EPOCH / p->steps_per_epoch;
+    return tenth != tenth_before || now - p->last_draw >= line_seconds;
+}
+
 void vb_progress_step(vb_progress *p, int64_t epoch, int64_t step_in_epoch,
                       int64_t images, double loss)
 {
@@ -50,7 +67,7 @@ void vb_progress_step(vb_progress *p, int64_t epoch, int64_t step_in_epoch,
     p->steps_left--;
     p->epoch_images += images;
     double now = vb_seconds_now();
-    if (p->mode != REDRAW || now - p->last_draw < 0.2) return;
+    if (!step_line_due(p, step_in_epoch, now)) return;
     p->last_draw = now;
     /* ETA: the steps left at this session's mean seconds per step (validation included
      * once an epoch has finished). */
@@ -58,9 +75,10 @@ void vb_progress_step(vb_progress *p, int64_t epoch, int64_t step_in_epoch,
     clock_text((double)p->steps_left * (now - p->session_start) / (double)p->session_steps,
                eta, sizeof eta);
     double rate = (double)p->epoch_images / (now - p->epoch_start);
-    printf("\repoch %lld/%lld step %lld/%lld loss %.3f %.0f img/s ETA %s\033[K",
-           (long long)epoch, (long long)p->epochs, (long long)step_in_epoch,
-           (long long)p->steps_per_epoch, loss, rate, eta);
+    printf("%sepoch %lld/%lld step %lld/%lld loss %.3f %.0f img/s ETA %s%s",
+           p->mode == REDRAW ? "\r" : "", (long long)epoch, (long long)p->epochs,
+           (long long)step_in_epoch, (long long)p->steps_per_epoch, loss, rate, eta,
+           p->mode == REDRAW ? "\033[K" : "\n");
     fflush(stdout);
 }
 

@@ -3,9 +3,10 @@
  * Selection: an explicit name (--backend NAME) wins, then the VITBENCH_BACKEND environment
  * variable, then the default list (the first of onednn, openblas, omp, naive that loads).
  * A name containing '/' is a path to a shared object; any other name NAME is looked up
- * as vitbench-NAME.so in: each folder of VITBENCH_BACKEND_PATH (':'-separated), the
- * build tree's backends/.libs (so everything works uninstalled), then the installed
- * pkglibdir. "reference" is the built-in reference and needs no file.
+ * as vitbench-NAME.so in each folder of VITBENCH_BACKEND_PATH (':'-separated), then in
+ * the build tree's backends/.libs for a program run from the build tree (so everything
+ * works uninstalled), or the installed pkglibdir for an installed one. "reference" is the
+ * built-in reference and needs no file.
  *
  * A loaded backend has every slot set: NULL slots of the shared object are filled from
  * the reference and marked in `fallback`, so a report can always say which ops ran where. */
