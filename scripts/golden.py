@@ -21,9 +21,9 @@ trajectory (10), init.<param> for every perturbed parameter, grad.<param> for ev
 parameter and final.<param>, every parameter after the steps. A model whose table sets
 grad_whole_max stores gradients of larger parameters as a seeded sample instead:
 grad.<param>.index (k) I64 flat indices into the C layout, grad.<param>.sample (k) and
-grad.<param>.norm (1, L2 norm of the whole gradient). Final parameters are sampled so
-above FINAL_WHOLE_MAX entries for every model, and keep only their live entries (see
-live_entries). This keeps every file under 4 MB. The metadata records the recipe and its
+grad.<param>.norm (1, L2 norm of the whole gradient). Final parameters of more than
+FINAL_WHOLE_MAX entries are sampled the same way for every model, and only their live
+entries are kept (live_entries). This keeps every file under 4 MB. The metadata records the recipe and its
 optimizer values (recipe, lr, beta1, beta2, eps, eps_mode, weight_decay, decay), and
 golden_lr where the golden run replaces the recipe's lr (see MODELS).
 
@@ -371,7 +371,8 @@ def recipe_optimizer(name):
     decoupled_lr (PyTorch: p −= lr·wd·p); eps_mode keras (epsilon hat) or torch."""
     r = read_recipe(name)
     if r["schedule"] != "constant":
-        sys.exit("%s: schedule %s: golden runs step at a constant rate" % (name, r["schedule"]))
+        sys.exit("%s: schedule %s: the golden runs step at a constant rate"
+                 % (name, r["schedule"]))
     return dict(recipe=name, lr=float(r["lr"]),
                 beta1=float(r["beta1"]), beta2=float(r["beta2"]), eps=float(r["eps"]),
                 eps_mode=r["eps_mode"], weight_decay=float(r["weight_decay"]),
@@ -391,8 +392,9 @@ MODELS = {
                       label_smoothing=0.0, recipe="qiita_vit", batch=4, expect_params=150858,
                       grad_whole_max=None, dropouts=QV_DROPOUTS),
     "vit_spt_lsa": dict(params=SL_PARAMS, forward=spt_lsa_forward, input=(32, 32, 3), classes=100,
-                        label_smoothing=0.0, recipe="keras_vit_small_ds", batch=8, expect_params=None,
-                        grad_whole_max=32768, dropouts=SL_DROPOUTS, golden_lr=3e-6),
+                        label_smoothing=0.0, recipe="keras_vit_small_ds", batch=8,
+                        expect_params=None, grad_whole_max=32768, dropouts=SL_DROPOUTS,
+                        golden_lr=3e-6),
 }
 
 
