@@ -168,8 +168,9 @@ static vb_adam_desc step_adam(const golden_case *c, const vb_recipe *r, int64_t 
 
 /* ---- per-parameter comparisons ----------------------------------------------------------- */
 
-/* PREFIX.<name> whole, or its seeded sample (.index into the C layout, .sample) for a
- * large parameter. */
+/* PREFIX.<name> whole, or some of its entries (.index into the C layout, .sample): a
+ * seeded sample of a large parameter, or the live entries of a final one (golden.py
+ * leaves out those whose exact gradient is 0). */
 typedef struct golden_values {
     const float *want;
     const int64_t *idx; /* NULL: whole */
