@@ -71,7 +71,7 @@ def measure(model, batch, args):
     tensors = [torch.tensor(weights[n], requires_grad=n not in frozen) for _, n, _, _ in table]
     p = dict(zip([key for key, _, _, _ in table], tensors))
     params = [t for t in tensors if t.requires_grad]
-    opt = spec["optimizer"]
+    opt = golden.recipe_optimizer(spec["recipe"])
     optimizer = torch.optim.AdamW(params, lr=opt["lr"], betas=(opt["beta1"], opt["beta2"]),
                                   eps=opt["eps"], weight_decay=opt["weight_decay"])
     gen = torch.Generator().manual_seed(args.seed)

@@ -2,23 +2,31 @@
 """Golden reference runs of the seed models in PyTorch, for the C implementation to match.
 
     golden.py MODEL --weights W.safetensors --out tests/golden/MODEL.safetensors
-              [--batch 4] [--seed S] [--init-here] [--dtype float64|float32]
+              [--batch B] [--seed S] [--init-here] [--dtype float64|float32]
 
 MODEL is keras_cct (seed 001), qiita_vit (seed 003) or vit_spt_lsa (seed 002) (fashion_cct,
 the quickstart's model, is here for scripts/torch-eval.py and has no golden file). The script
-reads the initial parameters (C names and layouts) from --weights, makes a seeded batch
-(NHWC floats in [0, 1), int labels), runs one forward in training mode with every dropout
-and stochastic depth at p = 0, takes the loss (cross-entropy from logits with the model's
-label smoothing) and its gradients, then 10 optimizer steps on the same batch, recording
-the loss before each step. --init-here initialises Keras-like parameters in PyTorch
-instead (biases and LayerNorm shifted away from 0/1 so their wiring is exercised) and
-writes them to --weights, for testing without the C side.
+reads the initial parameters (C names and layouts) from --weights and writes seeded
+perturbations over every one that starts at a constant (biases, LayerNorm gains and
+shifts, LSA's τ), so that their wiring changes the logits. It makes a seeded batch (NHWC
+floats in [0, 1), int labels; B defaults to the model's golden batch), runs one forward in
+training mode with every dropout and stochastic depth at p = 0, takes the loss
+(cross-entropy from logits with the model's label smoothing) and its gradients, then 10
+steps of the optimizer that the model's recipe (suites/recipes/*.cfg) describes on the same
+batch, recording the loss before each step. Each model's batch is one that it does not
+memorise in those 10 steps. --init-here initialises Keras-like parameters in PyTorch
+instead and writes them to --weights, for testing without the C side.
 
 Output tensors: input (B,H,W,C) F32, labels (B) I32, logits (B,classes), loss (1),
-trajectory (10), and grad.<param> for every parameter. A model whose table sets
+trajectory (10), init.<param> for every perturbed parameter, grad.<param> for every
+parameter and final.<param>, every parameter after the steps. A model whose table sets
 grad_whole_max stores gradients of larger parameters as a seeded sample instead:
 grad.<param>.index (k) I64 flat indices into the C layout, grad.<param>.sample (k) and
-grad.<param>.norm (1, L2 norm of the whole gradient). This keeps every file near 2 MB.
+grad.<param>.norm (1, L2 norm of the whole gradient). Final parameters of more than
+FINAL_WHOLE_MAX entries are sampled the same way for every model, and only their live
+entries are kept (live_entries). This keeps every file under 4 MB. The metadata records the recipe and its
+optimizer values (recipe, lr, beta1, beta2, eps, eps_mode, weight_decay, decay), and
+golden_lr where the golden run replaces the recipe's lr (see MODELS).
 
 Only Debian's python3-torch and numpy are needed: safetensors is read and written by hand.
 Parameters are kept in the C layouts (Dense weights (in, out), conv HWIO, fused qkv with
@@ -29,6 +37,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -37,6 +46,7 @@ import torch.nn.functional as F
 
 STEPS = 10
 SAMPLE = 4096  # gradient entries kept per sampled parameter
+FINAL_WHOLE_MAX = 8 * SAMPLE  # parameters after the steps: larger ones are sampled
 
 # ==== safetensors, by hand ================================================================
 
@@ -178,7 +188,7 @@ def seq_pool_head(p, x):
 # Each model: PARAMS table [(key, C name, shape, init)], in model order; forward(p, x,
 # drop) where drop maps a dropout site to its rate (None: every dropout off, the golden
 # runs; the recipe's rates are the model's DROPOUTS); classes, input shape, label
-# smoothing, optimizer. init is one of
+# smoothing, recipe, golden batch. init is one of
 #   ("glorot", fan_in, fan_out)  ("he_trunc", fan_in)  ("uniform", a)  ("const", c)
 #   ("bias",) small uniform      ("gamma",) 1 + small uniform
 
@@ -375,25 +385,66 @@ def spt_lsa_forward(p, x, drop=None):
     return dense(x, p["fc.w"], p["fc.b"])
 
 
-TFA_ADAMW = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=1e-4,
-                 text="tfa.optimizers.AdamW lr 1e-3 wd 1e-4 (p -= wd*p, not scaled by lr; "
-                      "all parameters), beta 0.9/0.999, eps 1e-7 Keras placement")
-KERAS_ADAM = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0,
-                  text="keras Adam lr 1e-3, beta 0.9/0.999, eps 1e-7 Keras placement")
+# ==== the optimizer, from the model's recipe ===============================================
+# The keys core/train/recipe.c reads for the optimizer, with its defaults (Keras' Adam). The
+# C test builds its descriptor from the same file with the trainer's vb_recipe_adam and
+# checks it against the values this script records in the golden file's metadata.
+RECIPES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "suites",
+                       "recipes")
+RECIPE_DEFAULTS = dict(optimizer="adam", lr="1e-3", beta1="0.9", beta2="0.999", eps="1e-7",
+                       eps_mode="keras", weight_decay="0", decay="decoupled",
+                       schedule="constant")
 
+
+def read_recipe(name):
+    """{key: text} for RECIPE_DEFAULTS' keys of suites/recipes/NAME.cfg's [recipe] section
+    (cfg.h's dialect: a comment starts at '#' or ';' at a line's start or after a space)."""
+    keys, section = dict(RECIPE_DEFAULTS), None
+    with open(os.path.join(RECIPES, name + ".cfg")) as f:
+        for line in f:
+            line = re.split(r"(?:^|\s)[#;]", line, maxsplit=1)[0].strip()
+            if line.startswith("["):
+                section = line
+            elif section == "[recipe]" and "=" in line:
+                key, value = (part.strip() for part in line.split("=", 1))
+                if key in keys:
+                    keys[key] = value
+    return keys
+
+
+def recipe_optimizer(name):
+    """The recipe's Adam: decay none (plain adam), decoupled (TF-addons: p −= wd·p) or
+    decoupled_lr (PyTorch: p −= lr·wd·p); eps_mode keras (epsilon hat) or torch."""
+    r = read_recipe(name)
+    if r["schedule"] != "constant":
+        sys.exit("%s: schedule %s: the golden runs step at a constant rate"
+                 % (name, r["schedule"]))
+    return dict(recipe=name, lr=float(r["lr"]),
+                beta1=float(r["beta1"]), beta2=float(r["beta2"]), eps=float(r["eps"]),
+                eps_mode=r["eps_mode"], weight_decay=float(r["weight_decay"]),
+                decay="none" if r["optimizer"] == "adam" else r["decay"])
+
+
+# golden_lr, where set, replaces the recipe's lr for the golden run alone: at vit_spt_lsa's
+# 1e-3, Adam's first step moves each of the 18.9M weights of its 9216-wide head by ~lr in
+# the direction of its gradient's sign, shifting every hidden unit by ~9216·lr·|x| ≈ 10, so
+# any batch of 4 to 32 images is memorised in that one step (loss 0 from step 2). At 3e-6
+# the batch of 8 descends steadily (4.88 → 2.43 in 10 steps).
 MODELS = {
     "keras_cct": dict(params=CCT_PARAMS, forward=cct_forward, input=(32, 32, 3), classes=10,
-                      label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=408139,
+                      label_smoothing=0.1, recipe="keras_cct", batch=4, expect_params=408139,
                       grad_whole_max=None, dropouts=CCT_DROPOUTS, frozen=CCT_FROZEN),
     "fashion_cct": dict(params=FC_PARAMS, forward=fashion_cct_forward, input=(28, 28, 1),
-                        classes=10, label_smoothing=0.1, optimizer=TFA_ADAMW, expect_params=47675,
+                        classes=10, label_smoothing=0.1, recipe="fashion_cct", batch=4,
+                        expect_params=47675,
                         grad_whole_max=None, dropouts={}),
     "qiita_vit": dict(params=QV_PARAMS, forward=qiita_forward, input=(32, 32, 3), classes=10,
-                      label_smoothing=0.0, optimizer=KERAS_ADAM, expect_params=150858,
+                      label_smoothing=0.0, recipe="qiita_vit", batch=4, expect_params=150858,
                       grad_whole_max=None, dropouts=QV_DROPOUTS),
     "vit_spt_lsa": dict(params=SL_PARAMS, forward=spt_lsa_forward, input=(32, 32, 3), classes=100,
-                        label_smoothing=0.0, optimizer=TFA_ADAMW, expect_params=None,
-                        grad_whole_max=32768, dropouts=SL_DROPOUTS),
+                        label_smoothing=0.0, recipe="keras_vit_small_ds", batch=8,
+                        expect_params=None, grad_whole_max=32768, dropouts=SL_DROPOUTS,
+                        golden_lr=3e-6),
 }
 
 
@@ -419,6 +470,21 @@ def init_param(shape, how, gen):
     if kind == "gamma":
         return 1 + (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * 0.1
     raise ValueError(kind)
+
+
+def perturb(table, seed):
+    """New values for every parameter Keras (and vbmodel init) starts at a constant: biases
+    and LayerNorm shifts uniform in ±0.1, gains and LSA's τ scaled by 1 ± 0.1, seeded. The
+    golden run starts from them so that a bias or gain wired to the wrong place changes the
+    logits; the file carries them (init.<name>) for the C test to write over its own."""
+    gen = torch.Generator().manual_seed(seed)
+    out = {}
+    for _, name, shape, how in table:
+        if how[0] in ("bias", "gamma"):
+            out[name] = init_param(shape, how, gen)
+        elif how[0] == "const":
+            out[name] = init_param(shape, ("gamma",), gen) * how[1]
+    return {name: a.to(torch.float32).numpy() for name, a in out.items()}
 
 
 def init_params(table, seed):
@@ -448,28 +514,48 @@ def loss_fn(logits, labels, smoothing):
 
 
 def adam_step(params, grads, state, t, o):
-    """Keras Adam with epsilon hat; tfa AdamW's decay p −= wd·p from the old p, not × lr."""
-    lr_t = o["lr"] * math.sqrt(1 - o["beta2"] ** t) / (1 - o["beta1"] ** t)
+    """One step of the recipe's Adam (core/ref/adam.c): decay from the old p."""
+    bc1, bc2 = 1 - o["beta1"] ** t, 1 - o["beta2"] ** t
+    decay = {"none": 0.0, "decoupled": o["weight_decay"],
+             "decoupled_lr": o["lr"] * o["weight_decay"]}[o["decay"]]
     with torch.no_grad():
         for p, g in zip(params, grads):
             m, v = state.setdefault(id(p), (torch.zeros_like(p), torch.zeros_like(p)))
-            if o["weight_decay"]:
-                p -= o["weight_decay"] * p
             m.mul_(o["beta1"]).add_((1 - o["beta1"]) * g)
             v.mul_(o["beta2"]).add_((1 - o["beta2"]) * g * g)
-            p -= lr_t * m / (v.sqrt() + o["eps"])
+            if o["eps_mode"] == "keras":  # epsilon hat
+                update = o["lr"] * math.sqrt(bc2) / bc1 * m / (v.sqrt() + o["eps"])
+            else:
+                update = o["lr"] * (m / bc1) / ((v / bc2).sqrt() + o["eps"])
+            p -= decay * p + update
 
 
-def grad_entries(name, g, whole_max, seed):
-    """grad.<name> whole, or a seeded sample of flat indices for a large parameter."""
-    if whole_max is None or g.size <= whole_max:
-        return {"grad." + name: g.astype(np.float32)}
-    g = g.reshape(-1)
-    rng = np.random.default_rng([seed] + list(name.encode()))
-    idx = np.sort(rng.choice(g.size, SAMPLE, replace=False)).astype(np.int64)
-    return {"grad.%s.index" % name: idx,
-            "grad.%s.sample" % name: g[idx].astype(np.float32),
-            "grad.%s.norm" % name: np.array([np.linalg.norm(g.astype(np.float64))], np.float32)}
+def entries(prefix, name, a, whole_max, seed, live=None):
+    """PREFIX.<name> whole, or PREFIX.<name>.index (flat indices), .sample and .norm (the
+    whole L2 norm): every live entry (live: a mask, None = all) when some are not, or a
+    seeded sample of them for a parameter of more than whole_max entries."""
+    a = a.reshape(-1)
+    kept = np.arange(a.size) if live is None else np.flatnonzero(live.reshape(-1))
+    if kept.size == a.size and (whole_max is None or a.size <= whole_max):
+        return {prefix + "." + name: a.astype(np.float32)}
+    if whole_max is not None and kept.size > whole_max:
+        rng = np.random.default_rng([seed] + list(name.encode()))
+        kept = np.sort(rng.choice(kept, SAMPLE, replace=False))
+    return {"%s.%s.index" % (prefix, name): kept.astype(np.int64),
+            "%s.%s.sample" % (prefix, name): a[kept].astype(np.float32),
+            "%s.%s.norm" % (prefix, name): np.array([np.linalg.norm(a.astype(np.float64))],
+                                                     np.float32)}
+
+
+def live_entries(grads):
+    """Masks of the entries whose first gradient is not 0 in exact arithmetic. Key biases
+    (softmax ignores a shift of a whole row of scores) and sequence pooling's bias have a
+    gradient of rounding noise, which Adam normalises into steps of up to ~lr in random
+    directions: where they end depends on the arithmetic, not on the optimizer, so the
+    final parameters are compared without them. Noise here is ~1e-16 of the largest
+    gradient (float64), any real gradient of these runs many orders above 1e-12 of it."""
+    top = max(g.abs().max().item() for g in grads)
+    return [(g.abs() > 1e-12 * top).numpy() for g in grads]
 
 
 def main():
@@ -477,7 +563,7 @@ def main():
     ap.add_argument("model", choices=sorted(MODELS))
     ap.add_argument("--weights", required=True, help="initial parameters (safetensors, C names)")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--batch", type=int, help="the batch (default: the model's golden batch)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--init-here", action="store_true",
                     help="initialise in PyTorch and write the parameters to --weights")
@@ -502,12 +588,17 @@ def main():
                                          "init": "golden.py --init-here seed %d" % args.seed})
     weights, weights_meta = st_read(args.weights)
     check_weights(table, weights, args.weights)
+    start = perturb(table, args.seed)
+    weights.update(start)
+    opt = recipe_optimizer(spec["recipe"])
+    step_opt = dict(opt, lr=spec.get("golden_lr") or opt["lr"])
+    batch = args.batch or spec["batch"]
 
     dtype = getattr(torch, args.dtype)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    images = rng.random((args.batch,) + spec["input"], dtype=np.float32)
-    labels = rng.integers(0, spec["classes"], args.batch).astype(np.int32)
+    images = rng.random((batch,) + spec["input"], dtype=np.float32)
+    labels = rng.integers(0, spec["classes"], batch).astype(np.int32)
     x = torch.from_numpy(images).to(dtype)
     y = torch.from_numpy(labels).long()
 
@@ -531,20 +622,25 @@ def main():
         if t == 0:
             first_logits, first_loss, first_grads = logits.detach(), loss.item(), grads
         trajectory.append(loss.item())
-        adam_step(params, grads, state, t + 1, spec["optimizer"])
+        adam_step(params, grads, state, t + 1, step_opt)
 
     out = {"input": images, "labels": labels,
            "logits": first_logits.numpy().astype(np.float32),
            "loss": np.array([first_loss], np.float32),
            "trajectory": np.array(trajectory, np.float32)}
+    out.update({"init." + name: a for name, a in start.items()})
     trained = [name for _, name, _, _ in table if name not in frozen]
-    for name, g in zip(trained, first_grads):
-        out.update(grad_entries(name, g.numpy(), spec["grad_whole_max"], args.seed))
-    meta = {"format": "vitbench-golden", "version": "1", "model": args.model,
-            "batch": str(args.batch), "seed": str(args.seed), "torch": torch.__version__,
-            "dtype": args.dtype, "optimizer": spec["optimizer"]["text"],
-            "label_smoothing": str(spec["label_smoothing"]), "steps": str(STEPS),
-            "parameters": str(count)}
+    for name, g, w, live in zip(trained, first_grads, params, live_entries(first_grads)):
+        out.update(entries("grad", name, g.numpy(), spec["grad_whole_max"], args.seed))
+        out.update(entries("final", name, w.detach().numpy(), FINAL_WHOLE_MAX, args.seed,
+                           live))
+    meta = {"format": "vitbench-golden", "version": "2", "model": args.model,
+            "batch": str(batch), "seed": str(args.seed), "torch": torch.__version__,
+            "dtype": args.dtype, "label_smoothing": str(spec["label_smoothing"]),
+            "steps": str(STEPS), "parameters": str(count)}
+    meta.update({key: str(value) for key, value in opt.items()})  # the recipe's values
+    if "golden_lr" in spec:
+        meta["golden_lr"] = str(spec["golden_lr"])
     if args.model == "qiita_vit":
         meta["head_gelu"] = args.head_gelu
     # How the initial weights were made, so the C test can remake them bit for bit

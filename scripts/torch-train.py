@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import golden  # noqa: E402  (the model, loss and optimizer; its main() runs only as a script)
 
 BATCH, VAL_FRACTION, SMOOTHING = 128, 0.1, 0.1
-TFA_ADAMW = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=1e-4)
+OPTIMIZER = golden.recipe_optimizer(golden.MODELS["keras_cct"]["recipe"])  # TF-addons AdamW
 ARCHIVE = "cifar-10-binary.tar.xz"
 RECORD = 1 + 32 * 32 * 3  # label byte, then the image as 3 planes of 32x32
 
@@ -106,7 +106,7 @@ def train_epoch(p, state, step, images, labels, rng, show):
         loss = golden.loss_fn(logits, y, SMOOTHING)
         grads = torch.autograd.grad(loss, params)
         step += 1
-        golden.adam_step(params, grads, state, step, TFA_ADAMW)
+        golden.adam_step(params, grads, state, step, OPTIMIZER)
         loss_sum += loss.item() * len(idx)
         correct += (logits.argmax(dim=1) == y).sum().item()
         if show:

@@ -34,3 +34,11 @@ double vb_recipe_lr(const vb_recipe *r, int64_t step, int64_t steps_per_epoch)
     }
     return r->adam.lr;
 }
+
+vb_adam_desc vb_recipe_adam(const vb_recipe *r, int64_t step, int64_t steps_per_epoch)
+{
+    vb_adam_desc adam = r->adam;
+    adam.lr = (float)vb_recipe_lr(r, step, steps_per_epoch);
+    adam.step = step + 1;
+    return adam;
+}

@@ -233,10 +233,8 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
                  (long long)t->st.step + 1, m->name, (long long)count);
         return failed_alone(t);
     }
-    vb_adam_desc adam = t->rr.adam;
+    vb_adam_desc adam = vb_recipe_adam(&t->rr, t->st.step, t->steps_per_epoch);
     sums->lr = vb_recipe_lr(&t->rr, t->st.step, t->steps_per_epoch);
-    adam.lr = (float)sums->lr;
-    adam.step = t->st.step + 1;
     vb_run run = {.backend = t->backend, .params = &m->params, .training = 1,
                   .seed = vb_hash64(t->o->seed, (uint64_t)t->st.step), .first_sample = first};
     vb_step_opts so = {.labels_b = b.labels_b, .lambda = b.lambda,

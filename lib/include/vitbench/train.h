@@ -66,6 +66,10 @@ int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len);
 /* The learning rate at a global step (0-based) of a run of steps_per_epoch steps per epoch. */
 double vb_recipe_lr(const vb_recipe *r, int64_t step, int64_t steps_per_epoch);
 
+/* The optimizer descriptor the trainer steps with at a global step (0-based): the recipe's
+ * Adam at vb_recipe_lr's rate, Adam's step = step + 1; n is left for the step to set. */
+vb_adam_desc vb_recipe_adam(const vb_recipe *r, int64_t step, int64_t steps_per_epoch);
+
 typedef struct vb_train_opts {
     const char *out_dir;  /* created if missing; claimed for the run (claim.h) */
     int claimed;          /* 1: the caller already holds out_dir's claim */
