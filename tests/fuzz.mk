@@ -17,10 +17,11 @@ tests_fuzz_libfuzz_model_cfg_la_SOURCES = fuzz/fuzz_model_cfg.c
 tests_fuzz_libfuzz_model_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_model_cfg_one
 tests_fuzz_libfuzz_recipe_cfg_la_SOURCES = fuzz/fuzz_recipe_cfg.c
 tests_fuzz_libfuzz_recipe_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_recipe_cfg_one
-# Suite parsing is runsuite's, not the library's: suite.c is compiled in with its target.
-tests_fuzz_libfuzz_suite_cfg_la_SOURCES = fuzz/fuzz_suite_cfg.c suites/runsuite/suite.c
-tests_fuzz_libfuzz_suite_cfg_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/suites/runsuite \
-	-DVB_SRCDIR='"$(abs_top_srcdir)"' -DVB_SUITESDIR='"$(suitesdir)"' \
+# Suite parsing is runsuite's, not the library's: suite.c (and data_dir.c, where it looks
+# for suite files) are compiled in with its target.
+tests_fuzz_libfuzz_suite_cfg_la_SOURCES = fuzz/fuzz_suite_cfg.c suites/runsuite/suite.c \
+	suites/data_dir.c
+tests_fuzz_libfuzz_suite_cfg_la_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS) -I$(srcdir)/suites/runsuite \
 	-DLLVMFuzzerTestOneInput=fuzz_suite_cfg_one
 tests_fuzz_libfuzz_safetensors_la_SOURCES = fuzz/fuzz_safetensors.c
 tests_fuzz_libfuzz_safetensors_la_CPPFLAGS = $(AM_CPPFLAGS) -DLLVMFuzzerTestOneInput=fuzz_safetensors_one
