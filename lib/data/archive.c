@@ -142,10 +142,13 @@ static int walk(vb_members *ms, const char *dir, const char *rel, vb_member_filt
 
 /* ---- archives and single files -------------------------------------------------------- */
 
-/* The current entry's bytes. 0 or -1. */
+/* The current entry's bytes. 0 or -1. The size its header declares only sizes the first
+ * buffer, up to 1 MiB: a damaged header may claim gigabytes that the archive does not
+ * hold, so the buffer grows with the bytes actually read. */
 static int read_entry(struct archive *a, struct archive_entry *e, uint8_t **data, size_t *size)
 {
-    size_t cap = archive_entry_size_is_set(e) ? (size_t)archive_entry_size(e) : (1u << 20);
+    const la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+    size_t cap = declared >= 0 && declared < (1 << 20) ? (size_t)declared : (1u << 20);
     if (cap == 0) cap = 1; /* an empty member: realloc(buf, 0) would free buf */
     size_t n = 0;
     uint8_t *buf = malloc(cap);
