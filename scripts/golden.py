@@ -396,16 +396,16 @@ RECIPE_DEFAULTS = dict(optimizer="adam", lr="1e-3", beta1="0.9", beta2="0.999", 
                        schedule="constant")
 
 
-def read_recipe(name):
-    """{key: text} for RECIPE_DEFAULTS' keys of suites/recipes/NAME.cfg's [recipe] section
-    (cfg.h's dialect: a comment starts at '#' or ';' at a line's start or after a space)."""
-    keys, section = dict(RECIPE_DEFAULTS), None
+def read_recipe(name, section="recipe", defaults=RECIPE_DEFAULTS):
+    """{key: text} for the defaults' keys of suites/recipes/NAME.cfg's [section] (cfg.h's
+    dialect: a comment starts at '#' or ';' at a line's start or after a space)."""
+    keys, current = dict(defaults), None
     with open(os.path.join(RECIPES, name + ".cfg")) as f:
         for line in f:
             line = re.split(r"(?:^|\s)[#;]", line, maxsplit=1)[0].strip()
             if line.startswith("["):
-                section = line
-            elif section == "[recipe]" and "=" in line:
+                current = line
+            elif current == "[%s]" % section and "=" in line:
                 key, value = (part.strip() for part in line.split("=", 1))
                 if key in keys:
                     keys[key] = value

@@ -203,14 +203,25 @@ static void put_run(const char *label, int seed, int threads, double top1,
  * 77.98, std 0.5885, 95% CI 77.98 ± 4.303·0.5885/√3 = ± 1.46, one run's 95% PI 77.98 ±
  * 4.303·0.5885·√(4/3) = 75.06–80.90. Cell b, 75.0, 75.5, 76.0: PI 73.02–77.98. a − b:
  * 2.48, Welch's 3.9 degrees of freedom, t 3.182, CI ± 1.42. Cells c and d: one seed each.
- * Target 75% validation accuracy: a at epochs 2, 4, 3; b at 4, never, 2. */
+ * Target 75% validation accuracy: a at epochs 2, 4, 3; b at 4, never, 2. A reference run
+ * of a at 78.50%: ours − reference = −0.52 pt, within the suite's ±0.6, and one of c at
+ * 71.20%: −1.20 pt, outside it. */
 Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
 {
     static const double fast[5] = {0.7, 0.76, 0.8, 0.81, 0.82}, mid[5] = {0.7, 0.72, 0.75, 0.8, 0.8},
                         slow[5] = {0.6, 0.7, 0.72, 0.76, 0.8}, never[5] = {0.5, 0.6, 0.7, 0.74, 0.74};
     make_dir();
     put_file("suites/stats.cfg", "[suite]\nname = stats\nkind = train\ndescription = d\n"
-             "compare = a - b, c - d  # differences\ntarget_val_acc = 0.75\n");
+             "compare = a - b, c - d  # differences\ntarget_val_acc = 0.75\n"
+             "reference_tolerance = 0.6\n");
+    put_file("results/stats/reference-a.torch.seed1.csv", "# a in PyTorch\n"
+             "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n1,2,0.5,1.5,0.6,9\n"
+             "2,1,0.7,1.0,0.78,9\n# test of epoch 2's weights (final val_acc 0.78): "
+             "top-1 0.7850, top-5 0.9900\n");
+    put_file("results/stats/reference-c.torch.seed1.csv", "# c in PyTorch, SHORTENED: "
+             "--limit 100\nepoch,train_loss,train_acc,val_loss,val_acc,seconds\n"
+             "1,2,0.5,1.5,0.6,9\n# test of epoch 1's weights (final val_acc 0.6): "
+             "top-1 0.7120, top-5 0.9900\n");
     put_file("published/accuracy.csv", "suite,label,metric,value,model,source\n"
              "stats,a,test_top1,77.61,m_a,one run\nstats,a,test_top1,81.00,m_a,another run\n"
              "stats,a,test_top1,77.82,m_other,a variant\nstats,b,test_top1,73.00,m_b,one run\n");
@@ -245,6 +256,9 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
         "--backend onednn --threads 1 --data /data/sets` |",
         "| a − b | onednn, full | +2.48 pt | +1.06 to +3.90 pt (Welch, 3.9 df) | 3 / 3 |",
         "| c − d | onednn, full | +1.00 pt | n/a (1 seed each) | 1 / 1 |",
+        "| `reference-a.torch.seed1` | 2 | 78.50 | a (onednn, 3) | 77.98 | -0.52 | yes |",
+        "| `reference-c.torch.seed1` (shortened) | 1 | 71.20 | c (onednn, 1) | 70.00 | -1.20 "
+        "| **no** |",
     };
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         cr_expect_not_null(strstr(readme, expected[i]), "no\n%s\nin\n%s", expected[i], readme);
@@ -272,6 +286,8 @@ Test(runsuite, malformed_suite_files_are_refused)
          "name = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "'a - b'"},
         {"[suite]\nname = s\nkind = train\ndescription = d\ntarget_val_acc = 75\n"
          "[profile]\nname = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "between 0 and 1"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\nreference_tolerance = -1\n"
+         "[profile]\nname = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "between 0 and 100"},
     };
     make_dir();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -64,11 +64,16 @@ static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
                       err_len) ||
         optional_text(sec, "backends", s->backends, sizeof s->backends, err, err_len) ||
         optional_text(sec, "compare", s->compare, sizeof s->compare, err, err_len) ||
-        vb_cfg_float_or(sec, "target_val_acc", 0, &s->target_val_acc, err, err_len))
+        vb_cfg_float_or(sec, "target_val_acc", 0, &s->target_val_acc, err, err_len) ||
+        vb_cfg_float_or(sec, "reference_tolerance", 0, &s->reference_tolerance, err, err_len))
         return -1;
     if (s->target_val_acc < 0 || s->target_val_acc > 1)
         return vb_cfg_key_error(sec, "target_val_acc", err, err_len, "expected a validation "
                                 "accuracy between 0 and 1, got %g", s->target_val_acc);
+    if (s->reference_tolerance < 0 || s->reference_tolerance > 100)
+        return vb_cfg_key_error(sec, "reference_tolerance", err, err_len, "expected points "
+                                "of test top-1 between 0 and 100, got %g",
+                                s->reference_tolerance);
     s->kind = (suite_kind)kind;
     if (vb_cfg_find(sec, "threads") &&
         vb_cfg_int_list(sec, "threads", 1, SUITE_THREADS_MAX, s->threads, SUITE_MAX_THREADS,

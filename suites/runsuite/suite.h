@@ -5,8 +5,11 @@
  *              compare (kind train: "A - B, C - B", differences of cells' test top-1 the
  *              report gives with their confidence interval), target_val_acc (kind train,
  *              0..1: the report gives the epochs each cell takes to reach this validation
- *              accuracy; 0 or absent: none). The report reads these two from the file;
- *              they are checked here, so that a typo fails when the suite loads.
+ *              accuracy; 0 or absent: none), reference_tolerance (kind train, points:
+ *              how far a cell's mean test top-1 may lie from a reference run committed
+ *              beside it, results/SUITE/reference-LABEL.*.csv). The report reads these
+ *              from the file; they are checked here, so that a typo fails when the suite
+ *              loads.
  *   [profile]  name, epochs (0: the recipe's), limit (0: every training image),
  *              recipe (optional: replaces every cell's recipe, e.g. a shortened schedule),
  *              shortened (yes: a reduced budget, said so on every result, even where the
@@ -47,6 +50,8 @@ typedef struct suite {
     char backends[256];                /* kind backends: "naive, openblas, ..." */
     char compare[256];                 /* kind train: "spt_lsa - vanilla, spt - vanilla" */
     double target_val_acc;             /* kind train: 0 (none) or the report's target */
+    double reference_tolerance;        /* kind train: ± test top-1 points from a reference
+                                          run (results/SUITE/reference-*.csv), 0 = none */
     int64_t threads[SUITE_MAX_THREADS]; /* kind backends */
     int thread_count;
     suite_profile profiles[SUITE_MAX_PROFILES];
