@@ -5,6 +5,7 @@ training loop, and the reference run for a seed that publishes no accuracy.
     vbmodel init MODEL --out W.safetensors --seed S
     torch-train.py --weights W.safetensors [--model keras_cct|qiita_vit] [--data DIR]
                    [--epochs N] [--seed S] [--threads T] [--limit N] [--csv FILE]
+                   [--checkpoint FILE]
 
 The model is scripts/golden.py's (the same maths, written in PyTorch against the C
 layouts), starting from the weights vbmodel init made (Keras' initialisers, checked in
@@ -26,8 +27,9 @@ float32 on the CPU.
 Prints one CSV row per epoch (epoch, train_loss, train_acc, val_loss, val_acc, seconds),
 then a comment line with the test top-1/top-5; --csv writes the same lines to FILE (the
 report draws it beside our cells when it is named reference-*.csv in a suite's results
-folder). --limit N trains on the first N training images only (a smoke test, labelled so
-in the output). Needs Debian's python3-torch.
+folder). --checkpoint FILE saves the run after every epoch and resumes from FILE when it
+exists, bit for bit as an uninterrupted run. --limit N trains on the first N training
+images only (a smoke test, labelled so in the output). Needs Debian's python3-torch.
 """
 import argparse
 import os
@@ -153,6 +155,32 @@ def train_epoch(run, p, state, step, images, labels, rng, show):
     return loss_sum / len(order), correct / len(order), step
 
 
+def save_checkpoint(path, p, state, step, best, rows, rng):
+    """Everything the next epoch depends on, written atomically (a temporary file renamed):
+    weights, Adam's moments in parameter order, the step, the kept weights, the CSV rows so
+    far and both random generators."""
+    trained = [t for t in p.values() if t.requires_grad]
+    snapshot = dict(p={k: v.detach() for k, v in p.items()}, step=step, best=best, rows=rows,
+                    moments=[state[id(t)] for t in trained if id(t) in state],
+                    numpy_rng=rng.bit_generator.state, torch_rng=torch.get_rng_state())
+    torch.save(snapshot, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def load_checkpoint(path, p, rng):
+    """(state, step, best, rows) of a checkpoint save_checkpoint wrote, its weights copied
+    into p and its generators restored."""
+    snapshot = torch.load(path)
+    with torch.no_grad():
+        for k, v in p.items():
+            v.copy_(snapshot["p"][k])
+    trained = [t for t in p.values() if t.requires_grad]
+    state = {id(t): m for t, m in zip(trained, snapshot["moments"])}
+    rng.bit_generator.state = snapshot["numpy_rng"]
+    torch.set_rng_state(snapshot["torch_rng"])
+    return state, snapshot["step"], snapshot["best"], snapshot["rows"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", choices=sorted(FORWARDS), default="keras_cct")
@@ -163,6 +191,8 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--limit", type=int, default=0, help="train on the first N images only")
     ap.add_argument("--csv", help="also write the epoch rows here")
+    ap.add_argument("--checkpoint", help="save the run here after every epoch, and resume "
+                    "from it if it exists (same arguments)")
     args = ap.parse_args()
 
     run = Run(args.model)
@@ -191,8 +221,15 @@ def main():
                     % run.val_fraction,
                     ", SHORTENED: " + ", ".join(shortened) if shortened else ""),
             "epoch,train_loss,train_acc,val_loss,val_acc,seconds"]
+    first = 1
+    if args.checkpoint and os.path.exists(args.checkpoint):
+        header = rows[0]
+        state, step, best, rows = load_checkpoint(args.checkpoint, p, rng)
+        rows[0] = header  # this invocation's budget
+        first = len(rows) - 1  # the comment and header lines, then one row per epoch
+        print("# resumed from %s after epoch %d" % (args.checkpoint, first - 1), file=sys.stderr)
     print("\n".join(rows))
-    for epoch in range(1, epochs + 1):
+    for epoch in range(first, epochs + 1):
         t0 = time.time()
         train_loss, train_acc, step = train_epoch(run, p, state, step, train_x, train_y, rng,
                                                   sys.stderr.isatty())
@@ -203,6 +240,8 @@ def main():
         # ModelCheckpoint(save_best_only): strictly better only; without it, the last weights
         if not run.keep_best or val_acc > best[0]:
             best = (val_acc, epoch, {k: v.detach().clone() for k, v in p.items()})
+        if args.checkpoint:
+            save_checkpoint(args.checkpoint, p, state, step, best, rows, rng)
     _, top1, top5 = evaluate(run, best[2], test_images, test_labels)
     rows.append("# test of epoch %d's weights (%s val_acc %.4f): top-1 %.4f, top-5 %.4f"
                 % (best[1], "best" if run.keep_best else "final", best[0], top1, top5))
