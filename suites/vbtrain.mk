@@ -11,6 +11,7 @@ dist_recipes_DATA = \
 	suites/recipes/fashion_cct.cfg \
 	suites/recipes/keras_cct.cfg \
 	suites/recipes/keras_cct_keras3.cfg \
+	suites/recipes/keras_cct_jpeg75.cfg \
 	suites/recipes/keras_vit_small_ds.cfg \
 	suites/recipes/keras_vit_small_ds_cosine.cfg \
 	suites/recipes/qiita_vit.cfg

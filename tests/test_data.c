@@ -329,6 +329,47 @@ Test(data, cifar10_open_by_name)
     vb_dataset_free(&te);
 }
 
+/* Mean |a − b| over every pixel of two datasets of the same shape. */
+static double mean_abs_diff(const vb_dataset *a, const vb_dataset *b)
+{
+    int64_t n = a->count * a->h * a->w * a->c;
+    double sum = 0;
+    for (int64_t i = 0; i < n; i++) sum += abs((int)a->images[i] - (int)b->images[i]);
+    return sum / (double)n;
+}
+
+/* "cifar10@jpegQ": the same records, labels and order, every image put through JPEG at
+ * quality Q and back: changed pixels (less at a higher quality), a new name and checksum.
+ * A malformed variant is one line naming it. */
+Test(data, jpeg_variant_round_trips_every_image)
+{
+    make_cifar10();
+    vb_dataset tr, te, tr75, te75, tr100, te100;
+    OK(vb_dataset_open("cifar10", tmp, &tr, &te, err, sizeof err));
+    OK(vb_dataset_open("cifar10@jpeg75", tmp, &tr75, &te75, err, sizeof err));
+    OK(vb_dataset_open("cifar10@jpeg100", tmp, &tr100, &te100, err, sizeof err));
+    cr_assert_str_eq(tr75.name, "cifar10@jpeg75");
+    cr_assert_str_eq(te100.name, "cifar10@jpeg100");
+    cr_assert(tr75.count == tr.count && te75.count == te.count && tr75.classes == 10);
+    cr_assert_eq(memcmp(tr75.labels, tr.labels, (size_t)tr.count * sizeof *tr.labels), 0);
+    cr_assert_str_eq(tr75.class_names[9], "truck");
+    double loss75 = mean_abs_diff(&tr, &tr75), loss100 = mean_abs_diff(&tr, &tr100);
+    cr_log_info("mean |pixel change|: quality 75 %.2f, quality 100 %.2f", loss75, loss100);
+    cr_assert(loss75 > 1.0, "quality 75 changed the pixels by only %.3f", loss75);
+    cr_assert(loss100 < loss75, "quality 100 (%.3f) no closer than 75 (%.3f)", loss100, loss75);
+    cr_assert(mean_abs_diff(&te, &te75) > 1.0, "the test part was not round-tripped");
+    cr_assert_neq(tr75.checksum, tr.checksum);
+    vb_dataset *all[] = {&tr, &te, &tr75, &te75, &tr100, &te100};
+    for (size_t i = 0; i < 6; i++) vb_dataset_free(all[i]);
+    static const char *const bad[] = {"cifar10@jpeg0", "cifar10@jpeg101", "cifar10@jpeg",
+                                      "cifar10@png75", "cifar10@jpeg7x", "cifar10@jpeg075"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_expect_eq(vb_dataset_open(bad[i], tmp, &tr, &te, err, sizeof err), -1, "%s", bad[i]);
+        cr_expect_not_null(strstr(err, bad[i]), "%s: %s", bad[i], err);
+        cr_expect_null(strchr(err, '\n'), "%s", err);
+    }
+}
+
 Test(data, cifar100_official_and_imported)
 {
     char names[2000] = "";

@@ -205,14 +205,14 @@ static void put_run(const char *label, int seed, int threads, double top1,
  * 2.48, Welch's 3.9 degrees of freedom, t 3.182, CI ± 1.42. Cells c and d: one seed each.
  * Target 75% validation accuracy: a at epochs 2, 4, 3; b at 4, never, 2. A reference run
  * of a at 78.50%: ours − reference = −0.52 pt, within the suite's ±0.6, and one of c at
- * 71.20%: −1.20 pt, outside it. */
+ * 71.20%: −1.20 pt, outside it. Cell e, under profile alt alone: e − a = 77.00 − 77.98. */
 Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
 {
     static const double fast[5] = {0.7, 0.76, 0.8, 0.81, 0.82}, mid[5] = {0.7, 0.72, 0.75, 0.8, 0.8},
                         slow[5] = {0.6, 0.7, 0.72, 0.76, 0.8}, never[5] = {0.5, 0.6, 0.7, 0.74, 0.74};
     make_dir();
     put_file("suites/stats.cfg", "[suite]\nname = stats\nkind = train\ndescription = d\n"
-             "compare = a - b, c - d  # differences\ntarget_val_acc = 0.75\n"
+             "compare = a - b, c - d, e - a  # differences\ntarget_val_acc = 0.75\n"
              "reference_tolerance = 0.6\n");
     put_file("results/stats/reference-a.torch.seed1.csv", "# a in PyTorch\n"
              "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n1,2,0.5,1.5,0.6,9\n"
@@ -237,6 +237,10 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
     }
     put_run("c", 1, 1, 70.0, never, NULL);
     put_run("d", 1, 1, 69.0, never, NULL);
+    /* e runs under a profile of its own, and is compared with a all the same. */
+    put_run("e", 1, 1, 77.00, never, NULL);
+    cr_assert_eq(shell_run("sed -i 's/^stats,full,e,/stats,alt,e,/' %s/results/stats/e.onednn.seed1/"
+                           "result.csv", dir), 0, "%s", output);
     cr_assert_eq(shell_run("%s/scripts/report %s/results %s/published %s/suites", VB_SRCDIR, dir,
                            dir, dir), 0, "%s", output);
     char path[300];
@@ -256,6 +260,7 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
         "--backend onednn --threads 1 --data /data/sets` |",
         "| a − b | onednn, full | +2.48 pt | +1.06 to +3.90 pt (Welch, 3.9 df) | 3 / 3 |",
         "| c − d | onednn, full | +1.00 pt | n/a (1 seed each) | 1 / 1 |",
+        "| e − a | onednn, alt vs full | -0.98 pt | n/a (1 and 3 seeds) | 1 / 3 |",
         "| `reference-a.torch.seed1` | 2 | 78.50 | a (onednn, 3) | 77.98 | -0.52 | yes |",
         "| `reference-c.torch.seed1` (shortened) | 1 | 71.20 | c (onednn, 1) | 70.00 | -1.20 "
         "| **no** |",

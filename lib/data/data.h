@@ -107,6 +107,13 @@ typedef struct vb_image {
  * adds the file name). Thread-safe: each call has its own decoder state. */
 int vb_decode_jpeg(const uint8_t *data, size_t size, vb_image *out, char *msg, size_t len);
 int vb_decode_png(const uint8_t *data, size_t size, vb_image *out, char *msg, size_t len);
+/* Encode at quality 1..100, 4:2:0 chroma for colour (jpeg_encode.c): *data is malloc'd.
+ * 0, or -1 with msg set. */
+int vb_encode_jpeg(const vb_image *img, int quality, uint8_t **data, size_t *size, char *msg,
+                   size_t len);
+/* Every image of d replaced by its JPEG round trip at quality; d's name gains "@jpegQ"
+ * and its checksum is recomputed (jpeg_roundtrip.c). 0, or -1 with err set. */
+int vb_dataset_jpeg_roundtrip(vb_dataset *d, int quality, char *err, size_t err_len);
 
 /* ---- readers on loaded members (so one archive pass can fill several parts) ---------- */
 

@@ -10,6 +10,8 @@ lib_data_libvbdata_la_SOURCES = \
 	lib/data/cifar_write.c \
 	lib/data/idx.c \
 	lib/data/jpeg.c \
+	lib/data/jpeg_encode.c \
+	lib/data/jpeg_roundtrip.c \
 	lib/data/png.c \
 	lib/data/image_folder.c \
 	lib/data/subset.c \

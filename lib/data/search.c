@@ -164,11 +164,10 @@ static void not_found(const known_dataset *k, const char *search, char *err, siz
                  "scripts/fetch-data %s", k->name, looked, search, k->name);
 }
 
-int vb_dataset_open(const char *name, const char *data_dir, vb_dataset *train,
-                    vb_dataset *test, char *err, size_t err_len)
+/* The dataset as stored: name is one of known[]. */
+static int open_stored(const char *name, const char *data_dir, vb_dataset *train,
+                       vb_dataset *test, char *err, size_t err_len)
 {
-    memset(train, 0, sizeof *train);
-    memset(test, 0, sizeof *test);
     const known_dataset *k = lookup(name);
     if (!k)
         return vb_data_fail(err, err_len, "unknown dataset '%s' (known: %s)", name,
@@ -195,4 +194,39 @@ int vb_dataset_open(const char *name, const char *data_dir, vb_dataset *train,
     }
     not_found(k, search, err, err_len);
     return -1;
+}
+
+/* A variant "NAME@jpegQ" (Q in 1..100): base gets NAME and the quality is returned; a
+ * plain name is copied and gives 0; anything else after '@' gives -1. */
+static int jpeg_variant(const char *name, char *base, size_t base_len)
+{
+    const char *at = strchr(name, '@');
+    snprintf(base, base_len, "%.*s", at ? (int)(at - name) : (int)strlen(name), name);
+    if (!at) return 0;
+    const char *q = at + 1;
+    if (strncmp(q, "jpeg", 4) != 0 || q[4] < '1' || q[4] > '9' || strlen(q + 4) > 3) return -1;
+    for (const char *d = q + 4; *d; d++)
+        if (*d < '0' || *d > '9') return -1;
+    int quality = atoi(q + 4);
+    return quality <= 100 ? quality : -1;
+}
+
+int vb_dataset_open(const char *name, const char *data_dir, vb_dataset *train,
+                    vb_dataset *test, char *err, size_t err_len)
+{
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
+    char base[64];
+    int quality = jpeg_variant(name, base, sizeof base);
+    if (quality < 0)
+        return vb_data_fail(err, err_len, "dataset '%s': after '@' expected jpegQ, Q a JPEG "
+                            "quality in 1..100 (e.g. cifar10@jpeg75)", name);
+    if (open_stored(base, data_dir, train, test, err, err_len)) return -1;
+    if (quality && (vb_dataset_jpeg_roundtrip(train, quality, err, err_len) ||
+                    vb_dataset_jpeg_roundtrip(test, quality, err, err_len))) {
+        vb_dataset_free(train);
+        vb_dataset_free(test);
+        return -1;
+    }
+    return 0;
 }

@@ -37,8 +37,10 @@ typedef struct vb_dataset {
 const char *vb_dataset_names(void);
 
 /* Opens a dataset by name along the search path (data_dir may be NULL), filling its
- * train and test parts. On failure err says what was looked for and where, and how to
- * get it (scripts/fetch-data). 0 or -1. */
+ * train and test parts. "NAME@jpegQ" is NAME with every image put through JPEG at quality
+ * Q (1..100, 4:2:0 chroma) and back, as if stored as JPEG files: e.g. cifar10@jpeg75
+ * against cifar10 measures what our CIFAR-100's JPEG encoding costs. On failure err says
+ * what was looked for and where, and how to get it (scripts/fetch-data). 0 or -1. */
 int vb_dataset_open(const char *name, const char *data_dir, vb_dataset *train,
                     vb_dataset *test, char *err, size_t err_len);
 
