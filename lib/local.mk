@@ -35,6 +35,7 @@ vitbenchinclude_HEADERS = \
 	lib/include/vitbench/desc_check.h \
 	lib/include/vitbench/dist.h \
 	lib/include/vitbench/files.h \
+	lib/include/vitbench/fnv1a.h \
 	lib/include/vitbench/json.h \
 	lib/include/vitbench/layer.h \
 	lib/include/vitbench/loader.h \
