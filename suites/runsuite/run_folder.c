@@ -70,8 +70,10 @@ static void write_config(FILE *f, const run_facts *x, const vb_train_result *res
 {
     (void)res;
     fprintf(f, "# The complete configuration of cell '%s' of suite '%s' (profile %s).\n"
-               "# config_hash %016" PRIx64 " = FNV-1a 64 of everything below this header.\n",
-            x->plan->label, x->plan->s->name, x->plan->profile->name, x->config_hash);
+               "# config_hash %016" PRIx64 " = FNV-1a 64 of everything below this header.\n"
+               "# recipe_hash %016" PRIx64 " = FNV-1a 64 of the recipe part: its checkpoint's.\n",
+            x->plan->label, x->plan->s->name, x->plan->profile->name, x->config_hash,
+            vb_recipe_hash(&x->in->recipe));
     config_body(f, x);
 }
 
