@@ -116,7 +116,8 @@ BUILT_SOURCES += lib/layers/layer_kinds.inc
 CLEANFILES += lib/layers/layer_kinds.inc
 EXTRA_DIST += scripts/layer-kinds
 lib_layers_libvblayers_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/lib/layers
-lib/layers/layer_kinds.inc: $(lib_layers_libvblayers_la_SOURCES) $(srcdir)/scripts/layer-kinds
+lib/layers/layer_kinds.inc: $(lib_layers_libvblayers_la_SOURCES) $(srcdir)/lib/local.mk \
+	    $(srcdir)/scripts/layer-kinds
 	$(AM_V_GEN)$(MKDIR_P) lib/layers && \
 	(cd $(srcdir) && $(SHELL) scripts/layer-kinds $(lib_layers_libvblayers_la_SOURCES)) \
 	    > $@-t && mv -f $@-t $@
