@@ -129,7 +129,8 @@ static int first_different_line(const char *a, const char *b)
 static int check_recipe(const vb_st_file *f, const char *path, const vb_ckpt_identity *id,
                         const char *hash, char *err, size_t err_len)
 {
-    const char *text = vb_st_meta_get(f, "recipe_config"), *have = vb_st_meta_get(f, "recipe_hash");
+    const char *text = vb_st_meta_get(f, "recipe_config");
+    const char *have = vb_st_meta_get(f, "recipe_hash");
     if (!text) {
         snprintf(err, err_len, "%s: cannot resume: the checkpoint keeps no resolved recipe "
                  "(written before a recipe's identity was the hash of that text), so its "
@@ -192,11 +193,11 @@ static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_i
         {"dataset", t.dataset, "training data (checksum)"},
         {"train_images", t.images, "number of training images (--limit or val_split)"},
     };
-    return check_fields(f, path, what, sizeof what / sizeof what[0], err, err_len) ||
-                   check_recipe(f, path, id, t.hash, err, err_len) ||
-                   check_fields(f, path, how, sizeof how / sizeof how[0], err, err_len)
-               ? -1
-               : 0;
+    if (check_fields(f, path, what, sizeof what / sizeof what[0], err, err_len) ||
+        check_recipe(f, path, id, t.hash, err, err_len) ||
+        check_fields(f, path, how, sizeof how / sizeof how[0], err, err_len))
+        return -1;
+    return 0;
 }
 
 static const vb_st_tensor *scalar(const vb_st_file *f, const char *name, vb_st_dtype dtype,

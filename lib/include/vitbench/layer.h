@@ -4,10 +4,10 @@
  * count them, say how much per-batch state it keeps, initialise, forward, backward — and
  * the count component its layers fall in. Each kind lives in one file of lib/layers/ that
  * defines `const vb_layer_kind vb_layer_NAME = {` at the start of a line; listing that
- * file in lib/local.mk registers it (the build collects the definitions into the registry,
- * scripts/layer-kinds). A model
- * is an ordered list of layer instances; the driver (model.c) walks it forward and then
- * backward. There is no general autograd: each backward is written out next to its forward.
+ * file in lib/local.mk registers it (the build collects the definitions into the registry:
+ * scripts/layer-kinds). A model is an ordered list of layer instances; the driver
+ * (model.c) walks it forward and then backward. There is no general autograd: each
+ * backward is written out next to its forward.
  *
  * Shapes: per-sample activations are (h, w, c). Images are NHWC; a token sequence of T
  * tokens of width C is (T, 1, C). A (B, H, W, C) feature map therefore *is* the
