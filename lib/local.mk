@@ -35,6 +35,7 @@ vitbenchinclude_HEADERS = \
 	lib/include/vitbench/desc_check.h \
 	lib/include/vitbench/dist.h \
 	lib/include/vitbench/files.h \
+	lib/include/vitbench/fnv1a.h \
 	lib/include/vitbench/json.h \
 	lib/include/vitbench/layer.h \
 	lib/include/vitbench/loader.h \
@@ -108,6 +109,18 @@ lib_layers_libvblayers_la_SOURCES = \
 	lib/layers/encoder_attention.c \
 	lib/layers/encoder_mlp.c \
 	lib/layers/encoder_dense.c
+# registry.c lists every kind these files define (`const vb_layer_kind vb_layer_NAME = {`,
+# layer.h), collected at build time by scripts/layer-kinds: a new kind is its own file and
+# its line above, nothing else.
+BUILT_SOURCES += lib/layers/layer_kinds.inc
+CLEANFILES += lib/layers/layer_kinds.inc
+EXTRA_DIST += scripts/layer-kinds
+lib_layers_libvblayers_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/lib/layers
+lib/layers/layer_kinds.inc: $(lib_layers_libvblayers_la_SOURCES) $(srcdir)/lib/local.mk \
+	    $(srcdir)/scripts/layer-kinds
+	$(AM_V_GEN)$(MKDIR_P) lib/layers && \
+	(cd $(srcdir) && $(SHELL) scripts/layer-kinds $(lib_layers_libvblayers_la_SOURCES)) \
+	    > $@-t && mv -f $@-t $@
 
 include $(srcdir)/lib/data/local.mk
 include $(srcdir)/lib/augment/local.mk

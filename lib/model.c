@@ -52,20 +52,6 @@ static int read_model_section(vb_model *m, vb_cfg_section *s, char *err, size_t 
     return 0;
 }
 
-/* The accounting bucket a layer falls in by default, from where it stands: before the
- * first encoder block it is tokenizer (or position / pool for those kinds), after the last
- * it is norm, pool or head. */
-static vb_component default_component(const char *kind, int seen_encoder)
-{
-    if (strcmp(kind, "encoder") == 0) return VB_COMP_ATTENTION;
-    if (strcmp(kind, "posemb") == 0) return VB_COMP_POSITION;
-    if (strcmp(kind, "class_token") == 0 || strcmp(kind, "seqpool") == 0 ||
-        strcmp(kind, "token") == 0)
-        return VB_COMP_POOL;
-    if (!seen_encoder) return VB_COMP_TOKENIZER;
-    return strcmp(kind, "layernorm") == 0 ? VB_COMP_NORM : VB_COMP_HEAD;
-}
-
 /* A configured layer's output and state per image stay within VB_VALUES_MAX, so that
  * its sizes for any batch up to VB_BATCH_MAX fit (layer.h). Its kind bounds each key, so
  * the per-image state is computed without overflow. */
@@ -84,9 +70,19 @@ static int check_sizes(const vb_layer *l, vb_cfg_section *s, char *err, size_t e
     return 0;
 }
 
-/* Appends one configured layer of `kind`; its input is the previous layer's output. */
+/* Layers of `kind` in the model so far: the next one is named "KIND.N" with this N
+ * ("conv.0", "conv.1", "dense.0", ... in model order). */
+static int layers_of_kind(const vb_model *m, const vb_layer_kind *kind)
+{
+    int n = 0;
+    for (int i = 0; i < m->count; i++) n += m->layers[i].kind == kind;
+    return n;
+}
+
+/* Appends one configured layer of `kind`, counted in `component`; its input is the previous
+ * layer's output. */
 static int add_layer(vb_model *m, const vb_layer_kind *kind, vb_cfg_section *s,
-                     vb_layer_site site, int kind_index, char *err, size_t err_len)
+                     vb_layer_site site, vb_component component, char *err, size_t err_len)
 {
     vb_layer *grown = realloc(m->layers, (size_t)(m->count + 1) * sizeof *grown);
     if (!grown) return vb_cfg_error(s, err, err_len, "out of memory");
@@ -95,10 +91,10 @@ static int add_layer(vb_model *m, const vb_layer_kind *kind, vb_cfg_section *s,
     memset(l, 0, sizeof *l);
     l->kind = kind;
     l->index = m->count;
-    l->component = site.component;
+    l->component = component;
     l->first_param = -1;
     l->in = m->count ? m->layers[m->count - 1].out : m->input;
-    snprintf(l->name, sizeof l->name, "%s.%d", kind->name, kind_index);
+    snprintf(l->name, sizeof l->name, "%s.%d", kind->name, layers_of_kind(m, kind));
     if (kind->configure(l, s, site, err, err_len) != 0) {
         /* not counted yet, so vb_model_free would not release what configure made */
         if (kind->destroy) kind->destroy(l);
@@ -118,13 +114,11 @@ static int add_layer(vb_model *m, const vb_layer_kind *kind, vb_cfg_section *s,
     return 0;
 }
 
-/* Per-kind counters name layers "conv.0", "conv.1", "dense.0", ... in model order. */
-#define MAX_KINDS 64
-
+/* Each layer counts in its kind's component for where it stands (vb_layer_component): the
+ * encoder part begins with the first layer counted in attention. */
 static int build_layers(vb_model *m, vb_cfg *cfg, char *err, size_t err_len)
 {
-    const vb_layer_kind *seen[MAX_KINDS];
-    int used[MAX_KINDS] = {0}, kinds = 0, seen_encoder = 0;
+    int after_encoder = 0;
     for (int i = 1; i < cfg->count; i++) {
         vb_cfg_section *s = &cfg->sections[i];
         const vb_layer_kind *kind = vb_layer_kind_find(s->name);
@@ -133,15 +127,13 @@ static int build_layers(vb_model *m, vb_cfg *cfg, char *err, size_t err_len)
                                 vb_layer_kind_names());
         int64_t depth;
         if (vb_cfg_int_in_or(s, "depth", 1, 1, 1000, &depth, err, err_len)) return -1;
-        int k = 0;
-        while (k < kinds && seen[k] != kind) k++;
-        if (k == kinds && kinds < MAX_KINDS) seen[kinds++] = kind;
-        vb_component component = default_component(kind->name, seen_encoder);
+        after_encoder |= kind->component.before_encoder == VB_COMP_ATTENTION;
+        vb_component component = after_encoder ? kind->component.after_encoder
+                                               : kind->component.before_encoder;
         for (int64_t b = 0; b < depth; b++) {
-            vb_layer_site site = {(int)b, (int)depth, component, m->classes};
-            if (add_layer(m, kind, s, site, used[k]++, err, err_len)) return -1;
+            vb_layer_site site = {(int)b, (int)depth, m->classes};
+            if (add_layer(m, kind, s, site, component, err, err_len)) return -1;
         }
-        seen_encoder |= strcmp(kind->name, "encoder") == 0;
     }
     return 0;
 }

@@ -7,6 +7,7 @@
  * integers. */
 #include "vitbench/safetensors.h"
 #include "vitbench/files.h"
+#include "vitbench/json.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -183,21 +184,11 @@ static void sb_printf(strbuf *b, const char *fmt, ...)
     else sb_put(b, tmp, (size_t)n);
 }
 
-/* A JSON string literal: quotes, backslashes and control characters escaped. */
+static void sb_put_bytes(void *b, const char *bytes, size_t n) { sb_put(b, bytes, n); }
+
 static void sb_json_string(strbuf *b, const char *s)
 {
-    sb_put(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            char esc[2] = {'\\', (char)*p};
-            sb_put(b, esc, 2);
-        } else if (*p < 0x20) {
-            sb_printf(b, "\\u%04x", *p);
-        } else {
-            sb_put(b, (const char *)p, 1);
-        }
-    }
-    sb_put(b, "\"", 1);
+    vb_json_quote(s, sb_put_bytes, b);
 }
 
 /* Data order: larger dtypes first (stable), so every tensor starts aligned to its dtype

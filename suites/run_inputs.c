@@ -47,6 +47,7 @@ int run_inputs_load(run_inputs *in, const run_request *rq, char *err, size_t err
 void run_inputs_free(run_inputs *in)
 {
     vb_model_free(&in->model);
+    vb_recipe_free(&in->recipe);
     vb_dataset_free(&in->train);
     vb_dataset_free(&in->test);
     if (in->backend) vb_backend_unload(in->backend);

@@ -30,9 +30,9 @@ static int configure(layer_fixture *f, const char *section, vb_shape in)
     l->kind = kind;
     l->in = in;
     l->first_param = -1;
+    l->component = kind->component.before_encoder;
     snprintf(l->name, sizeof l->name, "%s.0", kind->name);
-    vb_layer_site site = {.block_index = 0, .block_count = 1, .component = VB_COMP_TOKENIZER,
-                          .classes = 10};
+    vb_layer_site site = {.block_index = 0, .block_count = 1, .classes = 10};
     if (kind->configure(l, s, site, err, sizeof err) != 0) return -1;
     if (kind->declare) {
         if (kind->declare(l, &f->params) != 0) return -1;

@@ -15,3 +15,10 @@ tests_test_layers_sequence_LDADD = $(LAYER_TEST_LDADD)
 tests_test_layers_encoder_SOURCES = tests/test_layers_encoder.c
 tests_test_layers_encoder_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS)
 tests_test_layers_encoder_LDADD = $(LAYER_TEST_LDADD)
+
+# The registry: every kind lib/layers defines, each whole (it reads the sources).
+check_PROGRAMS += tests/test_layer_kinds
+TESTS += tests/test_layer_kinds
+tests_test_layer_kinds_SOURCES = tests/test_layer_kinds.c
+tests_test_layer_kinds_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
+tests_test_layer_kinds_LDADD = lib/libvitbench.la $(CRITERION_LIBS) -lm

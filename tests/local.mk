@@ -12,3 +12,4 @@ include $(srcdir)/tests/runsuite.mk
 include $(srcdir)/tests/eval.mk
 include $(srcdir)/tests/fuzz.mk
 include $(srcdir)/tests/mpi.mk
+include $(srcdir)/tests/shipped.mk

@@ -316,7 +316,7 @@ static void check_case(const golden_case *c)
     cr_assert_eq(vb_st_read(&g, c->golden, err, sizeof err), 0, "%s", err);
     cr_assert_str_eq(need_meta(&g, "format"), "vitbench-golden");
     cr_assert_str_eq(need_meta(&g, "version"), "2");
-    static vb_recipe recipe; /* large (its resolved text) */
+    vb_recipe recipe;
     cr_assert_eq(vb_recipe_load(&recipe, c->recipe, err, sizeof err), 0, "%s", err);
     check_optimizer(c, &g, &recipe);
     cr_assert_float_eq(strtof(need_meta(&g, "label_smoothing"), NULL), recipe.label_smoothing,
@@ -327,6 +327,7 @@ static void check_case(const golden_case *c)
     /* naive is the reference's own code behind the ABI, so the built-in reference itself
      * need not run a second time. */
     for (int i = 0; i < n; i++) check_on_backend(c, &g, &recipe, names[i]);
+    vb_recipe_free(&recipe);
     vb_st_close(&g);
 }
 

@@ -129,6 +129,7 @@ Test(recipe, every_key)
     cr_assert(a->std[0] == 0.25f && a->std[3] == 0.25f);
     cr_assert(a->erasing == 0.25f && a->mixup_alpha == 0.8f && a->cutmix_alpha == 1.0f);
     cr_assert_eq(r.adapt_normalization, 0);
+    vb_recipe_free(&r);
 }
 
 Test(recipe, defaults_are_keras_adam)
@@ -144,6 +145,7 @@ Test(recipe, defaults_are_keras_adam)
     cr_assert(r.schedule == VB_SCHEDULE_CONSTANT && r.val_mode == VB_VAL_KERAS_LAST &&
               r.val_split == 0.1 && !r.keep_best && r.clip_norm == 0);
     cr_assert(r.augment.std[0] == 1 && r.augment.mean[0] == 0 && !r.augment.flip);
+    vb_recipe_free(&r);
 }
 
 /* Each broken recipe fails with a message that contains the expected text. */
@@ -251,6 +253,7 @@ Test(recipe, shipped_recipes_load)
         snprintf(path, sizeof path, "%s/suites/recipes/%s.cfg", VB_SRCDIR, names[i]);
         cr_assert_eq(vb_recipe_load(&r, path, err, sizeof err), 0, "%s", err);
         cr_assert_str_eq(r.name, names[i]);
+        vb_recipe_free(&r);
     }
 }
 
@@ -329,10 +332,11 @@ static void free_dataset(vb_dataset *d)
     vb_free(d->labels);
 }
 
-static const char *const TINY_RECIPE =
-    "[recipe]\ndataset = tiny\nepochs = 3\nbatch = 16\noptimizer = adamw\nlr = 3e-3\n"
-    "weight_decay = 1e-4\nschedule = warmup_cosine\nwarmup_epochs = 0.5\nlabel_smoothing = 0.1\n"
-    "val_split = 0.25\nkeep_best = yes\nclip_norm = 5\n[augment]\nflip = yes\n";
+#define TINY_RECIPE_MAIN \
+    "[recipe]\ndataset = tiny\nepochs = 3\nbatch = 16\noptimizer = adamw\nlr = 3e-3\n" \
+    "weight_decay = 1e-4\nschedule = warmup_cosine\nwarmup_epochs = 0.5\nlabel_smoothing = 0.1\n" \
+    "val_split = 0.25\nkeep_best = yes\nclip_norm = 5\n"
+static const char *const TINY_RECIPE = TINY_RECIPE_MAIN "[augment]\nflip = yes\n";
 
 typedef struct tiny_run {
     vb_dataset train, test;
@@ -353,6 +357,7 @@ static void tiny_teardown(tiny_run *t)
 {
     free_dataset(&t->train);
     free_dataset(&t->test);
+    vb_recipe_free(&t->recipe);
     vb_backend_unload(t->backend);
 }
 
@@ -503,9 +508,9 @@ Test(checkpoint, round_trip_and_refusal)
             best_a[j] = vb_uniform(4, j);
         }
     }
-    vb_ckpt_identity id = {.model = "tiny", .recipe = "r", .recipe_hash = 42, .seed = 7,
-                           .dataset = 0xabc, .train_images = 75, .epochs = 3,
-                           .steps_per_epoch = 5};
+    vb_ckpt_identity id = {.model = "tiny", .recipe = "r", .recipe_text = "[recipe]\n",
+                           .recipe_hash = 42, .seed = 7, .dataset = 0xabc,
+                           .train_images = 75, .epochs = 3, .steps_per_epoch = 5};
     vb_ckpt_state st = {.epoch = 2, .step = 10, .best_epoch = 1, .best_val_acc = 0.5,
                         .seconds = 3.25}, back;
     cr_assert_eq(vb_checkpoint_save(path, &a, &sa, best_a, &id, &st, err, sizeof err), 0,
@@ -528,6 +533,18 @@ Test(checkpoint, round_trip_and_refusal)
     cr_assert(strstr(err, "model is 'tiny', this run's is 'big'"), "%s", err);
     cr_assert_null(strchr(err, '\n'));
 
+    /* One written before checkpoints kept their resolved recipe: its hash came from a
+     * hand-kept field list that nothing computes any more, so it is refused, saying so. */
+    vb_st_writer w;
+    vb_st_writer_init(&w);
+    cr_assert(!vb_st_writer_meta(&w, "format", VB_CHECKPOINT_FORMAT) &&
+              !vb_st_writer_meta(&w, "model", "tiny") && !vb_st_writer_meta(&w, "recipe", "r") &&
+              !vb_st_writer_meta(&w, "recipe_hash", "000000000000002a"));
+    cr_assert_eq(vb_st_writer_write(&w, path, err, sizeof err), 0, "%s", err);
+    vb_st_writer_free(&w);
+    cr_assert_eq(vb_checkpoint_load(path, &b, &sb, best_b, &id, &back, err, sizeof err), -1);
+    cr_assert(strstr(err, "cannot resume: the checkpoint keeps no resolved recipe"), "%s", err);
+
     vb_free(best_a);
     vb_free(best_b);
     vb_step_scratch_free(&sa);
@@ -549,8 +566,8 @@ Test(checkpoint, refuses_values_no_run_writes)
     tiny_model(&m);
     cr_assert(vb_model_alloc(&m, 4) == 0 && vb_step_scratch_alloc(&s, &m) == 0);
     vb_model_init_params(&m, 1);
-    vb_ckpt_identity id = {.model = "tiny", .recipe = "r", .seed = 7, .epochs = 30,
-                           .steps_per_epoch = 5};
+    vb_ckpt_identity id = {.model = "tiny", .recipe = "r", .recipe_text = "[recipe]\n",
+                           .seed = 7, .epochs = 30, .steps_per_epoch = 5};
     const vb_ckpt_state good = {.epoch = 2, .step = 10, .best_epoch = 1, .best_val_acc = 0.5};
     const struct { const char *field; vb_ckpt_state st; } states[] = {
         {"'epoch' is -5", {.epoch = -5, .step = 10}},
@@ -618,8 +635,9 @@ Test(checkpoint, weights_read_back_best_or_last)
     float *best = vb_alloc(n * sizeof(float));
     vb_model_init_params(&a, 1);
     for (size_t j = 0; j < n; j++) best[j] = a.params.data[j] + 1.0f;
-    vb_ckpt_identity id = {.model = a.name, .recipe = "r", .recipe_hash = 42, .seed = 7,
-                           .dataset = 0xabc, .train_images = 75, .limit = 100, .epochs = 5};
+    vb_ckpt_identity id = {.model = a.name, .recipe = "r", .recipe_text = "[recipe]\n",
+                           .recipe_hash = 42, .seed = 7, .dataset = 0xabc,
+                           .train_images = 75, .limit = 100, .epochs = 5};
     vb_ckpt_state st = {.epoch = 2, .step = 10, .best_epoch = 1, .best_val_acc = 0.5};
     cr_assert_eq(vb_checkpoint_save(with_best, &a, &sa, best, &id, &st, err, sizeof err), 0);
     cr_assert_eq(vb_checkpoint_save(without, &a, &sa, NULL, &id, &st, err, sizeof err), 0);
@@ -628,7 +646,8 @@ Test(checkpoint, weights_read_back_best_or_last)
     cr_assert_eq(vb_weights_info_read(with_best, &info, err, sizeof err), 0, "%s", err);
     cr_expect(info.checkpoint && info.has_best && info.limit == 100 && info.epochs == 5 &&
               info.seed == 7 && info.dataset == 0xabc && info.train_images == 75 &&
-              info.recipe_hash == 42 && info.epoch == 2 && info.best_epoch == 1);
+              info.recipe_hash == 42 && info.recipe_text && info.epoch == 2 &&
+              info.best_epoch == 1);
     cr_expect_str_eq(info.model, a.name);
     cr_expect_str_eq(info.recipe, "r");
     int used_best;
@@ -763,6 +782,28 @@ Test(train, metrics_rows_after_the_checkpoint_are_dropped)
     free(csv);
 }
 
+/* Resuming under recipe `text` (loaded as the run's recipe file) is refused, saying `want`. */
+static void expect_refused_under(tiny_run *t, const char *dir, const char *out,
+                                 const char *text, const char *want)
+{
+    vb_recipe other;
+    vb_train_result r;
+    cr_assert_eq(load_recipe_text(&other, dir, "tiny", text), 0, "%s", err);
+    vb_recipe kept = t->recipe;
+    t->recipe = other;
+    t->recipe.epochs = 1;
+    int rc = tiny_train(t, out, 1, &r, NULL, NULL);
+    vb_recipe_free(&t->recipe);
+    t->recipe = kept;
+    cr_assert_eq(rc, -1, "resumed under another recipe");
+    cr_assert(strstr(err, "checkpoint.safetensors: cannot resume") && strstr(err, want),
+              "%s", err);
+}
+
+/* A recipe's identity is its resolved text, every key with its default written out: any key
+ * that differs is refused on --resume, naming the line. So is a key a later version adds: a
+ * line in the resolved text that no field of vb_recipe changes with (the hand-kept field
+ * list the hash was once made from would have let it through). --epochs is checked too. */
 Test(train, refuses_a_checkpoint_of_another_recipe)
 {
     char dir[64], out[128];
@@ -772,10 +813,26 @@ Test(train, refuses_a_checkpoint_of_another_recipe)
     vb_train_result r;
     t.recipe.epochs = 1;
     cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
-    t.recipe.adam.lr *= 2;
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), 0, "the same recipe: %s", err);
+
+    expect_refused_under(&t, dir, out, TINY_RECIPE_MAIN "[augment]\nflip = no\n",
+                         "resolved recipe differs (a changed recipe file) at its line 25: "
+                         "'flip = no' here, 'flip = yes' in the checkpoint");
+
+    char *later = malloc(strlen(t.recipe.config) + 64), *kept = t.recipe.config;
+    cr_assert_not_null(later);
+    sprintf(later, "%slater_key = 1  # default\n", kept);
+    t.recipe.config = later;
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1, "a key added later went unseen");
+    cr_assert(strstr(err, "'later_key = 1  # default' here, '(no such line)' in the "
+                          "checkpoint"), "%s", err);
+    t.recipe.config = kept;
+    free(later);
+
+    t.recipe.epochs = 2;
     cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1);
-    cr_assert(strstr(err, "checkpoint.safetensors: cannot resume") &&
-              strstr(err, "resolved recipe"), "%s", err);
+    cr_assert(strstr(err, "epochs (the recipe's, or --epochs) is '1', this run's is '2'"),
+              "%s", err);
     tiny_teardown(&t);
 }
 

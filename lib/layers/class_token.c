@@ -46,7 +46,7 @@ static int declare(vb_layer *l, vb_param_block *pb)
 
 static void count(const vb_layer *l, vb_counts *c)
 {
-    c->params[VB_COMP_POOL] += l->in.c;
+    c->params[l->component] += l->in.c;
 }
 
 static void init(const vb_layer *l, vb_param_block *pb, uint64_t seed)
@@ -105,6 +105,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_class_token = {
     .name = "class_token",
+    .component = {VB_COMP_POOL, VB_COMP_POOL},
     .configure = configure,
     .declare = declare,
     .count = count,

@@ -130,6 +130,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_conv = {
     .name = "conv",
+    .component = {VB_COMP_TOKENIZER, VB_COMP_HEAD},
     .configure = configure,
     .declare = declare,
     .count = count,

@@ -140,6 +140,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_dense = {
     .name = "dense",
+    .component = {VB_COMP_TOKENIZER, VB_COMP_HEAD},
     .configure = configure,
     .declare = declare,
     .count = count,

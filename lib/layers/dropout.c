@@ -63,6 +63,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_dropout = {
     .name = "dropout",
+    .component = {VB_COMP_TOKENIZER, VB_COMP_HEAD},
     .configure = configure,
     .count = vb_seq_count_nothing,
     .forward = forward,

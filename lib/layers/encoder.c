@@ -496,6 +496,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_encoder = {
     .name = "encoder",
+    .component = {VB_COMP_ATTENTION, VB_COMP_ATTENTION}, /* count() splits off MLP, norms */
     .configure = configure,
     .declare = declare,
     .count = count,

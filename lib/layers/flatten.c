@@ -13,6 +13,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
 
 const vb_layer_kind vb_layer_flatten = {
     .name = "flatten",
+    .component = {VB_COMP_TOKENIZER, VB_COMP_HEAD},
     .configure = configure,
     .count = vb_seq_count_nothing,
     .forward = vb_seq_pass_forward,

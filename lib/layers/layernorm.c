@@ -90,6 +90,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_layernorm = {
     .name = "layernorm",
+    .component = {VB_COMP_TOKENIZER, VB_COMP_NORM},
     .configure = configure,
     .declare = declare,
     .count = count,

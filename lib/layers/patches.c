@@ -16,6 +16,7 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
 
 const vb_layer_kind vb_layer_patches = {
     .name = "patches",
+    .component = {VB_COMP_TOKENIZER, VB_COMP_HEAD},
     .configure = configure,
     .count = vb_patch_layer_count,
     .forward = vb_patch_layer_forward,

@@ -96,7 +96,7 @@ static int declare(vb_layer *l, vb_param_block *pb)
 static void count(const vb_layer *l, vb_counts *c)
 {
     const posemb *p = l->priv;
-    if (p->kind == LEARNABLE) c->params[VB_COMP_POSITION] += vb_shape_numel(l->in);
+    if (p->kind == LEARNABLE) c->params[l->component] += vb_shape_numel(l->in);
 }
 
 static void init(const vb_layer *l, vb_param_block *pb, uint64_t seed)
@@ -138,6 +138,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_posemb = {
     .name = "posemb",
+    .component = {VB_COMP_POSITION, VB_COMP_POSITION},
     .configure = configure,
     .declare = declare,
     .count = count,

@@ -46,13 +46,13 @@ static int declare(vb_layer *l, vb_param_block *pb)
     return 0;
 }
 
-/* MACs: the scores (T·C) and the weighted sum (T·C), both in the pool bucket. The softmax
+/* MACs: the scores (T·C) and the weighted sum (T·C), both in its component (pool). The softmax
  * over the T scores counts 3 element-wise ops per score (exp, sum, divide). */
 static void count(const vb_layer *l, vb_counts *c)
 {
     int64_t t = vb_shape_tokens(l->in);
-    c->params[VB_COMP_POOL] += l->in.c + 1;
-    c->macs[VB_COMP_POOL] += 2.0 * (double)t * (double)l->in.c;
+    c->params[l->component] += l->in.c + 1;
+    c->macs[l->component] += 2.0 * (double)t * (double)l->in.c;
     c->dense_bias_features += 1; /* the scores' bias */
     c->softmax_norm_ops += 3.0 * (double)t;
 }
@@ -98,6 +98,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_seqpool = {
     .name = "seqpool",
+    .component = {VB_COMP_POOL, VB_COMP_POOL},
     .configure = configure,
     .declare = declare,
     .count = count,

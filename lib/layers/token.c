@@ -57,6 +57,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
 
 const vb_layer_kind vb_layer_token = {
     .name = "token",
+    .component = {VB_COMP_POOL, VB_COMP_POOL},
     .configure = configure,
     .count = vb_seq_count_nothing,
     .forward = forward,

@@ -2,10 +2,11 @@
  *
  * Tensors: param.NAME, adam_m.NAME, adam_v.NAME (and best.NAME with keep_best) for every
  * parameter of the block, in its shape; scalars epoch, step, best_epoch (I64) and
- * best_val_acc, seconds (F64). Metadata: format, model, recipe, recipe_hash, seed,
- * dataset, train_images — the identity a resumed run must share — and limit, epochs, which
- * an evaluation needs to rebuild the run's split (vb_weights_load). Nothing else is needed:
- * every random draw is a pure function of (seed, epoch, step). */
+ * best_val_acc, seconds (F64). Metadata: format, model, recipe, recipe_hash (of
+ * recipe_config, the resolved recipe text, kept too), epochs, seed, dataset, train_images —
+ * the identity a resumed run must share — and limit, which an evaluation needs to rebuild
+ * the run's split (vb_weights_load). Nothing else is needed: every random draw is a pure
+ * function of (seed, epoch, step). */
 #include "internal.h"
 
 #include <inttypes.h>
@@ -76,6 +77,7 @@ static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const ident
            vb_st_writer_meta(w, "model", id->model) ||
            vb_st_writer_meta(w, "recipe", id->recipe) ||
            vb_st_writer_meta(w, "recipe_hash", t->hash) ||
+           vb_st_writer_meta(w, "recipe_config", id->recipe_text) ||
            vb_st_writer_meta(w, "seed", t->seed) || vb_st_writer_meta(w, "dataset", t->dataset) ||
            vb_st_writer_meta(w, "train_images", t->images) ||
            vb_st_writer_meta(w, "limit", t->limit) || vb_st_writer_meta(w, "epochs", t->epochs);
@@ -101,22 +103,67 @@ int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratc
 
 /* ---- load --------------------------------------------------------------------------- */
 
-/* One line for the first identity field that differs. */
-static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_identity *id,
-                          char *err, size_t err_len)
+/* Copies line `index` (0-based) of text into out, or "(no such line)". */
+static void line_of(const char *text, int index, char *out, size_t len)
 {
-    identity_text t;
-    identity_strings(id, &t);
-    const struct { const char *key, *want, *what; } fields[] = {
-        {"format", VB_CHECKPOINT_FORMAT, "format"},
-        {"model", id->model, "model"},
-        {"recipe", id->recipe, "recipe"},
-        {"recipe_hash", t.hash, "resolved recipe (a changed recipe file or --epochs)"},
-        {"seed", t.seed, "seed"},
-        {"dataset", t.dataset, "training data (checksum)"},
-        {"train_images", t.images, "number of training images (--limit or val_split)"},
-    };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    for (; index > 0 && text; index--) {
+        text = strchr(text, '\n');
+        if (text) text++;
+    }
+    if (!text || !*text) snprintf(out, len, "(no such line)");
+    else snprintf(out, len, "%.*s", (int)strcspn(text, "\n"), text);
+}
+
+/* The first line where two resolved recipes differ (0-based), -1 if they do not. */
+static int first_different_line(const char *a, const char *b)
+{
+    int line = 0;
+    for (; *a && *a == *b; a++, b++) line += *a == '\n';
+    return *a == *b ? -1 : line;
+}
+
+/* The recipe part of the identity. A checkpoint without its resolved text predates
+ * identities of the text: its recipe_hash came from a hand-kept field list that nothing
+ * computes any more, so it cannot be checked, and a resumed run could not be told apart
+ * from one under another recipe. */
+static int check_recipe(const vb_st_file *f, const char *path, const vb_ckpt_identity *id,
+                        const char *hash, char *err, size_t err_len)
+{
+    const char *text = vb_st_meta_get(f, "recipe_config");
+    const char *have = vb_st_meta_get(f, "recipe_hash");
+    if (!text) {
+        snprintf(err, err_len, "%s: cannot resume: the checkpoint keeps no resolved recipe "
+                 "(written before a recipe's identity was the hash of that text), so its "
+                 "recipe cannot be checked: finish the run with the vitbench that started it, "
+                 "or start it over", path);
+        return -1;
+    }
+    if (have && strcmp(have, hash) == 0) return 0;
+    int line = first_different_line(id->recipe_text, text);
+    char ours[160], theirs[160];
+    line_of(id->recipe_text, line, ours, sizeof ours);
+    line_of(text, line, theirs, sizeof theirs);
+    if (line < 0)
+        snprintf(err, err_len, "%s: cannot resume: the checkpoint's resolved recipe hash is "
+                 "'%s', this run's is '%s' (a damaged or edited checkpoint)", path,
+                 have ? have : "(missing)", hash);
+    else
+        snprintf(err, err_len, "%s: cannot resume: the resolved recipe differs (a changed "
+                 "recipe file) at its line %d: '%s' here, '%s' in the checkpoint", path,
+                 line + 1, ours, theirs);
+    return -1;
+}
+
+/* A metadata field a resumed run must match, and what to call it in a message. */
+typedef struct identity_field {
+    const char *key, *want, *what;
+} identity_field;
+
+/* One line for the first of n fields that differs. */
+static int check_fields(const vb_st_file *f, const char *path, const identity_field *fields,
+                        size_t n, char *err, size_t err_len)
+{
+    for (size_t i = 0; i < n; i++) {
         const char *have = vb_st_meta_get(f, fields[i].key);
         if (!have || strcmp(have, fields[i].want) != 0) {
             snprintf(err, err_len,
@@ -125,6 +172,31 @@ static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_i
             return -1;
         }
     }
+    return 0;
+}
+
+/* What it is and what it runs: the file, model and recipe first, then the run's settings
+ * and data. */
+static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_identity *id,
+                          char *err, size_t err_len)
+{
+    identity_text t;
+    identity_strings(id, &t);
+    const identity_field what[] = {
+        {"format", VB_CHECKPOINT_FORMAT, "format"},
+        {"model", id->model, "model"},
+        {"recipe", id->recipe, "recipe"},
+    };
+    const identity_field how[] = {
+        {"epochs", t.epochs, "epochs (the recipe's, or --epochs)"},
+        {"seed", t.seed, "seed"},
+        {"dataset", t.dataset, "training data (checksum)"},
+        {"train_images", t.images, "number of training images (--limit or val_split)"},
+    };
+    if (check_fields(f, path, what, sizeof what / sizeof what[0], err, err_len) ||
+        check_recipe(f, path, id, t.hash, err, err_len) ||
+        check_fields(f, path, how, sizeof how / sizeof how[0], err, err_len))
+        return -1;
     return 0;
 }
 

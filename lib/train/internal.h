@@ -9,12 +9,6 @@
 #include "vitbench/step.h"
 #include "vitbench/train.h"
 
-/* ---- recipe.c ----------------------------------------------------------------------- */
-
-/* FNV-1a 64 of the recipe written out field by field as text (no struct padding), so a
- * checkpoint can tell whether it belongs to the same resolved recipe. */
-uint64_t vb_recipe_hash(const vb_recipe *r);
-
 /* ---- evaluate.c --------------------------------------------------------------------- */
 
 /* Counts for top-1/top-5 from logits (n, classes): a sample is top-k when fewer than k
@@ -32,13 +26,15 @@ int vb_model_fit_batch(vb_model *m, int64_t n);
 /* What makes a checkpoint belong to a run: resuming refuses any difference. */
 typedef struct vb_ckpt_identity {
     const char *model, *recipe;
-    uint64_t recipe_hash;  /* of the resolved recipe, run overrides included */
+    const char *recipe_text; /* the resolved recipe (vb_recipe.config), kept in the file */
+    uint64_t recipe_hash;  /* vb_recipe_hash: of recipe_text */
+    int64_t epochs;        /* the recipe's, or --epochs */
     uint64_t seed;
     uint64_t dataset;      /* the training set's checksum */
     int64_t train_images;  /* after --limit and the validation split */
-    /* Recorded for evaluations (weights.c), not compared: train_images and recipe_hash
-     * already tell a different --limit or --epochs. */
-    int64_t limit, epochs;
+    /* Recorded for evaluations (weights.c), not compared: train_images already tells a
+     * different --limit. */
+    int64_t limit;
     /* Not stored: the plan a loaded state must fit (epoch ≤ epochs, step = epoch ·
      * steps_per_epoch), so an edited or damaged checkpoint cannot move the run. */
     int64_t steps_per_epoch;

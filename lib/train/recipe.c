@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vitbench/cfg.h"
+#include "vitbench/fnv1a.h"
 
 /* A number with a default, checked to lie in a range that `text` states. */
 typedef struct range {
@@ -295,19 +296,6 @@ static int find_sections(vb_cfg *cfg, vb_cfg_section **recipe, vb_cfg_section **
     return 0;
 }
 
-/* r->config: the resolved text, whole (a truncated one would hash as another recipe). */
-static int keep_resolved_text(const vb_cfg *cfg, vb_recipe *r, const char *path, char *err,
-                              size_t err_len)
-{
-    char *text = vb_cfg_resolved_text(cfg);
-    int fits = text && strlen(text) < sizeof r->config;
-    if (fits) memcpy(r->config, text, strlen(text) + 1);
-    else snprintf(err, err_len, "%s: %s", path, text ? "resolved recipe longer than 16 KiB"
-                                                     : "out of memory");
-    free(text);
-    return fits ? 0 : -1;
-}
-
 int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len)
 {
     memset(r, 0, sizeof *r);
@@ -325,39 +313,25 @@ int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len)
     int rc = find_sections(&cfg, &recipe, &augment, err, err_len) ||
              read_recipe(recipe, r, err, err_len) || read_augment(augment, r, err, err_len) ||
              vb_cfg_check_unused(&cfg, err, err_len);
-    if (!rc) rc = keep_resolved_text(&cfg, r, path, err, err_len);
+    if (!rc && !(r->config = vb_cfg_resolved_text(&cfg))) {
+        snprintf(err, err_len, "%s: out of memory", path);
+        rc = -1;
+    }
     vb_cfg_free(&cfg);
     if (rc) return -1;
     base_name(path, r->name, sizeof r->name);
     return 0;
 }
 
-/* ---- identity ----------------------------------------------------------------------- */
-
-static uint64_t fnv1a(uint64_t h, const char *s)
+void vb_recipe_free(vb_recipe *r)
 {
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
+    free(r->config);
+    r->config = NULL;
 }
+
+/* ---- identity ----------------------------------------------------------------------- */
 
 uint64_t vb_recipe_hash(const vb_recipe *r)
 {
-    const vb_adam_desc *a = &r->adam;
-    const vb_augment *g = &r->augment;
-    char text[2048];
-    snprintf(text, sizeof text,
-             "%s|%s|%lld|%lld|%a|%a|%a|%a|%a|%d|%d|%d|%a|%a|%a|%a|%a|%a|%d|%d|%a|"
-             "%lld|%a|%d|%a|%a|%d|%d|%d|%a,%a,%a,%a|%a,%a,%a,%a|%a|%a|%a|%d",
-             r->name, r->dataset, (long long)r->epochs, (long long)r->batch, (double)a->lr,
-             (double)a->beta1, (double)a->beta2, (double)a->eps, (double)a->weight_decay,
-             (int)a->decay_mode, (int)a->eps_mode, (int)r->schedule, r->warmup_epochs,
-             r->step_epochs, r->step_gamma, r->min_lr, (double)r->label_smoothing,
-             r->val_split, (int)r->val_mode, r->keep_best, (double)r->clip_norm,
-             (long long)g->crop_pad, (double)g->crop_scale_min, g->flip, (double)g->rotation,
-             (double)g->zoom, g->autoaugment, g->randaugment_n, g->randaugment_m,
-             (double)g->mean[0], (double)g->mean[1], (double)g->mean[2], (double)g->mean[3],
-             (double)g->std[0], (double)g->std[1], (double)g->std[2], (double)g->std[3],
-             (double)g->erasing, (double)g->mixup_alpha, (double)g->cutmix_alpha,
-             r->adapt_normalization);
-    return fnv1a(0xcbf29ce484222325ull, text);
+    return vb_fnv1a(VB_FNV1A_START, r->config, strlen(r->config));
 }

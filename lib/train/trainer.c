@@ -441,7 +441,8 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
     if (!rc) {
         t.steps_per_epoch = (t.sp.fit.count + t.rr.batch - 1) / t.rr.batch;
         t.id = (vb_ckpt_identity){.model = m->name, .recipe = r->name,
-                                  .recipe_hash = vb_recipe_hash(&t.rr), .seed = o->seed,
+                                  .recipe_text = r->config, .recipe_hash = vb_recipe_hash(r),
+                                  .seed = o->seed,
                                   .dataset = train->checksum,
                                   .train_images = t.sp.fit.count, .limit = o->limit,
                                   .epochs = t.rr.epochs, .steps_per_epoch = t.steps_per_epoch};

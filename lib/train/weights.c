@@ -55,6 +55,8 @@ static int read_run(const vb_st_file *f, const char *path, vb_weights_info *w, c
         meta_number(f, path, "limit", 10, 0, &limit, err, err_len) ||
         meta_number(f, path, "epochs", 10, 0, &epochs, err, err_len))
         return -1;
+    /* kept since the hash is of it: older checkpoints' hashes cannot be recomputed */
+    w->recipe_text = vb_st_meta_get(f, "recipe_config") != NULL;
     w->train_images = (int64_t)images;
     w->limit = (int64_t)limit;
     w->epochs = (int64_t)epochs;
@@ -128,15 +130,13 @@ int vb_weights_check_run(const vb_weights_info *w, const char *path, const vb_re
                          const vb_dataset *train, const vb_run_split *sp, char *err,
                          size_t err_len)
 {
-    vb_recipe planned = *r;
-    planned.epochs = w->epochs;
     if (w->dataset != train->checksum) {
         snprintf(err, err_len, "%s: the run trained on data of checksum %016" PRIx64 ", but "
                  "%s has %016" PRIx64 " (another --data?)", path, w->dataset, train->source,
                  train->checksum);
         return -1;
     }
-    if (w->epochs > 0 && vb_recipe_hash(&planned) != w->recipe_hash) {
+    if (w->recipe_text && vb_recipe_hash(r) != w->recipe_hash) {
         snprintf(err, err_len, "%s: recipe %s is not the one the run resolved (changed since, "
                  "or another file)", path, r->name);
         return -1;

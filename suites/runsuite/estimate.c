@@ -66,6 +66,7 @@ static double cell_seconds(const suite_cell *c, const suite_profile *p, char *da
         vb_recipe_load(&r, path, err, sizeof err) ||
         model_rates(c->model, &train_rate, &infer_rate))
         return -1;
+    vb_recipe_free(&r); /* its numbers are all this needs */
     dataset_size(r.dataset, &train, &test);
     if (p->limit > 0 && p->limit < train) train = (double)p->limit;
     snprintf(dataset, dataset_len, "%s", r.dataset);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "vitbench/backend.h"
 #include "vitbench/files.h"
+#include "vitbench/fnv1a.h"
 #include "vitbench/json.h"
 
 typedef void (*write_fn)(FILE *f, const run_facts *facts, const vb_train_result *res);
@@ -65,19 +66,14 @@ static void config_body(FILE *f, const run_facts *x)
     fprintf(f, "\n# ---- recipe: resolved, defaults marked ----\n%s", in->recipe.config);
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-    return h;
-}
-
 static void write_config(FILE *f, const run_facts *x, const vb_train_result *res)
 {
     (void)res;
     fprintf(f, "# The complete configuration of cell '%s' of suite '%s' (profile %s).\n"
-               "# config_hash %016" PRIx64 " = FNV-1a 64 of everything below this header.\n",
-            x->plan->label, x->plan->s->name, x->plan->profile->name, x->config_hash);
+               "# config_hash %016" PRIx64 " = FNV-1a 64 of everything below this header.\n"
+               "# recipe_hash %016" PRIx64 " = FNV-1a 64 of the recipe part: its checkpoint's.\n",
+            x->plan->label, x->plan->s->name, x->plan->profile->name, x->config_hash,
+            vb_recipe_hash(&x->in->recipe));
     config_body(f, x);
 }
 
@@ -89,7 +85,7 @@ void run_folder_hash_config(run_facts *f)
     f->config_hash = 0;
     if (!mem) return;
     config_body(mem, f);
-    if (fclose(mem) == 0 && body) f->config_hash = fnv1a(body, len);
+    if (fclose(mem) == 0 && body) f->config_hash = vb_fnv1a(VB_FNV1A_START, body, len);
     free(body);
 }
 

@@ -1,9 +1,13 @@
 /* Layers: the building blocks a model description is made of.
  *
  * A layer kind is a table of small functions — read its [section], declare its parameters,
- * count them, say how much per-batch state it keeps, initialise, forward, backward. A model
- * is an ordered list of layer instances; the driver (model.c) walks it forward and then
- * backward. There is no general autograd: each backward is written out next to its forward.
+ * count them, say how much per-batch state it keeps, initialise, forward, backward — and
+ * the count component its layers fall in. Each kind lives in one file of lib/layers/ that
+ * defines `const vb_layer_kind vb_layer_NAME = {` at the start of a line; listing that
+ * file in lib/local.mk registers it (the build collects the definitions into the registry:
+ * scripts/layer-kinds). A model is an ordered list of layer instances; the driver
+ * (model.c) walks it forward and then backward. There is no general autograd: each
+ * backward is written out next to its forward.
  *
  * Shapes: per-sample activations are (h, w, c). Images are NHWC; a token sequence of T
  * tokens of width C is (T, 1, C). A (B, H, W, C) feature map therefore *is* the
@@ -47,12 +51,20 @@ typedef struct vb_layer vb_layer;
 /* Where a layer stands in the model, for configure(). */
 typedef struct vb_layer_site {
     int block_index, block_count; /* i of n for a section repeated with `depth = n` */
-    vb_component component;       /* default accounting bucket from the layer's position */
     int64_t classes;              /* the model's class count (`units = classes` in [dense]) */
 } vb_layer_site;
 
+/* The count component (count.h) of a kind's layers, by where they stand: before the
+ * model's first encoder block, and from it on — a [dense] embeds patches before it
+ * (tokenizer) and classifies after it (head). The encoder blocks are the layers counted in
+ * attention; nothing after the first of them counts as tokenizer. */
+typedef struct vb_layer_component {
+    vb_component before_encoder, after_encoder;
+} vb_layer_component;
+
 typedef struct vb_layer_kind {
     const char *name; /* the [section] name in a description file */
+    vb_layer_component component; /* sets l->component, which count() adds into */
     /* Reads the section's keys, checks them against l->in, sets l->out and l->priv.
      * Errors name file:line and key (vb_cfg_* helpers do this). 0 or -1. */
     int (*configure)(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *err,
@@ -81,7 +93,7 @@ struct vb_layer {
     char name[64];      /* e.g. "conv.0", "encoder.3"; parameter names start with it */
     int index;          /* position in the model (seeds dropout masks) */
     vb_shape in, out;   /* per sample */
-    vb_component component;
+    vb_component component; /* its kind's, for where it stands (vb_layer_component) */
     int first_param;    /* index of its first parameter in the model's block, -1 if none */
     int64_t batch;      /* the batch its state was planned for */
     float *state;       /* state_floats(batch) floats from the model's arena */
@@ -90,6 +102,8 @@ struct vb_layer {
 
 /* The registry of layer kinds, looked up by section name (layers/registry.c). */
 const vb_layer_kind *vb_layer_kind_find(const char *name);
+/* Kind i of the registry (0-based), NULL past the last. */
+const vb_layer_kind *vb_layer_kind_at(int i);
 /* "conv, zeropad, maxpool, ..." for error messages. */
 const char *vb_layer_kind_names(void);
 

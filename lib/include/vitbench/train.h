@@ -58,10 +58,19 @@ typedef struct vb_recipe {
     float clip_norm;       /* global gradient-norm clipping (0 = off) */
     vb_augment augment;
     int adapt_normalization; /* normalize = adapt: fit mean/std on the training split */
-    char config[16384];    /* the resolved recipe file, defaults included (cfg.h) */
+    /* The resolved recipe file, every key with defaults written out (cfg.h), owned by the
+     * recipe: a copy of the struct shares it. Its FNV-1a hash is the recipe's identity. */
+    char *config;
 } vb_recipe;
 
+/* 0, or -1 with one line naming file, line and key; vb_recipe_free releases it. */
 int vb_recipe_load(vb_recipe *r, const char *path, char *err, size_t err_len);
+void vb_recipe_free(vb_recipe *r);
+
+/* The recipe's identity: FNV-1a 64 (fnv1a.h) of r->config, the text runsuite's
+ * config.txt holds under "recipe". Any key that differs, one added to the format later
+ * included, gives another hash; a checkpoint records it and --resume compares it. */
+uint64_t vb_recipe_hash(const vb_recipe *r);
 
 /* The learning rate at a global step (0-based) of a run of steps_per_epoch steps per epoch. */
 double vb_recipe_lr(const vb_recipe *r, int64_t step, int64_t steps_per_epoch);
@@ -165,7 +174,9 @@ typedef struct vb_weights_info {
     char model[64];          /* the model's name */
     /* checkpoints only: */
     char recipe[64];         /* the recipe's name */
-    uint64_t recipe_hash;    /* of the run's resolved recipe (its --epochs included) */
+    uint64_t recipe_hash;    /* vb_recipe_hash of the run's recipe (see recipe_text) */
+    int recipe_text;         /* 1: the checkpoint keeps that resolved text, so recipe_hash
+                              * is its hash; 0: an older one, hashed from a field list */
     int64_t epochs;          /* the run's planned epochs (0: not recorded) */
     uint64_t seed, dataset;  /* the run's seed; its training set's checksum */
     int64_t limit;           /* the run's --limit (0: none or not recorded) */
@@ -185,8 +196,9 @@ int vb_weights_load(const char *path, vb_model *m, int best, int *used_best, cha
                     size_t err_len);
 
 /* That a checkpoint's run is the one rebuilt from recipe r, training set and split sp: the
- * same data (checksum), the same resolved recipe (when the checkpoint records its epochs)
- * and as many training images. 0, or -1 with one line naming path and the difference. */
+ * same data (checksum), the same resolved recipe (when the checkpoint keeps its text: an
+ * older one's hash cannot be recomputed, so its recipe goes unchecked, as --resume refuses
+ * it) and as many training images. 0, or -1 with one line naming path and the difference. */
 int vb_weights_check_run(const vb_weights_info *w, const char *path, const vb_recipe *r,
                          const vb_dataset *train, const vb_run_split *sp, char *err,
                          size_t err_len);
