@@ -380,10 +380,8 @@ static void print_command_help(FILE *to, const cli_program *p, const cli_command
     synopsis(p, c, usage, sizeof usage);
     fprintf(to, "Usage: %s\n", usage);
     put_wrapped(to, c->summary ? c->summary : p->summary, 0, 0);
-    if (option_count(c) > 0) {
-        fprintf(to, "\nOptions:\n");
-        print_options(to, c->options);
-    }
+    fprintf(to, "\nOptions:\n");
+    print_options(to, c->options);
     if (p->notes) {
         fprintf(to, "\n");
         put_wrapped(to, p->notes, 0, 0);
