@@ -259,8 +259,9 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
 
 static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
 {
-    vb_loader *ld = vb_loader_start(&t->sp.fit, &t->sp.aug, t->rr.batch, 1, 0, 1,
-                                    t->o->seed, epoch);
+    vb_loader_opts lo = {.batch = t->rr.batch, .shuffle = 1, .training = 1,
+                         .seed = t->o->seed, .epoch = epoch};
+    vb_loader *ld = vb_loader_start(&t->sp.fit, &t->sp.aug, &lo);
     if (!ld) {
         snprintf(t->err, t->err_len, "epoch %lld: cannot start the data loader",
                  (long long)epoch);
