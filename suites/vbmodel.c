@@ -134,17 +134,17 @@ static void print_count(const vb_model *m)
     printf("%-12s %14s %16.0f\n", "dense act", "", c.dense_activation_values);
     printf("%-12s %14s %16.0f\n", "bias (once)", "", c.dense_bias_features);
     printf("%-12s %14lld\n\n", "total", (long long)vb_counts_params(&c));
-    double without = vb_counts_macs(&c, 0, 0), with = vb_counts_macs(&c, 1, 0);
+    double without = vb_counts_macs(&c, 0), with = vb_counts_macs(&c, VB_MACS_ATTN_MATMULS);
     printf("MACs/image without attention matmuls:                        %.4g G\n",
            without / 1e9);
     printf("MACs/image as ptflops counts them (CCT README convention):   %.4g G\n",
-           vb_counts_macs_ptflops(&c, 0) / 1e9);
+           vb_counts_macs_ptflops(&c, VB_ACTIVATIONS_FUNCTIONAL) / 1e9);
     printf("  the same with nn.GELU modules and attention matmuls (SPT/LSA README): %.4g G\n",
-           (vb_counts_macs_ptflops(&c, 1) + c.attn_matmul_macs) / 1e9);
+           (vb_counts_macs_ptflops(&c, VB_ACTIVATIONS_MODULES) + c.attn_matmul_macs) / 1e9);
     printf("MACs/image with attention matmuls:                           %.4g G\n",
            with / 1e9);
     printf("MACs/image with attention matmuls and softmax/norm work:     %.4g G\n",
-           vb_counts_macs(&c, 1, 1) / 1e9);
+           vb_counts_macs(&c, VB_MACS_ATTN_MATMULS | VB_MACS_SOFTMAX_NORM) / 1e9);
     printf("FLOPs/image (2 x MACs, with attention matmuls):              %.4g G\n",
            2 * with / 1e9);
 }
@@ -301,7 +301,7 @@ static double train_flops_per_image(const vb_model *m)
 {
     vb_counts c;
     vb_model_count(m, &c);
-    return 2.0 * 3.0 * vb_counts_macs(&c, 1, 0);
+    return 2.0 * 3.0 * vb_counts_macs(&c, VB_MACS_ATTN_MATMULS);
 }
 
 /* One backend's measurement, run in a child process. */
