@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +170,14 @@ static const cli_option *find_option(const cli_command *c, const char *name)
     return NULL;
 }
 
+/* 1 when argv[first..argc) names the option (a value never starts with "--": take_value). */
+static int given(const char *name, int argc, char **argv, int first)
+{
+    for (int i = first; i < argc; i++)
+        if (strcmp(argv[i], name) == 0) return 1;
+    return 0;
+}
+
 /* One pass over argv[first..argc) for command c: checks everything, and stores the values
  * when apply. */
 static cli_status parse_command(const cli_program *p, const cli_command *c, int argc,
@@ -179,7 +186,6 @@ static cli_status parse_command(const cli_program *p, const cli_command *c, int 
     char prefix[128], usage[512];
     command_prefix(p, c, prefix, sizeof prefix);
     int positional = 0;
-    unsigned char given[256] = {0}; /* by option index */
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) return CLI_HELP;
@@ -200,7 +206,6 @@ static cli_status parse_command(const cli_program *p, const cli_command *c, int 
                      prefix, a, prefix);
             return CLI_ERROR;
         }
-        given[(o - c->options) % sizeof given] = 1;
         if (o->kind == CLI_FLAG) {
             if (apply) *o->to.flag = 1;
             continue;
@@ -216,7 +221,7 @@ static cli_status parse_command(const cli_program *p, const cli_command *c, int 
     }
     for (int k = 0; k < option_count(c); k++) {
         const cli_option *o = &c->options[k];
-        if (o->required && !given[k % sizeof given]) {
+        if (o->required && !given(o->name, argc, argv, first)) {
             snprintf(err, err_len, "%s: %s %s is required", prefix, o->name,
                      o->value ? o->value : o->choices);
             return CLI_ERROR;
