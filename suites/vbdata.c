@@ -13,7 +13,6 @@
  *       the folders searched for datasets, in order, one per line. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>

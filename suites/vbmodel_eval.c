@@ -13,7 +13,6 @@
  * split's order, for comparison with another framework (scripts/torch-eval.py). */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "vitbench/safetensors.h"
 #include "vitbench/train.h"
 #include "cli.h"

@@ -11,9 +11,6 @@
  * --step-log FILE appends every step's loss and learning rate (step,epoch,loss,lr). */
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 #include "cli.h"
 #include "cli_process.h"
 #include "run_inputs.h"
