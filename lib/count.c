@@ -15,17 +15,17 @@ int64_t vb_counts_params(const vb_counts *c)
     return total;
 }
 
-double vb_counts_macs(const vb_counts *c, int with_attn_matmuls, int with_softmax_norm)
+double vb_counts_macs(const vb_counts *c, unsigned terms)
 {
     double total = 0;
     for (int i = 0; i < VB_COMP_COUNT; i++) total += c->macs[i];
-    if (with_attn_matmuls) total += c->attn_matmul_macs;
-    if (with_softmax_norm) total += c->softmax_norm_ops;
+    if (terms & VB_MACS_ATTN_MATMULS) total += c->attn_matmul_macs;
+    if (terms & VB_MACS_SOFTMAX_NORM) total += c->softmax_norm_ops;
     return total;
 }
 
-double vb_counts_macs_ptflops(const vb_counts *c, int activation_modules)
+double vb_counts_macs_ptflops(const vb_counts *c, vb_activation_style activations)
 {
-    return vb_counts_macs(c, 0, 0) + c->relu_pool_values + c->dense_bias_features +
-           (activation_modules ? c->dense_activation_values : 0);
+    return vb_counts_macs(c, 0) + c->relu_pool_values + c->dense_bias_features +
+           (activations == VB_ACTIVATIONS_MODULES ? c->dense_activation_values : 0);
 }

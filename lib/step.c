@@ -171,17 +171,19 @@ int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *
                        const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                        const vb_step_opts *o, double *loss_out)
 {
-    if (step_loss(m, r, s, images, labels, label_smoothing, o, loss_out) != 0) return -1;
-    if (o->stop_on_nonfinite && !isfinite(*loss_out)) return 1;
+    if (step_loss(m, r, s, images, labels, label_smoothing, o, loss_out) != 0)
+        return VB_STEP_ERROR;
+    if (o->stop_on_nonfinite && !isfinite(*loss_out)) return VB_STEP_NONFINITE_LOSS;
     vb_param_block_zero_grad(&m->params);
     if (!o->no_samples && (loss_backward(m, r, s, labels, label_smoothing, o) != 0 ||
                            vb_model_backward(m, r, s->dlogits) != 0))
-        return -1;
+        return VB_STEP_ERROR;
     /* One sum of the whole block per step: every rank then holds the global gradient. */
     if (vb_dist_shared(o->dist)) vb_dist_sum_floats(o->dist, m->params.grad, m->params.total);
-    if (o->stop_on_nonfinite && !all_finite(m->params.grad, m->params.total)) return 2;
+    if (o->stop_on_nonfinite && !all_finite(m->params.grad, m->params.total))
+        return VB_STEP_NONFINITE_GRAD;
     if (o->clip_norm > 0) clip_gradients(&m->params, o->clip_norm);
-    return optimizer_step(&m->params, r, s, adam);
+    return optimizer_step(&m->params, r, s, adam) ? VB_STEP_ERROR : VB_STEP_OK;
 }
 
 int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,

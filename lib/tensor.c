@@ -1,4 +1,4 @@
-/* Aligned allocation, tensor views and the parameter/gradient block pair. */
+/* Aligned allocation and the parameter/gradient block pair. */
 #include "vitbench/tensor.h"
 
 #include <stdlib.h>
@@ -16,34 +16,6 @@ void *vb_alloc(size_t bytes)
 }
 
 void vb_free(void *p) { free(p); }
-
-size_t vb_dtype_size(vb_dtype dtype)
-{
-    switch (dtype) {
-    case VB_F32: return sizeof(float);
-    case VB_I32: return sizeof(int32_t);
-    }
-    return 0;
-}
-
-vb_tensor vb_tensor_view(vb_dtype dtype, void *data, int ndim, const int64_t *shape)
-{
-    vb_tensor t = {.dtype = dtype, .ndim = ndim, .data = data};
-    int64_t stride = 1;
-    for (int i = ndim - 1; i >= 0; i--) {
-        t.shape[i] = shape[i];
-        t.stride[i] = stride;
-        stride *= shape[i];
-    }
-    return t;
-}
-
-int64_t vb_tensor_numel(const vb_tensor *t)
-{
-    int64_t n = 1;
-    for (int i = 0; i < t->ndim; i++) n *= t->shape[i];
-    return n;
-}
 
 /* ---- parameter block ---------------------------------------------------------------- */
 

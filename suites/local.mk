@@ -1,5 +1,10 @@
 # suites/: the programs users run on models, and the model descriptions (models/*.cfg).
 
+# The command-line parser of every program, and what the training programs do around
+# their work (MPI group, progress line).
+CLI_SOURCES = suites/cli.c suites/cli.h
+CLI_PROCESS_SOURCES = suites/cli_process.c suites/cli_process.h
+
 # What vbmodel, vbtrain and runsuite share: finding their data files (suites/data_dir.c:
 # the source tree when run from the build tree, else the installed folders) and loading
 # a run's model, recipe, backend and dataset (suites/run_inputs.c).
@@ -13,7 +18,7 @@ RUN_INPUTS_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
 
 bin_PROGRAMS += vbmodel
 vbmodel_SOURCES = suites/vbmodel.c suites/vbmodel.h suites/vbmodel_eval.c suites/vbmodel_export.c \
-	suites/cli.c suites/cli.h $(RUN_INPUTS_SOURCES)
+	$(CLI_SOURCES) $(RUN_INPUTS_SOURCES)
 vbmodel_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
 vbmodel_LDADD = lib/libvitbench.la -lm
 

@@ -20,6 +20,16 @@ int run_inputs_resolve(const char *what, const char *name, char *path, size_t le
     return -1;
 }
 
+int run_inputs_load_model(vb_model *m, const char *name, int64_t classes, char *err,
+                          size_t err_len)
+{
+    char path[PATH_MAX];
+    vb_model_opts opts = {.classes = classes};
+    memset(m, 0, sizeof *m); /* vb_model_free works whatever failed */
+    if (run_inputs_resolve("model", name, path, sizeof path, err, err_len)) return -1;
+    return vb_model_load_opts(m, path, &opts, err, err_len) ? -1 : 0;
+}
+
 static int load(run_inputs *in, const run_request *rq, char *err, size_t err_len)
 {
     /* Cheap checks first: a typo in a name fails at once, not after reading the data. */

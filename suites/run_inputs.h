@@ -35,4 +35,9 @@ void run_inputs_free(run_inputs *in);
 int run_inputs_resolve(const char *what, const char *name, char *path, size_t len, char *err,
                        size_t err_len);
 
+/* The model NAME (a name or path, as above) with `classes` classes (0: its description's),
+ * its parameters not yet allocated. 0, or -1 with one line in err (m can be freed). */
+int run_inputs_load_model(vb_model *m, const char *name, int64_t classes, char *err,
+                          size_t err_len);
+
 #endif

@@ -1,7 +1,7 @@
 # runsuite: the papers' tables as suites (suites/suites/*.cfg), their published numbers
 # (suites/published/*.csv) and the report script that plots them (scripts/report).
 bin_PROGRAMS += runsuite
-runsuite_SOURCES = $(RUN_INPUTS_SOURCES) suites/cli.c suites/cli.h \
+runsuite_SOURCES = $(RUN_INPUTS_SOURCES) $(CLI_SOURCES) $(CLI_PROCESS_SOURCES) \
 	suites/runsuite/main.c \
 	suites/runsuite/suite.c suites/runsuite/suite.h \
 	suites/runsuite/estimate.c suites/runsuite/estimate.h \

@@ -13,51 +13,52 @@
  *       the folders searched for datasets, in order, one per line. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "vitbench/dataset.h"
+#include "cli.h"
 
+/* The command line: the arguments of the command chosen, and the options. */
 typedef struct options {
-    const char *command, *arg1, *arg2, *data, *name;
+    const char *name, *src, *outdir, *data, *subfolder;
 } options;
 
-static void usage(FILE *to)
-{
-    fprintf(to, "usage: vbdata info NAME [--data DIR]\n"
-                "       vbdata import SRC OUTDIR [--name NAME]\n"
-                "       vbdata path [--data DIR]\n"
-                "NAME: %s, or an image folder/archive path\n", vb_dataset_names());
-}
+static options opt;
 
-static options parse(int argc, char **argv)
-{
-    options o = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if ((!strcmp(a, "--data") || !strcmp(a, "--name")) && i + 1 < argc)
-            *(a[2] == 'd' ? &o.data : &o.name) = argv[++i];
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            exit(0);
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "vbdata: unknown option or missing value: %s\n", a);
-            exit(2);
-        } else if (!o.command) o.command = a;
-        else if (!o.arg1) o.arg1 = a;
-        else if (!o.arg2) o.arg2 = a;
-        else {
-            fprintf(stderr, "vbdata: unexpected argument: %s\n", a);
-            exit(2);
-        }
-    }
-    if (!o.command) {
-        usage(stderr);
-        exit(2);
-    }
-    return o;
-}
+static const cli_option data_options[] = {CLI_DATA(&opt.data), {0}};
+
+static const cli_option import_options[] = {
+    CLI_STRING_OPT("--name", "NAME", &opt.subfolder,
+                   "write into OUTDIR/NAME/ instead (--name cifar-100 in a data folder is "
+                   "where `cifar100` finds it)"),
+    {0}};
+
+static const cli_command info_command = {
+    .name = "info",
+    .summary = "counts, image shape, classes, content checksum, where it was read from "
+               "and how long the read took",
+    .args = {{"NAME", &opt.name}},
+    .options = data_options};
+
+static const cli_command import_command = {
+    .name = "import",
+    .summary = "an image folder or archive (images in train/<class>/ and test/<class>/) "
+               "-> OUTDIR/train.bin, OUTDIR/test.bin and OUTDIR/batches.meta.txt in the "
+               "CIFAR-10 binary layout (32x32 RGB only)",
+    .args = {{"SRC", &opt.src}, {"OUTDIR", &opt.outdir}},
+    .options = import_options};
+
+static const cli_command path_command = {
+    .name = "path",
+    .summary = "the folders searched for datasets, in order, one per line",
+    .options = data_options};
+
+static cli_program program = {
+    .name = "vbdata",
+    .summary = "Finds, inspects and imports datasets.",
+    .commands = (const cli_command *const[]){&info_command, &import_command, &path_command,
+                                             NULL}};
 
 static double now(void)
 {
@@ -99,14 +100,10 @@ static void print_classes(const vb_dataset *d)
 
 static int info(const options *o)
 {
-    if (!o->arg1) {
-        usage(stderr);
-        return 2;
-    }
     vb_dataset train, test;
     char err[2048];
     double t0 = now();
-    if (open_any(o->arg1, o->data, &train, &test, err, sizeof err)) {
+    if (open_any(o->name, o->data, &train, &test, err, sizeof err)) {
         fprintf(stderr, "vbdata: %s\n", err);
         return 1;
     }
@@ -128,16 +125,13 @@ static int make_dir(const char *path)
 
 static int import(const options *o)
 {
-    if (!o->arg1 || !o->arg2) {
-        usage(stderr);
-        return 2;
-    }
     char dir[4096], path[4200], err[2048];
-    snprintf(dir, sizeof dir, "%s%s%s", o->arg2, o->name ? "/" : "", o->name ? o->name : "");
-    if (make_dir(o->arg2) || (o->name && make_dir(dir))) return 1;
+    snprintf(dir, sizeof dir, "%s%s%s", o->outdir, o->subfolder ? "/" : "",
+             o->subfolder ? o->subfolder : "");
+    if (make_dir(o->outdir) || (o->subfolder && make_dir(dir))) return 1;
     vb_dataset d[2];
     double t0 = now();
-    if (vb_read_image_folder_parts(o->arg1, &d[0], &d[1], err, sizeof err)) {
+    if (vb_read_image_folder_parts(o->src, &d[0], &d[1], err, sizeof err)) {
         fprintf(stderr, "vbdata: %s\n", err);
         return 1;
     }
@@ -169,11 +163,12 @@ static int path(const options *o)
 
 int main(int argc, char **argv)
 {
-    options o = parse(argc, argv);
-    if (!strcmp(o.command, "info")) return info(&o);
-    if (!strcmp(o.command, "import")) return import(&o);
-    if (!strcmp(o.command, "path")) return path(&o);
-    fprintf(stderr, "vbdata: unknown command '%s'\n", o.command);
-    usage(stderr);
-    return 2;
+    char notes[1024];
+    snprintf(notes, sizeof notes, "NAME: %s, or the path of an image folder or archive with "
+             "train/<class>/ and test/<class>/", vb_dataset_names());
+    program.notes = notes;
+    const cli_command *c = cli_parse(&program, argc, argv);
+    if (c == &info_command) return info(&opt);
+    if (c == &import_command) return import(&opt);
+    return path(&opt);
 }

@@ -1,26 +1,17 @@
 /* vbmodel: look inside a model description.
  *
- *   vbmodel count MODEL.cfg [--classes N]
- *       parameters and MACs per component, without allocating the model; MACs with and
- *       without the attention matmuls, softmax/norm work counted or not, FLOPs = 2·MACs.
- *   vbmodel step MODEL.cfg [--backend NAME] [--batch B] [--threads T] [--steps N]
- *       [--seed S] [--classes N]
- *       N training steps (forward, loss, backward, AdamW) on random data, then the
- *       per-op time breakdown of the last step.
- *   vbmodel bench MODEL.cfg [--backend NAME|all] [--batch B] [--threads T] [--steps N]
- *       [--reps R] [--warmup W] [--csv FILE] [--seed S] [--classes N]
- *       training and inference images/s (median of R timings of N steps after W warm-up
- *       steps), peak memory, GFLOP/s and % of the machine's sgemm peak, per backend
- *       (all, the default: every one found), each in its own child process; --csv
- *       appends one row per backend.
- *   vbmodel init MODEL.cfg --out FILE.safetensors [--seed S] [--classes N]
- *       the initial parameters (C names and layouts), e.g. for scripts/golden.py.
+ *   vbmodel count MODEL      parameters and MACs per component, without allocating it
+ *   vbmodel step MODEL       training steps on random data, the last one's per-op times
+ *   vbmodel bench MODEL      training and inference images/s per backend, each backend
+ *                            in its own child process
+ *   vbmodel init MODEL --out FILE.safetensors   the initial parameters
  *   vbmodel eval MODEL WEIGHTS ...      (vbmodel_eval.c)
  *       top-1, top-5 and loss of trained weights, as the trainer measured them.
  *   vbmodel export MODEL WEIGHTS ...    (vbmodel_export.c)
  *       trained weights under the official code's names and layouts.
  *
- * A model is a path to a .cfg file or the name of one in suites/models. */
+ * Each command's options are its table below (vbmodel COMMAND --help prints them). A
+ * model is a path to a .cfg file or the name of one in suites/models. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,77 +27,89 @@
 #include "run_inputs.h"
 #include "vbmodel.h"
 
+static const char PROGRAM[] = "vbmodel";
+
+/* The command line of count, step, bench and init, with its defaults. */
 typedef struct options {
-    const char *command, *model, *backend, *out, *csv;
-    int64_t batch, steps, reps, warmup, classes;
-    int threads;
+    const char *model, *backend, *out, *csv;
+    int64_t batch, steps, reps, warmup, classes, threads; /* classes 0: the description's */
     uint64_t seed;
 } options;
 
-static void usage(FILE *to)
-{
-    fprintf(to, "usage: vbmodel count MODEL [--classes N]\n"
-                "       vbmodel step MODEL [--backend NAME] [--batch B] [--threads T] "
-                "[--steps N] [--seed S] [--classes N]\n"
-                "       vbmodel bench MODEL [--backend NAME|all] [--batch B] [--threads T] "
-                "[--steps N] [--reps R] [--warmup W] [--csv FILE]\n"
-                "       vbmodel init MODEL --out FILE.safetensors [--seed S] [--classes N]\n"
-                "       vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] "
-                "[--weights best|last] ...\n"
-                "       vbmodel export MODEL WEIGHTS --format NAME --out FILE\n"
-                "MODEL: a .cfg path, or the name of a shipped model (in " VB_MODELSDIR
-                " when installed, suites/models in the source tree)\n");
-}
+static options opt = {.batch = 128, .steps = 3, .reps = 3, .warmup = 1, .threads = 2, .seed = 1};
 
-static const char PROGRAM[] = "vbmodel";
+#define CLASSES CLI_CLASSES(&opt.classes, "the classes of the head, instead of the description's")
+#define SEED CLI_SEED_OPT(&opt.seed, "the initial weights' seed (and the random batch's)")
+#define STEP_BACKEND \
+    CLI_STRING_OPT("--backend", "NAME", &opt.backend, \
+                   "the backend, by name or .so path (default: $VITBENCH_BACKEND, else the " \
+                   "first of the default list that loads)")
+#define STEPS(help_) CLI_INT_OPT("--steps", "N", &opt.steps, 1, 100000, help_)
 
-static int64_t at_least(int64_t min, const char *option, const char *value)
-{
-    return cli_count_arg(PROGRAM, option, value, min);
-}
+static const cli_option count_options[] = {CLASSES, {0}};
 
-static int64_t positive(const char *option, const char *value)
-{
-    return at_least(1, option, value);
-}
+static const cli_option step_options[] = {
+    STEP_BACKEND, CLI_BATCH(&opt.batch, "images per step"), CLI_THREADS(&opt.threads),
+    STEPS("training steps; the last one's time is broken down per op"), SEED, CLASSES, {0}};
 
-static options parse_args(int argc, char **argv)
-{
-    options o = {.batch = 128, .steps = 3, .reps = 3, .warmup = 1, .threads = 2, .seed = 1};
-    if (argc < 3) {
-        usage(stderr);
-        exit(2);
-    }
-    o.command = argv[1];
-    o.model = argv[2];
-    for (int i = 3; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--backend") == 0 && v) o.backend = v;
-        else if (strcmp(a, "--out") == 0 && v) o.out = v;
-        else if (strcmp(a, "--csv") == 0 && v) o.csv = v;
-        else if (strcmp(a, "--batch") == 0) o.batch = positive(a, v);
-        else if (strcmp(a, "--steps") == 0) o.steps = positive(a, v);
-        else if (strcmp(a, "--reps") == 0) o.reps = positive(a, v);
-        else if (strcmp(a, "--warmup") == 0) o.warmup = at_least(0, a, v);
-        else if (strcmp(a, "--threads") == 0) o.threads = CLI_THREADS_ARG(PROGRAM, a, v);
-        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)positive(a, v);
-        else if (strcmp(a, "--classes") == 0) o.classes = positive(a, v);
-        else {
-            fprintf(stderr, "vbmodel: unknown option '%s'\n", a);
-            usage(stderr);
-            exit(2);
-        }
-        i++;
-    }
-    return o;
-}
+static const cli_option bench_options[] = {
+    CLI_STRING_OPT("--backend", "NAME|all", &opt.backend,
+                   "one backend, by name or .so path, or all: every one found (default all)"),
+    CLI_BATCH(&opt.batch, "images per step"),
+    CLI_THREADS(&opt.threads),
+    STEPS("steps per timing"),
+    CLI_REPS(&opt.reps, "timings; the median is reported"),
+    CLI_INT_OPT("--warmup", "N", &opt.warmup, 0, 1000, "untimed steps before the timings"),
+    CLI_STRING_OPT("--csv", "FILE", &opt.csv,
+                   "append one row per backend (the header first when FILE is new)"),
+    SEED,
+    CLASSES,
+    {0}};
+
+static const cli_option init_options[] = {
+    CLI_REQUIRED_STRING_OPT("--out", "FILE", &opt.out, "the safetensors file to write"),
+    SEED, CLASSES, {0}};
+
+static const cli_command count_command = {
+    .name = "count",
+    .summary = "parameters and MACs per component, without allocating the model; MACs "
+               "with and without the attention matmuls, softmax/norm work, FLOPs = 2 MACs",
+    .args = {{"MODEL", &opt.model}},
+    .options = count_options};
+
+static const cli_command step_command = {
+    .name = "step",
+    .summary = "training steps (forward, loss, backward, AdamW) on a random batch, then "
+               "the per-op time breakdown of the last step",
+    .args = {{"MODEL", &opt.model}},
+    .options = step_options};
+
+static const cli_command bench_command = {
+    .name = "bench",
+    .summary = "training and inference images/s, peak memory, GFLOP/s and % of the "
+               "machine's sgemm peak, per backend, each in its own child process",
+    .args = {{"MODEL", &opt.model}},
+    .options = bench_options};
+
+static const cli_command init_command = {
+    .name = "init",
+    .summary = "the initial parameters (C names and layouts), e.g. for scripts/golden.py",
+    .args = {{"MODEL", &opt.model}},
+    .options = init_options};
+
+static const cli_program program = {
+    .name = PROGRAM,
+    .summary = "Counts, times, benchmarks, initialises, evaluates or exports a model.",
+    .commands = (const cli_command *const[]){&count_command, &step_command, &bench_command,
+                                             &init_command, &vbmodel_eval_command,
+                                             &vbmodel_export_command, NULL},
+    .notes = "MODEL: a .cfg path, or the name of a shipped model (in " VB_MODELSDIR
+             " when installed, suites/models in the source tree)."};
 
 static void load_model(vb_model *m, const options *o)
 {
-    char path[PATH_MAX], err[1024];
-    vb_model_opts opts = {.classes = o->classes};
-    if (run_inputs_resolve("model", o->model, path, sizeof path, err, sizeof err) != 0 ||
-        vb_model_load_opts(m, path, &opts, err, sizeof err) != 0) {
+    char err[1024];
+    if (run_inputs_load_model(m, o->model, o->classes, err, sizeof err) != 0) {
         fprintf(stderr, "vbmodel: %s\n", err);
         exit(1);
     }
@@ -131,17 +134,17 @@ static void print_count(const vb_model *m)
     printf("%-12s %14s %16.0f\n", "dense act", "", c.dense_activation_values);
     printf("%-12s %14s %16.0f\n", "bias (once)", "", c.dense_bias_features);
     printf("%-12s %14lld\n\n", "total", (long long)vb_counts_params(&c));
-    double without = vb_counts_macs(&c, 0, 0), with = vb_counts_macs(&c, 1, 0);
+    double without = vb_counts_macs(&c, 0), with = vb_counts_macs(&c, VB_MACS_ATTN_MATMULS);
     printf("MACs/image without attention matmuls:                        %.4g G\n",
            without / 1e9);
     printf("MACs/image as ptflops counts them (CCT README convention):   %.4g G\n",
-           vb_counts_macs_ptflops(&c, 0) / 1e9);
+           vb_counts_macs_ptflops(&c, VB_ACTIVATIONS_FUNCTIONAL) / 1e9);
     printf("  the same with nn.GELU modules and attention matmuls (SPT/LSA README): %.4g G\n",
-           (vb_counts_macs_ptflops(&c, 1) + c.attn_matmul_macs) / 1e9);
+           (vb_counts_macs_ptflops(&c, VB_ACTIVATIONS_MODULES) + c.attn_matmul_macs) / 1e9);
     printf("MACs/image with attention matmuls:                           %.4g G\n",
            with / 1e9);
     printf("MACs/image with attention matmuls and softmax/norm work:     %.4g G\n",
-           vb_counts_macs(&c, 1, 1) / 1e9);
+           vb_counts_macs(&c, VB_MACS_ATTN_MATMULS | VB_MACS_SOFTMAX_NORM) / 1e9);
     printf("FLOPs/image (2 x MACs, with attention matmuls):              %.4g G\n",
            2 * with / 1e9);
 }
@@ -151,10 +154,6 @@ static void print_count(const vb_model *m)
 static int write_init(vb_model *m, const options *o)
 {
     char err[1024], seed[32];
-    if (!o->out) {
-        fprintf(stderr, "vbmodel: init needs --out FILE.safetensors\n");
-        return 2;
-    }
     if (vb_param_block_alloc(&m->params) != 0) {
         fprintf(stderr, "vbmodel: cannot allocate the parameters of %s\n", m->name);
         return 1;
@@ -256,7 +255,7 @@ static void print_profile(const vb_profile *p, double step_seconds)
 static int run_steps(vb_model *m, const options *o)
 {
     char err[1024];
-    vb_loaded_backend *b = vb_backend_select(o->backend, o->threads, err, sizeof err);
+    vb_loaded_backend *b = vb_backend_select(o->backend, (int)o->threads, err, sizeof err);
     if (!b) {
         fprintf(stderr, "vbmodel: %s\n", err);
         return 1;
@@ -302,7 +301,7 @@ static double train_flops_per_image(const vb_model *m)
 {
     vb_counts c;
     vb_model_count(m, &c);
-    return 2.0 * 3.0 * vb_counts_macs(&c, 1, 0);
+    return 2.0 * 3.0 * vb_counts_macs(&c, VB_MACS_ATTN_MATMULS);
 }
 
 /* One backend's measurement, run in a child process. */
@@ -359,7 +358,7 @@ static int bench_backend(void *ctx, void *out)
     const bench_job *j = ctx;
     bench_result *res = out;
     char err[1024];
-    vb_loaded_backend *b = vb_backend_load(j->backend, j->o->threads, err, sizeof err);
+    vb_loaded_backend *b = vb_backend_load(j->backend, (int)j->o->threads, err, sizeof err);
     if (!b) {
         fprintf(stderr, "vbmodel: %s\n", err);
         return -1;
@@ -385,7 +384,7 @@ static int bench_backend(void *ctx, void *out)
 static int bench_sgemm(void *ctx, void *out)
 {
     const options *o = ctx;
-    *(double *)out = vb_bench_sgemm_gflops(2048, o->threads, (int)o->reps);
+    *(double *)out = vb_bench_sgemm_gflops(2048, (int)o->threads, (int)o->reps);
     return 0;
 }
 
@@ -402,7 +401,7 @@ static int write_csv_row(const options *o, const vb_model *m, const char *impl,
     if (ftell(f) == 0)
         fprintf(f, "model,impl,threads,batch,train_img_s,infer_img_s,peak_rss_mib,gflops,"
                    "pct_of_sgemm_peak,ratio_to_pytorch\n");
-    fprintf(f, "%s,%s,%d,%lld,%.3f,%.3f,%.1f,%.3f,", m->name, impl, o->threads,
+    fprintf(f, "%s,%s,%d,%lld,%.3f,%.3f,%.1f,%.3f,", m->name, impl, (int)o->threads,
             (long long)o->batch, res->train_img_s, res->infer_img_s, rss_mib, gflops);
     if (sgemm_gflops > 0) fprintf(f, "%.2f", 100 * gflops / sgemm_gflops);
     fprintf(f, ",\n");
@@ -422,12 +421,12 @@ static int run_bench(vb_model *m, const options *o)
         return 1;
     }
     double flops = train_flops_per_image(m), sgemm = -1, rss;
-    fprintf(stderr, "bench: sgemm 2048^3 at %d threads\n", o->threads);
+    fprintf(stderr, "bench: sgemm 2048^3 at %d threads\n", (int)o->threads);
     if (vb_bench_in_child(bench_sgemm, (void *)o, &sgemm, sizeof sgemm, &rss) != 0) sgemm = -1;
 
     printf("%s: %d threads, batch %lld, median of %lld reps of %lld steps after %lld "
            "warm-up\ntraining: %.4g GFLOP/image (2 x 3 x forward MACs incl. attention "
-           "matmuls)\n", m->name, o->threads, (long long)o->batch, (long long)o->reps,
+           "matmuls)\n", m->name, (int)o->threads, (long long)o->batch, (long long)o->reps,
            (long long)o->steps, (long long)o->warmup, flops / 1e9);
     if (sgemm > 0) printf("sgemm peak: %.1f GFLOP/s (cblas_sgemm 2048^3)\n", sgemm);
     else printf("sgemm peak: n/a (built without OpenBLAS)\n");
@@ -435,7 +434,7 @@ static int run_bench(vb_model *m, const options *o)
            "peak MiB", "GFLOP/s", "% sgemm");
     for (int i = 0; i < n; i++) {
         fprintf(stderr, "bench: %s on %s, batch %lld, %d threads\n", m->name, names[i],
-                (long long)o->batch, o->threads);
+                (long long)o->batch, (int)o->threads);
         bench_job job = {m, o, names[i]};
         bench_result res = {0};
         if (vb_bench_in_child(bench_backend, &job, &res, sizeof res, &rss) != 0) {
@@ -459,26 +458,16 @@ static int run_bench(vb_model *m, const options *o)
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        usage(stdout);
-        return 0;
-    }
-    if (argc >= 2 && strcmp(argv[1], "eval") == 0) return vbmodel_eval(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "export") == 0) return vbmodel_export(argc - 1, argv + 1);
-    options o = parse_args(argc, argv);
-    if (strcmp(o.command, "count") != 0 && strcmp(o.command, "step") != 0 &&
-        strcmp(o.command, "init") != 0 && strcmp(o.command, "bench") != 0) {
-        fprintf(stderr, "vbmodel: unknown command '%s'\n", o.command);
-        usage(stderr);
-        return 2;
-    }
+    const cli_command *c = cli_parse(&program, argc, argv);
+    if (c == &vbmodel_eval_command) return vbmodel_eval();
+    if (c == &vbmodel_export_command) return vbmodel_export();
     vb_model m;
-    load_model(&m, &o);
+    load_model(&m, &opt);
     int rc = 0;
-    if (strcmp(o.command, "count") == 0) print_count(&m);
-    else if (strcmp(o.command, "init") == 0) rc = write_init(&m, &o);
-    else if (strcmp(o.command, "bench") == 0) rc = run_bench(&m, &o);
-    else rc = run_steps(&m, &o);
+    if (c == &count_command) print_count(&m);
+    else if (c == &init_command) rc = write_init(&m, &opt);
+    else if (c == &bench_command) rc = run_bench(&m, &opt);
+    else rc = run_steps(&m, &opt);
     vb_model_free(&m);
     return rc;
 }

@@ -1,10 +1,15 @@
-/* vbmodel's commands that read trained weights, each in its own file; vbmodel.c runs them.
- * Each takes vbmodel's argv from the command on (argv[0] = "eval", ...) and returns the
- * exit status. */
+/* vbmodel's commands that read trained weights, each in its own file; vbmodel.c parses
+ * the command line with their tables and runs the one chosen, which returns the exit
+ * status. */
 #ifndef VITBENCH_SUITES_VBMODEL_H
 #define VITBENCH_SUITES_VBMODEL_H
 
-int vbmodel_eval(int argc, char **argv);   /* vbmodel_eval.c */
-int vbmodel_export(int argc, char **argv); /* vbmodel_export.c */
+#include "cli.h"
+
+extern const cli_command vbmodel_eval_command; /* vbmodel_eval.c */
+int vbmodel_eval(void);
+
+extern const cli_command vbmodel_export_command; /* vbmodel_export.c */
+int vbmodel_export(void);
 
 #endif

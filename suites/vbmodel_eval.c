@@ -13,7 +13,6 @@
  * split's order, for comparison with another framework (scripts/torch-eval.py). */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "vitbench/safetensors.h"
 #include "vitbench/train.h"
 #include "cli.h"
@@ -22,48 +21,38 @@
 
 static const char PROGRAM[] = "vbmodel eval";
 
+/* The command line, with its defaults. */
 typedef struct eval_options {
     const char *model, *weights, *data, *backend, *recipe, *logits;
-    int val, best, threads;
+    int val, last; /* --split test|val, --weights best|last: the choices' indices */
+    int64_t threads;
 } eval_options;
 
-static void usage(FILE *to)
-{
-    fprintf(to, "usage: vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] "
-                "[--weights best|last]\n"
-                "                    [--backend NAME] [--threads T] [--recipe NAME] "
-                "[--logits FILE]\n");
-}
+static eval_options opt = {.threads = 2};
 
-static eval_options parse_args(int argc, char **argv)
-{
-    eval_options o = {.best = 1, .threads = 2};
-    if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-') {
-        usage(stderr);
-        exit(2);
-    }
-    o.model = argv[1];
-    o.weights = argv[2];
-    for (int i = 3; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--data") == 0 && v) o.data = v;
-        else if (strcmp(a, "--backend") == 0 && v) o.backend = v;
-        else if (strcmp(a, "--recipe") == 0 && v) o.recipe = v;
-        else if (strcmp(a, "--logits") == 0 && v) o.logits = v;
-        else if (strcmp(a, "--split") == 0)
-            o.val = cli_choice_arg(PROGRAM, a, v, "test", "val");
-        else if (strcmp(a, "--weights") == 0)
-            o.best = cli_choice_arg(PROGRAM, a, v, "last", "best");
-        else if (strcmp(a, "--threads") == 0) o.threads = CLI_THREADS_ARG(PROGRAM, a, v);
-        else {
-            cli_unknown_option(PROGRAM, a, v);
-            usage(stderr);
-            exit(2);
-        }
-        i++;
-    }
-    return o;
-}
+static const cli_option options[] = {
+    CLI_DATA(&opt.data),
+    CLI_CHOICE_OPT("--split", "test|val", &opt.val,
+                   "the test set, or the run's own validation split"),
+    CLI_CHOICE_OPT("--weights", "best|last", &opt.last,
+                   "a checkpoint's kept best weights, or its last ones"),
+    CLI_STRING_OPT("--backend", "NAME", &opt.backend,
+                   "the backend, by name or .so path (default: $VITBENCH_BACKEND, else the "
+                   "first of the default list that loads)"),
+    CLI_THREADS(&opt.threads),
+    CLI_STRING_OPT("--recipe", "NAME", &opt.recipe,
+                   "the recipe (dataset, normalisation) instead of the checkpoint's; "
+                   "required for a weights file from vbmodel init"),
+    CLI_STRING_OPT("--logits", "FILE", &opt.logits,
+                   "write logits (N, classes) F32 and labels (N) I32 as safetensors"),
+    {0}};
+
+const cli_command vbmodel_eval_command = {
+    .name = "eval",
+    .summary = "top-1, top-5 and loss of trained weights (a checkpoint, or a file from "
+               "vbmodel init), on the split and normalisation the trainer made",
+    .args = {{"MODEL", &opt.model}, {"WEIGHTS", &opt.weights}},
+    .options = options};
 
 /* Everything an evaluation holds. */
 typedef struct evaluation {
@@ -90,7 +79,7 @@ static int load_inputs(evaluation *e, char *err, size_t err_len)
         return -1;
     }
     run_request rq = {.model = o->model, .recipe = recipe, .backend = o->backend,
-                      .data = o->data, .threads = o->threads};
+                      .data = o->data, .threads = (int)o->threads};
     return run_inputs_load(&e->in, &rq, err, err_len);
 }
 
@@ -115,7 +104,7 @@ static int prepare(evaluation *e, char *err, size_t err_len)
                  (long long)in->recipe.batch);
         return -1;
     }
-    return vb_weights_load(e->o->weights, &in->model, e->o->best, &e->used_best, err,
+    return vb_weights_load(e->o->weights, &in->model, !e->o->last, &e->used_best, err,
                            err_len);
 }
 
@@ -161,17 +150,17 @@ static void report(const evaluation *e)
     printf("top1 %.6f top5 %.6f loss %.6f\n", e->top1, e->top5, e->loss);
 }
 
-int vbmodel_eval(int argc, char **argv)
+int vbmodel_eval(void)
 {
-    eval_options o = parse_args(argc, argv);
-    evaluation e = {.o = &o};
+    const eval_options *o = &opt;
+    evaluation e = {.o = o};
     char err[1200];
     const vb_recipe *r = &e.in.recipe;
     int rc = load_inputs(&e, err, sizeof err) || prepare(&e, err, sizeof err) ||
              vb_evaluate_batch(&e.in.model, e.in.backend, e.set, &e.sp.aug,
                                r->label_smoothing, r->batch, e.logits, &e.loss, &e.top1,
                                &e.top5, err, sizeof err) ||
-             (o.logits && write_logits(&e, err, sizeof err));
+             (o->logits && write_logits(&e, err, sizeof err));
     if (rc) fprintf(stderr, "%s: %s\n", PROGRAM, err);
     else report(&e);
     vb_free(e.logits);

@@ -40,51 +40,35 @@
 
 static const char PROGRAM[] = "vbmodel export";
 
+/* The command line, with its defaults. */
 typedef struct export_options {
     const char *model, *weights, *format, *out;
-    int best;
+    int last; /* --weights best|last: the choice's index */
     int64_t classes;
 } export_options;
 
-static void usage(FILE *to)
-{
-    fprintf(to, "usage: vbmodel export MODEL WEIGHTS --format compact-transformers --out FILE "
-                "[--weights best|last] [--classes N]\n");
-}
+static export_options opt;
 
-static export_options parse_args(int argc, char **argv)
+static const cli_option options[] = {
+    CLI_REQUIRED_STRING_OPT("--format", "compact-transformers", &opt.format,
+                            "the layout: the official CCT code's state_dict"),
+    CLI_REQUIRED_STRING_OPT("--out", "FILE", &opt.out, "the safetensors file to write"),
+    CLI_CHOICE_OPT("--weights", "best|last", &opt.last,
+                   "a checkpoint's kept best weights, or its last ones"),
+    CLI_CLASSES(&opt.classes, "the classes the run's data had, when they differ from the "
+                              "description's (a CIFAR-100 run of a CIFAR-10 model)"),
+    {0}};
+
+const cli_command vbmodel_export_command = {
+    .name = "export",
+    .summary = "trained weights under the names and layouts of the official code",
+    .args = {{"MODEL", &opt.model}, {"WEIGHTS", &opt.weights}},
+    .options = options};
+
+static void check_format(const char *format)
 {
-    export_options o = {.best = 1};
-    if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-') {
-        usage(stderr);
-        exit(2);
-    }
-    o.model = argv[1];
-    o.weights = argv[2];
-    for (int i = 3; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--format") == 0 && v) o.format = v;
-        else if (strcmp(a, "--out") == 0 && v) o.out = v;
-        else if (strcmp(a, "--weights") == 0)
-            o.best = cli_choice_arg(PROGRAM, a, v, "last", "best");
-        else if (strcmp(a, "--classes") == 0) o.classes = cli_count_arg(PROGRAM, a, v, 1);
-        else {
-            cli_unknown_option(PROGRAM, a, v);
-            usage(stderr);
-            exit(2);
-        }
-        i++;
-    }
-    if (!o.format || strcmp(o.format, "compact-transformers") != 0) {
-        fprintf(stderr, "%s: --format %s: the formats are compact-transformers\n", PROGRAM,
-                o.format ? o.format : "missing");
-        exit(2);
-    }
-    if (!o.out) {
-        fprintf(stderr, "%s: needs --out FILE\n", PROGRAM);
-        exit(2);
-    }
-    return o;
+    if (strcmp(format, "compact-transformers") != 0)
+        cli_bad_value(PROGRAM, "--format", "compact-transformers", format);
 }
 
 /* ---- the official form -------------------------------------------------------------- */
@@ -289,22 +273,20 @@ static int write_export(const vb_model *m, const export_options *o, int used_bes
     return rc ? -1 : 0;
 }
 
-int vbmodel_export(int argc, char **argv)
+int vbmodel_export(void)
 {
-    export_options o = parse_args(argc, argv);
-    char path[1024], err[1200];
+    const export_options o = opt;
+    check_format(o.format);
+    char err[1200];
     vb_model m;
-    memset(&m, 0, sizeof m);
     int used_best = 0;
-    vb_model_opts mo = {.classes = o.classes};
-    int rc = run_inputs_resolve("model", o.model, path, sizeof path, err, sizeof err) ||
-             vb_model_load_opts(&m, path, &mo, err, sizeof err);
+    int rc = run_inputs_load_model(&m, o.model, o.classes, err, sizeof err);
     if (!rc) rc = check_official(&m, err, sizeof err);
     if (!rc && vb_param_block_alloc(&m.params) != 0) {
         snprintf(err, sizeof err, "%s: cannot allocate its parameters", m.name);
         rc = -1;
     }
-    rc = rc || vb_weights_load(o.weights, &m, o.best, &used_best, err, sizeof err) ||
+    rc = rc || vb_weights_load(o.weights, &m, !o.last, &used_best, err, sizeof err) ||
          write_export(&m, &o, used_best, err, sizeof err);
     if (rc) fprintf(stderr, "%s: %s\n", PROGRAM, err);
     else printf("wrote %d tensors of %s from %s as %s to %s\n", m.params.count, m.name,

@@ -1,6 +1,6 @@
 # vbtrain: train a model with a recipe (lib/train), and the recipes it ships.
 bin_PROGRAMS += vbtrain
-vbtrain_SOURCES = suites/vbtrain.c $(RUN_INPUTS_SOURCES) suites/cli.c suites/cli.h
+vbtrain_SOURCES = suites/vbtrain.c $(RUN_INPUTS_SOURCES) $(CLI_SOURCES) $(CLI_PROCESS_SOURCES)
 vbtrain_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
 vbtrain_LDADD = lib/libvitbench.la -lm
 

@@ -9,6 +9,7 @@ include $(srcdir)/tests/augment.mk
 include $(srcdir)/tests/data.mk
 include $(srcdir)/tests/train.mk
 include $(srcdir)/tests/runsuite.mk
+include $(srcdir)/tests/cli.mk
 include $(srcdir)/tests/eval.mk
 include $(srcdir)/tests/fuzz.mk
 include $(srcdir)/tests/mpi.mk

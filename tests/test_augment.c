@@ -557,7 +557,8 @@ Test(errors, bad_input_is_refused)
     a.autoaugment = 0;
     a.std[2] = 0.0f;
     cr_expect_eq(vb_augment_batch(&a, &s, 0, 2, 1, 0, 1, &b), VB_EINVAL, "std 0");
-    cr_expect_null(vb_loader_start(&s, &a, 2, 1, 0, 1, 1, 0));
+    vb_loader_opts lo = {.batch = 2, .shuffle = 1, .training = 1, .seed = 1};
+    cr_expect_null(vb_loader_start(&s, &a, &lo));
     free_batch(&b);
     free_data(&d, &s);
 }
@@ -569,7 +570,9 @@ static int64_t loader_epoch(const vb_subset *s, int64_t batch, int shuffle, int 
                             int64_t epoch, int64_t *order, int64_t *batches)
 {
     vb_augment a = vb_augment_none();
-    vb_loader *ld = vb_loader_start(s, &a, batch, shuffle, drop_last, 0, 99, epoch);
+    vb_loader_opts lo = {.batch = batch, .shuffle = shuffle, .drop_last = drop_last,
+                         .seed = 99, .epoch = epoch};
+    vb_loader *ld = vb_loader_start(s, &a, &lo);
     cr_assert_not_null(ld);
     const int64_t hwc = s->data->h * s->data->w * s->data->c;
     int64_t served = 0, k = 0;
@@ -623,7 +626,8 @@ Test(loader, drop_last_and_stopping_early)
     cr_expect_eq(loader_epoch(&s, 30, 1, 1, 2, order, &batches), 0, "all dropped");
     vb_augment a = vb_augment_none();
     for (int taken = 0; taken < 3; taken++) { /* stop with 0, 1, 2 batches taken */
-        vb_loader *ld = vb_loader_start(&s, &a, 4, 1, 0, 1, 5, 0);
+        vb_loader_opts lo = {.batch = 4, .shuffle = 1, .training = 1, .seed = 5};
+        vb_loader *ld = vb_loader_start(&s, &a, &lo);
         cr_assert_not_null(ld);
         for (int k = 0; k < taken; k++)
             cr_assert_not_null(vb_loader_next(ld));

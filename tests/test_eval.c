@@ -134,7 +134,8 @@ Test(eval, a_weights_file_needs_a_recipe_and_errors_are_one_line)
     cr_expect_not_null(strstr(output, "none.safetensors"), "%s", output);
     cr_assert_eq(shell_run("%s eval fashion_cct %s/w.safetensors --split train", VBMODEL,
                            dir), 2);
-    cr_expect_not_null(strstr(output, "--split takes test or val, got 'train'"), "%s", output);
+    cr_expect_not_null(strstr(output, "vbmodel eval: --split: expected test or val, got 'train'"),
+                       "%s", output);
     cr_assert_eq(shell_run("%s init keras_cct --out %s/k.safetensors", VBMODEL, dir), 0);
     cr_assert_eq(shell_run("%s export keras_cct %s/k.safetensors --format compact-transformers "
                            "--out %s/k.ct.safetensors", VBMODEL, dir, dir), 1);

@@ -73,7 +73,7 @@ Test(counts, cct_paper_table_for_10_and_100_classes)
         snprintf(path, sizeof path, MODEL("%s"), row->name);
         vb_counts c = count_of(path, 10);
         double params_m = round(vb_counts_params(&c) / 1e3) / 1e3;
-        double macs_g = round(vb_counts_macs_ptflops(&c, 0) / 1e6) / 1e3;
+        double macs_g = round(vb_counts_macs_ptflops(&c, VB_ACTIVATIONS_FUNCTIONAL) / 1e6) / 1e3;
         cr_expect(fabs(params_m - row->params_m) < 1e-9, "%s: %.3fM parameters, paper %.3fM",
                   row->name, params_m, row->params_m);
         cr_expect(fabs(macs_g - row->macs_g) < 1e-9, "%s: %.3fG MACs, paper %.3fG", row->name,
@@ -94,8 +94,10 @@ Test(counts, spt_lsa_readme_flops)
 {
     vb_counts vit = count_of(MODEL("spt_lsa_paper_vit_tiny_imagenet"), 0);
     vb_counts sl = count_of(MODEL("spt_lsa_paper_sl_vit_tiny_imagenet"), 0);
-    cr_expect_eq(vb_counts_macs_ptflops(&vit, 1) + vit.attn_matmul_macs, 189754760.0);
-    cr_expect_eq(vb_counts_macs_ptflops(&sl, 1) + sl.attn_matmul_macs, 199191944.0);
+    cr_expect_eq(vb_counts_macs_ptflops(&vit, VB_ACTIVATIONS_MODULES) + vit.attn_matmul_macs,
+                 189754760.0);
+    cr_expect_eq(vb_counts_macs_ptflops(&sl, VB_ACTIVATIONS_MODULES) + sl.attn_matmul_macs,
+                 199191944.0);
 }
 
 Test(counts, keras_cct_differs_from_cct_2_3x2_in_attention)

@@ -15,16 +15,6 @@ Test(tensor, alloc_is_aligned_and_zeroed)
     cr_assert_null(vb_alloc(0));
 }
 
-Test(tensor, view_is_row_major)
-{
-    float data[24];
-    vb_tensor t = vb_tensor_view(VB_F32, data, 3, (int64_t[]){2, 3, 4});
-    cr_assert_eq(vb_tensor_numel(&t), 24);
-    cr_assert_eq(t.stride[0], 12);
-    cr_assert_eq(t.stride[1], 4);
-    cr_assert_eq(t.stride[2], 1);
-}
-
 Test(tensor, param_block_shares_offsets_between_data_and_grad)
 {
     vb_param_block pb;

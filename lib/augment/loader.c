@@ -118,29 +118,27 @@ static int make_order(vb_loader *ld, const vb_subset *s, int shuffle)
     return VB_OK;
 }
 
-vb_loader *vb_loader_start(const vb_subset *s, const vb_augment *a, int64_t batch,
-                           int shuffle, int drop_last, int training, uint64_t seed,
-                           int64_t epoch)
+vb_loader *vb_loader_start(const vb_subset *s, const vb_augment *a, const vb_loader_opts *o)
 {
-    if (vb_aug_check(a, s) != VB_OK || batch < 1)
+    if (vb_aug_check(a, s) != VB_OK || o->batch < 1)
         return NULL;
     vb_loader *ld = calloc(1, sizeof *ld);
     if (!ld)
         return NULL;
     ld->aug = *a;
-    ld->batch = batch;
-    ld->batches = drop_last ? s->count / batch : (s->count + batch - 1) / batch;
-    ld->training = training;
+    ld->batch = o->batch;
+    ld->batches = o->drop_last ? s->count / o->batch : (s->count + o->batch - 1) / o->batch;
+    ld->training = o->training;
     /* One thread: the producer runs while the backend's OpenMP team computes, and on a
      * small machine a second full team only makes both teams spin and futex-wait against
      * each other (measured: ~30% of a Fashion-MNIST run in system time). A batch's
      * augmentation (~1–3 ms for 128 CIFAR images) hides behind a step of ~100 ms anyway. */
     ld->threads = 1;
-    ld->seed = seed;
-    ld->epoch = epoch;
+    ld->seed = o->seed;
+    ld->epoch = o->epoch;
     ld->held = -1;
     const vb_dataset *d = s->data;
-    if (make_order(ld, s, shuffle) != VB_OK || alloc_buffers(ld, d->h * d->w * d->c) != VB_OK) {
+    if (make_order(ld, s, o->shuffle) != VB_OK || alloc_buffers(ld, d->h * d->w * d->c) != VB_OK) {
         free_buffers(ld);
         return NULL;
     }

@@ -76,7 +76,7 @@ int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_su
     vb_loader *ld = NULL;
     int rc = -1;
     if (eval_scratch(&scratch, m, batch) != 0 ||
-        !(ld = vb_loader_start(s, a, batch, 0, 0, 0, 0, 0))) {
+        !(ld = vb_loader_start(s, a, &(vb_loader_opts){.batch = batch}))) {
         snprintf(err, err_len, "evaluation: out of memory for a batch of %lld",
                  (long long)batch);
     } else {

@@ -183,13 +183,13 @@ static int failed_alone(trainer *t)
 /* Non-finite losses and gradients are the global batch's, so every rank stops alike. */
 static int step_failed(trainer *t, int rc, double loss, const vb_run *run, int64_t epoch)
 {
-    if (rc < 0) {
+    if (rc == VB_STEP_ERROR) {
         snprintf(t->err, t->err_len, "step %lld (epoch %lld): %s", (long long)t->st.step + 1,
                  (long long)epoch, run->err);
         return failed_alone(t);
     }
     char where[160];
-    if (rc == 2) {
+    if (rc == VB_STEP_NONFINITE_GRAD) {
         vb_first_nonfinite_grad(t->m, where, sizeof where);
         snprintf(t->err, t->err_len, "step %lld (epoch %lld): non-finite gradients, loss %g "
                  "(first non-finite: %s); nothing was updated", (long long)t->st.step + 1,
@@ -243,7 +243,7 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
     double loss;
     int rc = vb_train_step_opts(m, &run, &t->scratch, b.images, b.labels,
                                 t->rr.label_smoothing, adam, &so, &loss);
-    if (rc != 0) return step_failed(t, rc, loss, &run, epoch);
+    if (rc != VB_STEP_OK) return step_failed(t, rc, loss, &run, epoch);
     /* Accuracy against the batch's dominant labels (the logits are still in the arena);
      * summed across ranks at the end of the epoch. */
     const int32_t *labels = b.labels_b && b.lambda < 0.5f ? b.labels_b : b.labels;
@@ -259,8 +259,9 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
 
 static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
 {
-    vb_loader *ld = vb_loader_start(&t->sp.fit, &t->sp.aug, t->rr.batch, 1, 0, 1,
-                                    t->o->seed, epoch);
+    vb_loader_opts lo = {.batch = t->rr.batch, .shuffle = 1, .training = 1,
+                         .seed = t->o->seed, .epoch = epoch};
+    vb_loader *ld = vb_loader_start(&t->sp.fit, &t->sp.aug, &lo);
     if (!ld) {
         snprintf(t->err, t->err_len, "epoch %lld: cannot start the data loader",
                  (long long)epoch);

@@ -49,7 +49,7 @@ static int model_rates(const char *model, double *train_rate, double *infer_rate
     vb_counts counts;
     vb_model_count(&m, &counts);
     vb_model_free(&m);
-    *infer_rate = FAST_FLOPS_PER_SECOND / (2.0 * vb_counts_macs(&counts, 1, 0));
+    *infer_rate = FAST_FLOPS_PER_SECOND / (2.0 * vb_counts_macs(&counts, VB_MACS_ATTN_MATMULS));
     *train_rate = *infer_rate / 3.0;
     return 0;
 }

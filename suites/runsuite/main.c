@@ -1,9 +1,7 @@
 /* runsuite: rerun the papers' tables.
  *
  *   runsuite --list
- *   runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N] [--seed S]
- *                  [--seeds N] [--threads T] [--data DIR] [--results DIR] [--out DIR]
- *                  [--resume] [--cells | --cell K]
+ *   runsuite SUITE [OPTIONS]      (the options: the table below, or runsuite --help)
  *   runsuite report [--results DIR]
  *   mpirun -np N runsuite SUITE ...   (built --with-mpi: each training data-parallel)
  *
@@ -21,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../cli.h"
+#include "../cli_process.h"
 #include "../data_dir.h"
 #include "backends_suite.h"
 #include "cell.h"
@@ -36,54 +35,72 @@ static const char PROGRAM[] = "runsuite";
 /* The data-parallel group this process belongs to (dist.h): rank 0 of 1 alone. */
 static vb_dist world;
 
+/* The command line, with its defaults. */
 typedef struct options {
     const char *suite, *backend, *profile, *data, *out, *results;
-    int threads, resume, seeds;
+    int resume;
     int list_cells;       /* --cells */
     int64_t cell;         /* --cell K, or -1: every training */
-    int64_t epochs, limit;
+    int64_t threads, seeds, epochs, limit; /* epochs, limit 0: the profile's */
     uint64_t seed;
 } options;
 
-static void usage(FILE *to)
-{
-    fprintf(to,
-            "usage: runsuite --list\n"
-            "       runsuite SUITE [--backend NAME] [--profile P] [--epochs N] [--limit N]\n"
-            "                      [--seed S] [--seeds N] [--threads T] [--data DIR]\n"
-            "                      [--results DIR] [--out DIR] [--resume] [--cells | --cell K]\n"
-            "       runsuite report [--results DIR]\n");
-}
+static options opt = {.threads = 2, .seed = 1, .seeds = 1, .results = "results", .cell = -1};
 
-static options parse_args(int argc, char **argv)
-{
-    options o = {.threads = 2, .seed = 1, .seeds = 1, .results = "results", .cell = -1};
-    o.suite = argv[1];
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--resume") == 0) { o.resume = 1; continue; }
-        if (strcmp(a, "--cells") == 0) { o.list_cells = 1; continue; }
-        if (strcmp(a, "--backend") == 0 && v) o.backend = v;
-        else if (strcmp(a, "--profile") == 0 && v) o.profile = v;
-        else if (strcmp(a, "--data") == 0 && v) o.data = v;
-        else if (strcmp(a, "--out") == 0 && v) o.out = v;
-        else if (strcmp(a, "--results") == 0 && v) o.results = v;
-        else if (strcmp(a, "--threads") == 0) o.threads = CLI_THREADS_ARG(PROGRAM, a, v);
-        else if (strcmp(a, "--epochs") == 0) o.epochs = cli_count_arg(PROGRAM, a, v, 1);
-        else if (strcmp(a, "--limit") == 0) o.limit = cli_count_arg(PROGRAM, a, v, 1);
-        else if (strcmp(a, "--seed") == 0) o.seed = (uint64_t)cli_count_arg(PROGRAM, a, v, 0);
-        else if (strcmp(a, "--seeds") == 0) o.seeds = (int)cli_int_arg(PROGRAM, a, v, 1, INT_MAX);
-        else if (strcmp(a, "--cell") == 0) o.cell = cli_count_arg(PROGRAM, a, v, 0);
-        else {
-            fprintf(stderr, "runsuite: unknown option '%s'%s\n", a,
-                    v ? "" : " (or it needs a value)");
-            usage(stderr);
-            exit(2);
-        }
-        i++;
-    }
-    return o;
-}
+#define RESULTS \
+    CLI_STRING_OPT("--results", "DIR", &opt.results, \
+                   "the results folder: each suite writes into DIR/SUITE, and the report " \
+                   "covers DIR")
+
+static const cli_option suite_options[] = {
+    CLI_STRING_OPT("--backend", "NAME[,NAME..]", &opt.backend,
+                   "the backends of a train suite's cells, by name or .so path, one cell "
+                   "per backend (default: $VITBENCH_BACKEND, else the first of the default "
+                   "list that loads)"),
+    CLI_STRING_OPT("--profile", "P", &opt.profile,
+                   "the suite's profile (runsuite --list shows them; default: the suite's)"),
+    CLI_EPOCHS(&opt.epochs),
+    CLI_LIMIT(&opt.limit),
+    CLI_SEED_OPT(&opt.seed, "the first seed"),
+    CLI_INT_OPT("--seeds", "N", &opt.seeds, 1, CELL_LIST_MAX,
+                "run seeds S..S+N-1 of every cell; the report gives their mean and "
+                "confidence interval"),
+    CLI_THREADS(&opt.threads),
+    CLI_DATA(&opt.data),
+    RESULTS,
+    CLI_STRING_OPT("--out", "DIR", &opt.out,
+                   "write into DIR instead of RESULTS/SUITE, and make no report"),
+    CLI_FLAG_OPT("--resume", &opt.resume, "continue the unfinished runs, keep the finished"),
+    CLI_FLAG_OPT("--cells", &opt.list_cells,
+                 "list a train suite's trainings, one per line, numbered from 0"),
+    CLI_INT_OPT("--cell", "K", &opt.cell, 0, CELL_LIST_MAX - 1,
+                "run training K of --cells alone, e.g. as one of a cluster's jobs"),
+    {0}};
+
+static const cli_option report_options[] = {RESULTS, {0}};
+
+static const cli_command list_command = {
+    .name = "--list",
+    .summary = "the suites, their profiles and an estimate of their time"};
+
+static const cli_command report_command = {
+    .name = "report",
+    .summary = "regenerates the plots and RESULTS/README.md from the finished runs",
+    .options = report_options};
+
+static const cli_command suite_command = {
+    .summary = "runs the suite (a name from runsuite --list, or a .cfg path), then "
+               "regenerates its report",
+    .args = {{"SUITE", &opt.suite}},
+    .options = suite_options};
+
+static const cli_program program = {
+    .name = PROGRAM,
+    .summary = "Reruns the papers' tables: each suite is a set of trainings, counts or "
+               "backend checks whose results are compared with the published figures. "
+               "Under mpirun (built --with-mpi) each training runs data-parallel.",
+    .commands = (const cli_command *const[]){&list_command, &suite_command, &report_command,
+                                             NULL}};
 
 static int list_suites(void)
 {
@@ -152,8 +169,8 @@ static char *repro_command(const options *o, const suite *s, const suite_profile
         put_arg(f, o->backend);
     }
     if (o->seed != 1) fprintf(f, " --seed %" PRIu64, o->seed);
-    if (o->seeds > 1) fprintf(f, " --seeds %d", o->seeds);
-    if (s->kind == SUITE_TRAIN) fprintf(f, " --threads %d", o->threads);
+    if (o->seeds > 1) fprintf(f, " --seeds %" PRId64, o->seeds);
+    if (s->kind == SUITE_TRAIN) fprintf(f, " --threads %" PRId64, o->threads);
     if (o->epochs) fprintf(f, " --epochs %" PRId64, o->epochs);
     if (o->limit) fprintf(f, " --limit %" PRId64, o->limit);
     if (o->data) {
@@ -213,8 +230,8 @@ static int run_train_suite(const cell_list *l, const options *o)
 static int build_cells(cell_list *l, const suite *s, const suite_profile *p,
                        const options *o, const char *out, const char *command)
 {
-    cell_list_options lo = {.backends = o->backend, .seed = o->seed, .seeds = o->seeds,
-                            .common = {.threads = o->threads, .epochs = o->epochs,
+    cell_list_options lo = {.backends = o->backend, .seed = o->seed, .seeds = (int)o->seeds,
+                            .common = {.threads = (int)o->threads, .epochs = o->epochs,
                                        .limit = o->limit, .data = o->data, .out_root = out,
                                        .resume = o->resume,
                                        .progress = cli_progress_line(), .dist = &world,
@@ -301,20 +318,10 @@ static int run_suite(const options *o)
 
 static int run_command(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    if (strcmp(argv[1], "--list") == 0) return list_suites();
-    if (argv[1][0] == '-') {
-        fprintf(stderr, "runsuite: expected --list, report or a suite name, got '%s'\n",
-                argv[1]);
-        usage(stderr);
-        return 2;
-    }
-    options o = parse_args(argc, argv);
-    if (strcmp(o.suite, "report") == 0) return world.rank == 0 && report_run(o.results);
-    return run_suite(&o);
+    const cli_command *c = cli_parse(&program, argc, argv);
+    if (c == &list_command) return list_suites();
+    if (c == &report_command) return world.rank == 0 && report_run(opt.results);
+    return run_suite(&opt);
 }
 
 int main(int argc, char **argv)

@@ -63,8 +63,9 @@ static double our_figure(const row *r, char *err, size_t err_len)
     vb_model_count(&m, &c);
     vb_model_free(&m);
     if (strcmp(r->what, "params") == 0) return (double)vb_counts_params(&c);
-    return strcmp(r->what, "macs") == 0 ? vb_counts_macs_ptflops(&c, 0)
-                                        : vb_counts_macs_ptflops(&c, 1) + c.attn_matmul_macs;
+    return strcmp(r->what, "macs") == 0
+               ? vb_counts_macs_ptflops(&c, VB_ACTIVATIONS_FUNCTIONAL)
+               : vb_counts_macs_ptflops(&c, VB_ACTIVATIONS_MODULES) + c.attn_matmul_macs;
 }
 
 /* Ours in the published unit, rounded to as many decimals as the published figure has. */

@@ -92,7 +92,7 @@ static int read_profile(suite *s, vb_cfg_section *sec, char *err, size_t err_len
     if (name_key(sec, "name", p->name, sizeof p->name, err, err_len) ||
         vb_cfg_bool_or(sec, "shortened", 0, &p->shortened, err, err_len) ||
         vb_cfg_int_in_or(sec, "epochs", 0, 0, VB_EPOCHS_MAX, &p->epochs, err, err_len) ||
-        vb_cfg_int_in_or(sec, "limit", 0, 0, INT32_MAX, &p->limit, err, err_len) ||
+        vb_cfg_int_in_or(sec, "limit", 0, 0, VB_LIMIT_MAX, &p->limit, err, err_len) ||
         optional_text(sec, "recipe", p->recipe, sizeof p->recipe, err, err_len))
         return -1;
     for (int i = 0; i < s->profile_count - 1; i++)

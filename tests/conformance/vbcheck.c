@@ -1,129 +1,88 @@
 /* vbcheck: every op × every backend against the reference. `vbcheck --help` (usage()
  * below) says what each mode and option does. Every failure prints one line that
  * reproduces it. */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../suites/cli.h"
 #include "conformance.h"
 
 #define MAX_BACKENDS 16
 
+/* The command line, with its defaults (--backend: $VITBENCH_BACKEND, set in main). */
 typedef struct options {
     cf_mode mode;
     int list;
-    const char *backends; /* --backend, else $VITBENCH_BACKEND; NULL or "all": all found */
+    const char *backends; /* NULL or "all": all found */
+    const char *op_name;
     vb_op op;             /* VB_OP_COUNT = all */
     const char *label;
     uint64_t seed;
-    int threads, stress, reps;
+    int64_t threads, stress, reps;
     const char *csv;
 } options;
+
+static options opt = {.seed = 1234, .threads = 2, .reps = 5};
+
+static const cli_option options_table[] = {
+    CLI_STRING_OPT("--backend", "NAME[,NAME..]|all", &opt.backends,
+                   "backends by name or .so path (default: $VITBENCH_BACKEND, else every "
+                   "backend found)"),
+    CLI_STRING_OPT("--op", "NAME", &opt.op_name, "one op only (vbcheck list shows them)"),
+    CLI_STRING_OPT("--case", "LABEL", &opt.label, "one case only"),
+    CLI_SEED_OPT(&opt.seed, "the data's seed"),
+    CLI_THREADS(&opt.threads),
+    CLI_STRING_OPT("--csv", "FILE", &opt.csv, "also write the rows as CSV"),
+    CLI_INT_OPT("--stress", "N", &opt.stress, 0, 1000000000,
+                "N random shapes per op, seeds S, S+1, ...; reports the first failing "
+                "seed; 0 runs the fixed cases"),
+    CLI_REPS(&opt.reps, "perf: timings per case; the median is reported"),
+    {0}};
+
+static const cli_command test_command = {
+    .name = "test",
+    .summary = "each case's outputs against the reference (NMSE, guard bytes, NaN/Inf)",
+    .options = options_table};
+static const cli_command grad_command = {
+    .name = "grad",
+    .summary = "backward ops against central differences of the backend's own forward",
+    .options = options_table};
+static const cli_command perf_command = {
+    .name = "perf",
+    .summary = "each case's time (median of R) and, for GEMMs, bare cblas_sgemm's",
+    .options = options_table};
+static const cli_command list_command = {
+    .name = "list",
+    .summary = "the ops, the cases and the backends found",
+    .options = options_table};
+
+static const cli_program program = {
+    .name = "vbcheck",
+    .summary = "Checks every op of every backend against the reference; each row says "
+               "whether the op ran natively or on the reference (a fallback).",
+    .commands = (const cli_command *const[]){&test_command, &grad_command, &perf_command,
+                                             &list_command, NULL},
+    .notes = "Every failure prints one line that reproduces it. Exit status: 0 all passed, "
+             "1 something failed, 2 bad arguments."};
 
 typedef struct tally {
     int n[4]; /* by cf_status */
 } tally;
 
-static void usage(FILE *to)
+/* The command line parsed into opt, or exit(2) with one line. */
+static void parse(int argc, char **argv)
 {
-    fputs("usage: vbcheck MODE [--backend NAME[,NAME..]|all] [--op NAME] [--case LABEL]\n"
-          "               [--seed S] [--threads T] [--csv FILE] [--stress N] [--reps R]\n"
-          "Checks every op of every backend against the reference; each row says whether\n"
-          "the op ran natively or on the reference (a fallback).\n"
-          "\n"
-          "Modes:\n"
-          "  test    each case's outputs against the reference (NMSE, guard bytes, NaN/Inf)\n"
-          "  grad    backward ops against central differences of the backend's own forward\n"
-          "  perf    each case's time (median of R) and, for GEMMs, bare cblas_sgemm's\n"
-          "  list    the ops, the cases and the backends found\n"
-          "\n"
-          "Options:\n"
-          "  --backend NAME[,NAME..]|all  backends by name or .so path (default:\n"
-          "                               $VITBENCH_BACKEND, else every backend found)\n"
-          "  --op NAME, --case LABEL      one op, one case\n"
-          "  --seed S, --threads T        the data's seed (1234), the threads (2)\n"
-          "  --csv FILE                   also write the rows as CSV\n"
-          "  --stress N                   N random shapes per op, seeds S, S+1, ...;\n"
-          "                               reports the first failing seed\n"
-          "  --reps R                     perf: repetitions per case (5)\n"
-          "\n"
-          "Every failure prints one line that reproduces it. Exit status: 0 all passed,\n"
-          "1 something failed, 2 bad arguments.\n",
-          to);
-}
-
-static int bad_argument(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("vbcheck: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (vbcheck --help)\n", stderr);
-    va_end(ap);
-    return 2;
-}
-
-static int parse_number(const char *opt, const char *text, unsigned long long max,
-                        unsigned long long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 0);
-    if (errno || end == text || *end || text[0] == '-' || v > max)
-        return bad_argument("%s: '%s' is not a number in [0, %llu]", opt, text, max);
-    *out = v;
-    return 0;
-}
-
-static int parse(int argc, char **argv, options *o)
-{
-    *o = (options){.op = VB_OP_COUNT, .seed = 1234, .threads = 2, .reps = 5,
-                   .backends = getenv("VITBENCH_BACKEND")};
-    if (argc < 2)
-        return bad_argument("missing mode: test, grad, perf or list");
-    static const char *modes[] = {"test", "grad", "perf", "list"};
-    int m = 0;
-    while (m < 4 && strcmp(argv[1], modes[m]) != 0)
-        m++;
-    if (m == 4)
-        return bad_argument("unknown mode '%s': test, grad, perf or list", argv[1]);
-    o->mode = m == 3 ? CF_MODE_TEST : (cf_mode)m;
-    o->list = m == 3;
-    for (int i = 2; i < argc; i += 2) {
-        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        unsigned long long v = 0;
-        int err = 0;
-        if (val == NULL && strncmp(opt, "--", 2) == 0)
-            return bad_argument("%s needs a value", opt);
-        if (strcmp(opt, "--backend") == 0)
-            o->backends = val;
-        else if (strcmp(opt, "--op") == 0) {
-            o->op = vb_op_from_name(val);
-            if (o->op == VB_OP_COUNT)
-                return bad_argument("--op: unknown op '%s' (vbcheck list shows them)", val);
-        } else if (strcmp(opt, "--case") == 0)
-            o->label = val;
-        else if (strcmp(opt, "--seed") == 0)
-            err = parse_number(opt, val, ~0ull, &v), o->seed = v;
-        else if (strcmp(opt, "--threads") == 0)
-            err = parse_number(opt, val, 1024, &v), o->threads = (int)v;
-        else if (strcmp(opt, "--csv") == 0)
-            o->csv = val;
-        else if (strcmp(opt, "--stress") == 0)
-            err = parse_number(opt, val, 1000000000, &v), o->stress = (int)v;
-        else if (strcmp(opt, "--reps") == 0)
-            err = parse_number(opt, val, 1000000, &v), o->reps = (int)v;
-        else
-            return bad_argument("unknown option '%s'", opt);
-        if (err)
-            return err;
+    opt.backends = getenv("VITBENCH_BACKEND");
+    const cli_command *c = cli_parse(&program, argc, argv);
+    opt.list = c == &list_command;
+    opt.mode = c == &grad_command ? CF_MODE_GRAD : c == &perf_command ? CF_MODE_PERF
+                                                                      : CF_MODE_TEST;
+    opt.op = opt.op_name ? vb_op_from_name(opt.op_name) : VB_OP_COUNT;
+    if (opt.op_name && opt.op == VB_OP_COUNT) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "vbcheck %s", c->name);
+        cli_bad_value(prefix, "--op", "an op name (vbcheck list shows them)", opt.op_name);
     }
-    if (o->threads < 1)
-        return bad_argument("--threads: must be at least 1");
-    if (o->reps < 1)
-        return bad_argument("--reps: must be at least 1");
-    return 0;
 }
 
 /* Loads the selected backends; returns how many, or -1 if one named could not load. */
@@ -246,7 +205,7 @@ static void stress(const options *o, FILE *csv, vb_loaded_backend **bs, int nb, 
                 emit(o, csv, &r, NULL);
             } else
                 printf("%-19s %-9s %d random cases passed (%d skipped)\n",
-                       vb_op_name((vb_op)op), bs[k]->name, tried, o->stress - tried);
+                       vb_op_name((vb_op)op), bs[k]->name, tried, (int)o->stress - tried);
         }
     }
 }
@@ -308,14 +267,8 @@ static void list(vb_loaded_backend **bs, int nb)
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    options o;
-    int err = parse(argc, argv, &o);
-    if (err)
-        return err;
+    parse(argc, argv);
+    const options o = opt;
     vb_loaded_backend *bs[MAX_BACKENDS];
     int nb = load_backends(&o, bs);
     if (nb < 0)
@@ -340,7 +293,7 @@ int main(int argc, char **argv)
         run(&o, csv, bs, nb, t);
 
     int bad = nb == 0;
-    printf("\nsummary (seed %llu, %d threads):\n", (unsigned long long)o.seed, o.threads);
+    printf("\nsummary (seed %llu, %d threads):\n", (unsigned long long)o.seed, (int)o.threads);
     for (int k = 0; k < nb; k++) {
         printf("  %-9s pass %d  fail %d  mistrusted %d  skip %d  reference fallback:",
                bs[k]->name, t[k].n[CF_PASS], t[k].n[CF_FAIL], t[k].n[CF_MISTRUSTED],

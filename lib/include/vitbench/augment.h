@@ -12,6 +12,7 @@
 #define VITBENCH_AUGMENT_H
 
 #include <stdint.h>
+#include "vitbench/backend.h" /* the status codes: VB_OK, VB_EINVAL, ... */
 #include "vitbench/dataset.h"
 
 typedef struct vb_augment {
@@ -42,7 +43,10 @@ void vb_augment_adapt(vb_augment *a, const vb_subset *s);
 
 /* One batch: images s->index[first .. first+n) → out (n, h, w, c) floats, labels (n).
  * With mixup/cutmix on, also the partner labels and the mixing weight λ (the loss is
- * λ·CE(labels) + (1−λ)·CE(labels_b)); otherwise *lambda = 1 and labels_b = labels. */
+ * λ·CE(labels) + (1−λ)·CE(labels_b)); otherwise *lambda = 1 and labels_b = labels.
+ * training = 0 skips the random stages (evaluation). Returns backend.h's codes: VB_OK;
+ * VB_EINVAL for a range past the subset, an index outside the data or an option out of
+ * range; VB_EUNSUPPORTED for a policy on images neither grey nor RGB; VB_ENOMEM. */
 typedef struct vb_batch {
     int64_t n;
     float *images;     /* (n, h, w, c) */
@@ -58,18 +62,25 @@ int vb_augment_batch(const vb_augment *a, const vb_subset *s, int64_t first, int
 
 typedef struct vb_loader vb_loader;
 
-/* Starts an epoch over s in a seeded order (shuffle = 1: a permutation drawn from
- * (seed, epoch); 0: in order) with batches of `batch` (the last one may be smaller;
- * drop_last = 1 drops it). training = 0 skips random augmentation (evaluation). The
- * loader prepares batch k+1 while the caller computes on batch k. NULL on failure. */
-vb_loader *vb_loader_start(const vb_subset *s, const vb_augment *a, int64_t batch,
-                           int shuffle, int drop_last, int training, uint64_t seed,
-                           int64_t epoch);
+/* How an epoch is served; {.batch = B} alone: in order, every image, no random
+ * augmentation (evaluation). */
+typedef struct vb_loader_opts {
+    int64_t batch;  /* images per batch, >= 1; the last batch may be smaller */
+    int shuffle;    /* 1: in a permutation drawn from (seed, epoch); 0: in the subset's order */
+    int drop_last;  /* 1: drop a last batch smaller than `batch` */
+    int training;   /* 1: random augmentation, drawn from (seed, epoch, image); 0: none */
+    uint64_t seed;
+    int64_t epoch;
+} vb_loader_opts;
+
+/* Starts an epoch over s. The loader prepares batch k+1 while the caller computes on
+ * batch k. NULL on failure (a batch < 1, an augmentation s cannot take, no memory). */
+vb_loader *vb_loader_start(const vb_subset *s, const vb_augment *a, const vb_loader_opts *o);
 /* The next batch (valid until the next call), or NULL at the end of the epoch. */
 const vb_batch *vb_loader_next(vb_loader *ld);
 int64_t vb_loader_batches(const vb_loader *ld);
-/* VB_OK, or the error (VB_ENOMEM) that ended the epoch early: vb_loader_next returned NULL
- * before vb_loader_batches(ld) batches. (Added by the augment helper.) */
+/* VB_OK, or the error (vb_augment_batch's) that ended the epoch early: vb_loader_next
+ * returned NULL before vb_loader_batches(ld) batches. */
 int vb_loader_status(vb_loader *ld);
 void vb_loader_stop(vb_loader *ld);
 

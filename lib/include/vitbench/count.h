@@ -40,13 +40,26 @@ typedef struct vb_counts {
 
 const char *vb_component_name(vb_component c);
 int64_t vb_counts_params(const vb_counts *c);
-/* Total MACs per image with the chosen conventions. */
-double vb_counts_macs(const vb_counts *c, int with_attn_matmuls, int with_softmax_norm);
+/* What vb_counts_macs adds to the dense and conv MACs: 0, or these or-ed together. */
+enum {
+    VB_MACS_ATTN_MATMULS = 1, /* QKᵀ and AV */
+    VB_MACS_SOFTMAX_NORM = 2  /* the element-wise ops of softmax and norms */
+};
+
+/* Total MACs per image: the dense and conv MACs and the terms asked for. */
+double vb_counts_macs(const vb_counts *c, unsigned terms);
+
+/* How the counted source writes its dense layers' activations. */
+typedef enum vb_activation_style {
+    VB_ACTIVATIONS_FUNCTIONAL = 0, /* F.gelu calls: ptflops does not see them */
+    VB_ACTIVATIONS_MODULES = 1     /* nn.GELU / nn.ReLU modules: ptflops counts them */
+} vb_activation_style;
+
 /* What ptflops 0.6.8–0.6.9 reports: dense and conv MACs, one op per bias feature of each
  * dense layer, the ReLU and max-pool values; the dense activations only when the source
- * makes them modules (activation_modules = 1). No norms (its LayerNorm hook came in 0.7),
- * softmax or attention matmuls (functional calls, unseen). The CCT repository calls F.gelu
- * (its README's MACs: activation_modules = 0); the SPT/LSA repository uses nn.GELU. */
-double vb_counts_macs_ptflops(const vb_counts *c, int activation_modules);
+ * makes them modules. No norms (its LayerNorm hook came in 0.7), softmax or attention
+ * matmuls (functional calls, unseen). The CCT repository calls F.gelu (its README's MACs);
+ * the SPT/LSA repository uses nn.GELU. */
+double vb_counts_macs_ptflops(const vb_counts *c, vb_activation_style activations);
 
 #endif

@@ -21,9 +21,19 @@ typedef struct vb_step_scratch {
 int vb_step_scratch_alloc(vb_step_scratch *s, const vb_model *m);
 void vb_step_scratch_free(vb_step_scratch *s);
 
+/* What a step returns. */
+typedef enum vb_step_status {
+    VB_STEP_ERROR = -1,         /* r->err says why (a backend error, no memory) */
+    VB_STEP_OK = 0,             /* the parameters were updated */
+    VB_STEP_NONFINITE_LOSS = 1, /* stop_on_nonfinite: *loss_out holds it; nothing updated */
+    VB_STEP_NONFINITE_GRAD = 2  /* stop_on_nonfinite: a gradient is NaN or infinite; the
+                                 * activation gradients are kept for diagnosis; nothing
+                                 * updated */
+} vb_step_status;
+
 /* One step. adam->n is filled in here (one optimizer call per run of trainable
  * parameters; frozen ones are skipped), adam->step = t ≥ 1 as given. *loss_out gets the
- * batch-mean loss. 0, or -1 with r->err set. */
+ * batch-mean loss. VB_STEP_OK, or VB_STEP_ERROR with r->err set. */
 int vb_train_step(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                   const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                   double *loss_out);
@@ -47,10 +57,7 @@ typedef struct vb_step_opts {
     int no_samples;
 } vb_step_opts;
 
-/* vb_train_step with options (vb_train_step is this with none). 0; 1 when
- * stop_on_nonfinite caught a non-finite loss (*loss_out holds it), 2 a non-finite
- * gradient (the activation gradients are kept for diagnosis) — nothing was updated;
- * -1 with r->err set. */
+/* vb_train_step with options (vb_train_step is this with none): a vb_step_status. */
 int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                        const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                        const vb_step_opts *o, double *loss_out);

@@ -1,8 +1,7 @@
-/* Tensors and memory.
+/* Memory and parameters.
  *
- * A vb_tensor is a plain view: dtype, shape, strides (in elements) and a data pointer it
- * does not own. Memory comes from vb_alloc: 64-byte aligned (one cache line, one AVX-512
- * register) and zero-filled.
+ * Memory comes from vb_alloc: 64-byte aligned (one cache line, one AVX-512 register) and
+ * zero-filled.
  *
  * A model's parameters live in one contiguous block and their gradients in a second block
  * with the same offsets, so zeroing, checkpoints and gradient all-reduce are each one loop
@@ -17,24 +16,9 @@
 #define VB_ALIGN 64
 #define VB_MAX_DIMS 6
 
-typedef enum vb_dtype { VB_F32 = 0, VB_I32 = 1 } vb_dtype;
-
-typedef struct vb_tensor {
-    vb_dtype dtype;
-    int ndim;
-    int64_t shape[VB_MAX_DIMS];
-    int64_t stride[VB_MAX_DIMS]; /* elements */
-    void *data;
-} vb_tensor;
-
 /* 64-byte aligned, zero-filled; NULL on failure or bytes == 0. Free with vb_free. */
 void *vb_alloc(size_t bytes);
 void vb_free(void *p);
-
-/* A contiguous row-major view of data with the given shape. */
-vb_tensor vb_tensor_view(vb_dtype dtype, void *data, int ndim, const int64_t *shape);
-int64_t vb_tensor_numel(const vb_tensor *t);
-size_t vb_dtype_size(vb_dtype dtype);
 
 /* ---- one block of parameters, one block of gradients -------------------------------- */
 #define VB_PARAM_NAME_MAX 96

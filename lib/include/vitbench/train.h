@@ -44,6 +44,10 @@ typedef enum vb_val_mode {
  * batch is bounded by VB_BATCH_MAX (model.h), so that a batch's bytes fit too. */
 #define VB_EPOCHS_MAX 1000000
 
+/* The most training images a run may be limited to (--limit, a suite profile's limit):
+ * beyond any dataset here (ImageNet-1k has 1.28 million). */
+#define VB_LIMIT_MAX INT32_MAX
+
 typedef struct vb_recipe {
     char name[64];
     char dataset[64];
