@@ -151,16 +151,17 @@ Test(conformance, every_op_has_an_entry_and_cases)
 /* ---- sabotaged ops: the harness must catch each ------------------------------------- */
 
 /* ReLU that also stores one element past the end of y. */
-static int overflowing_relu(const vb_eltwise_desc *d, const float *x, float *y)
+static int overflowing_relu(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                            float *y)
 {
-    vb_ref_relu_fwd(d, x, y);
+    vb_ref_relu_fwd(ctx, d, x, y);
     y[d->n] = 0.0f;
     return VB_OK;
 }
 
 /* ReLU backward that overwrites dx instead of adding into it. */
-static int overwriting_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
-                                float *dx)
+static int overwriting_relu_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                                const float *dy, float *dx)
 {
     for (int64_t i = 0; i < d->n; i++)
         dx[i] = x[i] > 0 ? dy[i] : 0.0f;
@@ -168,12 +169,12 @@ static int overwriting_relu_bwd(const vb_eltwise_desc *d, const float *x, const 
 }
 
 /* GELU backward 1% off. */
-static int scaled_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
-                           float *dx)
+static int scaled_gelu_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                           const float *dy, float *dx)
 {
     for (int64_t i = 0; i < d->n; i++) {
         float before = dx[i];
-        vb_ref_gelu_bwd(&(vb_eltwise_desc){1}, &x[i], &dy[i], &dx[i]);
+        vb_ref_gelu_bwd(ctx, &(vb_eltwise_desc){1}, &x[i], &dy[i], &dx[i]);
         dx[i] = before + 1.01f * (dx[i] - before);
     }
     return VB_OK;

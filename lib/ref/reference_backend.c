@@ -9,9 +9,7 @@ static const vb_backend reference = {
     .struct_size = sizeof(vb_backend),
     .name = "reference",
     .version = "vitbench reference " PACKAGE_VERSION,
-#define VB_REF_SLOT(ID, name, fn, desc) .name = vb_ref_##name,
     VB_OPS(VB_REF_SLOT)
-#undef VB_REF_SLOT
 };
 
 const vb_backend *vb_reference_backend(void) { return &reference; }
