@@ -105,13 +105,23 @@ Test(conformance, fast_backends_have_no_reference_fallback)
     char names[MAX_BACKENDS][64];
     int nb = vb_backend_discover(names, MAX_BACKENDS);
     for (int k = 0; k < nb; k++) {
-        if (strcmp(names[k], "naive") == 0)
-            continue; /* naive is the reference behind the ABI by design */
+        /* naive is the reference behind the ABI by design, skeleton the template */
+        if (strcmp(names[k], "naive") == 0 || strcmp(names[k], "skeleton") == 0)
+            continue;
         vb_loaded_backend *b = load(names[k]);
         for (int op = 0; op < VB_OP_COUNT; op++)
             cr_expect(!b->fallback[op], "backend %s runs %s through the reference fallback",
                       names[k], vb_op_name((vb_op)op));
     }
+}
+
+/* The template backend: its one op of its own, every other through the reference. */
+Test(conformance, skeleton_computes_softmax_and_leaves_the_rest_to_the_reference)
+{
+    vb_loaded_backend *b = load("skeleton");
+    for (int op = 0; op < VB_OP_COUNT; op++)
+        cr_expect_eq(b->fallback[op], op != VB_OP_SOFTMAX_FWD, "skeleton: %s",
+                     vb_op_name((vb_op)op));
 }
 
 /* One backend per process, as an application uses it: run an op, unload, exit. */
