@@ -39,8 +39,8 @@ void vb_common_ctx_destroy(vb_backend_ctx *ctx);
 static inline vb_common_ctx *vb_common(vb_backend_ctx *ctx) { return (vb_common_ctx *)ctx; }
 
 /* The ops these kernels implement: every op but gemm, which the backend brings. A backend
- * takes them all (VB_COMMON_OPS(VB_OP_SLOT, vb_common_) in its table) or names the ones it
- * takes. */
+ * takes them all with VB_COMMON_OPS(VB_OP_SLOT, vb_common_) in its table, and may follow
+ * it with its own ops, which replace the shared ones (onednn_backend.c). */
 #define VB_COMMON_OPS(X, p)                                                              \
     X(p, conv2d_fwd) X(p, conv2d_bwd_data) X(p, conv2d_bwd_weights) X(p, maxpool_fwd)     \
     X(p, maxpool_bwd) X(p, pad_fwd) X(p, pad_bwd) X(p, relu_fwd) X(p, relu_bwd)           \

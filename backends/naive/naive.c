@@ -4,13 +4,6 @@
  * reference it keeps nothing, so it has no init and its slots receive a NULL context. */
 #include "../../lib/ref/ref.h"
 
-static const vb_backend naive = {
-    .abi_major = VB_ABI_MAJOR,
-    .abi_minor = VB_ABI_MINOR,
-    .struct_size = sizeof(vb_backend),
-    .name = "naive",
-    .version = "vitbench naive " PACKAGE_VERSION,
-    VB_OPS(VB_REF_SLOT)
-};
+static const vb_backend naive = VB_REF_TABLE("naive", "vitbench naive " PACKAGE_VERSION);
 
 const vb_backend *vb_backend_entry(void) { return &naive; }

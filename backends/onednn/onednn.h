@@ -25,13 +25,6 @@ struct vb_backend_ctx {
     X(p, layernorm_fwd) X(p, layernorm_bwd) X(p, softmax_fwd) X(p, softmax_bwd)
 VB_ONEDNN_OPS(VB_OP_DECLARE, vb_onednn_)
 
-/* The shared kernels it takes for the rest: oneDNN has no primitive for these
- * (attention runs on this backend's matmul through the context's GEMM). */
-#define VB_ONEDNN_COMMON_OPS(X, p)                                                        \
-    X(p, pad_fwd) X(p, pad_bwd) X(p, add_bwd) X(p, attention_fwd) X(p, attention_bwd)      \
-    X(p, dropout_fwd) X(p, dropout_bwd) X(p, drop_path_fwd) X(p, drop_path_bwd)            \
-    X(p, seqpool_fwd) X(p, seqpool_bwd) X(p, xent_fwd) X(p, xent_bwd) X(p, adam_step)
-
 /* 1 if vb_onednn_gemm takes this descriptor. */
 int vb_onednn_gemm_supported(const vb_gemm_desc *d);
 

@@ -17,7 +17,14 @@ const vb_backend *vb_reference_backend(void);
 VB_OPS(VB_REF_DECLARE)
 #undef VB_REF_DECLARE
 
-/* Every slot of a table set to the reference:  { ..., VB_OPS(VB_REF_SLOT) } */
+/* The initializer of a table whose every slot is the reference, and which keeps nothing
+ * (no init: its slots receive a NULL context). */
 #define VB_REF_SLOT(ID, name, desc, args) VB_OP_SLOT(vb_ref_, name)
+#define VB_REF_TABLE(table_name, table_version)                                          \
+    {                                                                                    \
+        .abi_major = VB_ABI_MAJOR, .abi_minor = VB_ABI_MINOR,                            \
+        .struct_size = sizeof(vb_backend), .name = (table_name),                         \
+        .version = (table_version), VB_OPS(VB_REF_SLOT)                                  \
+    }
 
 #endif
