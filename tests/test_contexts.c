@@ -262,6 +262,11 @@ static void interleave(const context *a, const context *b)
 static void check_pair(const char *first, int first_threads, const char *second,
                        int second_threads)
 {
+    /* teams of exactly the asked size: no dynamic adjustment, room for 2 threads */
+    omp_set_dynamic(0);
+    if (omp_get_thread_limit() < 2)
+        cr_skip_test("OMP_THREAD_LIMIT=%d leaves no room for 2 threads",
+                     omp_get_thread_limit());
     context a, b;
     open_context(&a, first, first_threads);
     open_context(&b, second, second_threads);
