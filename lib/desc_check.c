@@ -237,7 +237,7 @@ int vb_desc_check(vb_op op, const void *desc, char *err, size_t err_len)
     if ((int)op < 0 || op >= VB_OP_COUNT) return reject(op, err, err_len, "unknown op %d", (int)op);
     if (!desc) return reject(op, err, err_len, "NULL descriptor");
     switch (op) {
-#define VB_CHECK_CASE(ID, name, fn, desc_type) \
+#define VB_CHECK_CASE(ID, name, desc_type, args) \
     case VB_OP_##ID: return check_##desc_type(op, (const desc_type *)desc, err, err_len);
         VB_OPS(VB_CHECK_CASE)
 #undef VB_CHECK_CASE
@@ -249,7 +249,7 @@ int vb_desc_check(vb_op op, const void *desc, char *err, size_t err_len)
 size_t vb_desc_size(vb_op op)
 {
     switch (op) {
-#define VB_SIZE_CASE(ID, name, fn, desc_type) \
+#define VB_SIZE_CASE(ID, name, desc_type, args) \
     case VB_OP_##ID: return sizeof(desc_type);
         VB_OPS(VB_SIZE_CASE)
 #undef VB_SIZE_CASE

@@ -11,7 +11,7 @@
 #include "build_tree.h"
 
 static const char *const op_names[VB_OP_COUNT] = {
-#define VB_OP_NAME(ID, name, fn, desc) #name,
+#define VB_OP_NAME(ID, name, desc, args) #name,
     VB_OPS(VB_OP_NAME)
 #undef VB_OP_NAME
 };
@@ -133,8 +133,9 @@ static const vb_backend *open_table(const char *path, void **handle, char *err, 
                       : table->abi_major != VB_ABI_MAJOR ? "ABI major version mismatch"
                                                          : NULL;
     if (why && table && table->abi_major != VB_ABI_MAJOR && table->struct_size >= HEADER_SIZE)
-        snprintf(err, err_len, "%s: %s: backend has ABI %u.%u, vitbench needs %u.x", path, why,
-                 table->abi_major, table->abi_minor, VB_ABI_MAJOR);
+        snprintf(err, err_len, "%s: %s: backend has ABI %u.%u, vitbench %s needs ABI %u.x "
+                 "(rebuild the backend against this vitbench's headers)", path, why,
+                 table->abi_major, table->abi_minor, PACKAGE_VERSION, VB_ABI_MAJOR);
     else if (why)
         snprintf(err, err_len, "%s: %s", path, why);
     if (why) {
@@ -145,9 +146,36 @@ static const vb_backend *open_table(const char *path, void **handle, char *err, 
     return table;
 }
 
-/* probe() then init(), read from the adopted table (so a field beyond a short table's
- * struct_size is never touched); on failure err says which and why. */
-static int start_backend(vb_loaded_backend *b, char *err, size_t err_len)
+const char *vb_precision_name(vb_precision p)
+{
+    switch (p) {
+    case VB_PRECISION_F32: return "f32";
+    case VB_PRECISION_BF16: return "bf16";
+    }
+    return "?";
+}
+
+/* Makes the context: init(opts), or, for a backend without init, nothing — which can only
+ * compute f32. */
+static int make_context(vb_loaded_backend *b, const vb_backend_init_opts *opts,
+                        const char *where, char *err, size_t err_len)
+{
+    const vb_backend *table = &b->ops;
+    int rc = table->init ? table->init(opts, &b->ctx)
+                         : opts->precision == VB_PRECISION_F32 ? VB_OK : VB_EUNSUPPORTED;
+    if (rc == VB_EUNSUPPORTED)
+        snprintf(err, err_len, "%s: backend '%s' does not compute in precision %s", where,
+                 b->name, vb_precision_name(opts->precision));
+    else if (rc != VB_OK)
+        snprintf(err, err_len, "%s: backend '%s' failed to initialise (code %d)", where,
+                 b->name, rc);
+    return rc == VB_OK ? 0 : -1;
+}
+
+/* probe() then the context, read from the adopted table (so a field beyond a short
+ * table's struct_size is never touched); on failure err says which and why. */
+static int start_backend(vb_loaded_backend *b, const vb_backend_init_opts *opts, char *err,
+                         size_t err_len)
 {
     const vb_backend *table = &b->ops;
     const char *where = b->path[0] ? b->path : b->name;
@@ -159,32 +187,35 @@ static int start_backend(vb_loaded_backend *b, char *err, size_t err_len)
             return -1;
         }
     }
-    if (table->init) {
-        int rc = table->init(b->threads);
-        if (rc != VB_OK) {
-            snprintf(err, err_len, "%s: backend '%s' failed to initialise (code %d)", where,
-                     b->name, rc);
-            return -1;
-        }
-    }
-    return 0;
+    return make_context(b, opts, where, err, err_len);
 }
 
 vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *err,
                                    size_t err_len)
 {
+    const vb_backend_init_opts opts = {.struct_size = sizeof opts,
+                                       .threads = threads > 0 ? threads : 1,
+                                       .precision = VB_PRECISION_F32};
+    return vb_backend_load_with(name_or_path, &opts, err, err_len);
+}
+
+vb_loaded_backend *vb_backend_load_with(const char *name_or_path,
+                                        const vb_backend_init_opts *opts, char *err,
+                                        size_t err_len)
+{
+    if (opts->threads < 1 || opts->threads > VB_MAX_THREADS) {
+        snprintf(err, err_len, "backend '%s': %d threads asked, at %s %d", name_or_path,
+                 opts->threads, opts->threads < 1 ? "least" : "most",
+                 opts->threads < 1 ? 1 : VB_MAX_THREADS);
+        return NULL;
+    }
     vb_loaded_backend *b = calloc(1, sizeof *b);
     if (!b) {
         snprintf(err, err_len, "out of memory loading backend '%s'", name_or_path);
         return NULL;
     }
-    if (threads > VB_MAX_THREADS) {
-        snprintf(err, err_len, "backend '%s': %d threads asked, at most %d", name_or_path,
-                 threads, VB_MAX_THREADS);
-        free(b);
-        return NULL;
-    }
-    b->threads = threads > 0 ? threads : 1;
+    b->threads = opts->threads;
+    b->precision = opts->precision;
     const vb_backend *table;
     if (strcmp(name_or_path, "reference") == 0) {
         table = vb_reference_backend();
@@ -197,7 +228,7 @@ vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *
         if (!table) goto fail;
     }
     adopt_table(b, table);
-    if (start_backend(b, err, err_len) == 0) return b;
+    if (start_backend(b, opts, err, err_len) == 0) return b;
 fail:
     if (b->dl_handle) dlclose(b->dl_handle);
     free(b);
@@ -207,7 +238,7 @@ fail:
 void vb_backend_unload(vb_loaded_backend *b)
 {
     if (!b) return;
-    if (b->ops.shutdown) b->ops.shutdown();
+    if (b->ops.shutdown && b->ctx) b->ops.shutdown(b->ctx);
     if (b->dl_handle) dlclose(b->dl_handle);
     free(b);
 }
@@ -242,5 +273,5 @@ vb_loaded_backend *vb_backend_select(const char *cli_name, int threads, char *er
 int vb_backend_runs_natively(const vb_loaded_backend *b, vb_op op, const void *desc)
 {
     if ((int)op < 0 || op >= VB_OP_COUNT || b->fallback[op]) return 0;
-    return b->native_supports ? b->native_supports(op, desc) != 0 : 1;
+    return b->native_supports ? b->native_supports(b->ctx, op, desc) != 0 : 1;
 }

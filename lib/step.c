@@ -91,10 +91,11 @@ static int loss_backward(vb_model *m, vb_run *r, vb_step_scratch *s, const int32
                        .label_smoothing = label_smoothing};
     float lambda = mixing(o) ? o->lambda : 1.0f;
     const float batch = (float)mean_over(m, o);
+    const float scale_a = lambda / batch, scale_b = (1.0f - lambda) / batch;
     memset(s->dlogits, 0, (size_t)(m->batch * m->classes) * sizeof(float));
-    VB_RUN(r, xent_bwd, &xd, s->probs, labels, lambda / batch, s->dlogits);
+    VB_RUN(r, xent_bwd, &xd, s->probs, labels, &scale_a, s->dlogits);
     if (mixing(o))
-        VB_RUN(r, xent_bwd, &xd, s->probs, o->labels_b, (1.0f - lambda) / batch, s->dlogits);
+        VB_RUN(r, xent_bwd, &xd, s->probs, o->labels_b, &scale_b, s->dlogits);
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "run_inputs.h"
 
 #include <limits.h>
+#include <omp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,6 +40,9 @@ static int load(run_inputs *in, const run_request *rq, char *err, size_t err_len
         vb_recipe_load(&in->recipe, recipe, err, err_len))
         return -1;
     in->backend = vb_backend_select(rq->backend, rq->threads, err, err_len);
+    /* The backend applies --threads to its own ops; the program's own OpenMP loops
+     * (decoding the dataset, fitting the normalisation) take it from here. */
+    omp_set_num_threads(rq->threads > 0 ? rq->threads : 1);
     if (!in->backend ||
         vb_dataset_open(in->recipe.dataset, rq->data, &in->train, &in->test, err, err_len))
         return -1;

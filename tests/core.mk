@@ -4,13 +4,16 @@ STUB_SRC = tests/stubs/stub_backend.c
 check_LTLIBRARIES += tests/stubs/vitbench-stub-partial.la tests/stubs/vitbench-stub-major.la \
 	tests/stubs/vitbench-stub-short.la tests/stubs/vitbench-stub-noentry.la \
 	tests/stubs/vitbench-stub-probe.la tests/stubs/vitbench-stub-init.la \
-	tests/stubs/vitbench-stub-crash.la
+	tests/stubs/vitbench-stub-crash.la tests/stubs/vitbench-stub-abi2.la
 tests_stubs_vitbench_stub_partial_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_partial_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-partial"'
 tests_stubs_vitbench_stub_partial_la_LDFLAGS = $(STUB_LDFLAGS)
 tests_stubs_vitbench_stub_major_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_major_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-major"' -DSTUB_WRONG_MAJOR
 tests_stubs_vitbench_stub_major_la_LDFLAGS = $(STUB_LDFLAGS)
+tests_stubs_vitbench_stub_abi2_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_abi2_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-abi2"' -DSTUB_ABI2
+tests_stubs_vitbench_stub_abi2_la_LDFLAGS = $(STUB_LDFLAGS)
 tests_stubs_vitbench_stub_short_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_short_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-short"' -DSTUB_SHORT_TABLE
 tests_stubs_vitbench_stub_short_la_LDFLAGS = $(STUB_LDFLAGS)

@@ -105,13 +105,23 @@ Test(conformance, fast_backends_have_no_reference_fallback)
     char names[MAX_BACKENDS][64];
     int nb = vb_backend_discover(names, MAX_BACKENDS);
     for (int k = 0; k < nb; k++) {
-        if (strcmp(names[k], "naive") == 0)
-            continue; /* naive is the reference behind the ABI by design */
+        /* naive is the reference behind the ABI by design, skeleton the template */
+        if (strcmp(names[k], "naive") == 0 || strcmp(names[k], "skeleton") == 0)
+            continue;
         vb_loaded_backend *b = load(names[k]);
         for (int op = 0; op < VB_OP_COUNT; op++)
             cr_expect(!b->fallback[op], "backend %s runs %s through the reference fallback",
                       names[k], vb_op_name((vb_op)op));
     }
+}
+
+/* The template backend: its one op of its own, every other through the reference. */
+Test(conformance, skeleton_computes_softmax_and_leaves_the_rest_to_the_reference)
+{
+    vb_loaded_backend *b = load("skeleton");
+    for (int op = 0; op < VB_OP_COUNT; op++)
+        cr_expect_eq(b->fallback[op], op != VB_OP_SOFTMAX_FWD, "skeleton: %s",
+                     vb_op_name((vb_op)op));
 }
 
 /* One backend per process, as an application uses it: run an op, unload, exit. */
@@ -151,16 +161,17 @@ Test(conformance, every_op_has_an_entry_and_cases)
 /* ---- sabotaged ops: the harness must catch each ------------------------------------- */
 
 /* ReLU that also stores one element past the end of y. */
-static int overflowing_relu(const vb_eltwise_desc *d, const float *x, float *y)
+static int overflowing_relu(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                            float *y)
 {
-    vb_ref_relu_fwd(d, x, y);
+    vb_ref_relu_fwd(ctx, d, x, y);
     y[d->n] = 0.0f;
     return VB_OK;
 }
 
 /* ReLU backward that overwrites dx instead of adding into it. */
-static int overwriting_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
-                                float *dx)
+static int overwriting_relu_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                                const float *dy, float *dx)
 {
     for (int64_t i = 0; i < d->n; i++)
         dx[i] = x[i] > 0 ? dy[i] : 0.0f;
@@ -168,12 +179,12 @@ static int overwriting_relu_bwd(const vb_eltwise_desc *d, const float *x, const 
 }
 
 /* GELU backward 1% off. */
-static int scaled_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
-                           float *dx)
+static int scaled_gelu_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                           const float *dy, float *dx)
 {
     for (int64_t i = 0; i < d->n; i++) {
         float before = dx[i];
-        vb_ref_gelu_bwd(&(vb_eltwise_desc){1}, &x[i], &dy[i], &dx[i]);
+        vb_ref_gelu_bwd(ctx, &(vb_eltwise_desc){1}, &x[i], &dy[i], &dx[i]);
         dx[i] = before + 1.01f * (dx[i] - before);
     }
     return VB_OK;

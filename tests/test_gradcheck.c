@@ -138,7 +138,7 @@ static void gemm_forward(const void *ctx, float *y)
     const gemm_case *g = ctx;
     if (g->c0)
         memcpy(y, g->c0, (size_t)g->nc * sizeof(float));
-    cr_assert_eq(vb_ref_gemm(&g->d, g->a, g->b, g->bias, y), VB_OK);
+    cr_assert_eq(vb_ref_gemm(NULL, &g->d, g->a, g->b, g->bias, y), VB_OK);
 }
 
 /* One plain (batch 1, alpha 1, beta 1: accumulate) product C (m×n) += op(A) · op(B). */
@@ -148,7 +148,7 @@ static void gemm_acc(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b, 
     vb_gemm_desc d = { .batch = 1, .m = m, .n = n, .k = k, .trans_a = trans_a,
                        .trans_b = trans_b, .lda = lda, .ldb = ldb, .ldc = ldc,
                        .alpha = alpha, .beta = 1.0f };
-    cr_assert_eq(vb_ref_gemm(&d, a, b, NULL, c), VB_OK);
+    cr_assert_eq(vb_ref_gemm(NULL, &d, a, b, NULL, c), VB_OK);
 }
 
 /* Linear layer as the models use it: x (batch, m, k) with a padded row stride, one weight
@@ -173,7 +173,7 @@ Test(gradcheck, gemm_broadcast_trans_b_bias_gelu)
     pre.d.act = VB_ACT_NONE;
     float *pre_c = tensor(g.nc), *dpre = tensor(g.nc);
     gemm_forward(&pre, pre_c);
-    cr_assert_eq(vb_ref_gelu_bwd(&(vb_eltwise_desc){ g.nc }, pre_c, p.r, dpre), VB_OK);
+    cr_assert_eq(vb_ref_gelu_bwd(NULL, &(vb_eltwise_desc){ g.nc }, pre_c, p.r, dpre), VB_OK);
 
     float *da = tensor(batch * m * lda), *db = tensor(n * k), *dbias = tensor(n);
     for (int64_t t = 0; t < batch; t++) /* dx_t (m×k) = alpha · dpre_t (m×n) · W (n×k) */
@@ -181,7 +181,7 @@ Test(gradcheck, gemm_broadcast_trans_b_bias_gelu)
     /* Rows of x are evenly spaced by lda across the batch, so the batch sum is one product
      * with inner size batch·m: dW (n×k) = alpha · dpreᵀ (n × batch·m) · x (batch·m × k). */
     gemm_acc(n, k, batch * m, 1, 0, dpre, n, g.a, lda, g.d.alpha, db, k);
-    cr_assert_eq(vb_ref_add_bwd(&(vb_add_desc){ g.nc, n }, dpre, NULL, dbias), VB_OK);
+    cr_assert_eq(vb_ref_add_bwd(NULL, &(vb_add_desc){ g.nc, n }, dpre, NULL, dbias), VB_OK);
 
     expect_grad("gemm dA", &p, g.a, batch * m * lda, da, SMOOTH);
     expect_grad("gemm dB (broadcast)", &p, g.b, n * k, db, SMOOTH);
@@ -225,7 +225,7 @@ Test(semantics, gemm_beta0_ignores_c_relu_epilogue)
     float c[4] = { NAN, NAN, NAN, NAN };
     vb_gemm_desc d = { .batch = 1, .m = 2, .n = 2, .k = 2, .lda = 2, .ldb = 2, .ldc = 2,
                        .alpha = 1.0f, .beta = 0.0f, .has_bias = 1, .act = VB_ACT_RELU };
-    cr_assert_eq(vb_ref_gemm(&d, a, b, bias, c), VB_OK);
+    cr_assert_eq(vb_ref_gemm(NULL, &d, a, b, bias, c), VB_OK);
     /* A·B = [[5, 0], [11, −1]], + bias = [[−1, 0.5], [5, −0.5]], relu → [[0, 0.5], [5, 0]] */
     float want[4] = { 0, 0.5f, 5, 0 };
     for (int i = 0; i < 4; i++)
@@ -242,7 +242,7 @@ typedef struct conv_case {
 static void conv_forward(const void *ctx, float *y)
 {
     const conv_case *c = ctx;
-    cr_assert_eq(vb_ref_conv2d_fwd(&c->d, c->x, c->w, c->bias, y), VB_OK);
+    cr_assert_eq(vb_ref_conv2d_fwd(NULL, &c->d, c->x, c->w, c->bias, y), VB_OK);
 }
 
 /* Asymmetric padding on both axes, different strides, a bottom row read only through
@@ -261,8 +261,8 @@ Test(gradcheck, conv2d)
     probe p = { conv_forward, &c, ny, random_tensor(ny, -1, 1) };
 
     float *dx = tensor(nx), *dw = tensor(nw), *dbias = tensor(d->oc);
-    cr_assert_eq(vb_ref_conv2d_bwd_data(d, p.r, c.w, dx), VB_OK);
-    cr_assert_eq(vb_ref_conv2d_bwd_weights(d, c.x, p.r, dw, dbias), VB_OK);
+    cr_assert_eq(vb_ref_conv2d_bwd_data(NULL, d, p.r, c.w, dx), VB_OK);
+    cr_assert_eq(vb_ref_conv2d_bwd_weights(NULL, d, c.x, p.r, dw, dbias), VB_OK);
     /* conv is linear in each argument: no truncation error */
     expect_grad("conv2d dx", &p, c.x, nx, dx, LINEAR);
     expect_grad("conv2d dw", &p, c.w, nw, dw, LINEAR);
@@ -279,7 +279,7 @@ typedef struct pool_case {
 static void pool_forward(const void *ctx, float *y)
 {
     const pool_case *c = ctx;
-    cr_assert_eq(vb_ref_maxpool_fwd(&c->d, c->x, y), VB_OK);
+    cr_assert_eq(vb_ref_maxpool_fwd(NULL, &c->d, c->x, y), VB_OK);
 }
 
 /* Windows overlap and hang over an asymmetric border: oh = (5+1+1−3)/2+1 = 3,
@@ -298,7 +298,7 @@ Test(gradcheck, maxpool)
 
     float *y = tensor(ny), *dx = tensor(nx);
     pool_forward(&c, y);
-    cr_assert_eq(vb_ref_maxpool_bwd(&c.d, c.x, y, p.r, dx), VB_OK);
+    cr_assert_eq(vb_ref_maxpool_bwd(NULL, &c.d, c.x, y, p.r, dx), VB_OK);
     expect_grad("maxpool dx", &p, c.x, nx, dx, LINEAR);
 }
 
@@ -310,12 +310,12 @@ Test(semantics, maxpool_padding_and_ties)
     float x[4] = { -3, -1, -1, -2 }, y[4], dy[4] = { 1, 10, 100, 1000 }, dx[4] = { 0 };
     vb_pool_desc d = { .n = 1, .h = 2, .w = 2, .c = 1, .kh = 2, .kw = 2, .stride_h = 1,
                        .stride_w = 1, .pad_bottom = 1, .pad_right = 1, .oh = 2, .ow = 2 };
-    cr_assert_eq(vb_ref_maxpool_fwd(&d, x, y), VB_OK);
+    cr_assert_eq(vb_ref_maxpool_fwd(NULL, &d, x, y), VB_OK);
     float want_y[4] = { -1, -1, -1, -2 };
     for (int i = 0; i < 4; i++)
         cr_expect_eq(y[i], want_y[i], "y[%d] = %g, want %g", i, y[i], want_y[i]);
     /* window (0,0) ties x[1] and x[2]: the first, x[1], takes dy[0] */
-    cr_assert_eq(vb_ref_maxpool_bwd(&d, x, y, dy, dx), VB_OK);
+    cr_assert_eq(vb_ref_maxpool_bwd(NULL, &d, x, y, dy, dx), VB_OK);
     float want_dx[4] = { 0, 1 + 10, 100, 1000 };
     for (int i = 0; i < 4; i++)
         cr_expect_eq(dx[i], want_dx[i], "dx[%d] = %g, want %g", i, dx[i], want_dx[i]);
@@ -329,7 +329,7 @@ typedef struct pad_case {
 static void pad_forward(const void *ctx, float *y)
 {
     const pad_case *c = ctx;
-    cr_assert_eq(vb_ref_pad_fwd(&c->d, c->x, y), VB_OK);
+    cr_assert_eq(vb_ref_pad_fwd(NULL, &c->d, c->x, y), VB_OK);
 }
 
 Test(gradcheck, pad)
@@ -340,25 +340,26 @@ Test(gradcheck, pad)
     c.x = random_tensor(nx, -1, 1);
     probe p = { pad_forward, &c, ny, random_tensor(ny, -1, 1) };
     float *dx = tensor(nx);
-    cr_assert_eq(vb_ref_pad_bwd(&c.d, p.r, dx), VB_OK);
+    cr_assert_eq(vb_ref_pad_bwd(NULL, &c.d, p.r, dx), VB_OK);
     expect_grad("pad dx", &p, c.x, nx, dx, LINEAR);
 }
 
 /* ---- element-wise ops and add ------------------------------------------------------ */
 
+/* Every element-wise op has the type of relu's. */
 typedef struct eltwise_case {
     vb_eltwise_desc d;
-    vb_eltwise_fwd_fn fwd;
+    vb_relu_fwd_op *fwd;
     float *x;
 } eltwise_case;
 
 static void eltwise_forward(const void *ctx, float *y)
 {
     const eltwise_case *c = ctx;
-    cr_assert_eq(c->fwd(&c->d, c->x, y), VB_OK);
+    cr_assert_eq(c->fwd(NULL, &c->d, c->x, y), VB_OK);
 }
 
-static void check_eltwise(const char *name, vb_eltwise_fwd_fn fwd, vb_eltwise_bwd_fn bwd,
+static void check_eltwise(const char *name, vb_relu_fwd_op *fwd, vb_relu_bwd_op *bwd,
                           fd_tol tol)
 {
     eltwise_case c = { .d = { 40 }, .fwd = fwd };
@@ -368,7 +369,7 @@ static void check_eltwise(const char *name, vb_eltwise_fwd_fn fwd, vb_eltwise_bw
             c.x[i] = c.x[i] < 0 ? -0.1f - c.x[i] : 0.1f + c.x[i];
     probe p = { eltwise_forward, &c, c.d.n, random_tensor(c.d.n, -1, 1) };
     float *dx = tensor(c.d.n);
-    cr_assert_eq(bwd(&c.d, c.x, p.r, dx), VB_OK);
+    cr_assert_eq(bwd(NULL, &c.d, c.x, p.r, dx), VB_OK);
     expect_grad(name, &p, c.x, c.d.n, dx, tol);
 }
 
@@ -387,7 +388,7 @@ typedef struct add_case {
 static void add_forward(const void *ctx, float *y)
 {
     const add_case *c = ctx;
-    cr_assert_eq(vb_ref_add_fwd(&c->d, c->a, c->b, y), VB_OK);
+    cr_assert_eq(vb_ref_add_fwd(NULL, &c->d, c->a, c->b, y), VB_OK);
 }
 
 Test(gradcheck, add_broadcast)
@@ -397,7 +398,7 @@ Test(gradcheck, add_broadcast)
     c.b = random_tensor(4, -1, 1);
     probe p = { add_forward, &c, 12, random_tensor(12, -1, 1) };
     float *da = tensor(12), *db = tensor(4);
-    cr_assert_eq(vb_ref_add_bwd(&c.d, p.r, da, db), VB_OK);
+    cr_assert_eq(vb_ref_add_bwd(NULL, &c.d, p.r, da, db), VB_OK);
     expect_grad("add da", &p, c.a, 12, da, LINEAR);
     expect_grad("add db (broadcast)", &p, c.b, 4, db, LINEAR);
 }
@@ -412,8 +413,8 @@ typedef struct layernorm_case {
 static void layernorm_forward(const void *ctx, float *y)
 {
     const layernorm_case *c = ctx;
-    cr_assert_eq(vb_ref_layernorm_fwd(&c->d, c->x, c->gamma, c->beta, y, c->mean, c->rstd),
-                 VB_OK);
+    cr_assert_eq(
+        vb_ref_layernorm_fwd(NULL, &c->d, c->x, c->gamma, c->beta, y, c->mean, c->rstd), VB_OK);
 }
 
 /* The probe's ctx is left for the caller to point at the returned case. */
@@ -433,8 +434,8 @@ static layernorm_case layernorm_setup(probe *p)
 static void layernorm_backward(const layernorm_case *c, const float *dy, float *dx,
                                float *dgamma, float *dbeta)
 {
-    cr_assert_eq(vb_ref_layernorm_bwd(&c->d, c->x, c->gamma, c->mean, c->rstd, dy, dx, dgamma,
-                                      dbeta),
+    cr_assert_eq(vb_ref_layernorm_bwd(NULL, &c->d, c->x, c->gamma, c->mean, c->rstd, dy, dx,
+                                      dgamma, dbeta),
                  VB_OK);
 }
 
@@ -480,7 +481,7 @@ typedef struct softmax_case {
 static void softmax_forward(const void *ctx, float *y)
 {
     const softmax_case *c = ctx;
-    cr_assert_eq(vb_ref_softmax_fwd(&c->d, c->x, y), VB_OK);
+    cr_assert_eq(vb_ref_softmax_fwd(NULL, &c->d, c->x, y), VB_OK);
 }
 
 Test(gradcheck, softmax)
@@ -491,7 +492,7 @@ Test(gradcheck, softmax)
     probe p = { softmax_forward, &c, n, random_tensor(n, -1, 1) };
     float *y = tensor(n), *dx = tensor(n);
     softmax_forward(&c, y);
-    cr_assert_eq(vb_ref_softmax_bwd(&c.d, y, p.r, dx), VB_OK);
+    cr_assert_eq(vb_ref_softmax_bwd(NULL, &c.d, y, p.r, dx), VB_OK);
     expect_grad("softmax dx", &p, c.x, n, dx, SMOOTH);
 }
 
@@ -499,10 +500,9 @@ Test(gradcheck, softmax)
 
 /* q, k, v read in place from one fused buffer qkv (B, T, 3·H·D); o rows padded. */
 typedef struct attention_case {
-    vb_attention_desc d;
+    vb_attention_desc d; /* with the mask seed */
     float *qkv, *probs;
     float scale;
-    uint64_t seed;
     int64_t no;
 } attention_case;
 
@@ -512,7 +512,7 @@ static void attention_forward(const void *ctx, float *o)
 {
     const attention_case *c = ctx;
     const float *q = c->qkv, *k = c->qkv + ATT_HD, *v = c->qkv + 2 * ATT_HD;
-    cr_assert_eq(vb_ref_attention_fwd(&c->d, q, k, v, c->scale, c->seed, o, c->probs), VB_OK);
+    cr_assert_eq(vb_ref_attention_fwd(NULL, &c->d, q, k, v, &c->scale, o, c->probs), VB_OK);
 }
 
 /* The probe's ctx is left for the caller to point at the returned case. */
@@ -522,8 +522,8 @@ static attention_case attention_setup(int diag_mask, float dropout, probe *p)
                                 .head_dim = ATT_D, .q_row_stride = 3 * ATT_HD,
                                 .k_row_stride = 3 * ATT_HD, .v_row_stride = 3 * ATT_HD,
                                 .o_row_stride = ATT_HD + ATT_O_PAD, .diag_mask = diag_mask,
-                                .dropout = dropout },
-                         .scale = 0.7f, .seed = 42,
+                                .dropout = dropout, .seed = 42 },
+                         .scale = 0.7f,
                          .no = ATT_B * ATT_T * (ATT_HD + ATT_O_PAD) };
     c.qkv = random_tensor(ATT_B * ATT_T * 3 * ATT_HD, -1.5f, 1.5f);
     c.probs = tensor(ATT_B * ATT_H * ATT_T * ATT_T);
@@ -536,8 +536,8 @@ static void attention_backward(const attention_case *c, const float *dout, float
                                float *dscale)
 {
     const float *q = c->qkv, *k = c->qkv + ATT_HD, *v = c->qkv + 2 * ATT_HD;
-    cr_assert_eq(vb_ref_attention_bwd(&c->d, q, k, v, c->scale, c->seed, c->probs, dout,
-                                      dqkv, dqkv + ATT_HD, dqkv + 2 * ATT_HD, dscale),
+    cr_assert_eq(vb_ref_attention_bwd(NULL, &c->d, q, k, v, &c->scale, c->probs, dout, dqkv,
+                                      dqkv + ATT_HD, dqkv + 2 * ATT_HD, dscale),
                  VB_OK);
 }
 
@@ -586,7 +586,7 @@ Test(semantics, attention_accumulates_and_skips_null)
 
     /* dq, dk, dscale NULL: only the v part of the buffer is written, as in the full call */
     const float *q = c.qkv, *k = c.qkv + ATT_HD, *v = c.qkv + 2 * ATT_HD;
-    cr_assert_eq(vb_ref_attention_bwd(&c.d, q, k, v, c.scale, c.seed, c.probs, p.r, NULL, NULL,
+    cr_assert_eq(vb_ref_attention_bwd(NULL, &c.d, q, k, v, &c.scale, c.probs, p.r, NULL, NULL,
                                       dv_only + 2 * ATT_HD, NULL),
                  VB_OK);
     for (int64_t i = 0; i < nqkv; i++)
@@ -605,14 +605,15 @@ Test(semantics, attention_dropout_mask_index)
     const uint64_t seed = 3;
     vb_attention_desc d = { .batch = B, .tokens = T, .heads = H, .head_dim = T,
                             .q_row_stride = HD, .k_row_stride = HD, .v_row_stride = HD,
-                            .o_row_stride = HD, .dropout = rate };
+                            .o_row_stride = HD, .dropout = rate, .seed = seed };
+    const float scale = 0.5f;
     float *q = random_tensor(B * T * HD, -1, 1), *k = random_tensor(B * T * HD, -1, 1);
     float *v = tensor(B * T * HD), *o = tensor(B * T * HD), *probs = tensor(B * H * T * T);
     for (int64_t b = 0; b < B; b++)
         for (int64_t h = 0; h < H; h++)
             for (int64_t j = 0; j < T; j++)
                 v[(b * T + j) * HD + h * T + j] = 1.0f;
-    cr_assert_eq(vb_ref_attention_fwd(&d, q, k, v, 0.5f, seed, o, probs), VB_OK);
+    cr_assert_eq(vb_ref_attention_fwd(NULL, &d, q, k, v, &scale, o, probs), VB_OK);
     for (int64_t b = 0; b < B; b++)
         for (int64_t h = 0; h < H; h++)
             for (int64_t i = 0; i < T; i++) {
@@ -630,16 +631,17 @@ Test(semantics, attention_dropout_mask_index)
 
 Test(semantics, attention_rejects_one_token_with_diag_mask)
 {
-    float x[ATT_D] = { 0 }, o[ATT_D], probs[1];
+    float x[ATT_D] = { 0 }, o[ATT_D], probs[1], scale = 1.0f;
     vb_attention_desc d = { .batch = 1, .tokens = 1, .heads = 1, .head_dim = ATT_D,
                             .q_row_stride = ATT_D, .k_row_stride = ATT_D,
                             .v_row_stride = ATT_D, .o_row_stride = ATT_D, .diag_mask = 1 };
-    cr_expect_eq(vb_ref_attention_fwd(&d, x, x, x, 1.0f, 0, o, probs), VB_EINVAL);
+    cr_expect_eq(vb_ref_attention_fwd(NULL, &d, x, x, x, &scale, o, probs), VB_EINVAL);
 }
 
 /* ---- dropout and drop path -------------------------------------------------------- */
 
-/* Both ops as one forward: the probe picks which through `path`. */
+/* Both ops as one forward: the probe picks which through `path`. The seed is set into
+ * both descriptors. */
 typedef struct dropout_case {
     int path;
     vb_dropout_desc d;
@@ -651,13 +653,14 @@ typedef struct dropout_case {
 static void dropout_forward(const void *ctx, float *y)
 {
     const dropout_case *c = ctx;
-    int err = c->path ? vb_ref_drop_path_fwd(&c->dp, c->seed, c->x, y)
-                      : vb_ref_dropout_fwd(&c->d, c->seed, c->x, y);
+    int err = c->path ? vb_ref_drop_path_fwd(NULL, &c->dp, c->x, y)
+                      : vb_ref_dropout_fwd(NULL, &c->d, c->x, y);
     cr_assert_eq(err, VB_OK);
 }
 
 static void check_dropout(const char *name, dropout_case c, int64_t n)
 {
+    c.d.seed = c.dp.seed = c.seed;
     c.x = random_tensor(n, 0.5f, 1.5f); /* nonzero, so y == 0 means dropped */
     probe p = { dropout_forward, &c, n, random_tensor(n, -1, 1) };
     float *y = tensor(n), *dx = tensor(n);
@@ -671,8 +674,8 @@ static void check_dropout(const char *name, dropout_case c, int64_t n)
         dropped += y[i] == 0.0f;
     }
     cr_assert(dropped > 0 && dropped < n, "%s: the seed must drop some values, not all", name);
-    int err = c.path ? vb_ref_drop_path_bwd(&c.dp, c.seed, p.r, dx)
-                     : vb_ref_dropout_bwd(&c.d, c.seed, p.r, dx);
+    int err = c.path ? vb_ref_drop_path_bwd(NULL, &c.dp, p.r, dx)
+                     : vb_ref_dropout_bwd(NULL, &c.d, p.r, dx);
     cr_assert_eq(err, VB_OK);
     expect_grad(name, &p, c.x, n, dx, LINEAR);
 }
@@ -700,7 +703,7 @@ typedef struct seqpool_case {
 static void seqpool_forward(const void *ctx, float *y)
 {
     const seqpool_case *c = ctx;
-    cr_assert_eq(vb_ref_seqpool_fwd(&c->d, c->x, c->g, c->g_bias, y, c->attn), VB_OK);
+    cr_assert_eq(vb_ref_seqpool_fwd(NULL, &c->d, c->x, c->g, c->g_bias, y, c->attn), VB_OK);
 }
 
 Test(gradcheck, seqpool)
@@ -714,7 +717,8 @@ Test(gradcheck, seqpool)
     probe p = { seqpool_forward, &c, ny, random_tensor(ny, -1, 1) };
     float *y = tensor(ny), *dx = tensor(nx), *dg = tensor(3), *dg_bias = tensor(1);
     seqpool_forward(&c, y);
-    cr_assert_eq(vb_ref_seqpool_bwd(&c.d, c.x, c.g, c.attn, p.r, dx, dg, dg_bias), VB_OK);
+    cr_assert_eq(vb_ref_seqpool_bwd(NULL, &c.d, c.x, c.g, c.attn, p.r, dx, dg, dg_bias),
+                 VB_OK);
     expect_grad("seqpool dx", &p, c.x, nx, dx, SMOOTH);
     expect_grad("seqpool dg", &p, c.g, 3, dg, SMOOTH);
     expect_grad("seqpool dg_bias", &p, c.g_bias, 1, dg_bias, SMOOTH); /* ≈ 0 both ways */
@@ -729,7 +733,7 @@ typedef struct xent_case {
 static void xent_forward(const void *ctx, float *loss)
 {
     const xent_case *c = ctx;
-    cr_assert_eq(vb_ref_xent_fwd(&c->d, c->logits, c->labels, loss, c->probs), VB_OK);
+    cr_assert_eq(vb_ref_xent_fwd(NULL, &c->d, c->logits, c->labels, loss, c->probs), VB_OK);
 }
 
 /* Backward takes one grad_scale = ∂L/∂loss_b for every sample, so here r ≡ grad_scale:
@@ -746,7 +750,7 @@ Test(gradcheck, xent_label_smoothing)
         r[b] = grad_scale;
     probe p = { xent_forward, &c, 3, r };
     xent_forward(&c, loss);
-    cr_assert_eq(vb_ref_xent_bwd(&c.d, c.probs, labels, grad_scale, dlogits), VB_OK);
+    cr_assert_eq(vb_ref_xent_bwd(NULL, &c.d, c.probs, labels, &grad_scale, dlogits), VB_OK);
     expect_grad("xent dlogits", &p, c.logits, 15, dlogits, SMOOTH);
 }
 
@@ -757,12 +761,12 @@ Test(semantics, xent_value)
     float logits[2] = { 0.0f, logf(3.0f) }, loss, probs[2];
     int32_t label = 1;
     vb_xent_desc d = { .batch = 1, .classes = 2, .label_smoothing = 0.2f };
-    cr_assert_eq(vb_ref_xent_fwd(&d, logits, &label, &loss, probs), VB_OK);
+    cr_assert_eq(vb_ref_xent_fwd(NULL, &d, logits, &label, &loss, probs), VB_OK);
     cr_expect_float_eq(loss, (float)(0.1 * log(4.0) + 0.9 * log(4.0 / 3.0)), 1e-6f);
     cr_expect_float_eq(probs[0], 0.25f, 1e-6f);
     cr_expect_float_eq(probs[1], 0.75f, 1e-6f);
     label = 2;
-    cr_expect_eq(vb_ref_xent_fwd(&d, logits, &label, &loss, probs), VB_EINVAL);
+    cr_expect_eq(vb_ref_xent_fwd(NULL, &d, logits, &label, &loss, probs), VB_EINVAL);
 }
 
 /* ---- Adam ---------------------------------------------------------------------------- */
@@ -795,7 +799,7 @@ Test(semantics, adam_step_all_modes)
         vb_adam_desc d = { .n = 2, .step = 3, .lr = 0.1f, .beta1 = 0.9f, .beta2 = 0.999f,
                            .eps = 1e-3f, .weight_decay = 0.1f, .decay_mode = cases[i].decay,
                            .eps_mode = cases[i].eps };
-        cr_assert_eq(vb_ref_adam_step(&d, p, g, m, v), VB_OK);
+        cr_assert_eq(vb_ref_adam_step(NULL, &d, p, g, m, v), VB_OK);
         /* The hyperparameters are f32 approximations: 1 − β2 for the f32 nearest 0.999 is
          * off by 1.3e-5 relative, which v shows in full (hence 1e-4) and p, after the sqrt
          * and next to the larger p, only below 1e-6. */

@@ -52,8 +52,43 @@ Test(loader, wrong_major_is_refused_naming_both_versions)
     char want[64];
     snprintf(want, sizeof want, "ABI %d.", VB_ABI_MAJOR + 98);
     cr_assert(strstr(msg, want) != NULL, "backend version missing: %s", msg);
-    snprintf(want, sizeof want, "needs %d.x", VB_ABI_MAJOR);
+    snprintf(want, sizeof want, "needs ABI %d.x", VB_ABI_MAJOR);
     cr_assert(strstr(msg, want) != NULL, "our version missing: %s", msg);
+}
+
+/* A backend built for ABI 2 (no contexts) is refused before anything of it runs. */
+Test(loader, abi2_backend_is_refused_naming_both_versions)
+{
+    const char *msg = load_must_fail(STUB("stub-abi2"));
+    cr_assert(strstr(msg, "backend has ABI 2.0") != NULL, "backend version missing: %s", msg);
+    char want[64];
+    snprintf(want, sizeof want, "needs ABI %d.x", VB_ABI_MAJOR);
+    cr_assert(strstr(msg, want) != NULL, "our version missing: %s", msg);
+}
+
+/* ABI 3.0 backends compute f32 only: every one, with an init or without, refuses bf16 in
+ * one line naming itself and the precision; f32 with the same options loads. */
+Test(loader, every_backend_refuses_a_precision_it_does_not_compute)
+{
+    char names[16][64];
+    int n = vb_backend_discover(names, 16);
+    snprintf(names[n++], 64, "reference");
+    cr_assert_geq(n, 3, "the build tree has at least naive and skeleton");
+    for (int i = 0; i < n; i++) {
+        vb_backend_init_opts opts = {.struct_size = sizeof opts, .threads = 1,
+                                     .precision = VB_PRECISION_BF16};
+        err[0] = '\0';
+        vb_loaded_backend *b = vb_backend_load_with(names[i], &opts, err, sizeof err);
+        cr_expect_null(b, "%s accepted bf16", names[i]);
+        cr_expect(strstr(err, names[i]) && strstr(err, "precision bf16") && !strchr(err, '\n'),
+                  "%s: %s", names[i], err);
+        vb_backend_unload(b);
+        opts.precision = VB_PRECISION_F32;
+        b = vb_backend_load_with(names[i], &opts, err, sizeof err);
+        cr_expect_not_null(b, "%s: %s", names[i], err);
+        cr_expect(b == NULL || b->precision == VB_PRECISION_F32);
+        vb_backend_unload(b);
+    }
 }
 
 Test(loader, missing_entry_symbol_is_refused)

@@ -1026,11 +1026,12 @@ Test(train, long_paths_are_written_whole_or_refused_with_the_reason)
 
 /* A backward op that writes a NaN (here GELU's, in the encoder's MLP) stops the run at
  * that step, before the update, naming the layer whose backward produced it. */
-static vb_eltwise_bwd_fn real_gelu_bwd;
+static vb_gelu_bwd_op *real_gelu_bwd;
 
-static int nan_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
+static int nan_gelu_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                        const float *dy, float *dx)
 {
-    int rc = real_gelu_bwd(d, x, dy, dx);
+    int rc = real_gelu_bwd(ctx, d, x, dy, dx);
     dx[d->n / 2] = NAN;
     return rc;
 }

@@ -8,8 +8,8 @@
  * in double (free here) to stay close to the reference. */
 #include "internal.h"
 
-int vb_common_adam_step(const vb_adam_desc *d, float *param, const float *grad, float *m,
-                        float *v)
+int vb_common_adam_step(vb_backend_ctx *ctx, const vb_adam_desc *d, float *param,
+                        const float *grad, float *m, float *v)
 {
     if (!d || !param || !grad || !m || !v || d->step < 1)
         return VB_EINVAL;
@@ -28,7 +28,7 @@ int vb_common_adam_step(const vb_adam_desc *d, float *param, const float *grad, 
     case VB_EPS_KERAS: a = d->lr * sqrt(bc2) / bc1; c = 1.0; break;
     default: return VB_EINVAL;
     }
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
+#pragma omp parallel for simd num_threads(vbc_threads(ctx)) if (d->n >= VBC_PAR_MIN)
     for (int64_t i = 0; i < d->n; i++) {
         const double g = grad[i], p0 = param[i];
         const double mi = b1 * m[i] + (1.0 - b1) * g;

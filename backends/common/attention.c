@@ -1,4 +1,4 @@
-/* Multi-head attention (ops.h: vb_attention_desc) as batched GEMMs on the caller's engine
+/* Multi-head attention (ops.h: vb_attention_desc) as batched GEMMs on the context's GEMM
  * around one fused pass over the rows of the scores.
  *
  * One batch element b at a time, all H heads in one batched GEMM call: head h of a
@@ -13,7 +13,7 @@
  * backward:  dV += P'ᵀ dO,  dP' = dO Vᵀ  →  row pass: dP = dP'·keep/(1 − dropout),
  *            dS = P ⊙ (dP − rowsum(dP ⊙ P))  →  dQ += scale·dS K,  dK += scale·dSᵀ Q,
  *            dscale += Σ dS ⊙ (Q Kᵀ)
- * keep[b,h,i,j] = vb_keep(seed, ((b·H + h)·T + i)·T + j, dropout): the flat index of the
+ * keep[b,h,i,j] = vb_keep(d->seed, ((b·H + h)·T + i)·T + j, dropout): the flat index of the
  * entry in probs, so the mask is the reference's bit for bit. */
 #include "internal.h"
 
@@ -38,7 +38,7 @@ static operand scores_of(const vb_attention_desc *d, const float *p, int trans)
 }
 
 /* For every head h: C_h (m×n) = alpha·op(A_h)·op(B_h) + beta·C_h, C described like A. */
-static int heads_gemm(vb_gemm_fn gemm, const vb_attention_desc *d, int64_t m, int64_t n,
+static int heads_gemm(vb_backend_ctx *ctx, const vb_attention_desc *d, int64_t m, int64_t n,
                       int64_t k, float alpha, operand a, operand b, float beta, operand c)
 {
     const vb_gemm_desc g = {
@@ -47,7 +47,7 @@ static int heads_gemm(vb_gemm_fn gemm, const vb_attention_desc *d, int64_t m, in
         .stride_a = a.stride, .stride_b = b.stride, .stride_c = c.stride,
         .alpha = alpha, .beta = beta, .has_bias = 0, .act = VB_ACT_NONE,
     };
-    return gemm(&g, a.p, b.p, NULL, (float *)c.p);
+    return vb_common(ctx)->gemm(ctx, &g, a.p, b.p, NULL, (float *)c.p);
 }
 
 /* First dropout index of batch element b: its rows are (b·H + r) for r < H·T, b counted
@@ -58,60 +58,61 @@ static uint64_t first_index(const vb_attention_desc *d, int64_t b)
 }
 
 /* An (H, T, T) scratch matrix for one batch element. */
-static float *scores_scratch(vbc_scratch_slot slot, const vb_attention_desc *d)
+static float *scores_scratch(vb_backend_ctx *ctx, vbc_scratch_slot slot,
+                             const vb_attention_desc *d)
 {
-    return vbc_scratch(slot, (size_t)(d->heads * d->tokens * d->tokens) * sizeof(float));
+    return vbc_scratch(ctx, slot, (size_t)(d->heads * d->tokens * d->tokens) * sizeof(float));
 }
 
 static int bad_args(const vb_attention_desc *d, const float *q, const float *k,
-                    const float *v)
+                    const float *v, const float *scale)
 {
     /* with a diagonal mask a 1-token row would have nothing left to attend to */
-    return !d || !q || !k || !v || d->batch < 1 || d->tokens < 1 || d->heads < 1 ||
+    return !d || !q || !k || !v || !scale || d->batch < 1 || d->tokens < 1 || d->heads < 1 ||
            d->head_dim < 1 || (d->diag_mask && d->tokens < 2);
 }
 
 /* Forward row pass over the H·T rows of batch element b: s (H, T, T) holds S on entry and
  * P on exit; dropped, when not NULL, receives P'. */
-static void forward_rows(const vb_attention_desc *d, int64_t b, uint64_t seed, float *s,
+static void forward_rows(vb_backend_ctx *ctx, const vb_attention_desc *d, int64_t b, float *s,
                          float *dropped)
 {
     const int64_t T = d->tokens, rows = d->heads * T;
     const uint64_t first = first_index(d, b);
-#pragma omp parallel for if (rows * T >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (rows * T >= VBC_PAR_MIN)
     for (int64_t r = 0; r < rows; r++) {
         float *row = s + r * T;
         if (d->diag_mask)
             row[r % T] = -INFINITY; /* row r is query i = r mod T of head r / T */
         vbc_softmax_row(row, row, T);
         if (dropped)
-            vbc_dropout_row(seed, d->dropout, first + (uint64_t)(r * T), T, row,
+            vbc_dropout_row(d->seed, d->dropout, first + (uint64_t)(r * T), T, row,
                             dropped + r * T);
     }
 }
 
-int vb_common_attention_fwd_with(vb_gemm_fn gemm, const vb_attention_desc *d,
-                                 const float *q, const float *k, const float *v, float scale,
-                                 uint64_t seed, float *o, float *probs)
+int vb_common_attention_fwd(vb_backend_ctx *ctx, const vb_attention_desc *d, const float *q,
+                            const float *k, const float *v, const float *scale, float *o,
+                            float *probs)
 {
-    if (!gemm || bad_args(d, q, k, v) || !o || !probs)
+    if (bad_args(d, q, k, v, scale) || !o || !probs)
         return VB_EINVAL;
     const int64_t T = d->tokens, D = d->head_dim, per_b = d->heads * T * T;
     float *dropped = NULL; /* P' of one b; without dropout O = P V straight from probs */
-    if (d->dropout > 0.0f && !(dropped = scores_scratch(VBC_SCRATCH_DROPPED, d)))
+    if (d->dropout > 0.0f && !(dropped = scores_scratch(ctx, VBC_SCRATCH_DROPPED, d)))
         return VB_ENOMEM;
 
     for (int64_t b = 0; b < d->batch; b++) {
         float *pb = probs + b * per_b;
         /* S (H, T, T) = scale · Q Kᵀ, straight into probs */
-        int err = heads_gemm(gemm, d, T, T, D, scale, tokens_of(d, q, d->q_row_stride, b, 0),
+        int err = heads_gemm(ctx, d, T, T, D, *scale, tokens_of(d, q, d->q_row_stride, b, 0),
                              tokens_of(d, k, d->k_row_stride, b, 1), 0.0f,
                              scores_of(d, pb, 0));
         if (err)
             return err;
-        forward_rows(d, b, seed, pb, dropped);
+        forward_rows(ctx, d, b, pb, dropped);
         /* O (T, D per head) = P' V */
-        err = heads_gemm(gemm, d, T, D, T, 1.0f, scores_of(d, dropped ? dropped : pb, 0),
+        err = heads_gemm(ctx, d, T, D, T, 1.0f, scores_of(d, dropped ? dropped : pb, 0),
                          tokens_of(d, v, d->v_row_stride, b, 0), 0.0f,
                          tokens_of(d, o, d->o_row_stride, b, 0));
         if (err)
@@ -121,32 +122,33 @@ int vb_common_attention_fwd_with(vb_gemm_fn gemm, const vb_attention_desc *d,
 }
 
 /* P' (H, T, T) of batch element b from its saved P, with the forward's mask. */
-static void dropout_rows(const vb_attention_desc *d, int64_t b, uint64_t seed, const float *p,
-                         float *dropped)
+static void dropout_rows(vb_backend_ctx *ctx, const vb_attention_desc *d, int64_t b,
+                         const float *p, float *dropped)
 {
     const int64_t T = d->tokens, rows = d->heads * T;
     const uint64_t first = first_index(d, b);
-#pragma omp parallel for if (rows * T >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (rows * T >= VBC_PAR_MIN)
     for (int64_t r = 0; r < rows; r++)
-        vbc_dropout_row(seed, d->dropout, first + (uint64_t)(r * T), T, p + r * T,
+        vbc_dropout_row(d->seed, d->dropout, first + (uint64_t)(r * T), T, p + r * T,
                         dropped + r * T);
 }
 
 /* Backward row pass over batch element b: g (H, T, T) holds dP' on entry and dS on exit;
  * qk, when not NULL, holds Q Kᵀ and the return value is Σ dS ⊙ Q Kᵀ. A masked entry has
  * P = 0, so its dS is 0 and it adds nothing. */
-static double backward_rows(const vb_attention_desc *d, int64_t b, uint64_t seed,
+static double backward_rows(vb_backend_ctx *ctx, const vb_attention_desc *d, int64_t b,
                             const float *p, float *g, const float *qk)
 {
     const int64_t T = d->tokens, rows = d->heads * T;
     const uint64_t first = first_index(d, b);
     double dscale = 0.0;
-#pragma omp parallel for reduction(+ : dscale) if (rows * T >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) reduction(+ : dscale) \
+    if (rows * T >= VBC_PAR_MIN)
     for (int64_t r = 0; r < rows; r++) {
         const float *restrict pr = p + r * T;
         float *restrict gr = g + r * T;
         if (d->dropout > 0.0f)
-            vbc_dropout_row(seed, d->dropout, first + (uint64_t)(r * T), T, gr, gr);
+            vbc_dropout_row(d->seed, d->dropout, first + (uint64_t)(r * T), T, gr, gr);
         float pdp = 0.0f; /* Σ_j P_ij dP_ij */
 #pragma omp simd reduction(+ : pdp)
         for (int64_t j = 0; j < T; j++)
@@ -166,19 +168,20 @@ static double backward_rows(const vb_attention_desc *d, int64_t b, uint64_t seed
     return dscale;
 }
 
-int vb_common_attention_bwd_with(vb_gemm_fn gemm, const vb_attention_desc *d,
-                                 const float *q, const float *k, const float *v, float scale,
-                                 uint64_t seed, const float *probs, const float *dout,
-                                 float *dq, float *dk, float *dv, float *dscale)
+int vb_common_attention_bwd(vb_backend_ctx *ctx, const vb_attention_desc *d, const float *q,
+                            const float *k, const float *v, const float *scale,
+                            const float *probs, const float *dout, float *dq, float *dk,
+                            float *dv, float *dscale)
 {
-    if (!gemm || bad_args(d, q, k, v) || !probs || !dout)
+    if (bad_args(d, q, k, v, scale) || !probs || !dout)
         return VB_EINVAL;
     const int64_t T = d->tokens, D = d->head_dim, per_b = d->heads * T * T;
     const int need_ds = dq || dk || dscale; /* everything but dV goes through dS */
     float *dropped = NULL, *g = NULL, *qk = NULL;
-    if ((dv && d->dropout > 0.0f && !(dropped = scores_scratch(VBC_SCRATCH_DROPPED, d))) ||
-        (need_ds && !(g = scores_scratch(VBC_SCRATCH_GRAD, d))) ||
-        (dscale && !(qk = scores_scratch(VBC_SCRATCH_LOGITS, d))))
+    const int want_dropped = dv && d->dropout > 0.0f;
+    if ((want_dropped && !(dropped = scores_scratch(ctx, VBC_SCRATCH_DROPPED, d))) ||
+        (need_ds && !(g = scores_scratch(ctx, VBC_SCRATCH_GRAD, d))) ||
+        (dscale && !(qk = scores_scratch(ctx, VBC_SCRATCH_LOGITS, d))))
         return VB_ENOMEM;
 
     double dscale_sum = 0.0;
@@ -191,8 +194,8 @@ int vb_common_attention_bwd_with(vb_gemm_fn gemm, const vb_attention_desc *d,
         if (dv) {
             /* dV += P'ᵀ dO, P' regenerated from the saved P and the mask */
             if (dropped)
-                dropout_rows(d, b, seed, pb, dropped);
-            err = heads_gemm(gemm, d, T, D, T, 1.0f, scores_of(d, dropped ? dropped : pb, 1),
+                dropout_rows(ctx, d, b, pb, dropped);
+            err = heads_gemm(ctx, d, T, D, T, 1.0f, scores_of(d, dropped ? dropped : pb, 1),
                              do_b, 1.0f, tokens_of(d, dv, d->v_row_stride, b, 0));
             if (err)
                 return err;
@@ -200,19 +203,19 @@ int vb_common_attention_bwd_with(vb_gemm_fn gemm, const vb_attention_desc *d,
         if (!need_ds)
             continue;
         /* dP' (H, T, T) = dO Vᵀ */
-        err = heads_gemm(gemm, d, T, T, D, 1.0f, do_b, tokens_of(d, v, d->v_row_stride, b, 1),
+        err = heads_gemm(ctx, d, T, T, D, 1.0f, do_b, tokens_of(d, v, d->v_row_stride, b, 1),
                          0.0f, scores_of(d, g, 0));
         if (!err && qk) /* Q Kᵀ, unscaled, for dscale */
-            err = heads_gemm(gemm, d, T, T, D, 1.0f, q_b, tokens_of(d, k, d->k_row_stride, b, 1),
-                             0.0f, scores_of(d, qk, 0));
+            err = heads_gemm(ctx, d, T, T, D, 1.0f, q_b,
+                             tokens_of(d, k, d->k_row_stride, b, 1), 0.0f, scores_of(d, qk, 0));
         if (err)
             return err;
-        dscale_sum += backward_rows(d, b, seed, pb, g, qk);
+        dscale_sum += backward_rows(ctx, d, b, pb, g, qk);
         /* dQ += scale · dS K;  dK += scale · dSᵀ Q */
-        if (dq && (err = heads_gemm(gemm, d, T, D, T, scale, scores_of(d, g, 0), k_b, 1.0f,
+        if (dq && (err = heads_gemm(ctx, d, T, D, T, *scale, scores_of(d, g, 0), k_b, 1.0f,
                                     tokens_of(d, dq, d->q_row_stride, b, 0))))
             return err;
-        if (dk && (err = heads_gemm(gemm, d, T, D, T, scale, scores_of(d, g, 1), q_b, 1.0f,
+        if (dk && (err = heads_gemm(ctx, d, T, D, T, *scale, scores_of(d, g, 1), q_b, 1.0f,
                                     tokens_of(d, dk, d->k_row_stride, b, 0))))
             return err;
     }

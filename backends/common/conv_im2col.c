@@ -1,4 +1,4 @@
-/* 2-D convolution (NHWC input, HWIO filter) as data movement around the caller's GEMM.
+/* 2-D convolution (NHWC input, HWIO filter) as data movement around the context's GEMM.
  *
  * im2col lays the receptive field of every output pixel out as one row, in the filter's
  * (kh, kw, c) order, so the filter (kh, kw, c, oc) read as a (K, OC) matrix with
@@ -24,9 +24,9 @@ static int64_t samples_per_chunk(const vb_conv2d_desc *d)
 }
 
 /* The col (or dcol) scratch matrix of one chunk of samples. */
-static float *col_scratch(const vb_conv2d_desc *d, int64_t chunk)
+static float *col_scratch(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int64_t chunk)
 {
-    return vbc_scratch(VBC_SCRATCH_COL,
+    return vbc_scratch(ctx, VBC_SCRATCH_COL,
                        (size_t)(chunk * d->oh * d->ow * patch_len(d)) * sizeof(float));
 }
 
@@ -38,10 +38,12 @@ static int bad_desc(const vb_conv2d_desc *d)
 
 /* col (ns·OH·OW, K) from x (ns, H, W, C); taps in the padding read 0.
  * Output rows are independent, so the threads split them. */
-static void im2col(const vb_conv2d_desc *d, int64_t ns, const float *x, float *col)
+static void im2col(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int64_t ns, const float *x,
+                   float *col)
 {
     const int64_t C = d->c, K = patch_len(d);
-#pragma omp parallel for collapse(2) if (ns * d->oh * d->ow * K >= VBC_PAR_MIN)
+#pragma omp parallel for collapse(2) num_threads(vbc_threads(ctx)) \
+    if (ns * d->oh * d->ow * K >= VBC_PAR_MIN)
     for (int64_t n = 0; n < ns; n++)
         for (int64_t i = 0; i < d->oh; i++)
             for (int64_t j = 0; j < d->ow; j++) {
@@ -65,10 +67,12 @@ static void im2col(const vb_conv2d_desc *d, int64_t ns, const float *x, float *c
  * (output pixel, tap) entries that read it, so threads own disjoint rows of dx and
  * overlapping windows need no atomics. Input row hi was read by output row i through tap p
  * when hi = i·sh + p − pt, i.e. when hi + pt − p is a non-negative multiple of sh. */
-static void col2im_add(const vb_conv2d_desc *d, int64_t ns, const float *dcol, float *dx)
+static void col2im_add(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int64_t ns,
+                       const float *dcol, float *dx)
 {
     const int64_t C = d->c, K = patch_len(d);
-#pragma omp parallel for collapse(2) if (ns * d->h * d->w * K >= VBC_PAR_MIN)
+#pragma omp parallel for collapse(2) num_threads(vbc_threads(ctx)) \
+    if (ns * d->h * d->w * K >= VBC_PAR_MIN)
     for (int64_t n = 0; n < ns; n++)
         for (int64_t hi = 0; hi < d->h; hi++)
             for (int64_t p = 0; p < d->kh; p++) {
@@ -93,7 +97,7 @@ static void col2im_add(const vb_conv2d_desc *d, int64_t ns, const float *dcol, f
 }
 
 /* A plain (batch 1) GEMM: C (m×n) = alpha·op(A)·op(B) + beta·C [+ bias]. */
-static int gemm1(vb_gemm_fn gemm, int64_t m, int64_t n, int64_t k, int trans_a,
+static int gemm1(vb_backend_ctx *ctx, int64_t m, int64_t n, int64_t k, int trans_a,
                  const float *a, int64_t lda, int trans_b, const float *b, int64_t ldb,
                  float beta, const float *bias, float *c, int64_t ldc)
 {
@@ -102,23 +106,23 @@ static int gemm1(vb_gemm_fn gemm, int64_t m, int64_t n, int64_t k, int trans_a,
         .lda = lda, .ldb = ldb, .ldc = ldc, .alpha = 1.0f, .beta = beta,
         .has_bias = bias != NULL, .act = VB_ACT_NONE,
     };
-    return gemm(&g, a, b, bias, c);
+    return vb_common(ctx)->gemm(ctx, &g, a, b, bias, c);
 }
 
-int vb_common_conv2d_fwd_with(vb_gemm_fn gemm, const vb_conv2d_desc *d, const float *x,
-                              const float *w, const float *bias, float *y)
+int vb_common_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                         const float *w, const float *bias, float *y)
 {
-    if (!gemm || !d || !x || !w || !y || bad_desc(d) || (d->has_bias && !bias))
+    if (!d || !x || !w || !y || bad_desc(d) || (d->has_bias && !bias))
         return VB_EINVAL;
     const int64_t K = patch_len(d), pix = d->oh * d->ow, chunk = samples_per_chunk(d);
-    float *col = col_scratch(d, chunk);
+    float *col = col_scratch(ctx, d, chunk);
     if (!col)
         return VB_ENOMEM;
     for (int64_t n0 = 0; n0 < d->n; n0 += chunk) {
         const int64_t ns = d->n - n0 < chunk ? d->n - n0 : chunk;
-        im2col(d, ns, x + n0 * d->h * d->w * d->c, col);
+        im2col(ctx, d, ns, x + n0 * d->h * d->w * d->c, col);
         /* y (ns·OH·OW, OC) = col (ns·OH·OW, K) · W (K, OC) + bias */
-        int err = gemm1(gemm, ns * pix, d->oc, K, 0, col, K, 0, w, d->oc, 0.0f,
+        int err = gemm1(ctx, ns * pix, d->oc, K, 0, col, K, 0, w, d->oc, 0.0f,
                         d->has_bias ? bias : NULL, y + n0 * pix * d->oc, d->oc);
         if (err)
             return err;
@@ -126,51 +130,50 @@ int vb_common_conv2d_fwd_with(vb_gemm_fn gemm, const vb_conv2d_desc *d, const fl
     return VB_OK;
 }
 
-int vb_common_conv2d_bwd_data_with(vb_gemm_fn gemm, const vb_conv2d_desc *d,
-                                   const float *dy, const float *w, float *dx)
+int vb_common_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *dy,
+                              const float *w, float *dx)
 {
-    if (!gemm || !d || !dy || !w || bad_desc(d))
+    if (!d || !dy || !w || bad_desc(d))
         return VB_EINVAL;
     if (!dx)
         return VB_OK;
     const int64_t K = patch_len(d), pix = d->oh * d->ow, chunk = samples_per_chunk(d);
-    float *dcol = col_scratch(d, chunk);
+    float *dcol = col_scratch(ctx, d, chunk);
     if (!dcol)
         return VB_ENOMEM;
     for (int64_t n0 = 0; n0 < d->n; n0 += chunk) {
         const int64_t ns = d->n - n0 < chunk ? d->n - n0 : chunk;
         /* dcol (ns·OH·OW, K) = dy (ns·OH·OW, OC) · Wᵀ, W stored (K, OC) */
-        int err = gemm1(gemm, ns * pix, K, d->oc, 0, dy + n0 * pix * d->oc, d->oc, 1, w,
+        int err = gemm1(ctx, ns * pix, K, d->oc, 0, dy + n0 * pix * d->oc, d->oc, 1, w,
                         d->oc, 0.0f, NULL, dcol, K);
         if (err)
             return err;
-        col2im_add(d, ns, dcol, dx + n0 * d->h * d->w * d->c);
+        col2im_add(ctx, d, ns, dcol, dx + n0 * d->h * d->w * d->c);
     }
     return VB_OK;
 }
 
-int vb_common_conv2d_bwd_weights_with(vb_gemm_fn gemm, const vb_conv2d_desc *d,
-                                      const float *x, const float *dy, float *dw,
-                                      float *dbias)
+int vb_common_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                                 const float *dy, float *dw, float *dbias)
 {
-    if (!gemm || !d || !x || !dy || bad_desc(d))
+    if (!d || !x || !dy || bad_desc(d))
         return VB_EINVAL;
     const int64_t K = patch_len(d), pix = d->oh * d->ow, chunk = samples_per_chunk(d);
     if (dw) {
-        float *col = col_scratch(d, chunk);
+        float *col = col_scratch(ctx, d, chunk);
         if (!col)
             return VB_ENOMEM;
         for (int64_t n0 = 0; n0 < d->n; n0 += chunk) {
             const int64_t ns = d->n - n0 < chunk ? d->n - n0 : chunk;
-            im2col(d, ns, x + n0 * d->h * d->w * d->c, col);
+            im2col(ctx, d, ns, x + n0 * d->h * d->w * d->c, col);
             /* dW (K, OC) += colᵀ · dy, col stored (ns·OH·OW, K) */
-            int err = gemm1(gemm, K, d->oc, ns * pix, 1, col, K, 0, dy + n0 * pix * d->oc,
+            int err = gemm1(ctx, K, d->oc, ns * pix, 1, col, K, 0, dy + n0 * pix * d->oc,
                             d->oc, 1.0f, NULL, dw, d->oc);
             if (err)
                 return err;
         }
     }
     if (dbias)
-        return vbc_colsum_add(d->n * pix, d->oc, dy, dbias);
+        return vbc_colsum_add(ctx, d->n * pix, d->oc, dy, dbias);
     return VB_OK;
 }

@@ -1,5 +1,6 @@
-/* Inverted dropout and stochastic depth. Masks come from vb_keep(seed, index, rate), so
- * they match the reference bit for bit and backward regenerates them instead of storing. */
+/* Inverted dropout and stochastic depth. Masks come from vb_keep(seed, index, rate), the
+ * seed in the descriptor, so they match the reference bit for bit and backward regenerates
+ * them instead of storing. */
 #include "internal.h"
 
 VBC_CLONES
@@ -13,11 +14,13 @@ void vbc_dropout_row(uint64_t seed, float rate, uint64_t first, int64_t n, const
 
 /* y_i = x_i · keep_i / (1 − rate),  keep_i = vb_keep(seed, first + i, rate) */
 VBC_CLONES
-int vb_common_dropout_fwd(const vb_dropout_desc *d, uint64_t seed, const float *x, float *y)
+int vb_common_dropout_fwd(vb_backend_ctx *ctx, const vb_dropout_desc *d, const float *x,
+                          float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
+    const uint64_t seed = d->seed;
+#pragma omp parallel for simd num_threads(vbc_threads(ctx)) if (d->n >= VBC_PAR_MIN)
     for (int64_t i = 0; i < d->n; i++)
         y[i] = vbc_dropout(seed, (uint64_t)(d->first + i), d->rate, x[i]);
     return VB_OK;
@@ -25,26 +28,29 @@ int vb_common_dropout_fwd(const vb_dropout_desc *d, uint64_t seed, const float *
 
 /* dx_i += dy_i · keep_i / (1 − rate) */
 VBC_CLONES
-int vb_common_dropout_bwd(const vb_dropout_desc *d, uint64_t seed, const float *dy, float *dx)
+int vb_common_dropout_bwd(vb_backend_ctx *ctx, const vb_dropout_desc *d, const float *dy,
+                          float *dx)
 {
     if (!d || !dy)
         return VB_EINVAL;
     if (!dx)
         return VB_OK;
-#pragma omp parallel for simd if (d->n >= VBC_PAR_MIN)
+    const uint64_t seed = d->seed;
+#pragma omp parallel for simd num_threads(vbc_threads(ctx)) if (d->n >= VBC_PAR_MIN)
     for (int64_t i = 0; i < d->n; i++)
         dx[i] += vbc_dropout(seed, (uint64_t)(d->first + i), d->rate, dy[i]);
     return VB_OK;
 }
 
 /* x, y (batch, per_sample): y[b,:] = x[b,:] · keep_b / (1 − rate), one draw per sample. */
-int vb_common_drop_path_fwd(const vb_drop_path_desc *d, uint64_t seed, const float *x,
+int vb_common_drop_path_fwd(vb_backend_ctx *ctx, const vb_drop_path_desc *d, const float *x,
                             float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
     const int64_t ps = d->per_sample;
-#pragma omp parallel for if (d->batch * ps >= VBC_PAR_MIN)
+    const uint64_t seed = d->seed;
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->batch * ps >= VBC_PAR_MIN)
     for (int64_t b = 0; b < d->batch; b++) {
         const float *xb = x + b * ps;
         float *yb = y + b * ps; /* may be xb */
@@ -61,7 +67,7 @@ int vb_common_drop_path_fwd(const vb_drop_path_desc *d, uint64_t seed, const flo
 }
 
 /* dx[b,:] += dy[b,:] · keep_b / (1 − rate) */
-int vb_common_drop_path_bwd(const vb_drop_path_desc *d, uint64_t seed, const float *dy,
+int vb_common_drop_path_bwd(vb_backend_ctx *ctx, const vb_drop_path_desc *d, const float *dy,
                             float *dx)
 {
     if (!d || !dy)
@@ -69,7 +75,8 @@ int vb_common_drop_path_bwd(const vb_drop_path_desc *d, uint64_t seed, const flo
     if (!dx)
         return VB_OK;
     const int64_t ps = d->per_sample;
-#pragma omp parallel for if (d->batch * ps >= VBC_PAR_MIN)
+    const uint64_t seed = d->seed;
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->batch * ps >= VBC_PAR_MIN)
     for (int64_t b = 0; b < d->batch; b++) {
         if (!vb_keep(seed, (uint64_t)(d->first_sample + b), d->rate))
             continue;

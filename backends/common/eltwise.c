@@ -14,20 +14,23 @@ static inline float gelu_tanh_backward_term(float x, float dy)
 /* y = f(x);  dx += dy·f'(x) (skipped when dx is NULL) */
 #define VBC_ELTWISE_PAIR(name, forward_value, backward_term)                                \
     VBC_CLONES                                                                              \
-    int vb_common_##name##_fwd(const vb_eltwise_desc *d, const float *x, float *y)          \
+    int vb_common_##name##_fwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x, \
+                               float *y)                                                    \
     {                                                                                       \
         if (!d || !x || !y) return VB_EINVAL;                                               \
-        _Pragma("omp parallel for simd if (d->n >= VBC_PAR_MIN)")                           \
+        _Pragma("omp parallel for simd num_threads(vbc_threads(ctx)) \
+                 if (d->n >= VBC_PAR_MIN)")                                                 \
         for (int64_t i = 0; i < d->n; i++) y[i] = forward_value(x[i]);                      \
         return VB_OK;                                                                       \
     }                                                                                       \
     VBC_CLONES                                                                              \
-    int vb_common_##name##_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,   \
-                               float *dx)                                                   \
+    int vb_common_##name##_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x, \
+                               const float *dy, float *dx)                                  \
     {                                                                                       \
         if (!d || !x || !dy) return VB_EINVAL;                                              \
         if (!dx) return VB_OK;                                                              \
-        _Pragma("omp parallel for simd if (d->n >= VBC_PAR_MIN)")                           \
+        _Pragma("omp parallel for simd num_threads(vbc_threads(ctx)) \
+                 if (d->n >= VBC_PAR_MIN)")                                                 \
         for (int64_t i = 0; i < d->n; i++) dx[i] += backward_term(x[i], dy[i]);             \
         return VB_OK;                                                                       \
     }

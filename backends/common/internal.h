@@ -14,12 +14,16 @@
  * cost more than it saves. */
 #define VBC_PAR_MIN 16384
 
+/* The context's thread count: every parallel region runs num_threads(vbc_threads(ctx)). */
+static inline int vbc_threads(vb_backend_ctx *ctx) { return vb_common(ctx)->threads; }
+
 /* ---- scratch arena (scratch.c) ------------------------------------------------------
- * One grow-only, 64-byte aligned buffer per purpose and per calling thread: the first
+ * One grow-only, 64-byte aligned buffer per purpose, owned by the context: the first
  * call of a shape allocates, every later call reuses, so the training loop does not
  * malloc. A buffer is only valid until the next vbc_scratch() of the same slot on the same
- * thread, so an op must not call another op that uses its slot. Buffers live until the
- * thread exits (the main thread's until the process does). */
+ * context, so an op must not call another op that uses its slot. Buffers live until the
+ * context is released. The OpenMP workers inside an op only read and write the buffer
+ * the calling thread obtained before the parallel region. */
 typedef enum vbc_scratch_slot {
     VBC_SCRATCH_COL,      /* conv: the im2col / dcol matrix of one chunk of samples */
     VBC_SCRATCH_PARTIAL,  /* per-thread partial sums of column reductions */
@@ -30,7 +34,11 @@ typedef enum vbc_scratch_slot {
 } vbc_scratch_slot;
 
 /* At least `bytes` bytes, or NULL when out of memory. */
-void *vbc_scratch(vbc_scratch_slot slot, size_t bytes);
+void *vbc_scratch(vb_backend_ctx *ctx, vbc_scratch_slot slot, size_t bytes);
+
+/* An empty arena (NULL when out of memory), and its release with every buffer. */
+struct vbc_arena *vbc_arena_create(void);
+void vbc_arena_destroy(struct vbc_arena *arena);
 
 /* ---- race-free sums over rows (reduce.c) ----------------------------------------------
  * Backward ops that sum over rows (bias, gamma/beta gradients) give each thread its own
@@ -43,15 +51,17 @@ typedef struct vbc_partials {
     int64_t cols;
 } vbc_partials;
 
-/* Zeroed partials for `cols` columns; VB_ENOMEM when the scratch cannot grow. */
-int vbc_partials_begin(vbc_partials *p, int64_t cols);
+/* Zeroed partials for `cols` columns, one row per thread of the context; VB_ENOMEM when
+ * the scratch cannot grow. */
+int vbc_partials_begin(vb_backend_ctx *ctx, vbc_partials *p, int64_t cols);
 /* out[j] += Σ_thread partial[thread][first + j] for j < count */
 void vbc_partials_end(const vbc_partials *p, int64_t first, int64_t count, float *out);
 /* The row of the calling thread, inside the parallel region. */
 double *vbc_partials_mine(const vbc_partials *p);
 
 /* out[j] += Σ_r x[r·cols + j] over a (rows, cols) matrix. */
-int vbc_colsum_add(int64_t rows, int64_t cols, const float *x, float *out);
+int vbc_colsum_add(vb_backend_ctx *ctx, int64_t rows, int64_t cols, const float *x,
+                   float *out);
 
 /* ---- scalar maths, inlined into vectorised loops ----------------------------------- */
 

@@ -3,8 +3,9 @@
  * the threads split them; the per-row sums run as vector reductions. */
 #include "internal.h"
 
-int vb_common_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const float *gamma,
-                            const float *beta, float *y, float *mean, float *rstd)
+int vb_common_layernorm_fwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, const float *x,
+                            const float *gamma, const float *beta, float *y, float *mean,
+                            float *rstd)
 {
     if (!d || !x || !gamma || !beta || !y || !mean || !rstd)
         return VB_EINVAL;
@@ -12,7 +13,7 @@ int vb_common_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const fl
     /* The row statistics and the centring run in double: rows whose mean is large next to
      * their spread (a residual stream far from 0) would otherwise lose digits to the
      * rounding of μ. It costs little; the row is in L1 either way. */
-#pragma omp parallel for if (d->rows * cols >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->rows * cols >= VBC_PAR_MIN)
     for (int64_t r = 0; r < d->rows; r++) {
         const float *restrict xr = x + r * cols;
         float *restrict yr = y + r * cols;
@@ -38,16 +39,16 @@ int vb_common_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const fl
 /* With x̂ = (x − μ)·rstd and ĝ = dy·gamma, per row (means over cols):
  *   dx     += rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))
  *   dgamma += Σ_rows dy · x̂,   dbeta += Σ_rows dy   (per-thread partials, then summed) */
-int vb_common_layernorm_bwd(const vb_layernorm_desc *d, const float *x, const float *gamma,
-                            const float *mean, const float *rstd, const float *dy,
-                            float *dx, float *dgamma, float *dbeta)
+int vb_common_layernorm_bwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, const float *x,
+                            const float *gamma, const float *mean, const float *rstd,
+                            const float *dy, float *dx, float *dgamma, float *dbeta)
 {
     if (!d || !x || !gamma || !mean || !rstd || !dy)
         return VB_EINVAL;
     const int64_t cols = d->cols;
     const int want_params = dgamma || dbeta;
     vbc_partials part; /* (threads, 2·cols): dgamma's partial row, then dbeta's */
-    if (vbc_partials_begin(&part, 2 * cols))
+    if (vbc_partials_begin(ctx, &part, 2 * cols))
         return VB_ENOMEM;
 #pragma omp parallel num_threads(part.threads) if (d->rows * cols >= VBC_PAR_MIN)
     {

@@ -5,6 +5,7 @@ noinst_LTLIBRARIES += backends/common/libvbcommon.la
 backends_common_libvbcommon_la_SOURCES = \
 	backends/common/common.h \
 	backends/common/internal.h \
+	backends/common/context.c \
 	backends/common/scratch.c \
 	backends/common/reduce.c \
 	backends/common/eltwise.c \
@@ -19,8 +20,7 @@ backends_common_libvbcommon_la_SOURCES = \
 	backends/common/adam.c \
 	backends/common/epilogue.c \
 	backends/common/conv_im2col.c \
-	backends/common/attention.c \
-	backends/common/slots.c
+	backends/common/attention.c
 
 # -O3 for the vectoriser's full cost model; the user's CFLAGS come last and may say -O2,
 # so the cost model is also named explicitly (an explicit -f flag outlives any -O level).

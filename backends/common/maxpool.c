@@ -31,12 +31,13 @@ static window window_at(const vb_pool_desc *d, int64_t i, int64_t j)
     return win;
 }
 
-int vb_common_maxpool_fwd(const vb_pool_desc *d, const float *x, float *y)
+int vb_common_maxpool_fwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
     const int64_t c = d->c;
-#pragma omp parallel for collapse(2) if (d->n * d->oh * d->ow * c * 4 >= VBC_PAR_MIN)
+#pragma omp parallel for collapse(2) num_threads(vbc_threads(ctx)) \
+    if (d->n * d->oh * d->ow * c * 4 >= VBC_PAR_MIN)
     for (int64_t n = 0; n < d->n; n++)
         for (int64_t i = 0; i < d->oh; i++)
             for (int64_t j = 0; j < d->ow; j++) {
@@ -61,15 +62,16 @@ int vb_common_maxpool_fwd(const vb_pool_desc *d, const float *x, float *y)
  * channel blocks, whose dx never overlap, and walk the windows of their block in order.
  * The winner is tracked as a tap number p·kw + q, an int as wide as the float it rides
  * with, so the compare-and-select loop vectorises. */
-int vb_common_maxpool_bwd(const vb_pool_desc *d, const float *x, const float *y,
-                          const float *dy, float *dx)
+int vb_common_maxpool_bwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const float *x,
+                          const float *y, const float *dy, float *dx)
 {
     if (!d || !x || !dy)
         return VB_EINVAL;
     if (!dx)
         return VB_OK;
     const int64_t c = d->c, blocks = (c + CBLOCK - 1) / CBLOCK;
-#pragma omp parallel for collapse(2) if (d->n * d->oh * d->ow * c * 4 >= VBC_PAR_MIN)
+#pragma omp parallel for collapse(2) num_threads(vbc_threads(ctx)) \
+    if (d->n * d->oh * d->ow * c * 4 >= VBC_PAR_MIN)
     for (int64_t n = 0; n < d->n; n++)
         for (int64_t cb = 0; cb < blocks; cb++) {
             const int64_t c0 = cb * CBLOCK, nc = c - c0 < CBLOCK ? c - c0 : CBLOCK;

@@ -2,13 +2,14 @@
  * Both directions work one padded image row at a time: rows are independent. */
 #include "internal.h"
 
-int vb_common_pad_fwd(const vb_pad_desc *d, const float *x, float *y)
+int vb_common_pad_fwd(vb_backend_ctx *ctx, const vb_pad_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
     const int64_t ph = d->h + d->top + d->bottom, pw = d->w + d->left + d->right;
     const int64_t c = d->c, row = pw * c; /* floats in one padded row */
-#pragma omp parallel for collapse(2) if (d->n * ph * row >= VBC_PAR_MIN)
+#pragma omp parallel for collapse(2) num_threads(vbc_threads(ctx)) \
+    if (d->n * ph * row >= VBC_PAR_MIN)
     for (int64_t n = 0; n < d->n; n++)
         for (int64_t i = 0; i < ph; i++) {
             float *yr = y + (n * ph + i) * row;
@@ -26,7 +27,7 @@ int vb_common_pad_fwd(const vb_pad_desc *d, const float *x, float *y)
 }
 
 /* dx[n, i, j, :] += dy[n, i + top, j + left, :] */
-int vb_common_pad_bwd(const vb_pad_desc *d, const float *dy, float *dx)
+int vb_common_pad_bwd(vb_backend_ctx *ctx, const vb_pad_desc *d, const float *dy, float *dx)
 {
     if (!d || !dy)
         return VB_EINVAL;
@@ -34,7 +35,8 @@ int vb_common_pad_bwd(const vb_pad_desc *d, const float *dy, float *dx)
         return VB_OK;
     const int64_t ph = d->h + d->top + d->bottom, pw = d->w + d->left + d->right;
     const int64_t row = d->w * d->c; /* floats of one unpadded row */
-#pragma omp parallel for collapse(2) if (d->n * d->h * row >= VBC_PAR_MIN)
+#pragma omp parallel for collapse(2) num_threads(vbc_threads(ctx)) \
+    if (d->n * d->h * row >= VBC_PAR_MIN)
     for (int64_t n = 0; n < d->n; n++)
         for (int64_t i = 0; i < d->h; i++) {
             const float *restrict src = dy + ((n * ph + i + d->top) * pw + d->left) * d->c;

@@ -2,12 +2,12 @@
 #include <omp.h>
 #include "internal.h"
 
-int vbc_partials_begin(vbc_partials *p, int64_t cols)
+int vbc_partials_begin(vb_backend_ctx *ctx, vbc_partials *p, int64_t cols)
 {
-    p->threads = omp_get_max_threads();
+    p->threads = vbc_threads(ctx);
     p->cols = cols;
     const size_t bytes = (size_t)p->threads * (size_t)cols * sizeof(double);
-    p->buf = vbc_scratch(VBC_SCRATCH_PARTIAL, bytes);
+    p->buf = vbc_scratch(ctx, VBC_SCRATCH_PARTIAL, bytes);
     if (!p->buf)
         return VB_ENOMEM;
     memset(p->buf, 0, bytes); /* all rows, also those of threads the runtime may not start */
@@ -29,10 +29,11 @@ void vbc_partials_end(const vbc_partials *p, int64_t first, int64_t count, float
     }
 }
 
-int vbc_colsum_add(int64_t rows, int64_t cols, const float *x, float *out)
+int vbc_colsum_add(vb_backend_ctx *ctx, int64_t rows, int64_t cols, const float *x,
+                   float *out)
 {
     vbc_partials p;
-    if (vbc_partials_begin(&p, cols))
+    if (vbc_partials_begin(ctx, &p, cols))
         return VB_ENOMEM;
 #pragma omp parallel num_threads(p.threads) if (rows * cols >= VBC_PAR_MIN)
     {

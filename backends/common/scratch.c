@@ -1,27 +1,39 @@
-/* The grow-only scratch arena of internal.h.
+/* The grow-only scratch arena of internal.h, one per context.
  *
- * Thread-safety: the buffers are _Thread_local, so two threads that call ops at the same
- * time each get their own. What is not re-entrant is one thread using the same slot twice
- * at once, which no op does. The OpenMP workers inside an op only read and write the
- * buffer the calling thread obtained before the parallel region. */
+ * A context is used by one thread at a time (backend.h), so its arena needs no lock; two
+ * threads that compute at the same time use two contexts, and so two arenas. */
 #include <stdlib.h>
 #include "internal.h"
 
-static _Thread_local void *buffers[VBC_SCRATCH_COUNT];
-static _Thread_local size_t capacity[VBC_SCRATCH_COUNT]; /* in bytes */
+struct vbc_arena {
+    void *buffer[VBC_SCRATCH_COUNT];
+    size_t capacity[VBC_SCRATCH_COUNT]; /* in bytes */
+};
 
-void *vbc_scratch(vbc_scratch_slot slot, size_t bytes)
+struct vbc_arena *vbc_arena_create(void) { return calloc(1, sizeof(struct vbc_arena)); }
+
+void vbc_arena_destroy(struct vbc_arena *arena)
 {
-    if (bytes <= capacity[slot])
-        return buffers[slot];
+    if (!arena)
+        return;
+    for (int slot = 0; slot < VBC_SCRATCH_COUNT; slot++)
+        free(arena->buffer[slot]);
+    free(arena);
+}
+
+void *vbc_scratch(vb_backend_ctx *ctx, vbc_scratch_slot slot, size_t bytes)
+{
+    struct vbc_arena *a = vb_common(ctx)->arena;
+    if (bytes <= a->capacity[slot])
+        return a->buffer[slot];
     /* grow by at least half, so a slowly rising size does not reallocate every call */
-    const size_t grown = capacity[slot] + capacity[slot] / 2;
+    const size_t grown = a->capacity[slot] + a->capacity[slot] / 2;
     const size_t want = bytes > grown ? bytes : grown;
     void *p = NULL;
     if (posix_memalign(&p, 64, want) != 0)
         return NULL;
-    free(buffers[slot]);
-    buffers[slot] = p;
-    capacity[slot] = want;
+    free(a->buffer[slot]);
+    a->buffer[slot] = p;
+    a->capacity[slot] = want;
     return p;
 }

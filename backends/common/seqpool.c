@@ -21,13 +21,13 @@ static void axpy(float alpha, const float *restrict x, float *restrict y, int64_
         y[i] += alpha * x[i];
 }
 
-int vb_common_seqpool_fwd(const vb_seqpool_desc *d, const float *x, const float *g,
-                          const float *g_bias, float *y, float *attn)
+int vb_common_seqpool_fwd(vb_backend_ctx *ctx, const vb_seqpool_desc *d, const float *x,
+                          const float *g, const float *g_bias, float *y, float *attn)
 {
     if (!d || !x || !g || !g_bias || !y || !attn)
         return VB_EINVAL;
     const int64_t T = d->tokens, C = d->dim;
-#pragma omp parallel for if (d->batch * T * C >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->batch * T * C >= VBC_PAR_MIN)
     for (int64_t b = 0; b < d->batch; b++) {
         const float *xb = x + b * T * C;
         float *ab = attn + b * T, *yb = y + b * C;
@@ -55,15 +55,15 @@ static double dot_d(const float *restrict a, const float *restrict b, int64_t n)
     return acc;
 }
 
-int vb_common_seqpool_bwd(const vb_seqpool_desc *d, const float *x, const float *g,
-                          const float *attn, const float *dy, float *dx, float *dg,
-                          float *dg_bias)
+int vb_common_seqpool_bwd(vb_backend_ctx *ctx, const vb_seqpool_desc *d, const float *x,
+                          const float *g, const float *attn, const float *dy, float *dx,
+                          float *dg, float *dg_bias)
 {
     if (!d || !x || !g || !attn || !dy)
         return VB_EINVAL;
     const int64_t T = d->tokens, C = d->dim;
     vbc_partials part; /* (threads, C + 1): dg's partial row, then dg_bias's */
-    if (vbc_partials_begin(&part, C + 1))
+    if (vbc_partials_begin(ctx, &part, C + 1))
         return VB_ENOMEM;
 #pragma omp parallel num_threads(part.threads) if (d->batch * T * C >= VBC_PAR_MIN)
     {

@@ -22,26 +22,27 @@ void vbc_softmax_row(const float *x, float *y, int64_t n)
         y[j] *= inv;
 }
 
-int vb_common_softmax_fwd(const vb_softmax_desc *d, const float *x, float *y)
+int vb_common_softmax_fwd(vb_backend_ctx *ctx, const vb_softmax_desc *d, const float *x,
+                          float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
-#pragma omp parallel for if (d->rows * d->cols >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->rows * d->cols >= VBC_PAR_MIN)
     for (int64_t r = 0; r < d->rows; r++)
         vbc_softmax_row(x + r * d->cols, y + r * d->cols, d->cols);
     return VB_OK;
 }
 
 /* dx_j += y_j · (dy_j − Σ_l y_l dy_l) */
-int vb_common_softmax_bwd(const vb_softmax_desc *d, const float *y, const float *dy,
-                          float *dx)
+int vb_common_softmax_bwd(vb_backend_ctx *ctx, const vb_softmax_desc *d, const float *y,
+                          const float *dy, float *dx)
 {
     if (!d || !y || !dy)
         return VB_EINVAL;
     if (!dx)
         return VB_OK;
     const int64_t cols = d->cols;
-#pragma omp parallel for if (d->rows * cols >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->rows * cols >= VBC_PAR_MIN)
     for (int64_t r = 0; r < d->rows; r++) {
         const float *restrict yr = y + r * cols, *restrict dyr = dy + r * cols;
         float *restrict dxr = dx + r * cols;

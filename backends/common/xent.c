@@ -11,14 +11,14 @@ static int labels_valid(const vb_xent_desc *d, const int32_t *labels)
     return 1;
 }
 
-int vb_common_xent_fwd(const vb_xent_desc *d, const float *logits, const int32_t *labels,
-                       float *loss, float *probs)
+int vb_common_xent_fwd(vb_backend_ctx *ctx, const vb_xent_desc *d, const float *logits,
+                       const int32_t *labels, float *loss, float *probs)
 {
     if (!d || !logits || !labels || !loss || !probs || !labels_valid(d, labels))
         return VB_EINVAL;
     const int64_t C = d->classes;
     const float ls = d->label_smoothing;
-#pragma omp parallel for if (d->batch * C >= VBC_PAR_MIN)
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->batch * C >= VBC_PAR_MIN)
     for (int64_t b = 0; b < d->batch; b++) {
         const float *restrict z = logits + b * C;
         float mx = -INFINITY, sum = 0.0f, zsum = 0.0f;
@@ -40,24 +40,25 @@ int vb_common_xent_fwd(const vb_xent_desc *d, const float *logits, const int32_t
     return VB_OK;
 }
 
-/* dlogits += grad_scale · (probs − target) */
-int vb_common_xent_bwd(const vb_xent_desc *d, const float *probs, const int32_t *labels,
-                       float grad_scale, float *dlogits)
+/* dlogits += grad_scale · (probs − target), grad_scale one value */
+int vb_common_xent_bwd(vb_backend_ctx *ctx, const vb_xent_desc *d, const float *probs,
+                       const int32_t *labels, const float *grad_scale, float *dlogits)
 {
-    if (!d || !probs || !labels || !labels_valid(d, labels))
+    if (!d || !probs || !labels || !grad_scale || !labels_valid(d, labels))
         return VB_EINVAL;
     if (!dlogits)
         return VB_OK;
     const int64_t C = d->classes;
     const float ls = d->label_smoothing, off = ls / (float)C; /* target off the label */
-#pragma omp parallel for if (d->batch * C >= VBC_PAR_MIN)
+    const float g = *grad_scale;
+#pragma omp parallel for num_threads(vbc_threads(ctx)) if (d->batch * C >= VBC_PAR_MIN)
     for (int64_t b = 0; b < d->batch; b++) {
         const float *restrict pb = probs + b * C;
         float *restrict gb = dlogits + b * C;
 #pragma omp simd
         for (int64_t c = 0; c < C; c++)
-            gb[c] += grad_scale * (pb[c] - off);
-        gb[labels[b]] -= grad_scale * (1.0f - ls);
+            gb[c] += g * (pb[c] - off);
+        gb[labels[b]] -= g * (1.0f - ls);
     }
     return VB_OK;
 }

@@ -20,7 +20,6 @@
  * accumulate), bias and activation on the last, tile by tile. */
 #include <omp.h>
 #include "omp_gemm.h"
-#include "vitbench/backend.h"
 
 enum {
     KC = 256,  /* steps of K per packed block: a 12×32 kernel streams a 32 KiB B panel */
@@ -120,8 +119,8 @@ static int valid(const vb_gemm_desc *d, const float *a, const float *b, const fl
            d->act == VB_ACT_GELU_TANH;
 }
 
-int vb_omp_gemm(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,
-                float *c)
+int vb_omp_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, const float *b,
+                const float *bias, float *c)
 {
     if (!valid(d, a, b, bias, c))
         return VB_EINVAL;
@@ -129,29 +128,28 @@ int vb_omp_gemm(const vb_gemm_desc *d, const float *a, const float *b, const flo
         return VB_OK;
 
     const vb_omp_isa *isa = vb_omp_isa_select();
-    const int threads = omp_get_max_threads();
+    const int threads = ctx->common.threads;
     const plan p = make_plan(d, isa, threads);
     const int64_t jobs = d->batch * p.mparts * p.nparts;
     const double work = (double)d->batch * d->m * d->n * (d->k + 1);
     /* per thread: a packed B block (KC × NC columns) then a packed A block (MC rows × KC),
-     * both rounded up to whole panels; the B block first keeps it 64-byte aligned */
+     * both rounded up to whole panels (multiples of KC floats, so every thread's slice and
+     * its A block stay 64-byte aligned) */
     const int64_t bfloats = KC * ceil_div(min64(NC, p.nchunk), isa->nr) * isa->nr;
     const int64_t afloats = KC * ceil_div(min64(MC, p.mchunk), isa->mr) * isa->mr;
-    int err = VB_OK;
+    float *pack = vb_omp_scratch(ctx, (size_t)(threads * (bfloats + afloats)));
+    if (!pack)
+        return VB_ENOMEM;
 
-#pragma omp parallel for schedule(static) if (jobs > 1 && work > SERIAL_WORK)
+#pragma omp parallel for schedule(static) num_threads(threads) \
+    if (jobs > 1 && work > SERIAL_WORK)
     for (int64_t job = 0; job < jobs; job++) {
-        float *bp = vb_omp_scratch((size_t)(bfloats + afloats));
-        if (!bp) {
-#pragma omp atomic write
-            err = VB_ENOMEM;
-            continue;
-        }
+        float *bp = pack + omp_get_thread_num() * (bfloats + afloats);
         const int64_t t = job / (p.mparts * p.nparts), blk = job % (p.mparts * p.nparts);
         const int64_t m0 = blk / p.nparts * p.mchunk, n0 = blk % p.nparts * p.nchunk;
         gemm_block(d, isa, a + t * d->stride_a, b + t * d->stride_b, bias,
                    c + t * d->stride_c, m0, min64(m0 + p.mchunk, d->m), n0,
                    min64(n0 + p.nchunk, d->n), bp + bfloats, bp);
     }
-    return err;
+    return VB_OK;
 }

@@ -1,5 +1,5 @@
-/* omp backend internals: the contract between the GEMM driver (gemm.c) and its parts —
- * the SIMD microkernels, B packing and per-thread scratch.
+/* omp backend internals: its context, and the contract between the GEMM driver (gemm.c)
+ * and its parts — the SIMD microkernels, packing and the packing scratch.
  *
  * The driver cuts C into MR×NR tiles. A microkernel computes one tile over a slice of K,
  *   acc (mr×nr) = Σ_p  Ap(i, p) · Bp(p, j)
@@ -11,6 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vitbench/ops.h"
+#include "../common/common.h"
+
+/* The backend's context: the shared kernels' part (threads, GEMM, their scratch), then
+ * the GEMM's packing scratch, one slice per thread. */
+struct vb_backend_ctx {
+    vb_common_ctx common;
+    float *pack;     /* 64-byte aligned */
+    size_t pack_cap; /* floats */
+};
 
 /* How a kernel writes its tile: C = alpha·acc + beta·C (beta == 0: C is not read),
  * then + bias[j] on every row when bias is non-NULL. */
@@ -56,13 +65,12 @@ void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t n
 /* The activation epilogue on an mr×nr tile of C, in place (while it is hot in L1). */
 void vb_omp_tile_act(vb_act act, float *c, int64_t ldc, int mr, int nr);
 
-/* The calling thread's grow-only, 64-byte aligned scratch of at least `floats` floats;
+/* The context's grow-only, 64-byte aligned packing scratch of at least `floats` floats;
  * NULL when out of memory. Never shrinks, so steady-state calls do not allocate. */
-float *vb_omp_scratch(size_t floats);
-/* Frees the calling thread's scratch. */
-void vb_omp_scratch_release(void);
+float *vb_omp_scratch(vb_backend_ctx *ctx, size_t floats);
+/* Frees it. */
+void vb_omp_scratch_release(vb_backend_ctx *ctx);
 
-int vb_omp_gemm(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,
-                float *c);
+VB_OP_DECLARE(vb_omp_, gemm)
 
 #endif

@@ -1,31 +1,29 @@
-/* Per-thread scratch for packed B panels.
+/* The GEMM's packing scratch, owned by the context.
  *
- * Each thread owns one buffer (thread-local, so concurrent or nested calls never
- * share), grown to the largest size asked for and then reused: after the first call
- * of a given shape, GEMM does no allocation. */
+ * One buffer, grown to the largest size asked for and then reused: after the first call
+ * of a given shape, GEMM does no allocation. The calling thread grows it before the
+ * parallel region; each OpenMP thread then packs into its own slice. */
 #include <stdlib.h>
 #include "omp_gemm.h"
 
-static _Thread_local float *buf;
-static _Thread_local size_t cap; /* floats */
-
-float *vb_omp_scratch(size_t floats)
+float *vb_omp_scratch(vb_backend_ctx *ctx, size_t floats)
 {
-    if (floats <= cap)
-        return buf;
-    const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64; /* aligned_alloc wants a multiple */
+    if (floats <= ctx->pack_cap)
+        return ctx->pack;
+    /* aligned_alloc wants a multiple of the alignment */
+    const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
     float *grown = aligned_alloc(64, bytes);
     if (!grown)
         return NULL;
-    free(buf);
-    buf = grown;
-    cap = bytes / sizeof(float);
-    return buf;
+    free(ctx->pack);
+    ctx->pack = grown;
+    ctx->pack_cap = bytes / sizeof(float);
+    return ctx->pack;
 }
 
-void vb_omp_scratch_release(void)
+void vb_omp_scratch_release(vb_backend_ctx *ctx)
 {
-    free(buf);
-    buf = NULL;
-    cap = 0;
+    free(ctx->pack);
+    ctx->pack = NULL;
+    ctx->pack_cap = 0;
 }

@@ -1,12 +1,9 @@
-/* The primitive cache: a chained hash table of vb_entry, keyed by vb_key. */
+/* The primitive cache: a chained hash table of vb_entry, keyed by vb_key, in the context
+ * (onednn.h). */
 #include <stdlib.h>
 #include <string.h>
-#include "cache.h"
 #include "check.h"
-
-#define BUCKETS 256
-
-static vb_entry *table[BUCKETS];
+#include "onednn.h"
 
 vb_key vb_key_make(int op, const int64_t *v, int len)
 {
@@ -43,14 +40,15 @@ static unsigned bucket_of(const vb_key *k)
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < sizeof *k; i++)
         h = (h ^ bytes[i]) * 1099511628211ull;
-    return (unsigned)(h % BUCKETS);
+    return (unsigned)(h % VB_CACHE_BUCKETS);
 }
 
-int vb_cache_get(const vb_key *key, vb_build_fn build, const void *desc, vb_entry **out)
+int vb_cache_get(vb_backend_ctx *ctx, const vb_key *key, vb_build_fn build, const void *desc,
+                 vb_entry **out)
 {
     if (key->len < 0)
         return VB_EINVAL;
-    vb_entry **head = &table[bucket_of(key)];
+    vb_entry **head = &ctx->cache[bucket_of(key)];
     for (vb_entry *e = *head; e != NULL; e = e->next)
         if (same_key(&e->key, key)) {
             *out = e;
@@ -61,7 +59,7 @@ int vb_cache_get(const vb_key *key, vb_build_fn build, const void *desc, vb_entr
     if (e == NULL)
         return VB_ENOMEM;
     e->key = *key;
-    int err = build(e, desc);
+    int err = build(ctx, e, desc);
     if (err != VB_OK) {
         for (int i = 0; i < 2; i++)
             vb_prim_destroy(&e->prim[i]);
@@ -74,12 +72,12 @@ int vb_cache_get(const vb_key *key, vb_build_fn build, const void *desc, vb_entr
     return VB_OK;
 }
 
-void vb_cache_clear(void)
+void vb_cache_clear(vb_backend_ctx *ctx)
 {
-    for (int b = 0; b < BUCKETS; b++) {
-        while (table[b] != NULL) {
-            vb_entry *e = table[b];
-            table[b] = e->next;
+    for (int b = 0; b < VB_CACHE_BUCKETS; b++) {
+        while (ctx->cache[b] != NULL) {
+            vb_entry *e = ctx->cache[b];
+            ctx->cache[b] = e->next;
             for (int i = 0; i < 2; i++)
                 vb_prim_destroy(&e->prim[i]);
             free(e);

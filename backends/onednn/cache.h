@@ -1,18 +1,22 @@
-/* The primitive cache: (op, shape) → primitives built once.
+/* The primitive cache of a context: (op, shape) → primitives built once.
  *
  * Creating a oneDNN primitive means picking an implementation and JIT-compiling it, far
  * too slow to do per call, so every op builds its primitives the first time it sees a
  * shape and finds them here afterwards. Keys are lists of int64 written out by each op
  * from its descriptor (never the descriptor's raw bytes: structs may carry padding),
- * plus whatever variant the call needs (which gradients are wanted, ...).
+ * plus whatever variant the call needs (which gradients are wanted, ...). The settings
+ * of a call that are not shapes (seeds, scales) stay out of the key.
  *
- * Not re-entrant: an op re-points its entry's memories, so ops must be called from one
- * thread at a time (oneDNN already spreads each op over every core). */
+ * Each context has its own table (onednn.h), so its primitives are made for its thread
+ * count and engine. Not re-entrant: an op re-points its entry's memories, so a context
+ * is used by one thread at a time (oneDNN already spreads each op over its threads). */
 #ifndef VITBENCH_ONEDNN_CACHE_H
 #define VITBENCH_ONEDNN_CACHE_H
 
 #include <stdint.h>
 #include "prim.h"
+
+#define VB_CACHE_BUCKETS 256
 
 #define VB_KEY_MAX 24
 
@@ -45,12 +49,13 @@ typedef struct vb_entry {
 static inline int64_t vb_entry_variant(const vb_entry *e) { return e->key.v[e->key.len - 1]; }
 
 /* Fills a zeroed entry's primitives for `desc` (the op's descriptor). */
-typedef int (*vb_build_fn)(vb_entry *e, const void *desc);
+typedef int (*vb_build_fn)(vb_backend_ctx *ctx, vb_entry *e, const void *desc);
 
-/* The entry for key, built by build(e, desc) on first use. */
-int vb_cache_get(const vb_key *key, vb_build_fn build, const void *desc, vb_entry **out);
+/* The context's entry for key, built by build(ctx, e, desc) on first use. */
+int vb_cache_get(vb_backend_ctx *ctx, const vb_key *key, vb_build_fn build, const void *desc,
+                 vb_entry **out);
 
-/* Destroys every entry. */
-void vb_cache_clear(void);
+/* Destroys every entry of the context's cache. */
+void vb_cache_clear(vb_backend_ctx *ctx);
 
 #endif

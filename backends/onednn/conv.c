@@ -45,13 +45,14 @@ static vb_key conv_key(vb_op op, const vb_conv2d_desc *d, int64_t variant)
 
 /* prim[1]: HWIO → the layout prim[0] chose for its filter argument `arg` (pack), or that
  * layout → HWIO accumulating into the destination (unpack). */
-static int build_filter_reorder(vb_entry *e, const vb_conv2d_desc *d, int arg, int unpack)
+static int build_filter_reorder(vb_backend_ctx *ctx, vb_entry *e, const vb_conv2d_desc *d,
+                                int arg, int unpack)
 {
     dnnl_memory_desc_t hwio;
     VB_TRY(filter_md(&hwio, d, dnnl_hwio));
     const dnnl_memory_desc_t *chosen = vb_prim_md(&e->prim[0], arg);
     if (!unpack)
-        return vb_prim_create_reorder(&e->prim[1], &hwio, chosen, NULL);
+        return vb_prim_create_reorder(ctx, &e->prim[1], &hwio, chosen, NULL);
 
     dnnl_primitive_attr_t attr;
     dnnl_post_ops_t po;
@@ -65,48 +66,48 @@ static int build_filter_reorder(vb_entry *e, const vb_conv2d_desc *d, int arg, i
     }
     int err = vb_dnnl_err(s);
     if (err == VB_OK)
-        err = vb_prim_create_reorder(&e->prim[1], chosen, &hwio, attr);
+        err = vb_prim_create_reorder(ctx, &e->prim[1], chosen, &hwio, attr);
     dnnl_primitive_attr_destroy(attr);
     return err;
 }
 
 /* Copies the caller's HWIO filter into the convolution's own layout. */
-static int pack_filter(const vb_entry *e, const float *w)
+static int pack_filter(vb_backend_ctx *ctx, const vb_entry *e, const float *w)
 {
     void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_WEIGHTS);
-    return vb_prim_run(&e->prim[1], (const void *[]){ w, packed });
+    return vb_prim_run(ctx, &e->prim[1], (const void *[]){ w, packed });
 }
 
 /* ---- forward: y = conv(x, w) + bias ------------------------------------------------- */
 
 enum { FWD_X, FWD_W, FWD_BIAS, FWD_Y, FWD_ARGS };
 
-static int build_fwd(vb_entry *e, const void *desc)
+static int build_fwd(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_conv2d_desc *d = desc;
     dnnl_convolution_desc_t op;
     VB_TRY(forward_desc(&op, d, d->has_bias));
     const int args[FWD_ARGS] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS | VB_STAGED,
                                  d->has_bias ? DNNL_ARG_BIAS : VB_ARG_NONE, DNNL_ARG_DST };
-    VB_TRY(vb_prim_create(&e->prim[0], &op, NULL, NULL, args, FWD_ARGS));
-    return build_filter_reorder(e, d, DNNL_ARG_WEIGHTS, 0);
+    VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, NULL, args, FWD_ARGS));
+    return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
-int vb_onednn_conv2d_fwd(const vb_conv2d_desc *d, const float *x, const float *w,
-                         const float *bias, float *y)
+int vb_onednn_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                         const float *w, const float *bias, float *y)
 {
     const vb_key key = conv_key(VB_OP_CONV2D_FWD, d, d->has_bias);
     vb_entry *e;
-    VB_TRY(vb_cache_get(&key, build_fwd, d, &e));
-    VB_TRY(pack_filter(e, w));
-    return vb_prim_run(&e->prim[0], (const void *[FWD_ARGS]){ x, NULL, bias, y });
+    VB_TRY(vb_cache_get(ctx, &key, build_fwd, d, &e));
+    VB_TRY(pack_filter(ctx, e, w));
+    return vb_prim_run(ctx, &e->prim[0], (const void *[FWD_ARGS]){ x, NULL, bias, y });
 }
 
 /* ---- backward data: dx += conv_transposed(dy, w) ------------------------------------ */
 
 enum { BWD_DATA_DY, BWD_DATA_W, BWD_DATA_DX, BWD_DATA_ARGS };
 
-static int build_bwd_data(vb_entry *e, const void *desc)
+static int build_bwd_data(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_conv2d_desc *d = desc;
     dnnl_convolution_desc_t fwd, op;
@@ -116,21 +117,21 @@ static int build_bwd_data(vb_entry *e, const void *desc)
         fwd.strides, fwd.padding[0], fwd.padding[1]));
     const int args[BWD_DATA_ARGS] = { DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS | VB_STAGED,
                                       DNNL_ARG_DIFF_SRC | VB_STAGED };
-    VB_TRY(vb_prim_create(&e->prim[0], &op, NULL, &fwd, args, BWD_DATA_ARGS));
-    return build_filter_reorder(e, d, DNNL_ARG_WEIGHTS, 0);
+    VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, &fwd, args, BWD_DATA_ARGS));
+    return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
-int vb_onednn_conv2d_bwd_data(const vb_conv2d_desc *d, const float *dy, const float *w,
-                              float *dx)
+int vb_onednn_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *dy,
+                              const float *w, float *dx)
 {
     if (dx == NULL)
         return VB_OK;
     const vb_key key = conv_key(VB_OP_CONV2D_BWD_DATA, d, 0);
     vb_entry *e;
-    VB_TRY(vb_cache_get(&key, build_bwd_data, d, &e));
-    VB_TRY(pack_filter(e, w));
-    VB_TRY(vb_prim_run(&e->prim[0], (const void *[BWD_DATA_ARGS]){ dy, NULL, NULL }));
-    vb_prim_accumulate(&e->prim[0], DNNL_ARG_DIFF_SRC, dx);
+    VB_TRY(vb_cache_get(ctx, &key, build_bwd_data, d, &e));
+    VB_TRY(pack_filter(ctx, e, w));
+    VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_DATA_ARGS]){ dy, NULL, NULL }));
+    vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_SRC, dx);
     return VB_OK;
 }
 
@@ -148,7 +149,7 @@ static int strided_1x1(const vb_conv2d_desc *d)
 }
 
 /* The key's variant: whether dbias is wanted. */
-static int build_bwd_weights(vb_entry *e, const void *desc)
+static int build_bwd_weights(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_conv2d_desc *d = desc;
     const int with_bias = (int)vb_entry_variant(e);
@@ -161,24 +162,24 @@ static int build_bwd_weights(vb_entry *e, const void *desc)
     const int args[BWD_W_ARGS] = {
         DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS | VB_STAGED,
         with_bias ? DNNL_ARG_DIFF_BIAS | VB_STAGED : VB_ARG_NONE };
-    VB_TRY(vb_prim_create_avoiding(&e->prim[0], strided_1x1(d) ? "jit_1x1" : NULL, &op, NULL,
-                                   &fwd, args, BWD_W_ARGS));
-    return build_filter_reorder(e, d, DNNL_ARG_DIFF_WEIGHTS, 1);
+    VB_TRY(vb_prim_create_avoiding(ctx, &e->prim[0], strided_1x1(d) ? "jit_1x1" : NULL, &op,
+                                   NULL, &fwd, args, BWD_W_ARGS));
+    return build_filter_reorder(ctx, e, d, DNNL_ARG_DIFF_WEIGHTS, 1);
 }
 
-int vb_onednn_conv2d_bwd_weights(const vb_conv2d_desc *d, const float *x, const float *dy,
-                                 float *dw, float *dbias)
+int vb_onednn_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                                 const float *dy, float *dw, float *dbias)
 {
     if (dw == NULL && dbias == NULL)
         return VB_OK;
     const vb_key key = conv_key(VB_OP_CONV2D_BWD_WEIGHTS, d, dbias != NULL);
     vb_entry *e;
-    VB_TRY(vb_cache_get(&key, build_bwd_weights, d, &e));
-    VB_TRY(vb_prim_run(&e->prim[0], (const void *[BWD_W_ARGS]){ x, dy, NULL, NULL }));
+    VB_TRY(vb_cache_get(ctx, &key, build_bwd_weights, d, &e));
+    VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_W_ARGS]){ x, dy, NULL, NULL }));
     if (dw != NULL) {
         void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_DIFF_WEIGHTS);
-        VB_TRY(vb_prim_run(&e->prim[1], (const void *[]){ packed, dw }));
+        VB_TRY(vb_prim_run(ctx, &e->prim[1], (const void *[]){ packed, dw }));
     }
-    vb_prim_accumulate(&e->prim[0], DNNL_ARG_DIFF_BIAS, dbias);
+    vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_BIAS, dbias);
     return VB_OK;
 }

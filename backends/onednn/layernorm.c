@@ -24,22 +24,23 @@ static int forward_desc(dnnl_layer_normalization_desc_t *op, const vb_layernorm_
 
 enum { FWD_X, FWD_GAMMA, FWD_BETA, FWD_Y, FWD_MEAN, FWD_VAR, FWD_ARGS };
 
-static int build_fwd(vb_entry *e, const void *desc)
+static int build_fwd(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     dnnl_layer_normalization_desc_t op;
     VB_TRY(forward_desc(&op, desc));
     const int args[FWD_ARGS] = { DNNL_ARG_SRC, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
                                  DNNL_ARG_DST, DNNL_ARG_MEAN,  DNNL_ARG_VARIANCE };
-    return vb_prim_create(&e->prim[0], &op, NULL, NULL, args, FWD_ARGS);
+    return vb_prim_create(ctx, &e->prim[0], &op, NULL, NULL, args, FWD_ARGS);
 }
 
-int vb_onednn_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const float *gamma,
-                            const float *beta, float *y, float *mean, float *rstd)
+int vb_onednn_layernorm_fwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, const float *x,
+                            const float *gamma, const float *beta, float *y, float *mean,
+                            float *rstd)
 {
     const vb_key key = VB_KEY(VB_OP_LAYERNORM_FWD, d->rows, d->cols, vb_key_f32(d->eps));
     vb_entry *e;
-    VB_TRY(vb_cache_get(&key, build_fwd, d, &e));
-    VB_TRY(vb_prim_run(&e->prim[0],
+    VB_TRY(vb_cache_get(ctx, &key, build_fwd, d, &e));
+    VB_TRY(vb_prim_run(ctx, &e->prim[0],
                        (const void *[FWD_ARGS]){ x, gamma, beta, y, mean, rstd }));
     for (int64_t r = 0; r < d->rows; r++) /* rstd holds the variance so far */
         rstd[r] = 1.0f / sqrtf(rstd[r] + d->eps);
@@ -57,7 +58,7 @@ enum {
  * backward_data (dx alone) with a scale, and dgamma, dbeta are a small reduction next to
  * dx. It also refuses to run a backward with dnnl_use_shift unless given the shift
  * (beta), which it does not read and the ABI does not pass: a staged buffer stands in. */
-static int build_bwd(vb_entry *e, const void *desc)
+static int build_bwd(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_layernorm_desc *d = desc;
     dnnl_layer_normalization_desc_t fwd, op;
@@ -69,26 +70,26 @@ static int build_bwd(vb_entry *e, const void *desc)
         DNNL_ARG_VARIANCE | VB_STAGED, DNNL_ARG_DIFF_SRC | VB_STAGED,
         DNNL_ARG_DIFF_SCALE | VB_STAGED, DNNL_ARG_DIFF_SHIFT | VB_STAGED,
         DNNL_ARG_SHIFT | VB_STAGED };
-    return vb_prim_create(&e->prim[0], &op, NULL, &fwd, args, BWD_ARGS);
+    return vb_prim_create(ctx, &e->prim[0], &op, NULL, &fwd, args, BWD_ARGS);
 }
 
-int vb_onednn_layernorm_bwd(const vb_layernorm_desc *d, const float *x, const float *gamma,
-                            const float *mean, const float *rstd, const float *dy,
-                            float *dx, float *dgamma, float *dbeta)
+int vb_onednn_layernorm_bwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, const float *x,
+                            const float *gamma, const float *mean, const float *rstd,
+                            const float *dy, float *dx, float *dgamma, float *dbeta)
 {
     if (dx == NULL && dgamma == NULL && dbeta == NULL)
         return VB_OK;
     const vb_key key = VB_KEY(VB_OP_LAYERNORM_BWD, d->rows, d->cols, vb_key_f32(d->eps));
     vb_entry *e;
-    VB_TRY(vb_cache_get(&key, build_bwd, d, &e));
+    VB_TRY(vb_cache_get(ctx, &key, build_bwd, d, &e));
 
     float *var = vb_prim_staged(&e->prim[0], DNNL_ARG_VARIANCE);
     for (int64_t r = 0; r < d->rows; r++)
         var[r] = 1.0f / (rstd[r] * rstd[r]) - d->eps;
 
-    VB_TRY(vb_prim_run(&e->prim[0], (const void *[BWD_ARGS]){ x, dy, gamma, mean }));
-    vb_prim_accumulate(&e->prim[0], DNNL_ARG_DIFF_SRC, dx);
-    vb_prim_accumulate(&e->prim[0], DNNL_ARG_DIFF_SCALE, dgamma);
-    vb_prim_accumulate(&e->prim[0], DNNL_ARG_DIFF_SHIFT, dbeta);
+    VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_ARGS]){ x, dy, gamma, mean }));
+    vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_SRC, dx);
+    vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_SCALE, dgamma);
+    vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_SHIFT, dbeta);
     return VB_OK;
 }

@@ -84,7 +84,7 @@ static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
     return vb_dnnl_err(s);
 }
 
-static int build_gemm(vb_entry *e, const void *desc)
+static int build_gemm(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_gemm_desc *d = desc;
     const int64_t batch = per_batch(d) ? 1 : d->batch; /* of the primitive */
@@ -113,7 +113,7 @@ static int build_gemm(vb_entry *e, const void *desc)
     VB_DNNL_TRY(dnnl_primitive_attr_create(&attr));
     int err = epilogue_attr(attr, d, &bias);
     if (err == VB_OK)
-        err = vb_prim_create(&e->prim[0], &op, attr, NULL, args, N_ARGS);
+        err = vb_prim_create(ctx, &e->prim[0], &op, attr, NULL, args, N_ARGS);
     dnnl_primitive_attr_destroy(attr);
     return err;
 }
@@ -125,8 +125,8 @@ int vb_onednn_gemm_supported(const vb_gemm_desc *d)
            !(d->batch > 1 && d->stride_c == 0);
 }
 
-int vb_onednn_gemm(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,
-                   float *c)
+int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, const float *b,
+                   const float *bias, float *c)
 {
     if (!vb_onednn_gemm_supported(d))
         return VB_EUNSUPPORTED;
@@ -134,11 +134,11 @@ int vb_onednn_gemm(const vb_gemm_desc *d, const float *a, const float *b, const 
                               d->lda, d->ldb, d->ldc, d->stride_a, d->stride_b, d->stride_c,
                               vb_key_f32(d->beta), d->has_bias, d->act, scaled(d));
     vb_entry *e;
-    VB_TRY(vb_cache_get(&key, build_gemm, d, &e));
+    VB_TRY(vb_cache_get(ctx, &key, build_gemm, d, &e));
     /* One run of the whole batch, or one run per matrix (per_batch). */
     const int64_t runs = per_batch(d) ? d->batch : 1;
     for (int64_t i = 0; i < runs; i++)
-        VB_TRY(vb_prim_run(&e->prim[0], (const void *[N_ARGS]){
+        VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[N_ARGS]){
             [ARG_A] = a + i * d->stride_a, [ARG_B] = b + i * d->stride_b, [ARG_BIAS] = bias,
             [ARG_C] = c + i * d->stride_c, [ARG_ALPHA] = &d->alpha, [ARG_BIAS_POST] = bias }));
     return VB_OK;

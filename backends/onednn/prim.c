@@ -1,31 +1,39 @@
 /* vb_prim: create a oneDNN primitive with its argument memories once, run it many times. */
+#include <omp.h>
 #include <string.h>
 #include "check.h"
-#include "prim.h"
+#include "onednn.h"
 
-static dnnl_engine_t engine;
-static dnnl_stream_t stream;
-
-int vb_engine_open(void)
+int vb_engine_open(vb_backend_ctx *ctx)
 {
-    if (engine != NULL)
-        return VB_OK;
-    VB_DNNL_TRY(dnnl_engine_create(&engine, dnnl_cpu, 0));
-    int err = vb_dnnl_err(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
+    VB_DNNL_TRY(dnnl_engine_create(&ctx->engine, dnnl_cpu, 0));
+    int err =
+        vb_dnnl_err(dnnl_stream_create(&ctx->stream, ctx->engine, dnnl_stream_default_flags));
     if (err != VB_OK)
-        vb_engine_close();
+        vb_engine_close(ctx);
     return err;
 }
 
-void vb_engine_close(void)
+void vb_engine_close(vb_backend_ctx *ctx)
 {
-    if (stream != NULL)
-        dnnl_stream_destroy(stream);
-    if (engine != NULL)
-        dnnl_engine_destroy(engine);
-    stream = NULL;
-    engine = NULL;
+    if (ctx->stream != NULL)
+        dnnl_stream_destroy(ctx->stream);
+    if (ctx->engine != NULL)
+        dnnl_engine_destroy(ctx->engine);
+    ctx->stream = NULL;
+    ctx->engine = NULL;
 }
+
+/* The calling thread's OpenMP thread count set to the context's (prim.h: oneDNN sizes and
+ * runs its primitives on it); returns the caller's, for leave(). */
+static int enter(const vb_backend_ctx *ctx)
+{
+    const int callers = omp_get_max_threads();
+    omp_set_num_threads(ctx->common.threads);
+    return callers;
+}
+
+static void leave(int callers) { omp_set_num_threads(callers); }
 
 int vb_md_tag(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
               dnnl_format_tag_t tag)
@@ -42,7 +50,8 @@ int vb_md_strided(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
 /* The memory object for argument position i, described as the primitive expects it.
  * Runtime output scales are the one argument the primitive descriptor does not
  * describe: a single f32. */
-static int create_arg_memory(vb_prim *p, const_dnnl_primitive_desc_t pd, int i)
+static int create_arg_memory(vb_backend_ctx *ctx, vb_prim *p, const_dnnl_primitive_desc_t pd,
+                             int i)
 {
     int id = p->arg[i] & ~VB_STAGED;
     if (id == VB_ARG_NONE)
@@ -58,27 +67,29 @@ static int create_arg_memory(vb_prim *p, const_dnnl_primitive_desc_t pd, int i)
             return VB_EBACKEND; /* the primitive takes no such argument */
     }
     void *handle = (p->arg[i] & VB_STAGED) ? DNNL_MEMORY_ALLOCATE : DNNL_MEMORY_NONE;
-    return vb_dnnl_err(dnnl_memory_create(&p->mem[i], md, engine, handle));
+    return vb_dnnl_err(dnnl_memory_create(&p->mem[i], md, ctx->engine, handle));
 }
 
 /* The primitive of pd and one memory object per argument; takes ownership of pd. */
-static int create_from_pd(vb_prim *p, dnnl_primitive_desc_t pd, const int *args, int nargs)
+static int create_from_pd(vb_backend_ctx *ctx, vb_prim *p, dnnl_primitive_desc_t pd,
+                          const int *args, int nargs)
 {
     p->nargs = nargs;
     memcpy(p->arg, args, (size_t)nargs * sizeof *args);
     int err = vb_dnnl_err(dnnl_primitive_create(&p->prim, pd));
     for (int i = 0; i < nargs && err == VB_OK; i++)
-        err = create_arg_memory(p, pd, i);
+        err = create_arg_memory(ctx, p, pd, i);
     dnnl_primitive_desc_destroy(pd);
     if (err != VB_OK)
         vb_prim_destroy(p);
     return err;
 }
 
-int vb_prim_create(vb_prim *p, const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
-                   const_dnnl_op_desc_t forward_hint, const int *args, int nargs)
+int vb_prim_create(vb_backend_ctx *ctx, vb_prim *p, const_dnnl_op_desc_t op,
+                   const_dnnl_primitive_attr_t attr, const_dnnl_op_desc_t forward_hint,
+                   const int *args, int nargs)
 {
-    return vb_prim_create_avoiding(p, NULL, op, attr, forward_hint, args, nargs);
+    return vb_prim_create_avoiding(ctx, p, NULL, op, attr, forward_hint, args, nargs);
 }
 
 static int named(const_dnnl_primitive_desc_t pd, const char *prefix)
@@ -89,11 +100,12 @@ static int named(const_dnnl_primitive_desc_t pd, const char *prefix)
 }
 
 /* The first implementation of op (oneDNN lists the fastest first) not named `avoid`. */
-static int first_pd(dnnl_primitive_desc_t *pd, const char *avoid, const_dnnl_op_desc_t op,
-                    const_dnnl_primitive_attr_t attr, const_dnnl_primitive_desc_t hint)
+static int first_pd(vb_backend_ctx *ctx, dnnl_primitive_desc_t *pd, const char *avoid,
+                    const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
+                    const_dnnl_primitive_desc_t hint)
 {
     dnnl_primitive_desc_iterator_t it;
-    VB_DNNL_TRY(dnnl_primitive_desc_iterator_create(&it, op, attr, engine, hint));
+    VB_DNNL_TRY(dnnl_primitive_desc_iterator_create(&it, op, attr, ctx->engine, hint));
     dnnl_status_t s = dnnl_success;
     *pd = NULL;
     while (s == dnnl_success) {
@@ -108,36 +120,54 @@ static int first_pd(dnnl_primitive_desc_t *pd, const char *avoid, const_dnnl_op_
     return *pd != NULL ? VB_OK : VB_EBACKEND;
 }
 
-int vb_prim_create_avoiding(vb_prim *p, const char *avoid, const_dnnl_op_desc_t op,
-                            const_dnnl_primitive_attr_t attr,
+/* The primitive descriptor (the forward hint first, if any) and the primitive. */
+static int create_on_engine(vb_backend_ctx *ctx, vb_prim *p, const char *avoid,
+                            const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
                             const_dnnl_op_desc_t forward_hint, const int *args, int nargs)
 {
-    memset(p, 0, sizeof *p);
-    if (engine == NULL || nargs > VB_ARGS_MAX)
-        return VB_EBACKEND;
     dnnl_primitive_desc_t hint = NULL, pd = NULL;
     int err = VB_OK;
     if (forward_hint != NULL)
-        err = vb_dnnl_err(dnnl_primitive_desc_create(&hint, forward_hint, NULL, engine, NULL));
+        err = vb_dnnl_err(
+            dnnl_primitive_desc_create(&hint, forward_hint, NULL, ctx->engine, NULL));
     if (err == VB_OK)
-        err = first_pd(&pd, avoid, op, attr, hint);
+        err = first_pd(ctx, &pd, avoid, op, attr, hint);
     if (hint != NULL)
         dnnl_primitive_desc_destroy(hint);
-    return err == VB_OK ? create_from_pd(p, pd, args, nargs) : err;
+    return err == VB_OK ? create_from_pd(ctx, p, pd, args, nargs) : err;
 }
 
-int vb_prim_create_reorder(vb_prim *p, const dnnl_memory_desc_t *from,
+int vb_prim_create_avoiding(vb_backend_ctx *ctx, vb_prim *p, const char *avoid,
+                            const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
+                            const_dnnl_op_desc_t forward_hint, const int *args, int nargs)
+{
+    memset(p, 0, sizeof *p);
+    if (ctx->engine == NULL || nargs > VB_ARGS_MAX)
+        return VB_EBACKEND;
+    const int callers = enter(ctx);
+    int err = create_on_engine(ctx, p, avoid, op, attr, forward_hint, args, nargs);
+    leave(callers);
+    return err;
+}
+
+int vb_prim_create_reorder(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_desc_t *from,
                            const dnnl_memory_desc_t *to, const_dnnl_primitive_attr_t attr)
 {
     memset(p, 0, sizeof *p);
-    if (engine == NULL)
+    if (ctx->engine == NULL)
         return VB_EBACKEND;
+    const int callers = enter(ctx);
     dnnl_primitive_desc_t pd;
-    VB_DNNL_TRY(dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, attr));
-    return create_from_pd(p, pd, (const int[]){ DNNL_ARG_FROM, DNNL_ARG_TO }, 2);
+    int err = vb_dnnl_err(
+        dnnl_reorder_primitive_desc_create(&pd, from, ctx->engine, to, ctx->engine, attr));
+    if (err == VB_OK)
+        err = create_from_pd(ctx, p, pd, (const int[]){ DNNL_ARG_FROM, DNNL_ARG_TO }, 2);
+    leave(callers);
+    return err;
 }
 
-int vb_prim_run(const vb_prim *p, const void *const *ptrs)
+/* Points the memories at ptrs and runs the primitive on the stream, to completion. */
+static int execute(vb_backend_ctx *ctx, const vb_prim *p, const void *const *ptrs)
 {
     dnnl_exec_arg_t exec[VB_ARGS_MAX];
     int n = 0;
@@ -148,8 +178,16 @@ int vb_prim_run(const vb_prim *p, const void *const *ptrs)
             VB_DNNL_TRY(dnnl_memory_set_data_handle(p->mem[i], (void *)ptrs[i]));
         exec[n++] = (dnnl_exec_arg_t){ .arg = p->arg[i] & ~VB_STAGED, .memory = p->mem[i] };
     }
-    VB_DNNL_TRY(dnnl_primitive_execute(p->prim, stream, n, exec));
-    return vb_dnnl_err(dnnl_stream_wait(stream));
+    VB_DNNL_TRY(dnnl_primitive_execute(p->prim, ctx->stream, n, exec));
+    return vb_dnnl_err(dnnl_stream_wait(ctx->stream));
+}
+
+int vb_prim_run(vb_backend_ctx *ctx, const vb_prim *p, const void *const *ptrs)
+{
+    const int callers = enter(ctx);
+    int err = execute(ctx, p, ptrs);
+    leave(callers);
+    return err;
 }
 
 static dnnl_memory_t staged_memory(const vb_prim *p, int arg)
@@ -178,7 +216,7 @@ void *vb_prim_staged(const vb_prim *p, int arg)
     return handle;
 }
 
-void vb_prim_accumulate(const vb_prim *p, int arg, float *dst)
+void vb_prim_accumulate(vb_backend_ctx *ctx, const vb_prim *p, int arg, float *dst)
 {
     dnnl_memory_t m = staged_memory(p, arg);
     const dnnl_memory_desc_t *md = NULL;
@@ -186,7 +224,8 @@ void vb_prim_accumulate(const vb_prim *p, int arg, float *dst)
         return;
     const float *src = vb_prim_staged(p, arg);
     const int64_t n = (int64_t)(dnnl_memory_desc_get_size(md) / sizeof(float));
-#pragma omp parallel for simd schedule(static) if (n > 32768)
+#pragma omp parallel for simd schedule(static) num_threads(ctx->common.threads) \
+    if (n > 32768)
     for (int64_t i = 0; i < n; i++)
         dst[i] += src[i];
 }

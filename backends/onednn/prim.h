@@ -1,4 +1,5 @@
-/* One oneDNN primitive ready to run, and the engine and stream every primitive shares.
+/* One oneDNN primitive ready to run, and the engine and stream of the context that every
+ * primitive of the context shares.
  *
  * A vb_prim holds the created primitive and one memory object per execution argument,
  * all made once (per cache entry, see cache.h). At each call the memory objects of the
@@ -7,11 +8,17 @@
  * An argument marked VB_STAGED instead owns a buffer allocated at creation. Staged
  * buffers bridge the places where the ABI differs from oneDNN: backward outputs that the
  * ABI ADDS into a gradient while oneDNN overwrites (compute staged, then accumulate),
- * a pooling workspace, layer norm's variance. */
+ * a pooling workspace, layer norm's variance.
+ *
+ * Threads: oneDNN's OpenMP runtime splits a primitive's work for omp_get_max_threads()
+ * threads — the calling thread's OpenMP thread count — when the primitive is created, and
+ * runs it on that many. Creating and running therefore set the calling thread's count to
+ * the context's for the call and put the caller's back after. */
 #ifndef VITBENCH_ONEDNN_PRIM_H
 #define VITBENCH_ONEDNN_PRIM_H
 
 #include <oneapi/dnnl/dnnl.h>
+#include "vitbench/backend.h"
 
 #define VB_ARGS_MAX 10
 #define VB_ARG_NONE 0           /* an unused position in an argument list */
@@ -24,31 +31,34 @@ typedef struct vb_prim {
     dnnl_memory_t mem[VB_ARGS_MAX];  /* NULL at VB_ARG_NONE positions */
 } vb_prim;
 
-/* Engine (CPU 0) and in-order stream, made by init and released by shutdown. */
-int vb_engine_open(void);
-void vb_engine_close(void);
+/* The context's engine (CPU 0) and in-order stream, made by init and released by
+ * shutdown. */
+int vb_engine_open(vb_backend_ctx *ctx);
+void vb_engine_close(vb_backend_ctx *ctx);
 
-/* Creates the primitive for `op` with `attr` (may be NULL). A backward primitive passes
- * the matching forward op descriptor as `forward_hint` (else NULL). args[0..nargs) lists
- * the execution arguments in the order vb_prim_run takes their pointers. */
-int vb_prim_create(vb_prim *p, const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
-                   const_dnnl_op_desc_t forward_hint, const int *args, int nargs);
+/* Creates the primitive for `op` with `attr` (may be NULL) on the context's engine. A
+ * backward primitive passes the matching forward op descriptor as `forward_hint` (else
+ * NULL). args[0..nargs) lists the execution arguments in the order vb_prim_run takes their
+ * pointers. */
+int vb_prim_create(vb_backend_ctx *ctx, vb_prim *p, const_dnnl_op_desc_t op,
+                   const_dnnl_primitive_attr_t attr, const_dnnl_op_desc_t forward_hint,
+                   const int *args, int nargs);
 
 /* Same, passing over the implementations whose name starts with `avoid` (e.g. "jit_1x1")
  * for the next one oneDNN offers: a way around a kernel known to fail on some shapes. */
-int vb_prim_create_avoiding(vb_prim *p, const char *avoid, const_dnnl_op_desc_t op,
-                            const_dnnl_primitive_attr_t attr,
+int vb_prim_create_avoiding(vb_backend_ctx *ctx, vb_prim *p, const char *avoid,
+                            const_dnnl_op_desc_t op, const_dnnl_primitive_attr_t attr,
                             const_dnnl_op_desc_t forward_hint, const int *args, int nargs);
 
 /* A reorder (layout conversion) from `from` to `to`, arguments (DNNL_ARG_FROM,
  * DNNL_ARG_TO); attr may hold a sum post-op, making it `to += convert(from)`. */
-int vb_prim_create_reorder(vb_prim *p, const dnnl_memory_desc_t *from,
+int vb_prim_create_reorder(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_desc_t *from,
                            const dnnl_memory_desc_t *to, const_dnnl_primitive_attr_t attr);
 
-/* Runs the primitive to completion. ptrs[i] is the data of args[i]; a NULL pointer
- * leaves the memory where it is (a staged buffer). oneDNN takes inputs as void *, it
- * does not write them. */
-int vb_prim_run(const vb_prim *p, const void *const *ptrs);
+/* Runs the primitive to completion on the context's stream. ptrs[i] is the data of
+ * args[i]; a NULL pointer leaves the memory where it is (a staged buffer). oneDNN takes
+ * inputs as void *, it does not write them. */
+int vb_prim_run(vb_backend_ctx *ctx, const vb_prim *p, const void *const *ptrs);
 
 /* How the primitive lays out argument `arg` (one it chose where given format "any"). */
 const dnnl_memory_desc_t *vb_prim_md(const vb_prim *p, int arg);
@@ -56,9 +66,9 @@ const dnnl_memory_desc_t *vb_prim_md(const vb_prim *p, int arg);
 /* The buffer of a staged argument (`arg` without the VB_STAGED bit). */
 void *vb_prim_staged(const vb_prim *p, int arg);
 
-/* dst += the staged f32 output `arg`, element by element; nothing when dst is NULL
- * (the ABI's "gradient not wanted"). */
-void vb_prim_accumulate(const vb_prim *p, int arg, float *dst);
+/* dst += the staged f32 output `arg`, element by element, on the context's threads;
+ * nothing when dst is NULL (the ABI's "gradient not wanted"). */
+void vb_prim_accumulate(vb_backend_ctx *ctx, const vb_prim *p, int arg, float *dst);
 
 void vb_prim_destroy(vb_prim *p);
 

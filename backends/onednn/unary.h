@@ -8,13 +8,13 @@
 #include "cache.h"
 
 /* Builder halves: the entry's primitive from a finished op descriptor. */
-int vb_unary_create_fwd(vb_entry *e, const_dnnl_op_desc_t op);
-int vb_unary_create_bwd(vb_entry *e, const_dnnl_op_desc_t op, const_dnnl_op_desc_t fwd,
-                        int saved_arg);
+int vb_unary_create_fwd(vb_backend_ctx *ctx, vb_entry *e, const_dnnl_op_desc_t op);
+int vb_unary_create_bwd(vb_backend_ctx *ctx, vb_entry *e, const_dnnl_op_desc_t op,
+                        const_dnnl_op_desc_t fwd, int saved_arg);
 
-int vb_unary_fwd(const vb_key *key, vb_build_fn build, const void *desc, const float *x,
-                 float *y);
-int vb_unary_bwd(const vb_key *key, vb_build_fn build, const void *desc, const float *saved,
-                 const float *dy, float *dx);
+int vb_unary_fwd(vb_backend_ctx *ctx, const vb_key *key, vb_build_fn build, const void *desc,
+                 const float *x, float *y);
+int vb_unary_bwd(vb_backend_ctx *ctx, const vb_key *key, vb_build_fn build, const void *desc,
+                 const float *saved, const float *dy, float *dx);
 
 #endif

@@ -3,10 +3,10 @@
  * For each b of the batch:  C_b (m×n) = alpha · op(A_b) · op(B_b) + beta · C_b,
  * then bias and activation (vb_common_gemm_epilogue), all row-major.
  *
- * Threading. OpenBLAS is kept single-threaded (init sets 1 thread) and this file does all
- * the parallel work with OpenMP: the batch is cut into batch × s blocks — whole matrices,
- * or slabs of rows (or columns) of one — and each OpenMP thread runs plain sgemm calls on
- * its own blocks. Why not OpenBLAS's own threads:
+ * Threading. OpenBLAS is kept single-threaded and this file does all the parallel work
+ * with OpenMP, on the context's threads: the batch is cut into batch × s blocks — whole
+ * matrices, or slabs of rows (or columns) of one — and each OpenMP thread runs plain sgemm
+ * calls on its own blocks. Why not OpenBLAS's own threads:
  *   - Debian's default libopenblas0-pthread keeps a second pool of worker threads beside
  *     libgomp's. After each call they spin (sched_yield loop) before sleeping, so on a
  *     2-core machine they compete with the OpenMP threads of the common kernels that run
@@ -25,7 +25,6 @@
 #include <limits.h>
 #include <omp.h>
 #include "openblas.h"
-#include "../common/common.h"
 
 /* Below this many multiply-adds in total, waking the thread team costs more than it saves. */
 #define SERIAL_MACS (1 << 17)
@@ -53,9 +52,9 @@ static void fold_batch_into_m(vb_gemm_desc *d)
 
 /* Block (i0, rows) × (j0, cols) of one matrix of the batch: a single-threaded sgemm on the
  * matching slabs of A and B, then the epilogue on that block. */
-static void gemm_block(const vb_gemm_desc *d, const float *a, const float *b,
-                       const float *bias, float *c, int64_t i0, int64_t rows, int64_t j0,
-                       int64_t cols)
+static void gemm_block(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a,
+                       const float *b, const float *bias, float *c, int64_t i0, int64_t rows,
+                       int64_t j0, int64_t cols)
 {
     // row i0 of op(A): row i0 of A (m×k), or column i0 of A stored k×m
     const float *a0 = a + (d->trans_a ? i0 : i0 * d->lda);
@@ -71,7 +70,7 @@ static void gemm_block(const vb_gemm_desc *d, const float *a, const float *b,
         block.batch = 1;
         block.m = rows;
         block.n = cols;
-        vb_common_gemm_epilogue(&block, d->has_bias ? bias + j0 : NULL, c0);
+        vb_common_gemm_epilogue(ctx, &block, d->has_bias ? bias + j0 : NULL, c0);
     }
 }
 
@@ -89,8 +88,8 @@ static int64_t gcd(int64_t x, int64_t y)
  * matrix is cut into s slabs along its longer side, s = threads / gcd(batch, threads):
  * then the block count lcm(batch, threads) splits evenly — one slab per thread for a
  * single GEMM, whole matrices when the batch is a multiple of the thread count. */
-static void gemm_blocks(const vb_gemm_desc *d, const float *a, const float *b,
-                        const float *bias, float *c, int threads)
+static void gemm_blocks(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a,
+                        const float *b, const float *bias, float *c, int threads)
 {
     int64_t s = threads / gcd(d->batch, threads);
     int split_rows = d->m >= d->n;
@@ -109,14 +108,14 @@ static void gemm_blocks(const vb_gemm_desc *d, const float *a, const float *b,
         const float *ab = a + ib * d->stride_a, *bb = b + ib * d->stride_b;
         float *cb = c + ib * d->stride_c;
         if (split_rows)
-            gemm_block(d, ab, bb, bias, cb, lo, hi - lo, 0, d->n);
+            gemm_block(ctx, d, ab, bb, bias, cb, lo, hi - lo, 0, d->n);
         else
-            gemm_block(d, ab, bb, bias, cb, 0, d->m, lo, hi - lo);
+            gemm_block(ctx, d, ab, bb, bias, cb, 0, d->m, lo, hi - lo);
     }
 }
 
-int vb_openblas_gemm(const vb_gemm_desc *desc, const float *a, const float *b,
-                     const float *bias, float *c)
+int vb_openblas_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *desc, const float *a,
+                     const float *b, const float *bias, float *c)
 {
     if (!desc || !a || !b || !c || (desc->has_bias && !bias))
         return VB_EINVAL;
@@ -124,19 +123,22 @@ int vb_openblas_gemm(const vb_gemm_desc *desc, const float *a, const float *b,
         return VB_EUNSUPPORTED;
     vb_gemm_desc d = *desc;
     fold_batch_into_m(&d);
-    /* OpenBLAS's thread count is process-wide: anyone else in the process (vbcheck's bare
-     * cblas_sgemm baseline, a host application) may have raised it since init(). Each of
-     * our OpenMP slabs must run single-threaded, or 2 threads × 2 OpenBLAS workers fight
-     * over 2 cores. */
+    /* OpenBLAS has only a process-wide thread count (openblas_set_num_threads), so it is set
+     * here, per call, to the one value this backend ever uses: 1. Anyone else in the
+     * process (vbcheck's bare cblas_sgemm baseline, a host application) may have raised
+     * it, and each of our OpenMP slabs must run single-threaded, or 2 threads × 2 OpenBLAS
+     * workers fight over 2 cores. The context's thread count goes to OpenMP alone. In
+     * OpenBLAS's OpenMP build the setter also sets the calling thread's OpenMP count, which
+     * nothing here reads (every region names its num_threads). */
     if (openblas_get_num_threads() != 1)
         openblas_set_num_threads(1);
 
-    int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    int threads = omp_in_parallel() ? 1 : ctx->common.threads;
     if ((double)d.batch * d.m * d.n * d.k < SERIAL_MACS)
         threads = 1;
 
     if (d.stride_c != 0 || d.batch == 1) {
-        gemm_blocks(&d, a, b, bias, c, threads);
+        gemm_blocks(ctx, &d, a, b, bias, c, threads);
         return VB_OK;
     }
     // stride_c == 0: every product lands in the same C (a sum over the batch when
@@ -144,6 +146,6 @@ int vb_openblas_gemm(const vb_gemm_desc *desc, const float *a, const float *b,
     vb_gemm_desc one = d;
     one.batch = 1;
     for (int64_t ib = 0; ib < d.batch; ib++)
-        gemm_blocks(&one, a + ib * d.stride_a, b + ib * d.stride_b, bias, c, threads);
+        gemm_blocks(ctx, &one, a + ib * d.stride_a, b + ib * d.stride_b, bias, c, threads);
     return VB_OK;
 }

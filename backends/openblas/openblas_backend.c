@@ -1,11 +1,9 @@
 /* openblas: the backend table. GEMM is OpenBLAS's sgemm (gemm.c); convolution (im2col /
  * col2im) and attention (batched QKᵀ and PV) are backends/common's data movement around
  * that GEMM; every memory-bound op is the shared OpenMP kernel. */
-#include <omp.h>
 #include <stdio.h>
 #include <cblas.h>
 #include "openblas.h"
-#include "../common/common.h"
 
 /* A 2×2 product through the loaded library: catches a broken install (e.g. a
  * DYNAMIC_ARCH build without a kernel for this CPU) before any benchmark runs. */
@@ -25,18 +23,15 @@ static int probe(char *why, size_t why_len)
     return 1;
 }
 
-/* `threads` OpenMP threads for everything; OpenBLAS itself single-threaded — gemm.c
- * explains why (one thread pool, no busy-waiting second pool on a small machine).
- * The order matters: in OpenBLAS's OpenMP build, openblas_set_num_threads(1) also sets
- * the process-wide OpenMP thread count to 1, which the second call undoes. */
-static int init(int threads)
+/* `threads` OpenMP threads for every op of the context; OpenBLAS itself single-threaded,
+ * set per call — gemm.c explains why (one thread pool, no busy-waiting second pool on a
+ * small machine). */
+static int init(const vb_backend_init_opts *opts, vb_backend_ctx **ctx)
 {
-    openblas_set_num_threads(1);
-    omp_set_num_threads(threads);
-    return VB_OK;
+    return vb_common_ctx_create(sizeof(vb_backend_ctx), opts, vb_openblas_gemm, ctx);
 }
 
-static int supports(vb_op op, const void *desc)
+static int supports(vb_backend_ctx *ctx, vb_op op, const void *desc)
 {
     return op != VB_OP_GEMM || vb_openblas_gemm_fits(desc);
 }
@@ -52,10 +47,11 @@ static const char *threading_name(void)
 }
 
 /* e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64,
- * pthread build" — read from the library actually loaded, not the headers. */
+ * pthread build" — read from the library actually loaded, not the headers; made once by
+ * the entry point. */
 static char version[256];
 
-static vb_backend openblas = {
+static const vb_backend openblas = {
     .abi_major = VB_ABI_MAJOR,
     .abi_minor = VB_ABI_MINOR,
     .struct_size = sizeof(vb_backend),
@@ -63,15 +59,16 @@ static vb_backend openblas = {
     .version = version,
     .probe = probe,
     .init = init,
+    .shutdown = vb_common_ctx_destroy,
     .supports = supports,
+    .gemm = vb_openblas_gemm,
+    VB_COMMON_OPS(VB_OP_SLOT, vb_common_)
 };
 
 const vb_backend *vb_backend_entry(void)
 {
-    if (version[0] == '\0') {
-        vb_common_fill_slots(&openblas, vb_openblas_gemm);
+    if (version[0] == '\0')
         snprintf(version, sizeof version, "%s, %s build", openblas_get_config(),
                  threading_name());
-    }
     return &openblas;
 }

@@ -40,14 +40,15 @@ static vb_dropout_desc desc(const vb_layer *l, const vb_run *r)
     const dropout *p = l->priv;
     const int64_t per_sample = vb_shape_numel(l->in);
     return (vb_dropout_desc){.n = l->batch * per_sample, .rate = p->rate,
-                             .first = r->first_sample * per_sample};
+                             .first = r->first_sample * per_sample,
+                             .seed = vb_run_seed(r, l->index, 0)};
 }
 
 static int forward(vb_layer *l, vb_run *r, const float *x, float *y)
 {
     if (!active(l, r)) return vb_seq_pass_forward(l, r, x, y);
     vb_dropout_desc d = desc(l, r);
-    VB_RUN(r, dropout_fwd, &d, vb_run_seed(r, l->index, 0), x, y);
+    VB_RUN(r, dropout_fwd, &d, x, y);
     return 0;
 }
 
@@ -57,7 +58,7 @@ static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, cons
     if (!active(l, r)) return vb_seq_pass_backward(l, r, x, y, dy, dx);
     if (!dx) return 0;
     vb_dropout_desc d = desc(l, r);
-    VB_RUN(r, dropout_bwd, &d, vb_run_seed(r, l->index, 0), dy, dx);
+    VB_RUN(r, dropout_bwd, &d, dy, dx);
     return 0;
 }
 

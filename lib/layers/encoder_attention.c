@@ -31,7 +31,8 @@ static enc_dense out_unit(const vb_layer *l, const vb_run *r)
                        .path_seed = vb_run_seed(r, l->index, ENC_TAG_ATTN_PATH)};
 }
 
-/* q, k, v are column blocks of the fused buffer, each row 3·H·D apart. */
+/* q, k, v are column blocks of the fused buffer, each row 3·H·D apart; the same mask seed
+ * in forward and backward. */
 static vb_attention_desc attention_desc(const vb_layer *l, const vb_run *r)
 {
     const enc_config *c = l->priv;
@@ -41,7 +42,8 @@ static vb_attention_desc attention_desc(const vb_layer *l, const vb_run *r)
                                .k_row_stride = 3 * width, .v_row_stride = 3 * width,
                                .o_row_stride = width, .diag_mask = c->diag_mask,
                                .dropout = r->training ? c->attn_dropout : 0.0f,
-                               .first_sample = r->first_sample};
+                               .first_sample = r->first_sample,
+                               .seed = vb_run_seed(r, l->index, ENC_TAG_ATTN_PROBS)};
 }
 
 /* The score scale: 1/τ (LSA) or 1/sqrt(D). */
@@ -60,8 +62,9 @@ int enc_attention_forward(const vb_layer *l, vb_run *r, const enc_state *s, cons
     const enc_dense qkv = qkv_unit(l, r), proj = out_unit(l, r);
     if (enc_dense_forward(r, &qkv, in, s->qkv)) return -1;
     const vb_attention_desc ad = attention_desc(l, r);
-    VB_RUN(r, attention_fwd, &ad, s->qkv, s->qkv + width, s->qkv + 2 * width,
-           score_scale(l, r), vb_run_seed(r, l->index, ENC_TAG_ATTN_PROBS), s->att, s->probs);
+    const float scale = score_scale(l, r);
+    VB_RUN(r, attention_fwd, &ad, s->qkv, s->qkv + width, s->qkv + 2 * width, &scale, s->att,
+           s->probs);
     return enc_dense_forward(r, &proj, s->att, out);
 }
 
@@ -83,9 +86,9 @@ int enc_attention_backward(const vb_layer *l, vb_run *r, const enc_state *s, con
     const vb_attention_desc ad = attention_desc(l, r);
     const float scale = score_scale(l, r);
     float dscale = 0.0f;
-    VB_RUN(r, attention_bwd, &ad, s->qkv, s->qkv + width, s->qkv + 2 * width, scale,
-           vb_run_seed(r, l->index, ENC_TAG_ATTN_PROBS), s->probs, datt, s->dqkv,
-           s->dqkv + width, s->dqkv + 2 * width, c->learnable_tau ? &dscale : NULL);
+    VB_RUN(r, attention_bwd, &ad, s->qkv, s->qkv + width, s->qkv + 2 * width, &scale,
+           s->probs, datt, s->dqkv, s->dqkv + width, s->dqkv + 2 * width,
+           c->learnable_tau ? &dscale : NULL);
     if (c->learnable_tau) /* scale = 1/τ: ∂scale/∂τ = −1/τ² = −scale² */
         enc_grad(l, r, c->tau)[0] += -dscale * scale * scale;
 

@@ -12,13 +12,14 @@ static vb_dropout_desc dropout_desc(const vb_run *r, const enc_dense *u)
 {
     const int64_t per_sample = u->tokens * u->out;
     return (vb_dropout_desc){.n = u->batch * per_sample, .rate = u->dropout,
-                             .first = r->first_sample * per_sample};
+                             .first = r->first_sample * per_sample, .seed = u->dropout_seed};
 }
 
 static vb_drop_path_desc drop_path_desc(const vb_run *r, const enc_dense *u)
 {
     return (vb_drop_path_desc){.batch = u->batch, .per_sample = u->tokens * u->out,
-                               .rate = u->drop_path, .first_sample = r->first_sample};
+                               .rate = u->drop_path, .first_sample = r->first_sample,
+                               .seed = u->path_seed};
 }
 
 int enc_dense_forward(vb_run *r, const enc_dense *u, const float *x, float *y)
@@ -32,11 +33,11 @@ int enc_dense_forward(vb_run *r, const enc_dense *u, const float *x, float *y)
     if (vb_seq_act_forward(r, u->act, n, lin, y)) return -1;
     if (u->dropout > 0.0f) {
         const vb_dropout_desc dd = dropout_desc(r, u);
-        VB_RUN(r, dropout_fwd, &dd, u->dropout_seed, y, y);
+        VB_RUN(r, dropout_fwd, &dd, y, y);
     }
     if (u->drop_path > 0.0f) {
         const vb_drop_path_desc dp = drop_path_desc(r, u);
-        VB_RUN(r, drop_path_fwd, &dp, u->path_seed, y, y);
+        VB_RUN(r, drop_path_fwd, &dp, y, y);
     }
     return 0;
 }
@@ -61,13 +62,13 @@ int enc_dense_backward_eltwise(vb_run *r, const enc_dense *u, const float **d,
     if (u->drop_path > 0.0f) {
         const vb_drop_path_desc dp = drop_path_desc(r, u);
         float *next = fresh(*d, g, n);
-        VB_RUN(r, drop_path_bwd, &dp, u->path_seed, *d, next);
+        VB_RUN(r, drop_path_bwd, &dp, *d, next);
         *d = next;
     }
     if (u->dropout > 0.0f) {
         const vb_dropout_desc dd = dropout_desc(r, u);
         float *next = fresh(*d, g, n);
-        VB_RUN(r, dropout_bwd, &dd, u->dropout_seed, *d, next);
+        VB_RUN(r, dropout_bwd, &dd, *d, next);
         *d = next;
     }
     if (u->act != VB_ACT_NONE) {

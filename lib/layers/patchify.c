@@ -48,12 +48,12 @@ static int on_image(vb_shape in, int64_t i, int64_t j)
 }
 
 /* x (batch, H, W, C) → y (batch, T, P·P·K·C): y at view v, pixel (i, j) is x(i + dy, j + dx),
- * zero off the image. */
+ * zero off the image. On the run's threads, like its ops. */
 static void gather(const vb_patch_layer *pl, vb_shape in, int64_t batch, const float *x,
-                   float *y)
+                   float *y, int threads)
 {
     const int64_t n = vb_shape_numel(in), C = in.c;
-#pragma omp parallel for
+#pragma omp parallel for num_threads(threads)
     for (int64_t b = 0; b < batch; b++)
         for (int64_t i = 0; i < in.h; i++)
             for (int64_t j = 0; j < in.w; j++)
@@ -70,10 +70,10 @@ static void gather(const vb_patch_layer *pl, vb_shape in, int64_t batch, const f
  * sums its contributions first and is added once, so a second backward adds exactly as
  * much again. */
 static void scatter(const vb_patch_layer *pl, vb_shape in, int64_t batch, const float *dy,
-                    float *dx)
+                    float *dx, int threads)
 {
     const int64_t n = vb_shape_numel(in), C = in.c;
-#pragma omp parallel for
+#pragma omp parallel for num_threads(threads)
     for (int64_t b = 0; b < batch; b++)
         for (int64_t i = 0; i < in.h; i++)
             for (int64_t j = 0; j < in.w; j++) {
@@ -95,17 +95,15 @@ static void scatter(const vb_patch_layer *pl, vb_shape in, int64_t batch, const 
 
 int vb_patch_layer_forward(vb_layer *l, vb_run *r, const float *x, float *y)
 {
-    (void)r;
-    gather(l->priv, l->in, l->batch, x, y);
+    gather(l->priv, l->in, l->batch, x, y, r->backend->threads);
     return 0;
 }
 
 int vb_patch_layer_backward(vb_layer *l, vb_run *r, const float *x, const float *y,
                             const float *dy, float *dx)
 {
-    (void)r;
     (void)x;
     (void)y;
-    if (dx) scatter(l->priv, l->in, l->batch, dy, dx);
+    if (dx) scatter(l->priv, l->in, l->batch, dy, dx, r->backend->threads);
     return 0;
 }

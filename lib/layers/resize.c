@@ -89,10 +89,9 @@ static void count(const vb_layer *l, vb_counts *c)
 
 static int forward(vb_layer *l, vb_run *r, const float *x, float *y)
 {
-    (void)r;
     const resize *p = l->priv;
     const int64_t H = l->in.h, W = l->in.w, C = l->in.c, OH = l->out.h, OW = l->out.w;
-#pragma omp parallel for
+#pragma omp parallel for num_threads(r->backend->threads)
     for (int64_t b = 0; b < l->batch; b++) {
         const float *xb = x + b * H * W * C;
         for (int64_t i = 0; i < OH; i++) {
@@ -119,13 +118,12 @@ static int forward(vb_layer *l, vb_run *r, const float *x, float *y)
 static int backward(vb_layer *l, vb_run *r, const float *x, const float *y, const float *dy,
                     float *dx)
 {
-    (void)r;
     (void)x;
     (void)y;
     if (!dx) return 0;
     const resize *p = l->priv;
     const int64_t H = l->in.h, W = l->in.w, C = l->in.c, OH = l->out.h, OW = l->out.w;
-#pragma omp parallel for
+#pragma omp parallel for num_threads(r->backend->threads)
     for (int64_t b = 0; b < l->batch; b++) {
         float *db = l->state + b * H * W * C;
         memset(db, 0, (size_t)(H * W * C) * sizeof(float));

@@ -21,8 +21,8 @@ static double decay_of(const vb_adam_desc *d, double p0)
     return 0.0;
 }
 
-int vb_ref_adam_step(const vb_adam_desc *d, float *param, const float *grad, float *m,
-                     float *v)
+int vb_ref_adam_step(vb_backend_ctx *ctx, const vb_adam_desc *d, float *param,
+                     const float *grad, float *m, float *v)
 {
     if (!d || !param || !grad || !m || !v || d->step < 1)
         return VB_EINVAL;

@@ -2,7 +2,8 @@
  * a and y (n), b (nb) with nb dividing n (nb == n: plain residual add). */
 #include "ref.h"
 
-int vb_ref_add_fwd(const vb_add_desc *d, const float *a, const float *b, float *y)
+int vb_ref_add_fwd(vb_backend_ctx *ctx, const vb_add_desc *d, const float *a, const float *b,
+                   float *y)
 {
     if (!d || !a || !b || !y)
         return VB_EINVAL;
@@ -12,7 +13,8 @@ int vb_ref_add_fwd(const vb_add_desc *d, const float *a, const float *b, float *
 }
 
 /* da[i] += dy[i];   db[j] += Σ_r dy[r·nb + j]  (b was added to every nb-long slice) */
-int vb_ref_add_bwd(const vb_add_desc *d, const float *dy, float *da, float *db)
+int vb_ref_add_bwd(vb_backend_ctx *ctx, const vb_add_desc *d, const float *dy, float *da,
+                   float *db)
 {
     if (!d || !dy)
         return VB_EINVAL;

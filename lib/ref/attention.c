@@ -39,24 +39,27 @@ static int64_t mask_index(const vb_attention_desc *d, int64_t at)
 }
 
 /* The dropout factor keep_ij / (1 − dropout) of entry `at` of probs. */
-static double drop_factor(const vb_attention_desc *d, uint64_t seed, int64_t at)
+static double drop_factor(const vb_attention_desc *d, int64_t at)
 {
     if (d->dropout <= 0.0f)
         return 1.0;
-    return vb_keep(seed, (uint64_t)mask_index(d, at), d->dropout) ? 1.0 / (1.0 - (double)d->dropout)
-                                                                   : 0.0;
+    return vb_keep(d->seed, (uint64_t)mask_index(d, at), d->dropout)
+               ? 1.0 / (1.0 - (double)d->dropout)
+               : 0.0;
 }
 
-static int bad_args(const vb_attention_desc *d, const float *q, const float *k, const float *v)
+static int bad_args(const vb_attention_desc *d, const float *q, const float *k, const float *v,
+                    const float *scale)
 {
     /* With a diagonal mask a 1-token row would have nothing left to attend to. */
-    return !d || !q || !k || !v || (d->diag_mask && d->tokens < 2);
+    return !d || !q || !k || !v || !scale || (d->diag_mask && d->tokens < 2);
 }
 
-int vb_ref_attention_fwd(const vb_attention_desc *d, const float *q, const float *k,
-                         const float *v, float scale, uint64_t seed, float *o, float *probs)
+int vb_ref_attention_fwd(vb_backend_ctx *ctx, const vb_attention_desc *d, const float *q,
+                         const float *k, const float *v, const float *scale, float *o,
+                         float *probs)
 {
-    if (bad_args(d, q, k, v) || !o || !probs)
+    if (bad_args(d, q, k, v, scale) || !o || !probs)
         return VB_EINVAL;
     const int64_t T = d->tokens, D = d->head_dim;
     double *s = malloc((size_t)T * sizeof(double)); /* one row of S */
@@ -71,7 +74,8 @@ int vb_ref_attention_fwd(const vb_attention_desc *d, const float *q, const float
                 double mx = -INFINITY, sum = 0.0;
                 for (int64_t j = 0; j < T; j++) {
                     const float *kj = k + row_at(d, d->k_row_stride, b, j, h);
-                    s[j] = (d->diag_mask && i == j) ? -INFINITY : (double)scale * dot(qi, kj, D);
+                    s[j] = (d->diag_mask && i == j) ? -INFINITY
+                                                    : (double)*scale * dot(qi, kj, D);
                     mx = fmax(mx, s[j]);
                 }
                 for (int64_t j = 0; j < T; j++)
@@ -85,7 +89,7 @@ int vb_ref_attention_fwd(const vb_attention_desc *d, const float *q, const float
                     double acc = 0.0;
                     for (int64_t j = 0; j < T; j++) {
                         int64_t at = prob_index(d, b, h, i, j);
-                        acc += probs[at] * drop_factor(d, seed, at) *
+                        acc += probs[at] * drop_factor(d, at) *
                                v[row_at(d, d->v_row_stride, b, j, h) + c];
                     }
                     oi[c] = (float)acc;
@@ -102,11 +106,12 @@ int vb_ref_attention_fwd(const vb_attention_desc *d, const float *q, const float
  *   dq_i   += scale · Σ_j dS_ij k_j
  *   dk_j   += scale · Σ_i dS_ij q_i
  *   dscale += Σ_ij dS_ij · (q_i·k_j)                    (= Σ dS ⊙ S / scale, unmasked entries) */
-int vb_ref_attention_bwd(const vb_attention_desc *d, const float *q, const float *k,
-                         const float *v, float scale, uint64_t seed, const float *probs,
-                         const float *dout, float *dq, float *dk, float *dv, float *dscale)
+int vb_ref_attention_bwd(vb_backend_ctx *ctx, const vb_attention_desc *d, const float *q,
+                         const float *k, const float *v, const float *scale,
+                         const float *probs, const float *dout, float *dq, float *dk,
+                         float *dv, float *dscale)
 {
-    if (bad_args(d, q, k, v) || !probs || !dout)
+    if (bad_args(d, q, k, v, scale) || !probs || !dout)
         return VB_EINVAL;
     const int64_t T = d->tokens, D = d->head_dim;
     double *ds = malloc((size_t)(T * T) * sizeof(double)); /* dS of one (b, h), (T, T) */
@@ -123,7 +128,7 @@ int vb_ref_attention_bwd(const vb_attention_desc *d, const float *q, const float
                 for (int64_t j = 0; j < T; j++) {
                     int64_t at = prob_index(d, b, h, i, j);
                     ds[i * T + j] = dot(doi, v + row_at(d, d->v_row_stride, b, j, h), D) *
-                                    drop_factor(d, seed, at);
+                                    drop_factor(d, at);
                     pdp += probs[at] * ds[i * T + j];
                 }
                 for (int64_t j = 0; j < T; j++)
@@ -138,13 +143,13 @@ int vb_ref_attention_bwd(const vb_attention_desc *d, const float *q, const float
                         gq += ds[t * T + u] * k[row_at(d, d->k_row_stride, b, u, h) + c];
                         gk += ds[u * T + t] * q[row_at(d, d->q_row_stride, b, u, h) + c];
                         int64_t at = prob_index(d, b, h, u, t);
-                        gv += probs[at] * drop_factor(d, seed, at) *
+                        gv += probs[at] * drop_factor(d, at) *
                               dout[row_at(d, d->o_row_stride, b, u, h) + c];
                     }
                     if (dq)
-                        dq[row_at(d, d->q_row_stride, b, t, h) + c] += (float)(scale * gq);
+                        dq[row_at(d, d->q_row_stride, b, t, h) + c] += (float)(*scale * gq);
                     if (dk)
-                        dk[row_at(d, d->k_row_stride, b, t, h) + c] += (float)(scale * gk);
+                        dk[row_at(d, d->k_row_stride, b, t, h) + c] += (float)(*scale * gk);
                     if (dv)
                         dv[row_at(d, d->v_row_stride, b, t, h) + c] += (float)gv;
                 }

@@ -31,8 +31,8 @@ static int64_t output_reading(int64_t in, int64_t tap, int64_t stride, int64_t p
     return num / stride;
 }
 
-int vb_ref_conv2d_fwd(const vb_conv2d_desc *d, const float *x, const float *w,
-                      const float *bias, float *y)
+int vb_ref_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                      const float *w, const float *bias, float *y)
 {
     if (!d || !x || !w || !y || (d->has_bias && !bias))
         return VB_EINVAL;
@@ -61,8 +61,8 @@ int vb_ref_conv2d_fwd(const vb_conv2d_desc *d, const float *x, const float *w,
 
 /* dx[n,hi,wi,ci] += Σ_{p,q,o} dy[n,i,j,o] · w[p,q,ci,o]
  *                   over the (i, j) with hi = i·sh + p − pad_top, wi = j·sw + q − pad_left. */
-int vb_ref_conv2d_bwd_data(const vb_conv2d_desc *d, const float *dy, const float *w,
-                           float *dx)
+int vb_ref_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *dy,
+                           const float *w, float *dx)
 {
     if (!d || !dy || !w)
         return VB_EINVAL;
@@ -93,8 +93,8 @@ int vb_ref_conv2d_bwd_data(const vb_conv2d_desc *d, const float *dy, const float
 
 /* dw[p,q,ci,o] += Σ_{n,i,j} x[n, i·sh + p − pad_top, j·sw + q − pad_left, ci] · dy[n,i,j,o]
  * dbias[o]     += Σ_{n,i,j} dy[n,i,j,o] */
-int vb_ref_conv2d_bwd_weights(const vb_conv2d_desc *d, const float *x, const float *dy,
-                              float *dw, float *dbias)
+int vb_ref_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                              const float *dy, float *dw, float *dbias)
 {
     if (!d || !x || !dy)
         return VB_EINVAL;

@@ -4,7 +4,7 @@
 #include "ref.h"
 
 /* relu(x) = max(x, 0); a NaN stays NaN (as in PyTorch and oneDNN). */
-int vb_ref_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
+int vb_ref_relu_fwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
@@ -14,7 +14,8 @@ int vb_ref_relu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 }
 
 /* dx += dy · [x > 0]   (the kink at 0 gets gradient 0) */
-int vb_ref_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
+int vb_ref_relu_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                    const float *dy, float *dx)
 {
     if (!d || !x || !dy)
         return VB_EINVAL;
@@ -28,7 +29,7 @@ int vb_ref_relu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, f
 
 /* Exact GELU: gelu(x) = x · Φ(x) = 0.5 · x · (1 + erf(x/√2)) = 0.5 · x · erfc(−x/√2);
  * the erfc form keeps full precision in the negative tail where 1 + erf cancels. */
-int vb_ref_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
+int vb_ref_gelu_fwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
@@ -41,7 +42,8 @@ int vb_ref_gelu_fwd(const vb_eltwise_desc *d, const float *x, float *y)
 
 /* dx += dy · gelu'(x),  gelu'(x) = Φ(x) + x · φ(x)
  *   Φ(x) = 0.5 · (1 + erf(x/√2)),  φ(x) = exp(−x²/2) / √(2π) */
-int vb_ref_gelu_bwd(const vb_eltwise_desc *d, const float *x, const float *dy, float *dx)
+int vb_ref_gelu_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                    const float *dy, float *dx)
 {
     if (!d || !x || !dy)
         return VB_EINVAL;
@@ -65,7 +67,8 @@ static const double sqrt_2_over_pi = 0.79788456080286535588;
 
 static double gelu_tanh_u(double x) { return sqrt_2_over_pi * (x + 0.044715 * x * x * x); }
 
-int vb_ref_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y)
+int vb_ref_gelu_tanh_fwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                         float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
@@ -80,8 +83,8 @@ int vb_ref_gelu_tanh_fwd(const vb_eltwise_desc *d, const float *x, float *y)
  *   gelu_tanh'(x) = 0.5 · (1 + tanh(u)) + 0.5 · x · u'(x) / cosh²(u),
  *   u'(x) = √(2/π) · (1 + 3 · 0.044715 · x²),
  * the first term again as σ(2u); 1/cosh² goes to 0 (not 1 − 1) in both tails. */
-int vb_ref_gelu_tanh_bwd(const vb_eltwise_desc *d, const float *x, const float *dy,
-                         float *dx)
+int vb_ref_gelu_tanh_bwd(vb_backend_ctx *ctx, const vb_eltwise_desc *d, const float *x,
+                         const float *dy, float *dx)
 {
     if (!d || !x || !dy)
         return VB_EINVAL;

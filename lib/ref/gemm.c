@@ -22,15 +22,15 @@ static int activate_row(vb_act act, int64_t n, float *row)
     const vb_eltwise_desc e = { .n = n };
     switch (act) {
     case VB_ACT_NONE: return VB_OK;
-    case VB_ACT_RELU: return vb_ref_relu_fwd(&e, row, row);
-    case VB_ACT_GELU: return vb_ref_gelu_fwd(&e, row, row);
-    case VB_ACT_GELU_TANH: return vb_ref_gelu_tanh_fwd(&e, row, row);
+    case VB_ACT_RELU: return vb_ref_relu_fwd(NULL, &e, row, row);
+    case VB_ACT_GELU: return vb_ref_gelu_fwd(NULL, &e, row, row);
+    case VB_ACT_GELU_TANH: return vb_ref_gelu_tanh_fwd(NULL, &e, row, row);
     }
     return VB_EINVAL;
 }
 
-int vb_ref_gemm(const vb_gemm_desc *d, const float *a, const float *b, const float *bias,
-                float *c)
+int vb_ref_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, const float *b,
+                const float *bias, float *c)
 {
     if (!d || !a || !b || !c || (d->has_bias && !bias))
         return VB_EINVAL;

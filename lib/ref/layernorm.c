@@ -5,8 +5,9 @@
 #include <math.h>
 #include "ref.h"
 
-int vb_ref_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const float *gamma,
-                         const float *beta, float *y, float *mean, float *rstd)
+int vb_ref_layernorm_fwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, const float *x,
+                         const float *gamma, const float *beta, float *y, float *mean,
+                         float *rstd)
 {
     if (!d || !x || !gamma || !beta || !y || !mean || !rstd)
         return VB_EINVAL;
@@ -33,9 +34,9 @@ int vb_ref_layernorm_fwd(const vb_layernorm_desc *d, const float *x, const float
  *   dx     += rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))
  *   dgamma += Σ_rows dy · x̂
  *   dbeta  += Σ_rows dy */
-int vb_ref_layernorm_bwd(const vb_layernorm_desc *d, const float *x, const float *gamma,
-                         const float *mean, const float *rstd, const float *dy, float *dx,
-                         float *dgamma, float *dbeta)
+int vb_ref_layernorm_bwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, const float *x,
+                         const float *gamma, const float *mean, const float *rstd,
+                         const float *dy, float *dx, float *dgamma, float *dbeta)
 {
     if (!d || !x || !gamma || !mean || !rstd || !dy)
         return VB_EINVAL;

@@ -39,7 +39,7 @@ static int64_t window_argmax(const vb_pool_desc *d, const float *x, int64_t n, i
     return best;
 }
 
-int vb_ref_maxpool_fwd(const vb_pool_desc *d, const float *x, float *y)
+int vb_ref_maxpool_fwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
@@ -55,8 +55,8 @@ int vb_ref_maxpool_fwd(const vb_pool_desc *d, const float *x, float *y)
 
 /* dx[argmax of window (n,i,j,ch)] += dy[n,i,j,ch]. The argmax is recomputed from x, so
  * y is not needed here (it is the forward's output for backends that match on it). */
-int vb_ref_maxpool_bwd(const vb_pool_desc *d, const float *x, const float *y,
-                       const float *dy, float *dx)
+int vb_ref_maxpool_bwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const float *x,
+                       const float *y, const float *dy, float *dx)
 {
     if (!d || !x || !dy)
         return VB_EINVAL;

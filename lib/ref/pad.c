@@ -10,7 +10,7 @@ static int64_t y_row(const vb_pad_desc *d, int64_t n, int64_t hi)
     return ((n * ph + d->top + hi) * pw + d->left) * d->c;
 }
 
-int vb_ref_pad_fwd(const vb_pad_desc *d, const float *x, float *y)
+int vb_ref_pad_fwd(vb_backend_ctx *ctx, const vb_pad_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
@@ -24,7 +24,7 @@ int vb_ref_pad_fwd(const vb_pad_desc *d, const float *x, float *y)
 }
 
 /* dx[n,hi,wi,c] += dy[n, hi + top, wi + left, c]: the border's gradient is dropped. */
-int vb_ref_pad_bwd(const vb_pad_desc *d, const float *dy, float *dx)
+int vb_ref_pad_bwd(vb_backend_ctx *ctx, const vb_pad_desc *d, const float *dy, float *dx)
 {
     if (!d || !dy)
         return VB_EINVAL;

@@ -1,17 +1,8 @@
 /* The reference ops gathered into a backend table, for the loader's fallbacks and for
  * the naive backend. */
 #include "ref.h"
-#include "vitbench/backend.h"
 
-static const vb_backend reference = {
-    .abi_major = VB_ABI_MAJOR,
-    .abi_minor = VB_ABI_MINOR,
-    .struct_size = sizeof(vb_backend),
-    .name = "reference",
-    .version = "vitbench reference " PACKAGE_VERSION,
-#define VB_REF_SLOT(ID, name, fn, desc) .name = vb_ref_##name,
-    VB_OPS(VB_REF_SLOT)
-#undef VB_REF_SLOT
-};
+static const vb_backend reference =
+    VB_REF_TABLE("reference", "vitbench reference " PACKAGE_VERSION);
 
 const vb_backend *vb_reference_backend(void) { return &reference; }

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include "ref.h"
 
-int vb_ref_seqpool_fwd(const vb_seqpool_desc *d, const float *x, const float *g,
-                       const float *g_bias, float *y, float *attn)
+int vb_ref_seqpool_fwd(vb_backend_ctx *ctx, const vb_seqpool_desc *d, const float *x,
+                       const float *g, const float *g_bias, float *y, float *attn)
 {
     if (!d || !x || !g || !g_bias || !y || !attn)
         return VB_EINVAL;
@@ -42,9 +42,9 @@ int vb_ref_seqpool_fwd(const vb_seqpool_desc *d, const float *x, const float *g,
  *   dx_t    += a_t · dy + ds_t · g                    (through the pooling and the scores)
  *   dg      += Σ_{b,t} ds_t · x_t
  *   dg_bias += Σ_{b,t} ds_t                           (0 up to rounding: softmax ignores shifts) */
-int vb_ref_seqpool_bwd(const vb_seqpool_desc *d, const float *x, const float *g,
-                       const float *attn, const float *dy, float *dx, float *dg,
-                       float *dg_bias)
+int vb_ref_seqpool_bwd(vb_backend_ctx *ctx, const vb_seqpool_desc *d, const float *x,
+                       const float *g, const float *attn, const float *dy, float *dx,
+                       float *dg, float *dg_bias)
 {
     if (!d || !x || !g || !attn || !dy)
         return VB_EINVAL;

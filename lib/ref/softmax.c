@@ -3,7 +3,7 @@
 #include <math.h>
 #include "ref.h"
 
-int vb_ref_softmax_fwd(const vb_softmax_desc *d, const float *x, float *y)
+int vb_ref_softmax_fwd(vb_backend_ctx *ctx, const vb_softmax_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
         return VB_EINVAL;
@@ -22,7 +22,8 @@ int vb_ref_softmax_fwd(const vb_softmax_desc *d, const float *x, float *y)
 }
 
 /* dx_j += y_j · (dy_j − Σ_l y_l dy_l)   (the softmax Jacobian diag(y) − y yᵀ times dy) */
-int vb_ref_softmax_bwd(const vb_softmax_desc *d, const float *y, const float *dy, float *dx)
+int vb_ref_softmax_bwd(vb_backend_ctx *ctx, const vb_softmax_desc *d, const float *y,
+                       const float *dy, float *dx)
 {
     if (!d || !y || !dy)
         return VB_EINVAL;

@@ -21,8 +21,8 @@ static int labels_valid(const vb_xent_desc *d, const int32_t *labels)
     return 1;
 }
 
-int vb_ref_xent_fwd(const vb_xent_desc *d, const float *logits, const int32_t *labels,
-                    float *loss, float *probs)
+int vb_ref_xent_fwd(vb_backend_ctx *ctx, const vb_xent_desc *d, const float *logits,
+                    const int32_t *labels, float *loss, float *probs)
 {
     if (!d || !logits || !labels || !loss || !probs || !labels_valid(d, labels))
         return VB_EINVAL;
@@ -45,17 +45,17 @@ int vb_ref_xent_fwd(const vb_xent_desc *d, const float *logits, const int32_t *l
 }
 
 /* dlogits += grad_scale · (probs − target)   (grad_scale = ∂L/∂loss_b, e.g. 1/batch) */
-int vb_ref_xent_bwd(const vb_xent_desc *d, const float *probs, const int32_t *labels,
-                    float grad_scale, float *dlogits)
+int vb_ref_xent_bwd(vb_backend_ctx *ctx, const vb_xent_desc *d, const float *probs,
+                    const int32_t *labels, const float *grad_scale, float *dlogits)
 {
-    if (!d || !probs || !labels || !labels_valid(d, labels))
+    if (!d || !probs || !labels || !grad_scale || !labels_valid(d, labels))
         return VB_EINVAL;
     if (!dlogits)
         return VB_OK;
     for (int64_t b = 0; b < d->batch; b++)
         for (int64_t c = 0; c < d->classes; c++) {
             int64_t at = b * d->classes + c;
-            dlogits[at] += (float)(grad_scale * (probs[at] - target(d, labels[b], c)));
+            dlogits[at] += (float)(*grad_scale * (probs[at] - target(d, labels[b], c)));
         }
     return VB_OK;
 }

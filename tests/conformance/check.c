@@ -4,7 +4,6 @@
 #include <string.h>
 #include "conformance.h"
 #include "vitbench/desc_check.h"
-#include "../../lib/ref/ref.h"
 
 void cf_describe(vb_op op, const cf_desc *d, char *buf, size_t len)
 {
@@ -60,7 +59,7 @@ void cf_check(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64_t s
         return;
     const cf_opinfo *info = cf_opinfo_get(op);
     cf_buffers init, want, got;
-    int err = cf_prepare(op, &c->desc, seed, vb_reference_backend(), 0, &init, NULL);
+    int err = cf_prepare(op, &c->desc, seed, cf_reference(), 0, &init, NULL);
     if (err != VB_OK) {
         fail(r, "preparing inputs failed", NULL, err);
         return;
@@ -71,8 +70,8 @@ void cf_check(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64_t s
         cf_buffers_free(&want);
         return;
     }
-    int rw = info->call(vb_reference_backend(), &c->desc, want.p, seed);
-    int rg = info->call(&b->ops, &c->desc, got.p, seed);
+    int rw = cf_call(op, cf_reference(), &c->desc, want.p, seed);
+    int rg = cf_call(op, b, &c->desc, got.p, seed);
     int gw = cf_buffers_guard_broken(&want), gg = cf_buffers_guard_broken(&got);
     if (rw != VB_OK)
         fail(r, "reference returned", NULL, rw);

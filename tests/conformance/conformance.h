@@ -1,8 +1,9 @@
 /* The conformance harness: every op × every backend checked against the reference.
  *
  * The pieces, one per file:
- *   opinfo.c   what each op reads and writes (tensor list from the descriptor), how to
- *              call its slot, its FLOP count, its error budget, random descriptors;
+ *   opinfo.c   what each op reads and writes (tensor list from the descriptor), its
+ *              FLOP count, its error budget, random descriptors; the slot calls are
+ *              generated from VB_OPS;
  *   cases.c    the named cases: small/odd shapes and the real shapes of the seed models;
  *   fill.c     seeded input filling (exact integers for GEMM/conv, floats elsewhere);
  *   buffers.c  tensors with guard bytes after each one;
@@ -25,7 +26,7 @@
 
 /* Any descriptor, by slot name: d.gemm, d.conv2d_fwd, d.conv2d_bwd_data, ... */
 typedef union cf_desc {
-#define CF_DESC_MEMBER(ID, name, fn, desc) desc name;
+#define CF_DESC_MEMBER(ID, name, desc, args) desc name;
     VB_OPS(CF_DESC_MEMBER)
 #undef CF_DESC_MEMBER
 } cf_desc;
@@ -83,24 +84,28 @@ typedef struct cf_opinfo {
     vb_op forward; /* backward ops: the forward op whose tensors bind; else VB_OP_COUNT */
     /* Rounding errors per term, in units of FLT_EPSILON (see metrics.c). */
     double ulps;
-    /* Writes the op's tensors in slot argument order (views first where used) and
-     * returns how many. */
+    /* Writes the op's tensors, the slot's arguments in their order first (then any
+     * storage that views of them share, which is not passed), and returns how many. */
     int (*tensors)(const cf_desc *d, cf_tensor *t);
-    /* Calls the op's slot of `b` with p[i] = tensor i's data. */
-    int (*call)(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed);
     /* Floating-point operations of one call; 0 = memory-bound, not reported. */
     double (*flops)(const cf_desc *d);
     /* A random valid descriptor for --stress (forward/standalone ops only). */
     void (*random)(uint64_t *rng, cf_desc *d);
     /* The shape as short text for the table (forward/standalone ops only). */
     void (*describe)(const cf_desc *d, char *buf, size_t len);
+    /* Ops with a random mask: puts the run's seed into the descriptor; else NULL. */
+    void (*seed)(cf_desc *d, uint64_t seed);
 } cf_opinfo;
 
 const cf_opinfo *cf_opinfo_get(vb_op op);
+/* Calls op's slot of b with b's context: p[i] is tensor i's data, the descriptor d with the
+ * run's seed in it (ops with a mask). Returns the slot's code. */
+int cf_call(vb_op op, const vb_loaded_backend *b, const cf_desc *d, void *const *p,
+            uint64_t seed);
+/* The built-in reference as a loaded backend (loaded on first use, kept for the process). */
+const vb_loaded_backend *cf_reference(void);
 /* The op whose descriptors a case names: the forward op of a backward one. */
 vb_op cf_family(vb_op op);
-/* Bytes of the op's descriptor type. */
-size_t cf_desc_bytes(vb_op op);
 
 /* ---- cases (cases.c) ------------------------------------------------------------------ */
 
@@ -150,7 +155,7 @@ void cf_buffers_free(cf_buffers *b);
 /* Buffers for op on desc: own tensors filled from seed; a backward op's bound tensors
  * from a forward pass of `fwd_engine` (the reference when checking, the backend itself
  * for gradcheck). `fwd` (may be NULL) receives the forward buffers; otherwise freed. */
-int cf_prepare(vb_op op, const cf_desc *d, uint64_t seed, const vb_backend *fwd_engine,
+int cf_prepare(vb_op op, const cf_desc *d, uint64_t seed, const vb_loaded_backend *fwd_engine,
                int zero_grads, cf_buffers *out, cf_buffers *fwd);
 
 /* ---- metrics (metrics.c) -------------------------------------------------------------- */

@@ -39,26 +39,26 @@ static double objective(const cf_buffers *bw, const cf_buffers *fw)
     return L;
 }
 
-static double central_difference(const cf_opinfo *fwd, const cf_desc *d, uint64_t seed,
-                                 const vb_backend *engine, const cf_buffers *bw,
+static double central_difference(vb_op fwd, const cf_desc *d, uint64_t seed,
+                                 const vb_loaded_backend *engine, const cf_buffers *bw,
                                  cf_buffers *fw, float *x)
 {
     float x0 = *x, h = cbrtf(FLT_EPSILON) * fmaxf(1.0f, fabsf(x0));
     *x = x0 + h;
     float up = *x;
-    fwd->call(engine, d, fw->p, seed);
+    cf_call(fwd, engine, d, fw->p, seed);
     double lp = objective(bw, fw);
     *x = x0 - h;
     float down = *x;
-    fwd->call(engine, d, fw->p, seed);
+    cf_call(fwd, engine, d, fw->p, seed);
     double lm = objective(bw, fw);
     *x = x0;
     return (lp - lm) / ((double)up - down);
 }
 
 /* Compares one gradient tensor at sampled elements; returns its status. */
-static cf_status check_gradient(const cf_opinfo *fwd, const cf_desc *d, uint64_t seed,
-                                const vb_backend *engine, const cf_buffers *bw, int g,
+static cf_status check_gradient(vb_op fwd, const cf_desc *d, uint64_t seed,
+                                const vb_loaded_backend *engine, const cf_buffers *bw, int g,
                                 cf_buffers *fw, cf_compare *r)
 {
     const cf_tensor *t = &bw->t[g];
@@ -72,7 +72,7 @@ static cf_status check_gradient(const cf_opinfo *fwd, const cf_desc *d, uint64_t
         err2 += (fd - an[j]) * (fd - an[j]);
         sig2 += fd * fd;
     }
-    fwd->call(engine, d, fw->p, seed); /* leave the outputs of the unperturbed inputs */
+    cf_call(fwd, engine, d, fw->p, seed); /* leave the outputs of the unperturbed inputs */
     /* A gradient that vanishes by the maths is compared in absolute terms (O(1) units). */
     double den = t->vanishes ? (double)samples : sig2;
     r->threshold = FD_REL_ERROR * FD_REL_ERROR;
@@ -101,14 +101,13 @@ void cf_gradcheck(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64
         snprintf(r->cmp.detail, sizeof r->cmp.detail, "not a backward op");
         return;
     }
-    const cf_opinfo *fwd = cf_opinfo_get(info->forward);
     cf_buffers bw, fw;
-    if (cf_prepare(op, &c->desc, seed, &b->ops, 1, &bw, &fw) != VB_OK) {
+    if (cf_prepare(op, &c->desc, seed, b, 1, &bw, &fw) != VB_OK) {
         r->cmp.status = CF_FAIL;
         snprintf(r->cmp.detail, sizeof r->cmp.detail, "forward pass failed");
         return;
     }
-    int err = info->call(&b->ops, &c->desc, bw.p, seed);
+    int err = cf_call(op, b, &c->desc, bw.p, seed);
     if (err != VB_OK) {
         r->cmp.status = CF_FAIL;
         snprintf(r->cmp.detail, sizeof r->cmp.detail, "backward returned %d", err);
@@ -118,7 +117,7 @@ void cf_gradcheck(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64
         if (bw.t[g].bind != CF_GRAD || !bw.own[g])
             continue;
         cf_compare one = {0};
-        one.status = check_gradient(fwd, &c->desc, seed, &b->ops, &bw, g, &fw, &one);
+        one.status = check_gradient(info->forward, &c->desc, seed, b, &bw, g, &fw, &one);
         double ratio = one.nmse / one.threshold;
         if ((one.status != CF_PASS && r->cmp.status == CF_PASS) ||
             (one.status == CF_PASS && r->cmp.status == CF_PASS && ratio > worst)) {

@@ -3,12 +3,16 @@
  *     them and, for backward ops, which forward tensor each one is (inputs, outputs, the
  *     upstream gradient dy, the gradient it writes) — the same binding serves checking
  *     against the reference and finite differences;
- *   - how to call the slot, its FLOP count, and its error budget: `ulps` per op below,
- *     the per-output growth factor (`reduce`) in the tensor lists;
- *   - a random valid descriptor (--stress) and a short text for the shape.
- * Adding an op to VB_OPS fails to compile until its entry here exists. */
+ *   - its FLOP count and its error budget: `ulps` per op below, the per-output growth
+ *     factor (`reduce`) in the tensor lists;
+ *   - a random valid descriptor (--stress), a short text for the shape, and where a mask
+ *     seed goes.
+ * The calls of the slots are generated from VB_OPS (the end of this file): every slot
+ * argument is a tensor, so tensor i of the list is argument i. An op of VB_OPS without
+ * an entry here fails tests/test_conformance. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "conformance.h"
 #include "vitbench/desc_check.h"
 
@@ -109,11 +113,6 @@ static int gemm_tensors(const cf_desc *u, cf_tensor *t)
     return 4;
 }
 
-static int gemm_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->gemm(&d->gemm, p[0], p[1], p[2], p[3]);
-}
-
 static double gemm_flops(const cf_desc *u)
 {
     const vb_gemm_desc *d = &u->gemm;
@@ -190,23 +189,6 @@ static int conv_bwd_weights_tensors(const cf_desc *u, cf_tensor *t)
     return 4;
 }
 
-static int conv_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->conv2d_fwd(&d->conv2d_fwd, p[0], p[1], p[2], p[3]);
-}
-
-static int conv_bwd_data_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->conv2d_bwd_data(&d->conv2d_bwd_data, p[0], p[1], p[2]);
-}
-
-static int conv_bwd_weights_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                                 uint64_t seed)
-{
-    return b->conv2d_bwd_weights(&d->conv2d_bwd_weights, p[0], p[1], p[2], p[3]);
-}
-
 static double conv_flops(const cf_desc *u)
 {
     const vb_conv2d_desc *d = &u->conv2d_fwd;
@@ -271,16 +253,6 @@ static int pool_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return 4;
 }
 
-static int pool_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->maxpool_fwd(&d->maxpool_fwd, p[0], p[1]);
-}
-
-static int pool_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->maxpool_bwd(&d->maxpool_bwd, p[0], p[1], p[2], p[3]);
-}
-
 static void pool_random(uint64_t *s, cf_desc *u)
 {
     vb_pool_desc *d = &u->maxpool_fwd;
@@ -318,16 +290,6 @@ static int pad_bwd_tensors(const cf_desc *u, cf_tensor *t)
     t[0] = bound("dy", CF_DY, 1, f);
     t[1] = grad("dx", 0, f, 1, 1);
     return 2;
-}
-
-static int pad_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->pad_fwd(&d->pad_fwd, p[0], p[1]);
-}
-
-static int pad_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->pad_bwd(&d->pad_bwd, p[0], p[1]);
 }
 
 static void pad_random(uint64_t *s, cf_desc *u)
@@ -387,38 +349,6 @@ static int gelu_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return eltwise_bwd_tensors(f, 0, t);
 }
 
-static int relu_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->relu_fwd(&d->relu_fwd, p[0], p[1]);
-}
-
-static int relu_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->relu_bwd(&d->relu_bwd, p[0], p[1], p[2]);
-}
-
-static int gelu_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->gelu_fwd(&d->gelu_fwd, p[0], p[1]);
-}
-
-static int gelu_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->gelu_bwd(&d->gelu_bwd, p[0], p[1], p[2]);
-}
-
-static int gelu_tanh_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->gelu_tanh_fwd(&d->gelu_tanh_fwd, p[0], p[1]);
-}
-
-static int gelu_tanh_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->gelu_tanh_bwd(&d->gelu_tanh_bwd, p[0], p[1], p[2]);
-}
-
 static void eltwise_random(uint64_t *s, cf_desc *u)
 {
     u->relu_fwd = (vb_eltwise_desc){.n = pick(s, 1, 5000)};
@@ -449,16 +379,6 @@ static int add_bwd_tensors(const cf_desc *u, cf_tensor *t)
     t[1] = grad("da", 0, f, 1, 1);
     t[2] = grad("db", 1, f, d->n / d->nb, d->n == d->nb);
     return 3;
-}
-
-static int add_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->add_fwd(&d->add_fwd, p[0], p[1], p[2]);
-}
-
-static int add_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->add_bwd(&d->add_bwd, p[0], p[1], p[2]);
 }
 
 static void add_random(uint64_t *s, cf_desc *u)
@@ -502,19 +422,6 @@ static int layernorm_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return 8;
 }
 
-static int layernorm_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->layernorm_fwd(&d->layernorm_fwd, p[0], p[1], p[2], p[3], p[4], p[5]);
-}
-
-static int layernorm_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->layernorm_bwd(&d->layernorm_bwd, p[0], p[1], p[2], p[3], p[4], p[5], p[6],
-                            p[7]);
-}
-
 static void layernorm_random(uint64_t *s, cf_desc *u)
 {
     u->layernorm_fwd = (vb_layernorm_desc){.rows = pick(s, 1, 40), .cols = pick(s, 2, 300),
@@ -547,18 +454,6 @@ static int softmax_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return 3;
 }
 
-static int softmax_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                            uint64_t seed)
-{
-    return b->softmax_fwd(&d->softmax_fwd, p[0], p[1]);
-}
-
-static int softmax_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                            uint64_t seed)
-{
-    return b->softmax_bwd(&d->softmax_bwd, p[0], p[1], p[2]);
-}
-
 static void softmax_random(uint64_t *s, cf_desc *u)
 {
     /* One column is all ones: no signal (two_cols covers the narrowest real case). */
@@ -572,9 +467,11 @@ static void softmax_describe(const cf_desc *u, char *buf, size_t len)
 }
 
 /* ---- attention ------------------------------------------------------------------------
- * Forward list: 0 qkv (the fused buffer, empty unless q, k, v share one), 1 q, 2 k, 3 v
- * (views into qkv when fused), 4 scale (one float, so it can be differentiated like a
- * tensor), 5 o, 6 probs (B, H, T, T). */
+ * Forward list: 0 q, 1 k, 2 v (views into qkv when fused), 3 scale (one float, so it can
+ * be differentiated like a tensor), 4 o, 5 probs (B, H, T, T), then 6 qkv (the fused
+ * buffer, empty unless q, k, v share one; storage only, not an argument). */
+
+enum { ATT_Q, ATT_K, ATT_V, ATT_SCALE, ATT_O, ATT_PROBS, ATT_QKV, ATT_TENSORS };
 
 static int fused_qkv(const vb_attention_desc *d)
 {
@@ -590,25 +487,25 @@ static int attention_tensors(const cf_desc *u, cf_tensor *t)
     int fused = fused_qkv(d);
     static const char *names[3] = {"q", "k", "v"};
     const int64_t strides[3] = {d->q_row_stride, d->k_row_stride, d->v_row_stride};
-    t[0] = tensor("qkv", fused ? rows * 3 * hd : 0, CF_IN, CF_FILL_REAL, 1.0f);
+    t[ATT_QKV] = tensor("qkv", fused ? rows * 3 * hd : 0, CF_IN, CF_FILL_REAL, 1.0f);
     for (int i = 0; i < 3; i++) {
-        t[1 + i] = tensor(names[i], extent(1, 0, rows, strides[i], hd), CF_IN, CF_FILL_REAL,
-                          1.0f);
+        t[ATT_Q + i] = tensor(names[i], extent(1, 0, rows, strides[i], hd), CF_IN,
+                              CF_FILL_REAL, 1.0f);
         if (fused)
-            view(&t[1 + i], 0, i * hd);
+            view(&t[ATT_Q + i], ATT_QKV, i * hd);
     }
-    t[4] = tensor("scale", 1, CF_IN, CF_FILL_CONST, 1.0f / sqrtf((float)d->head_dim));
+    t[ATT_SCALE] = tensor("scale", 1, CF_IN, CF_FILL_CONST, 1.0f / sqrtf((float)d->head_dim));
     /* Each output sums head_dim products into a score, then T terms of the softmax and
      * of P·V. */
-    t[5] = output("o", extent(1, 0, rows, d->o_row_stride, hd), d->tokens + d->head_dim, 0,
-                  CF_FILL_REAL, 1.0f);
-    t[6] = output("probs", d->batch * d->heads * d->tokens * d->tokens,
-                  d->tokens + d->head_dim, 0, CF_FILL_REAL, 1.0f);
-    return 7;
+    t[ATT_O] = output("o", extent(1, 0, rows, d->o_row_stride, hd), d->tokens + d->head_dim,
+                      0, CF_FILL_REAL, 1.0f);
+    t[ATT_PROBS] = output("probs", d->batch * d->heads * d->tokens * d->tokens,
+                          d->tokens + d->head_dim, 0, CF_FILL_REAL, 1.0f);
+    return ATT_TENSORS;
 }
 
-/* Backward list: 0 qkv, 1 q, 2 k, 3 v, 4 scale, 5 probs, 6 dout, 7 dqkv, 8 dq, 9 dk,
- * 10 dv, 11 dscale. */
+/* Backward list: 0 q, 1 k, 2 v, 3 scale, 4 probs, 5 dout, 6 dq, 7 dk, 8 dv, 9 dscale,
+ * then the storage 10 qkv and 11 dqkv. */
 static int attention_bwd_tensors(const cf_desc *u, cf_tensor *t)
 {
     const vb_attention_desc *d = &u->attention_fwd;
@@ -616,36 +513,23 @@ static int attention_bwd_tensors(const cf_desc *u, cf_tensor *t)
     attention_tensors(u, f);
     int64_t hd = d->heads * d->head_dim, reduce = d->tokens + d->head_dim;
     static const char *grads[3] = {"dq", "dk", "dv"};
-    t[0] = bound("qkv", CF_FWD_IN, 0, f);
-    t[7] = grad("dqkv", 0, f, reduce, 0);
+    enum { QKV = 10, DQKV = 11 };
+    t[QKV] = bound("qkv", CF_FWD_IN, ATT_QKV, f);
+    t[DQKV] = grad("dqkv", ATT_QKV, f, reduce, 0);
     for (int i = 0; i < 3; i++) {
-        t[1 + i] = bound(f[1 + i].name, CF_FWD_IN, 1 + i, f);
-        t[8 + i] = grad(grads[i], 1 + i, f, reduce, 0);
-        if (f[1 + i].view_of >= 0) {
-            view(&t[1 + i], 0, i * hd);
-            view(&t[8 + i], 7, i * hd);
+        t[i] = bound(f[ATT_Q + i].name, CF_FWD_IN, ATT_Q + i, f);
+        t[6 + i] = grad(grads[i], ATT_Q + i, f, reduce, 0);
+        if (f[ATT_Q + i].view_of >= 0) {
+            view(&t[i], QKV, i * hd);
+            view(&t[6 + i], DQKV, i * hd);
         }
     }
-    t[4] = bound("scale", CF_FWD_IN, 4, f);
-    t[5] = bound("probs", CF_FWD_OUT, 6, f);
-    t[6] = bound("dout", CF_DY, 5, f);
+    t[3] = bound("scale", CF_FWD_IN, ATT_SCALE, f);
+    t[4] = bound("probs", CF_FWD_OUT, ATT_PROBS, f);
+    t[5] = bound("dout", CF_DY, ATT_O, f);
     /* dscale sums over every score of every head. */
-    t[11] = grad("dscale", 4, f, d->batch * d->heads * d->tokens * d->tokens, 0);
+    t[9] = grad("dscale", ATT_SCALE, f, d->batch * d->heads * d->tokens * d->tokens, 0);
     return 12;
-}
-
-static int attention_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->attention_fwd(&d->attention_fwd, p[1], p[2], p[3], *(const float *)p[4], seed,
-                            p[5], p[6]);
-}
-
-static int attention_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->attention_bwd(&d->attention_bwd, p[1], p[2], p[3], *(const float *)p[4], seed,
-                            p[5], p[6], p[8], p[9], p[10], p[11]);
 }
 
 static double attention_flops(const cf_desc *u)
@@ -679,6 +563,8 @@ static void attention_random(uint64_t *s, cf_desc *u)
     /* With the diagonal masked, two tokens would each attend to the other alone. */
     d->diag_mask = d->tokens > 2 && pick(s, 0, 1);
 }
+
+static void attention_seed(cf_desc *u, uint64_t seed) { u->attention_fwd.seed = seed; }
 
 static void attention_describe(const cf_desc *u, char *buf, size_t len)
 {
@@ -728,29 +614,9 @@ static int drop_path_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return mask_bwd_tensors(f, t);
 }
 
-static int dropout_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                            uint64_t seed)
-{
-    return b->dropout_fwd(&d->dropout_fwd, seed, p[0], p[1]);
-}
+static void dropout_seed(cf_desc *u, uint64_t seed) { u->dropout_fwd.seed = seed; }
 
-static int dropout_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                            uint64_t seed)
-{
-    return b->dropout_bwd(&d->dropout_bwd, seed, p[0], p[1]);
-}
-
-static int drop_path_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->drop_path_fwd(&d->drop_path_fwd, seed, p[0], p[1]);
-}
-
-static int drop_path_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                              uint64_t seed)
-{
-    return b->drop_path_bwd(&d->drop_path_bwd, seed, p[0], p[1]);
-}
+static void drop_path_seed(cf_desc *u, uint64_t seed) { u->drop_path_fwd.seed = seed; }
 
 static const float rates[] = {0.0f, 0.1f, 0.5f};
 
@@ -814,18 +680,6 @@ static int seqpool_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return 7;
 }
 
-static int seqpool_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                            uint64_t seed)
-{
-    return b->seqpool_fwd(&d->seqpool_fwd, p[0], p[1], p[2], p[3], p[4]);
-}
-
-static int seqpool_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p,
-                            uint64_t seed)
-{
-    return b->seqpool_bwd(&d->seqpool_bwd, p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
-}
-
 static void seqpool_random(uint64_t *s, cf_desc *u)
 {
     /* At least two tokens: a softmax over one is constant and every gradient vanishes. */
@@ -867,16 +721,6 @@ static int xent_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return 4;
 }
 
-static int xent_fwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->xent_fwd(&d->xent_fwd, p[0], p[1], p[2], p[3]);
-}
-
-static int xent_bwd_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->xent_bwd(&d->xent_bwd, p[0], p[1], *(const float *)p[2], p[3]);
-}
-
 static void xent_random(uint64_t *s, cf_desc *u)
 {
     u->xent_fwd = (vb_xent_desc){.batch = pick(s, 1, 40), .classes = pick(s, 2, 20),
@@ -907,11 +751,6 @@ static int adam_tensors(const cf_desc *u, cf_tensor *t)
     return 4;
 }
 
-static int adam_call(const vb_backend *b, const cf_desc *d, void *const *p, uint64_t seed)
-{
-    return b->adam_step(&d->adam_step, p[0], p[1], p[2], p[3]);
-}
-
 static void adam_random(uint64_t *s, cf_desc *u)
 {
     u->adam_step = (vb_adam_desc){.n = pick(s, 1, 5000), .step = pick(s, 1, 1000),
@@ -939,67 +778,61 @@ static void adam_describe(const cf_desc *u, char *buf, size_t len)
 
 static const cf_opinfo table[VB_OP_COUNT] = {
     /* Exact on integers unless a GELU epilogue's erf or exp rounds. */
-    [VB_OP_GEMM] = {VB_OP_GEMM, NONE, 4, gemm_tensors, gemm_call, gemm_flops, gemm_random,
+    [VB_OP_GEMM] = {VB_OP_GEMM, NONE, 4, gemm_tensors, gemm_flops, gemm_random,
                     gemm_describe},
-    [VB_OP_CONV2D_FWD] = {VB_OP_CONV2D_FWD, NONE, 1, conv_tensors, conv_fwd_call, conv_flops,
-                          conv_random, conv_describe},
+    [VB_OP_CONV2D_FWD] = {VB_OP_CONV2D_FWD, NONE, 1, conv_tensors, conv_flops, conv_random,
+                          conv_describe},
     [VB_OP_CONV2D_BWD_DATA] = {VB_OP_CONV2D_BWD_DATA, VB_OP_CONV2D_FWD, 1,
-                               conv_bwd_data_tensors, conv_bwd_data_call, conv_flops},
+                               conv_bwd_data_tensors, conv_flops},
     [VB_OP_CONV2D_BWD_WEIGHTS] = {VB_OP_CONV2D_BWD_WEIGHTS, VB_OP_CONV2D_FWD, 1,
-                                  conv_bwd_weights_tensors, conv_bwd_weights_call,
-                                  conv_flops},
-    [VB_OP_MAXPOOL_FWD] = {VB_OP_MAXPOOL_FWD, NONE, 1, pool_tensors, pool_fwd_call, NULL,
-                           pool_random, pool_describe},
-    [VB_OP_MAXPOOL_BWD] = {VB_OP_MAXPOOL_BWD, VB_OP_MAXPOOL_FWD, 1, pool_bwd_tensors,
-                           pool_bwd_call},
-    [VB_OP_PAD_FWD] = {VB_OP_PAD_FWD, NONE, 1, pad_tensors, pad_fwd_call, NULL, pad_random,
-                       pad_describe},
-    [VB_OP_PAD_BWD] = {VB_OP_PAD_BWD, VB_OP_PAD_FWD, 1, pad_bwd_tensors, pad_bwd_call},
-    [VB_OP_RELU_FWD] = {VB_OP_RELU_FWD, NONE, 1, relu_tensors, relu_fwd_call, NULL,
-                        eltwise_random, eltwise_describe},
-    [VB_OP_RELU_BWD] = {VB_OP_RELU_BWD, VB_OP_RELU_FWD, 1, relu_bwd_tensors, relu_bwd_call},
-    [VB_OP_GELU_FWD] = {VB_OP_GELU_FWD, NONE, 4, gelu_tensors, gelu_fwd_call, NULL,
-                        eltwise_random, eltwise_describe},
+                                  conv_bwd_weights_tensors, conv_flops},
+    [VB_OP_MAXPOOL_FWD] = {VB_OP_MAXPOOL_FWD, NONE, 1, pool_tensors, NULL, pool_random,
+                           pool_describe},
+    [VB_OP_MAXPOOL_BWD] = {VB_OP_MAXPOOL_BWD, VB_OP_MAXPOOL_FWD, 1, pool_bwd_tensors},
+    [VB_OP_PAD_FWD] = {VB_OP_PAD_FWD, NONE, 1, pad_tensors, NULL, pad_random, pad_describe},
+    [VB_OP_PAD_BWD] = {VB_OP_PAD_BWD, VB_OP_PAD_FWD, 1, pad_bwd_tensors},
+    [VB_OP_RELU_FWD] = {VB_OP_RELU_FWD, NONE, 1, relu_tensors, NULL, eltwise_random,
+                        eltwise_describe},
+    [VB_OP_RELU_BWD] = {VB_OP_RELU_BWD, VB_OP_RELU_FWD, 1, relu_bwd_tensors},
+    [VB_OP_GELU_FWD] = {VB_OP_GELU_FWD, NONE, 4, gelu_tensors, NULL, eltwise_random,
+                        eltwise_describe},
     /* GELU' = Φ(x) + x·φ(x): an erf and an exp. */
-    [VB_OP_GELU_BWD] = {VB_OP_GELU_BWD, VB_OP_GELU_FWD, 8, gelu_bwd_tensors, gelu_bwd_call},
-    [VB_OP_ADD_FWD] = {VB_OP_ADD_FWD, NONE, 1, add_tensors, add_fwd_call, NULL, add_random,
-                       add_describe},
-    [VB_OP_ADD_BWD] = {VB_OP_ADD_BWD, VB_OP_ADD_FWD, 1, add_bwd_tensors, add_bwd_call},
-    [VB_OP_LAYERNORM_FWD] = {VB_OP_LAYERNORM_FWD, NONE, 2, layernorm_tensors,
-                             layernorm_fwd_call, NULL, layernorm_random, layernorm_describe},
+    [VB_OP_GELU_BWD] = {VB_OP_GELU_BWD, VB_OP_GELU_FWD, 8, gelu_bwd_tensors},
+    [VB_OP_ADD_FWD] = {VB_OP_ADD_FWD, NONE, 1, add_tensors, NULL, add_random, add_describe},
+    [VB_OP_ADD_BWD] = {VB_OP_ADD_BWD, VB_OP_ADD_FWD, 1, add_bwd_tensors},
+    [VB_OP_LAYERNORM_FWD] = {VB_OP_LAYERNORM_FWD, NONE, 2, layernorm_tensors, NULL,
+                             layernorm_random, layernorm_describe},
     [VB_OP_LAYERNORM_BWD] = {VB_OP_LAYERNORM_BWD, VB_OP_LAYERNORM_FWD, 2,
-                             layernorm_bwd_tensors, layernorm_bwd_call},
-    [VB_OP_SOFTMAX_FWD] = {VB_OP_SOFTMAX_FWD, NONE, 4, softmax_tensors, softmax_fwd_call,
-                           NULL, softmax_random, softmax_describe},
-    [VB_OP_SOFTMAX_BWD] = {VB_OP_SOFTMAX_BWD, VB_OP_SOFTMAX_FWD, 2, softmax_bwd_tensors,
-                           softmax_bwd_call},
+                             layernorm_bwd_tensors},
+    [VB_OP_SOFTMAX_FWD] = {VB_OP_SOFTMAX_FWD, NONE, 4, softmax_tensors, NULL, softmax_random,
+                           softmax_describe},
+    [VB_OP_SOFTMAX_BWD] = {VB_OP_SOFTMAX_BWD, VB_OP_SOFTMAX_FWD, 2, softmax_bwd_tensors},
     [VB_OP_ATTENTION_FWD] = {VB_OP_ATTENTION_FWD, NONE, 4, attention_tensors,
-                             attention_fwd_call, attention_flops, attention_random,
-                             attention_describe},
+                             attention_flops, attention_random, attention_describe,
+                             attention_seed},
     [VB_OP_ATTENTION_BWD] = {VB_OP_ATTENTION_BWD, VB_OP_ATTENTION_FWD, 4,
-                             attention_bwd_tensors, attention_bwd_call, attention_bwd_flops},
-    [VB_OP_DROPOUT_FWD] = {VB_OP_DROPOUT_FWD, NONE, 1, dropout_tensors, dropout_fwd_call,
-                           NULL, dropout_random, dropout_describe},
+                             attention_bwd_tensors, attention_bwd_flops,
+                             .seed = attention_seed},
+    [VB_OP_DROPOUT_FWD] = {VB_OP_DROPOUT_FWD, NONE, 1, dropout_tensors, NULL, dropout_random,
+                           dropout_describe, dropout_seed},
     [VB_OP_DROPOUT_BWD] = {VB_OP_DROPOUT_BWD, VB_OP_DROPOUT_FWD, 1, dropout_bwd_tensors,
-                           dropout_bwd_call},
-    [VB_OP_DROP_PATH_FWD] = {VB_OP_DROP_PATH_FWD, NONE, 1, drop_path_tensors,
-                             drop_path_fwd_call, NULL, drop_path_random, drop_path_describe},
+                           .seed = dropout_seed},
+    [VB_OP_DROP_PATH_FWD] = {VB_OP_DROP_PATH_FWD, NONE, 1, drop_path_tensors, NULL,
+                             drop_path_random, drop_path_describe, drop_path_seed},
     [VB_OP_DROP_PATH_BWD] = {VB_OP_DROP_PATH_BWD, VB_OP_DROP_PATH_FWD, 1,
-                             drop_path_bwd_tensors, drop_path_bwd_call},
-    [VB_OP_SEQPOOL_FWD] = {VB_OP_SEQPOOL_FWD, NONE, 4, seqpool_tensors, seqpool_fwd_call,
-                           NULL, seqpool_random, seqpool_describe},
-    [VB_OP_SEQPOOL_BWD] = {VB_OP_SEQPOOL_BWD, VB_OP_SEQPOOL_FWD, 4, seqpool_bwd_tensors,
-                           seqpool_bwd_call},
-    [VB_OP_XENT_FWD] = {VB_OP_XENT_FWD, NONE, 4, xent_tensors, xent_fwd_call, NULL,
-                        xent_random, xent_describe},
-    [VB_OP_XENT_BWD] = {VB_OP_XENT_BWD, VB_OP_XENT_FWD, 1, xent_bwd_tensors, xent_bwd_call},
-    [VB_OP_ADAM_STEP] = {VB_OP_ADAM_STEP, NONE, 4, adam_tensors, adam_call, NULL,
-                         adam_random, adam_describe},
+                             drop_path_bwd_tensors, .seed = drop_path_seed},
+    [VB_OP_SEQPOOL_FWD] = {VB_OP_SEQPOOL_FWD, NONE, 4, seqpool_tensors, NULL, seqpool_random,
+                           seqpool_describe},
+    [VB_OP_SEQPOOL_BWD] = {VB_OP_SEQPOOL_BWD, VB_OP_SEQPOOL_FWD, 4, seqpool_bwd_tensors},
+    [VB_OP_XENT_FWD] = {VB_OP_XENT_FWD, NONE, 4, xent_tensors, NULL, xent_random,
+                        xent_describe},
+    [VB_OP_XENT_BWD] = {VB_OP_XENT_BWD, VB_OP_XENT_FWD, 1, xent_bwd_tensors},
+    [VB_OP_ADAM_STEP] = {VB_OP_ADAM_STEP, NONE, 4, adam_tensors, NULL, adam_random,
+                         adam_describe},
     /* The same budgets as GELU's: an exp (tanh as a sigmoid) instead of an erf. */
-    [VB_OP_GELU_TANH_FWD] = {VB_OP_GELU_TANH_FWD, NONE, 4, gelu_tensors, gelu_tanh_fwd_call,
-                             NULL, eltwise_random, eltwise_describe},
-    [VB_OP_GELU_TANH_BWD] = {VB_OP_GELU_TANH_BWD, VB_OP_GELU_TANH_FWD, 8, gelu_bwd_tensors,
-                             gelu_tanh_bwd_call},
+    [VB_OP_GELU_TANH_FWD] = {VB_OP_GELU_TANH_FWD, NONE, 4, gelu_tensors, NULL,
+                             eltwise_random, eltwise_describe},
+    [VB_OP_GELU_TANH_BWD] = {VB_OP_GELU_TANH_BWD, VB_OP_GELU_TANH_FWD, 8, gelu_bwd_tensors},
 };
 
 /* NULL for an op of VB_OPS without an entry above: the test suite checks there is none. */
@@ -1015,12 +848,60 @@ vb_op cf_family(vb_op op)
     return table[op].forward != NONE ? table[op].forward : op;
 }
 
-size_t cf_desc_bytes(vb_op op)
-{
-    switch (op) {
-#define CF_DESC_SIZE(ID, name, fn, desc) case VB_OP_##ID: return sizeof(desc);
-        VB_OPS(CF_DESC_SIZE)
-#undef CF_DESC_SIZE
-    default: return 0;
+/* ---- calling the slots, generated from VB_OPS ------------------------------------------
+ * name_call(b, d, p) calls b->ops.name(b->ctx, &d->name, p[0], ..., p[n − 1]) for an op of
+ * n tensor arguments: CF_COUNT counts the arguments of its VB_OPS entry, CF_ARGS_n lists
+ * the first n tensors (void * converts to each argument's pointer type). */
+#define CF_COUNT(...) CF_COUNT_(__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define CF_COUNT_(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, n, ...) n
+#define CF_ARGS_1(p) p[0]
+#define CF_ARGS_2(p) CF_ARGS_1(p), p[1]
+#define CF_ARGS_3(p) CF_ARGS_2(p), p[2]
+#define CF_ARGS_4(p) CF_ARGS_3(p), p[3]
+#define CF_ARGS_5(p) CF_ARGS_4(p), p[4]
+#define CF_ARGS_6(p) CF_ARGS_5(p), p[5]
+#define CF_ARGS_7(p) CF_ARGS_6(p), p[6]
+#define CF_ARGS_8(p) CF_ARGS_7(p), p[7]
+#define CF_ARGS_9(p) CF_ARGS_8(p), p[8]
+#define CF_ARGS_10(p) CF_ARGS_9(p), p[9]
+#define CF_ARGS_11(p) CF_ARGS_10(p), p[10]
+#define CF_ARGS_12(p) CF_ARGS_11(p), p[11]
+#define CF_PASTE(a, b) CF_PASTE_(a, b)
+#define CF_PASTE_(a, b) a##b
+#define CF_ARGS(p, args) CF_PASTE(CF_ARGS_, CF_COUNT args)(p)
+
+typedef int cf_call_fn(const vb_loaded_backend *b, const cf_desc *d, void *const *p);
+
+#define CF_CALL(ID, name, desc, args)                                                     \
+    static int name##_call(const vb_loaded_backend *b, const cf_desc *d, void *const *p)  \
+    {                                                                                     \
+        return b->ops.name(b->ctx, &d->name, CF_ARGS(p, args));                           \
     }
+VB_OPS(CF_CALL)
+#undef CF_CALL
+
+static cf_call_fn *const calls[VB_OP_COUNT] = {
+#define CF_CALL_ENTRY(ID, name, desc, args) [VB_OP_##ID] = name##_call,
+    VB_OPS(CF_CALL_ENTRY)
+#undef CF_CALL_ENTRY
+};
+
+int cf_call(vb_op op, const vb_loaded_backend *b, const cf_desc *d, void *const *p,
+            uint64_t seed)
+{
+    cf_desc seeded = *d;
+    if (table[op].seed)
+        table[op].seed(&seeded, seed);
+    return calls[op](b, &seeded, p);
+}
+
+const vb_loaded_backend *cf_reference(void)
+{
+    static vb_loaded_backend *reference;
+    char err[256];
+    if (!reference && !(reference = vb_backend_load("reference", 1, err, sizeof err))) {
+        fprintf(stderr, "vbcheck: %s\n", err);
+        exit(1);
+    }
+    return reference;
 }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <time.h>
 #include "conformance.h"
-#include "../../lib/ref/ref.h"
 #ifdef VB_HAVE_CBLAS
 #include <cblas.h>
 #endif
@@ -60,8 +59,8 @@ static double median_time(int (*run)(void *ctx), void *ctx, int reps)
 }
 
 typedef struct op_run {
-    const cf_opinfo *info;
-    const vb_backend *engine;
+    vb_op op;
+    const vb_loaded_backend *engine;
     const cf_desc *desc;
     cf_buffers *bufs;
     uint64_t seed;
@@ -70,7 +69,7 @@ typedef struct op_run {
 static int run_op(void *ctx)
 {
     op_run *o = ctx;
-    return o->info->call(o->engine, o->desc, o->bufs->p, o->seed);
+    return cf_call(o->op, o->engine, o->desc, o->bufs->p, o->seed);
 }
 
 void cf_perf(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64_t seed, int reps,
@@ -80,11 +79,11 @@ void cf_perf(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64_t se
         return;
     const cf_opinfo *info = cf_opinfo_get(op);
     cf_buffers bufs;
-    if (cf_prepare(op, &c->desc, seed, vb_reference_backend(), 0, &bufs, NULL) != VB_OK) {
+    if (cf_prepare(op, &c->desc, seed, cf_reference(), 0, &bufs, NULL) != VB_OK) {
         r->cmp.status = CF_FAIL;
         return;
     }
-    op_run o = {info, &b->ops, &c->desc, &bufs, seed};
+    op_run o = {op, b, &c->desc, &bufs, seed};
     r->seconds = median_time(run_op, &o, reps);
     r->cmp.status = r->seconds < 0 ? CF_FAIL : CF_PASS;
     if (r->seconds > 0 && info->flops)
@@ -116,7 +115,7 @@ double cf_perf_cblas(const cf_case *c, int threads, int reps)
     if (c->family != VB_OP_GEMM)
         return -1;
     cf_buffers bufs;
-    if (cf_prepare(VB_OP_GEMM, &c->desc, 1, vb_reference_backend(), 0, &bufs, NULL) != VB_OK)
+    if (cf_prepare(VB_OP_GEMM, &c->desc, 1, cf_reference(), 0, &bufs, NULL) != VB_OK)
         return -1;
     openblas_set_num_threads(threads);
     blas_run g = {&c->desc.gemm, bufs.p[0], bufs.p[1], bufs.p[3]};

@@ -67,7 +67,7 @@ static int binds_forward_output(const cf_buffers *b)
     return 0;
 }
 
-int cf_prepare(vb_op op, const cf_desc *d, uint64_t seed, const vb_backend *fwd_engine,
+int cf_prepare(vb_op op, const cf_desc *d, uint64_t seed, const vb_loaded_backend *fwd_engine,
                int zero_grads, cf_buffers *out, cf_buffers *fwd)
 {
     const cf_opinfo *info = cf_opinfo_get(op);
@@ -86,7 +86,7 @@ int cf_prepare(vb_op op, const cf_desc *d, uint64_t seed, const vb_backend *fwd_
         fill_own(&f, seed, zero_grads);
         /* The forward pass only runs when something needs its outputs. */
         if (fwd || binds_forward_output(out))
-            err = finfo->call(fwd_engine, d, f.p, seed);
+            err = cf_call(info->forward, fwd_engine, d, f.p, seed);
         bind(out, &f, seed, zero_grads);
     }
     if (fwd && err == VB_OK)

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include "vitbench/backend.h"
 
-static int gemm_stub(const vb_gemm_desc *d, const float *a, const float *b,
-                     const float *bias, float *c)
+static int gemm_stub(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a,
+                     const float *b, const float *bias, float *c)
 {
     return VB_OK;
 }
@@ -26,6 +26,16 @@ const vb_backend *vb_backend_entry_misspelt(void) { return &table; }
 const vb_backend *vb_backend_entry(void)
 {
     table.abi_major = VB_ABI_MAJOR + 98;
+    return &table;
+}
+
+#elif defined(STUB_ABI2)
+/* A backend built against ABI 2.0's headers: the header (version, size, names) is laid out
+ * as in every ABI, so the loader reads it and refuses the rest. */
+const vb_backend *vb_backend_entry(void)
+{
+    table.abi_major = 2;
+    table.abi_minor = 0;
     return &table;
 }
 
@@ -58,9 +68,8 @@ const vb_backend *vb_backend_entry(void)
 }
 
 #elif defined(STUB_INIT_CRASHES)
-static int init_crashes(int threads)
+static int init_crashes(const vb_backend_init_opts *opts, vb_backend_ctx **ctx)
 {
-    (void)threads;
     raise(SIGSEGV); /* a backend bug, as a user would meet it */
     return 0;
 }
@@ -72,7 +81,10 @@ const vb_backend *vb_backend_entry(void)
 }
 
 #elif defined(STUB_INIT_FAILS)
-static int init_fails(int threads) { return VB_EBACKEND; }
+static int init_fails(const vb_backend_init_opts *opts, vb_backend_ctx **ctx)
+{
+    return VB_EBACKEND;
+}
 
 const vb_backend *vb_backend_entry(void)
 {

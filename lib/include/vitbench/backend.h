@@ -3,13 +3,31 @@
  * A backend is a shared object exporting one symbol,
  *     const vb_backend *vb_backend_entry(void);
  * that returns a const table: a versioned header, lifecycle hooks, then one function
- * pointer ("slot") per op. The loader (loader.h) refuses a different abi_major, reads only
- * the slots that fit in struct_size (so an older, shorter table still loads), and fills a
- * NULL slot with the built-in reference implementation — recording that it did, so every
- * report can say which ops ran where.
+ * pointer ("slot") per op of VB_OPS.
  *
- * Compatibility rules: a minor version may only append slots at the end of VB_OPS and
- * fields at the end of vb_backend; anything else bumps the major.
+ * Contexts. init(opts, &ctx) makes a context: the thread count, and whatever else the
+ * backend keeps between calls (library handles, primitive caches, scratch memory). Every
+ * slot receives the context first; shutdown(ctx) frees it. A backend keeps no mutable
+ * state outside its contexts, so several backends, or several contexts of one backend
+ * with different thread counts, live in one process and interleave their calls
+ * (tests/test_contexts.c). A context is used by one thread at a time.
+ *
+ * Threads. Every op of a context runs on opts->threads threads, applied per call (an
+ * OpenMP num_threads clause, or the calling thread's OpenMP thread count set for the call
+ * and put back), never through a setting of the whole process.
+ *
+ * Loading. The loader (loader.h) refuses a different abi_major, reads only the slots that
+ * fit in struct_size (so an older, shorter table still loads), and fills a NULL slot with
+ * the reference implementation of the same function type — the reference ignores the
+ * context — recording that it did, so every report can say which ops ran where.
+ *
+ * Compatibility: a minor version may only append ops at the end of VB_OPS, fields at the
+ * end of vb_backend and fields at the end of vb_backend_init_opts; anything else bumps the
+ * major. The next steps fit these rules: another compute precision is a value of
+ * vb_precision (a backend that lacks it refuses it at init); a backend that owns device
+ * memory appends buffer hooks (allocate, free, copy in and out) after the slots, and the
+ * tensors its slots receive are then its own buffers — every slot argument after the
+ * descriptor is already a tensor for that reason.
  *
  * Every slot returns 0 on success or a VB_E* code. Ops follow the conventions of ops.h. */
 #ifndef VITBENCH_BACKEND_H
@@ -19,115 +37,132 @@
 #include <stdint.h>
 #include "vitbench/ops.h"
 
-/* 2.0: the dropout, drop_path and attention descriptors carry the slice's first index
- * (data-parallel training draws the masks of the whole global batch).
- * 2.1 would add ops at the end of the list. (1.1 added gelu_tanh_fwd, gelu_tanh_bwd.) */
-#define VB_ABI_MAJOR 2
+/* 3.0: a context from init, passed first to every slot and freed by shutdown; init takes
+ *      vb_backend_init_opts (threads, compute precision); one function type per op, every
+ *      argument after the descriptor a tensor (the dropout and attention seeds moved into
+ *      the descriptors; attention's scale and the loss gradient's grad_scale are 1-value
+ *      tensors). 2.x backends are refused.
+ * 2.0: the dropout, drop_path and attention descriptors carry the slice's first index.
+ * 3.1 would add ops at the end of the list. (1.1 added gelu_tanh_fwd, gelu_tanh_bwd.) */
+#define VB_ABI_MAJOR 3
 #define VB_ABI_MINOR 0
 #define VB_BACKEND_ENTRY_SYMBOL "vb_backend_entry"
 
 enum { VB_OK = 0, VB_EINVAL = 1, VB_EUNSUPPORTED = 2, VB_ENOMEM = 3, VB_EBACKEND = 4 };
 
-/* Slot signatures, one per op. Pointer arguments: inputs first, then outputs. */
-typedef int (*vb_gemm_fn)(const vb_gemm_desc *d, const float *a, const float *b,
-                          const float *bias, float *c);
-typedef int (*vb_conv2d_fwd_fn)(const vb_conv2d_desc *d, const float *x, const float *w,
-                                const float *bias, float *y);
-typedef int (*vb_conv2d_bwd_data_fn)(const vb_conv2d_desc *d, const float *dy,
-                                     const float *w, float *dx);
-/* dw += ..., dbias += Σ dy over (n, oh, ow) when dbias is non-NULL. */
-typedef int (*vb_conv2d_bwd_weights_fn)(const vb_conv2d_desc *d, const float *x,
-                                        const float *dy, float *dw, float *dbias);
-typedef int (*vb_maxpool_fwd_fn)(const vb_pool_desc *d, const float *x, float *y);
-typedef int (*vb_maxpool_bwd_fn)(const vb_pool_desc *d, const float *x, const float *y,
-                                 const float *dy, float *dx);
-typedef int (*vb_pad_fwd_fn)(const vb_pad_desc *d, const float *x, float *y);
-typedef int (*vb_pad_bwd_fn)(const vb_pad_desc *d, const float *dy, float *dx);
-typedef int (*vb_eltwise_fwd_fn)(const vb_eltwise_desc *d, const float *x, float *y);
-/* dx += dy · f'(x) */
-typedef int (*vb_eltwise_bwd_fn)(const vb_eltwise_desc *d, const float *x, const float *dy,
-                                 float *dx);
-typedef int (*vb_add_fwd_fn)(const vb_add_desc *d, const float *a, const float *b, float *y);
-typedef int (*vb_add_bwd_fn)(const vb_add_desc *d, const float *dy, float *da, float *db);
-typedef int (*vb_layernorm_fwd_fn)(const vb_layernorm_desc *d, const float *x,
-                                   const float *gamma, const float *beta, float *y,
-                                   float *mean, float *rstd);
-typedef int (*vb_layernorm_bwd_fn)(const vb_layernorm_desc *d, const float *x,
-                                   const float *gamma, const float *mean, const float *rstd,
-                                   const float *dy, float *dx, float *dgamma, float *dbeta);
-typedef int (*vb_softmax_fwd_fn)(const vb_softmax_desc *d, const float *x, float *y);
-typedef int (*vb_softmax_bwd_fn)(const vb_softmax_desc *d, const float *y, const float *dy,
-                                 float *dx);
-/* probs: (batch, heads, tokens, tokens), written by forward, read by backward. */
-typedef int (*vb_attention_fwd_fn)(const vb_attention_desc *d, const float *q,
-                                   const float *k, const float *v, float scale,
-                                   uint64_t seed, float *o, float *probs);
-/* dscale += ∂L/∂scale when non-NULL (LSA's learnable temperature). */
-typedef int (*vb_attention_bwd_fn)(const vb_attention_desc *d, const float *q,
-                                   const float *k, const float *v, float scale,
-                                   uint64_t seed, const float *probs, const float *dout,
-                                   float *dq, float *dk, float *dv, float *dscale);
-typedef int (*vb_dropout_fwd_fn)(const vb_dropout_desc *d, uint64_t seed, const float *x,
-                                 float *y);
-typedef int (*vb_dropout_bwd_fn)(const vb_dropout_desc *d, uint64_t seed, const float *dy,
-                                 float *dx);
-typedef int (*vb_drop_path_fwd_fn)(const vb_drop_path_desc *d, uint64_t seed,
-                                   const float *x, float *y);
-typedef int (*vb_drop_path_bwd_fn)(const vb_drop_path_desc *d, uint64_t seed,
-                                   const float *dy, float *dx);
-typedef int (*vb_seqpool_fwd_fn)(const vb_seqpool_desc *d, const float *x, const float *g,
-                                 const float *g_bias, float *y, float *attn);
-typedef int (*vb_seqpool_bwd_fn)(const vb_seqpool_desc *d, const float *x, const float *g,
-                                 const float *attn, const float *dy, float *dx, float *dg,
-                                 float *dg_bias);
-typedef int (*vb_xent_fwd_fn)(const vb_xent_desc *d, const float *logits,
-                              const int32_t *labels, float *loss, float *probs);
-typedef int (*vb_xent_bwd_fn)(const vb_xent_desc *d, const float *probs,
-                              const int32_t *labels, float grad_scale, float *dlogits);
-/* Updates param, m and v in place. */
-typedef int (*vb_adam_step_fn)(const vb_adam_desc *d, float *param, const float *grad,
-                               float *m, float *v);
+/* A backend's context: each backend defines struct vb_backend_ctx for itself; to everyone
+ * else it is opaque. */
+typedef struct vb_backend_ctx vb_backend_ctx;
 
-/* The op list: X(ID, slot_name, slot_type, descriptor_type). Order is ABI: append only. */
-#define VB_OPS(X)                                                                       \
-    X(GEMM, gemm, vb_gemm_fn, vb_gemm_desc)                                              \
-    X(CONV2D_FWD, conv2d_fwd, vb_conv2d_fwd_fn, vb_conv2d_desc)                          \
-    X(CONV2D_BWD_DATA, conv2d_bwd_data, vb_conv2d_bwd_data_fn, vb_conv2d_desc)           \
-    X(CONV2D_BWD_WEIGHTS, conv2d_bwd_weights, vb_conv2d_bwd_weights_fn, vb_conv2d_desc)  \
-    X(MAXPOOL_FWD, maxpool_fwd, vb_maxpool_fwd_fn, vb_pool_desc)                         \
-    X(MAXPOOL_BWD, maxpool_bwd, vb_maxpool_bwd_fn, vb_pool_desc)                         \
-    X(PAD_FWD, pad_fwd, vb_pad_fwd_fn, vb_pad_desc)                                      \
-    X(PAD_BWD, pad_bwd, vb_pad_bwd_fn, vb_pad_desc)                                      \
-    X(RELU_FWD, relu_fwd, vb_eltwise_fwd_fn, vb_eltwise_desc)                            \
-    X(RELU_BWD, relu_bwd, vb_eltwise_bwd_fn, vb_eltwise_desc)                            \
-    X(GELU_FWD, gelu_fwd, vb_eltwise_fwd_fn, vb_eltwise_desc)                            \
-    X(GELU_BWD, gelu_bwd, vb_eltwise_bwd_fn, vb_eltwise_desc)                            \
-    X(ADD_FWD, add_fwd, vb_add_fwd_fn, vb_add_desc)                                      \
-    X(ADD_BWD, add_bwd, vb_add_bwd_fn, vb_add_desc)                                      \
-    X(LAYERNORM_FWD, layernorm_fwd, vb_layernorm_fwd_fn, vb_layernorm_desc)              \
-    X(LAYERNORM_BWD, layernorm_bwd, vb_layernorm_bwd_fn, vb_layernorm_desc)              \
-    X(SOFTMAX_FWD, softmax_fwd, vb_softmax_fwd_fn, vb_softmax_desc)                      \
-    X(SOFTMAX_BWD, softmax_bwd, vb_softmax_bwd_fn, vb_softmax_desc)                      \
-    X(ATTENTION_FWD, attention_fwd, vb_attention_fwd_fn, vb_attention_desc)              \
-    X(ATTENTION_BWD, attention_bwd, vb_attention_bwd_fn, vb_attention_desc)              \
-    X(DROPOUT_FWD, dropout_fwd, vb_dropout_fwd_fn, vb_dropout_desc)                      \
-    X(DROPOUT_BWD, dropout_bwd, vb_dropout_bwd_fn, vb_dropout_desc)                      \
-    X(DROP_PATH_FWD, drop_path_fwd, vb_drop_path_fwd_fn, vb_drop_path_desc)              \
-    X(DROP_PATH_BWD, drop_path_bwd, vb_drop_path_bwd_fn, vb_drop_path_desc)              \
-    X(SEQPOOL_FWD, seqpool_fwd, vb_seqpool_fwd_fn, vb_seqpool_desc)                      \
-    X(SEQPOOL_BWD, seqpool_bwd, vb_seqpool_bwd_fn, vb_seqpool_desc)                      \
-    X(XENT_FWD, xent_fwd, vb_xent_fwd_fn, vb_xent_desc)                                  \
-    X(XENT_BWD, xent_bwd, vb_xent_bwd_fn, vb_xent_desc)                                  \
-    X(ADAM_STEP, adam_step, vb_adam_step_fn, vb_adam_desc)                               \
-    X(GELU_TANH_FWD, gelu_tanh_fwd, vb_eltwise_fwd_fn, vb_eltwise_desc)                  \
-    X(GELU_TANH_BWD, gelu_tanh_bwd, vb_eltwise_bwd_fn, vb_eltwise_desc)
+/* The precision an op computes in. Parameters, activations and gradients are f32 in
+ * memory whatever it is. */
+typedef enum vb_precision {
+    VB_PRECISION_F32 = 0,  /* f32 throughout: the only precision ABI 3.0 backends compute */
+    VB_PRECISION_BF16 = 1  /* reserved for the bf16 mode (f32 master weights, bf16 inputs to
+                            * GEMM, convolution and attention, f32 accumulation); every 3.0
+                            * backend refuses it */
+} vb_precision;
+
+/* What a context is made for. Callers set struct_size = sizeof(vb_backend_init_opts). */
+typedef struct vb_backend_init_opts {
+    uint32_t struct_size;
+    int threads;            /* ≥ 1: the threads every op of the context runs on */
+    vb_precision precision; /* one it does not compute: init returns VB_EUNSUPPORTED */
+} vb_backend_init_opts;
+
+/* Whether opts, filled by a caller compiled against a possibly older minor, has `field`. */
+#define VB_OPTS_HAS(opts, field) \
+    ((opts)->struct_size >= offsetof(vb_backend_init_opts, field) + sizeof((opts)->field))
+
+/* The op list: X(ID, slot_name, descriptor_type, (tensor arguments)). Order is ABI:
+ * append only. Each entry is also the op's one declaration: its function type
+ *     typedef int vb_<slot_name>_op(vb_backend_ctx *ctx, const descriptor_type *d, ...);
+ * is made from it below. Tensors come inputs first, then outputs; a setting that is not
+ * a tensor (a seed, a scale factor) lives in the descriptor. */
+#define VB_OPS(X)                                                                        \
+    X(GEMM, gemm, vb_gemm_desc,                                                          \
+      (const float *a, const float *b, const float *bias, float *c))                     \
+    X(CONV2D_FWD, conv2d_fwd, vb_conv2d_desc,                                            \
+      (const float *x, const float *w, const float *bias, float *y))                     \
+    X(CONV2D_BWD_DATA, conv2d_bwd_data, vb_conv2d_desc,                                  \
+      (const float *dy, const float *w, float *dx))                                      \
+    /* dw += ..., dbias += Σ dy over (n, oh, ow) when dbias is non-NULL */              \
+    X(CONV2D_BWD_WEIGHTS, conv2d_bwd_weights, vb_conv2d_desc,                            \
+      (const float *x, const float *dy, float *dw, float *dbias))                        \
+    X(MAXPOOL_FWD, maxpool_fwd, vb_pool_desc, (const float *x, float *y))                \
+    X(MAXPOOL_BWD, maxpool_bwd, vb_pool_desc,                                            \
+      (const float *x, const float *y, const float *dy, float *dx))                       \
+    X(PAD_FWD, pad_fwd, vb_pad_desc, (const float *x, float *y))                         \
+    X(PAD_BWD, pad_bwd, vb_pad_desc, (const float *dy, float *dx))                       \
+    /* element-wise backward: dx += dy · f'(x) */                                       \
+    X(RELU_FWD, relu_fwd, vb_eltwise_desc, (const float *x, float *y))                   \
+    X(RELU_BWD, relu_bwd, vb_eltwise_desc, (const float *x, const float *dy, float *dx)) \
+    X(GELU_FWD, gelu_fwd, vb_eltwise_desc, (const float *x, float *y))                   \
+    X(GELU_BWD, gelu_bwd, vb_eltwise_desc, (const float *x, const float *dy, float *dx)) \
+    X(ADD_FWD, add_fwd, vb_add_desc, (const float *a, const float *b, float *y))         \
+    X(ADD_BWD, add_bwd, vb_add_desc, (const float *dy, float *da, float *db))            \
+    X(LAYERNORM_FWD, layernorm_fwd, vb_layernorm_desc,                                   \
+      (const float *x, const float *gamma, const float *beta, float *y, float *mean,     \
+       float *rstd))                                                                     \
+    X(LAYERNORM_BWD, layernorm_bwd, vb_layernorm_desc,                                   \
+      (const float *x, const float *gamma, const float *mean, const float *rstd,         \
+       const float *dy, float *dx, float *dgamma, float *dbeta))                         \
+    X(SOFTMAX_FWD, softmax_fwd, vb_softmax_desc, (const float *x, float *y))             \
+    X(SOFTMAX_BWD, softmax_bwd, vb_softmax_desc,                                         \
+      (const float *y, const float *dy, float *dx))                                      \
+    /* scale: 1 value; probs (batch, heads, tokens, tokens), written by forward and read \
+     * by backward; dscale += ∂L/∂scale when non-NULL (LSA's learnable temperature) */   \
+    X(ATTENTION_FWD, attention_fwd, vb_attention_desc,                                   \
+      (const float *q, const float *k, const float *v, const float *scale, float *o,     \
+       float *probs))                                                                    \
+    X(ATTENTION_BWD, attention_bwd, vb_attention_desc,                                   \
+      (const float *q, const float *k, const float *v, const float *scale,               \
+       const float *probs, const float *dout, float *dq, float *dk, float *dv,           \
+       float *dscale))                                                                   \
+    X(DROPOUT_FWD, dropout_fwd, vb_dropout_desc, (const float *x, float *y))             \
+    X(DROPOUT_BWD, dropout_bwd, vb_dropout_desc, (const float *dy, float *dx))           \
+    X(DROP_PATH_FWD, drop_path_fwd, vb_drop_path_desc, (const float *x, float *y))       \
+    X(DROP_PATH_BWD, drop_path_bwd, vb_drop_path_desc, (const float *dy, float *dx))     \
+    X(SEQPOOL_FWD, seqpool_fwd, vb_seqpool_desc,                                         \
+      (const float *x, const float *g, const float *g_bias, float *y, float *attn))      \
+    X(SEQPOOL_BWD, seqpool_bwd, vb_seqpool_desc,                                         \
+      (const float *x, const float *g, const float *attn, const float *dy, float *dx,    \
+       float *dg, float *dg_bias))                                                       \
+    X(XENT_FWD, xent_fwd, vb_xent_desc,                                                  \
+      (const float *logits, const int32_t *labels, float *loss, float *probs))           \
+    /* grad_scale: 1 value, the gradient of every per-sample loss */                    \
+    X(XENT_BWD, xent_bwd, vb_xent_desc,                                                  \
+      (const float *probs, const int32_t *labels, const float *grad_scale, float *dlogits)) \
+    /* updates param, m and v in place */                                               \
+    X(ADAM_STEP, adam_step, vb_adam_desc,                                                \
+      (float *param, const float *grad, float *m, float *v))                             \
+    X(GELU_TANH_FWD, gelu_tanh_fwd, vb_eltwise_desc, (const float *x, float *y))         \
+    X(GELU_TANH_BWD, gelu_tanh_bwd, vb_eltwise_desc,                                     \
+      (const float *x, const float *dy, float *dx))
 
 typedef enum vb_op {
-#define VB_OP_ENUM(ID, name, fn, desc) VB_OP_##ID,
+#define VB_OP_ENUM(ID, name, desc, args) VB_OP_##ID,
     VB_OPS(VB_OP_ENUM)
 #undef VB_OP_ENUM
     VB_OP_COUNT
 } vb_op;
+
+/* (a, b) → a, b: a parenthesised argument list spliced into a longer one. */
+#define VB_UNPAREN(...) __VA_ARGS__
+
+/* The function type of each op: vb_gemm_op, vb_conv2d_fwd_op, ... */
+#define VB_OP_TYPEDEF(ID, name, desc, args) \
+    typedef int vb_##name##_op(vb_backend_ctx *ctx, const desc *d, VB_UNPAREN args);
+VB_OPS(VB_OP_TYPEDEF)
+#undef VB_OP_TYPEDEF
+
+/* An implementation lists the ops it has once, as a macro over (X, prefix):
+ *     #define MY_OPS(X, p) X(p, gemm) X(p, relu_fwd)
+ * then declares them with their op's type and fills its table from the same list:
+ *     MY_OPS(VB_OP_DECLARE, my_)            vb_gemm_op my_gemm; vb_relu_fwd_op my_relu_fwd;
+ *     { ..., MY_OPS(VB_OP_SLOT, my_) }      .gemm = my_gemm, .relu_fwd = my_relu_fwd, */
+#define VB_OP_DECLARE(prefix, name) vb_##name##_op prefix##name;
+#define VB_OP_SLOT(prefix, name) .name = prefix##name,
 
 /* Any slot, as stored generically (slots are called through their own type). */
 typedef void (*vb_slot_fn)(void);
@@ -139,22 +174,26 @@ typedef struct vb_backend {
     const char *name;     /* short name used by --backend, e.g. "onednn" */
     const char *version;  /* backend and library version, e.g. "oneDNN 2.6.3" */
 
-    /* Lifecycle, all optional (NULL = nothing to do / always available). */
-    /* 1 if usable on this machine; else 0 with the reason written to why. */
+    /* Lifecycle, all optional. */
+    /* 1 if usable on this machine; else 0 with the reason written to why. NULL = always. */
     int (*probe)(char *why, size_t why_len);
-    int (*init)(int threads); /* threads ≥ 1; returns VB_OK or an error */
-    void (*shutdown)(void);   /* releases private caches */
+    /* Makes a context for opts in *ctx: VB_OK, VB_EUNSUPPORTED for a precision it does not
+     * compute, VB_EINVAL for threads < 1, VB_ENOMEM. NULL = the backend keeps nothing (its
+     * slots receive NULL) and computes f32 only. */
+    int (*init)(const vb_backend_init_opts *opts, vb_backend_ctx **ctx);
+    /* Frees everything the context holds, and the context. */
+    void (*shutdown)(vb_backend_ctx *ctx);
     /* Nonzero if the backend computes this op for this descriptor. NULL = all slots
      * that are set accept every valid descriptor. A declined case is skipped by the
      * checker and routed to the reference by the runtime. */
-    int (*supports)(vb_op op, const void *desc);
+    int (*supports)(vb_backend_ctx *ctx, vb_op op, const void *desc);
 
     /* Op slots, in VB_OPS order; NULL = not implemented (reference fallback). */
     union {
         struct {
-#define VB_OP_SLOT(ID, name, fn, desc) fn name;
-            VB_OPS(VB_OP_SLOT)
-#undef VB_OP_SLOT
+#define VB_OP_MEMBER(ID, name, desc, args) vb_##name##_op *name;
+            VB_OPS(VB_OP_MEMBER)
+#undef VB_OP_MEMBER
         };
         vb_slot_fn slot[VB_OP_COUNT];
     };

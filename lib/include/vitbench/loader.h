@@ -9,7 +9,9 @@
  * built-in reference and needs no file.
  *
  * A loaded backend has every slot set: NULL slots of the shared object are filled from
- * the reference and marked in `fallback`, so a report can always say which ops ran where. */
+ * the reference and marked in `fallback`, so a report can always say which ops ran where.
+ * It also holds the context its init made: call a slot as  b->ops.gemm(b->ctx, &d, ...).
+ * One file may be loaded several times; each load is its own context (its own threads). */
 #ifndef VITBENCH_LOADER_H
 #define VITBENCH_LOADER_H
 
@@ -25,9 +27,11 @@ typedef struct vb_loaded_backend {
     char path[1024];                   /* "" for the built-in reference */
     uint32_t abi_major, abi_minor;     /* as the backend declared them */
     unsigned char fallback[VB_OP_COUNT]; /* 1 = slot filled from the reference */
-    int threads;
+    int threads;                       /* what the context runs its ops on */
+    vb_precision precision;            /* what the context computes in */
+    vb_backend_ctx *ctx;               /* from init; NULL for a backend without one */
     void *dl_handle;                   /* NULL for the built-in reference */
-    int (*native_supports)(vb_op op, const void *desc); /* the backend's own, or NULL */
+    int (*native_supports)(vb_backend_ctx *ctx, vb_op op, const void *desc); /* or NULL */
 } vb_loaded_backend;
 
 /* The most threads a backend is started with. Each OpenMP thread reserves a stack, and
@@ -35,12 +39,21 @@ typedef struct vb_loaded_backend {
  * on has more than a few hundred cores, so a larger count is a typo, refused up front. */
 #define VB_MAX_THREADS 1024
 
-/* Loads by name or path, probes it, and calls init(threads) (1..VB_MAX_THREADS; 0 or less
- * means 1). On failure returns NULL and
- * writes one line to err saying which file and why (not found: the folders searched;
- * ABI mismatch: both versions; probe: the backend's own reason). */
+/* Loads by name or path, probes it, and makes an f32 context of `threads` threads
+ * (1..VB_MAX_THREADS; 0 or less means 1). On failure returns NULL and writes one line to
+ * err saying which file and why (not found: the folders searched; ABI mismatch: both
+ * versions; probe: the backend's own reason; init: what it refused). */
 vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *err,
                                    size_t err_len);
+
+/* The same with every init option given (opts->threads 1..VB_MAX_THREADS). A precision the
+ * backend does not compute is refused naming the backend and the precision. */
+vb_loaded_backend *vb_backend_load_with(const char *name_or_path,
+                                        const vb_backend_init_opts *opts, char *err,
+                                        size_t err_len);
+
+/* "f32", "bf16", or "?" for a value outside vb_precision. */
+const char *vb_precision_name(vb_precision p);
 
 /* Loads, probes, inits and unloads the backend in a child process: 0 when that worked (the
  * caller then loads it for real), -1 with one line in err when it failed, crashed (the
@@ -49,7 +62,7 @@ vb_loaded_backend *vb_backend_load(const char *name_or_path, int threads, char *
  * not forked for again. */
 int vb_backend_try_isolated(const char *name_or_path, int threads, char *err, size_t err_len);
 
-/* Calls shutdown() and dlclose(). NULL is ignored. */
+/* Calls shutdown(ctx) and dlclose(). NULL is ignored. */
 void vb_backend_unload(vb_loaded_backend *b);
 
 /* Resolves the selection rule above: cli_name (may be NULL) > $VITBENCH_BACKEND > default

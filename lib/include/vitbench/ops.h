@@ -14,8 +14,9 @@
  *     "not wanted" and is skipped;
  *   - element-wise forward ops (relu, gelu, gelu_tanh, add, dropout, drop_path) may run
  *     in place (y == x, or y == a for add); no other op may alias an output with an input;
- *   - randomness (dropout masks) comes from vb_uniform(seed, index) in rng.h, so every
- *     backend draws the same mask and backward regenerates it instead of storing it. The
+ *   - randomness (dropout masks) comes from vb_uniform(seed, index) in rng.h, with the
+ *     seed in the descriptor, so every backend draws the same mask and backward
+ *     regenerates it instead of storing it (it gets the forward's descriptor). The
  *     index counts from the start of the whole global batch: a process that holds a
  *     slice of it (data-parallel training, dist.h) passes the slice's first sample, so
  *     the N slices draw exactly the masks of one process holding the whole batch. */
@@ -127,6 +128,7 @@ typedef struct vb_attention_desc {
     int diag_mask;
     float dropout;
     int64_t first_sample; /* the global batch index of sample 0 (dropout masks only) */
+    uint64_t seed;        /* of the dropout mask */
 } vb_attention_desc;
 
 /* Inverted dropout over n values:
@@ -136,6 +138,7 @@ typedef struct vb_dropout_desc {
     int64_t n;
     float rate;
     int64_t first;
+    uint64_t seed;
 } vb_dropout_desc;
 
 /* Stochastic depth (drop path) on a residual branch x (batch, per_sample):
@@ -144,6 +147,7 @@ typedef struct vb_drop_path_desc {
     int64_t batch, per_sample;
     float rate;
     int64_t first_sample;
+    uint64_t seed;
 } vb_drop_path_desc;
 
 /* CCT sequence pooling: x (batch, tokens, dim), g (dim), g_bias (1).
@@ -156,7 +160,8 @@ typedef struct vb_seqpool_desc {
 /* Softmax cross-entropy from logits (batch, classes) and int32 labels, with label
  * smoothing: target = (1−ls)·onehot + ls/classes.
  * Forward writes loss per sample (batch) and probs (batch, classes) for backward.
- * Backward: dlogits += grad_scale · (probs − target)  (grad_scale is 1/batch for a mean). */
+ * Backward: dlogits += grad_scale · (probs − target), grad_scale (1 value) the gradient of
+ * every per-sample loss (1/batch for a mean). */
 typedef struct vb_xent_desc {
     int64_t batch, classes;
     float label_smoothing;

@@ -1,9 +1,9 @@
 /* The context a forward or backward pass runs in, and VB_RUN, the one way layers call ops.
  *
- * VB_RUN(r, slot, desc, args...) checks the descriptor, routes the call to the backend's
- * slot (or to the reference when the backend's supports() declines the case), times it
- * into the per-op profile, and on failure records "layer L: op O: message" in r->err and
- * returns -1 from the calling function. */
+ * VB_RUN(r, slot, desc, tensors...) checks the descriptor, routes the call to the
+ * backend's slot with the backend's context (or to the reference when the backend's
+ * supports() declines the case), times it into the per-op profile, and on failure records
+ * "layer L: op O: message" in r->err and returns -1 from the calling function. */
 #ifndef VITBENCH_RUN_H
 #define VITBENCH_RUN_H
 
@@ -38,7 +38,7 @@ int vb_run_end(vb_run *r, vb_op op, int rc, double t0);
 
 /* Slot name → op id, for VB_RUN. */
 enum {
-#define VB_SLOT_ID(ID, name, fn, desc) VB_SLOT_##name = VB_OP_##ID,
+#define VB_SLOT_ID(ID, name, desc, args) VB_SLOT_##name = VB_OP_##ID,
     VB_OPS(VB_SLOT_ID)
 #undef VB_SLOT_ID
 };
@@ -48,7 +48,7 @@ enum {
         double vb_t0_;                                                                \
         const vb_backend *vb_t_ = vb_run_begin((r), (vb_op)VB_SLOT_##slot, (desc), &vb_t0_); \
         if (!vb_t_) return -1;                                                        \
-        int vb_rc_ = vb_t_->slot((desc), __VA_ARGS__);                                \
+        int vb_rc_ = vb_t_->slot((r)->backend->ctx, (desc), __VA_ARGS__);            \
         if (vb_run_end((r), (vb_op)VB_SLOT_##slot, vb_rc_, vb_t0_) != 0) return -1;        \
     } while (0)
 
