@@ -10,7 +10,7 @@ The modules below are written from the official code's structure (src/cct.py, sr
 src/cvt.py, src/utils/tokenizer.py, src/utils/transformers.py): attribute names make the
 state_dict keys, nn.Conv2d and nn.Linear keep PyTorch's layouts (OIHW, (out, in)), and the
 input is NCHW. The sizes come from the export's metadata "vitbench_model" (the resolved
-model description); load_state_dict(strict=True) fails on any missing, extra or misshapen
+model description) and "classes"; load_state_dict(strict=True) fails on any missing, extra or misshapen
 tensor. It then evaluates the run's split the way scripts/torch-eval.py does (the same
 data, normalisation and loss, from RUN/summary.json and the recipe) and prints the line
 `vbmodel eval` prints for the checkpoint the export was made from.
@@ -139,7 +139,7 @@ class Classifier(nn.Module):
 
 
 class Official(nn.Module):
-    def __init__(self, description):
+    def __init__(self, description, classes):
         super().__init__()
         sections = parse_description(description)
         model = dict(sections)["model"]
@@ -147,7 +147,7 @@ class Official(nn.Module):
         self.tokenizer = Tokenizer(sections, c)
         with torch.no_grad():
             tokens, dim = self.tokenizer(torch.zeros(1, c, h, w)).shape[1:]
-        self.classifier = Classifier(sections, dim, tokens, int(model["classes"]))
+        self.classifier = Classifier(sections, dim, tokens, classes)
 
     def forward(self, x):
         return self.classifier(self.tokenizer(x))
@@ -166,7 +166,7 @@ def main():
     tensors, meta = golden.st_read(args.export)
     if meta.get("format") != "compact-transformers":
         torch_eval.fail("%s: not a compact-transformers export" % args.export)
-    model = Official(meta["vitbench_model"])
+    model = Official(meta["vitbench_model"], int(meta["classes"]))  # the run's (--classes)
     model.load_state_dict({k: torch.tensor(v.copy()) for k, v in tensors.items()}, strict=True)
     model.eval()
     _, run_meta = golden.st_read(args.checkpoint)

@@ -1,10 +1,11 @@
 /* vbmodel export: trained weights under the names and layouts of the official code.
  *
- *   vbmodel export MODEL WEIGHTS --format compact-transformers --out FILE
+ *   vbmodel export MODEL WEIGHTS --format compact-transformers|keras --out FILE
  *                  [--weights best|last] [--classes N]
  *
  * --classes: the classes the run's data had, when they differ from the description's
- * (a CIFAR-100 run of a model described for CIFAR-10).
+ * (a CIFAR-100 run of a model described for CIFAR-10); metadata "classes" records the
+ * export's.
  *
  * compact-transformers: the PyTorch state_dict of github.com/SHI-Labs/Compact-Transformers
  * (src/cct.py, src/cvt.py, src/vit.py: CCT, CVT, ViT-Lite), for a model in that code's
@@ -27,7 +28,9 @@
  *   encoder.i.mlp.{0,1}.*          classifier.blocks.i.linear{1,2}.*            transposed
  *   layernorm.0.{gamma,beta}       classifier.norm.{weight,bias}
  *   seqpool.0.weight (C), bias     classifier.attention_pool.weight (1,C), bias
- *   dense.0.*                      classifier.fc.*                              transposed */
+ *   dense.0.*                      classifier.fc.*                              transposed
+ *
+ * keras: the Keras weight names of the seeds' own code, for their models (keras_names.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,7 @@
 #include "vitbench/safetensors.h"
 #include "vitbench/train.h"
 #include "cli.h"
+#include "keras_names.h"
 #include "run_inputs.h"
 #include "vbmodel.h"
 
@@ -46,10 +50,21 @@ typedef struct export_options {
     int64_t classes;
 } export_options;
 
+/* A format: whether the model has a counterpart there (before any weights are read), and
+ * its parameters under that format's names, converted into `converted` (the parameter
+ * block's size and offsets) and recorded in w. Each 0, or -1 with a one-line message. */
+typedef struct export_format {
+    const char *name;
+    int (*check)(const vb_model *m, char *err, size_t err_len);
+    int (*add)(vb_st_writer *w, const vb_model *m, float *converted, char *err, size_t err_len);
+} export_format;
+
+static const export_format *find_format(const char *name);
+
 static void usage(FILE *to)
 {
-    fprintf(to, "usage: vbmodel export MODEL WEIGHTS --format compact-transformers --out FILE "
-                "[--weights best|last] [--classes N]\n");
+    fprintf(to, "usage: vbmodel export MODEL WEIGHTS --format compact-transformers|keras "
+                "--out FILE [--weights best|last] [--classes N]\n");
 }
 
 static export_options parse_args(int argc, char **argv)
@@ -75,9 +90,9 @@ static export_options parse_args(int argc, char **argv)
         }
         i++;
     }
-    if (!o.format || strcmp(o.format, "compact-transformers") != 0) {
-        fprintf(stderr, "%s: --format %s: the formats are compact-transformers\n", PROGRAM,
-                o.format ? o.format : "missing");
+    if (!find_format(o.format)) {
+        fprintf(stderr, "%s: --format %s: the formats are compact-transformers, keras\n",
+                PROGRAM, o.format ? o.format : "missing");
         exit(2);
     }
     if (!o.out) {
@@ -242,9 +257,10 @@ static void convert(const vb_param *p, const float *in, layout how, float *out, 
 
 /* Every parameter renamed and converted into `converted` (the block's size and offsets),
  * recorded in w. 0, or -1 naming the first parameter without a counterpart. */
-static int add_renamed(vb_st_writer *w, const vb_model *m, float *converted,
-                       char (*names)[160], char *err, size_t err_len)
+static int add_renamed(vb_st_writer *w, const vb_model *m, float *converted, char *err,
+                       size_t err_len)
 {
+    char name[160];
     for (int i = 0; i < m->params.count; i++) {
         const vb_param *p = &m->params.params[i];
         int k, ndim;
@@ -255,36 +271,51 @@ static int add_renamed(vb_st_writer *w, const vb_model *m, float *converted,
                      m->name, p->name);
             return -1;
         }
-        snprintf(names[i], sizeof names[i], r->theirs, k);
+        snprintf(name, sizeof name, r->theirs, k);
         convert(p, vb_param_data(&m->params, i), r->how, converted + p->offset, &ndim, shape);
-        if (vb_st_writer_add(w, names[i], VB_ST_F32, ndim, shape, converted + p->offset)) {
-            snprintf(err, err_len, "%s: cannot add %s (out of memory)", m->name, names[i]);
+        if (vb_st_writer_add(w, name, VB_ST_F32, ndim, shape, converted + p->offset)) {
+            snprintf(err, err_len, "%s: cannot add %s (out of memory)", m->name, name);
             return -1;
         }
     }
     return 0;
 }
 
-static int write_export(const vb_model *m, const export_options *o, int used_best, char *err,
-                        size_t err_len)
+static const export_format formats[] = {
+    {"compact-transformers", check_official, add_renamed},
+    {"keras", keras_names_check, keras_names_add},
+};
+
+static const export_format *find_format(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(formats[i].name, name) == 0) return &formats[i];
+    return NULL;
+}
+
+/* The export written to o->out; *tensors: how many it holds. */
+static int write_export(const vb_model *m, const export_options *o, int used_best,
+                        int *tensors, char *err, size_t err_len)
 {
     float *converted = vb_alloc(m->params.total * sizeof(float));
-    char(*names)[160] = calloc((size_t)m->params.count, sizeof *names);
     vb_st_writer w;
     vb_st_writer_init(&w);
     int rc = -1;
-    if (!converted || !names)
+    if (!converted)
         snprintf(err, err_len, "%s: out of memory", o->out);
-    else if (add_renamed(&w, m, converted, names, err, err_len) == 0) {
+    else if (find_format(o->format)->add(&w, m, converted, err, err_len) == 0) {
+        char classes[32]; /* the description's, or --classes */
+        snprintf(classes, sizeof classes, "%lld", (long long)m->classes);
         rc = vb_st_writer_meta(&w, "format", o->format) ||
              vb_st_writer_meta(&w, "model", m->name) ||
              vb_st_writer_meta(&w, "weights", used_best ? "best" : "last") ||
-             vb_st_writer_meta(&w, "vitbench_model", m->config);
+             vb_st_writer_meta(&w, "vitbench_model", m->config) ||
+             vb_st_writer_meta(&w, "classes", classes);
         if (rc) snprintf(err, err_len, "%s: out of memory", o->out);
         else rc = vb_st_writer_write(&w, o->out, err, err_len);
     }
+    *tensors = w.count;
     vb_st_writer_free(&w);
-    free(names);
     vb_free(converted);
     return rc ? -1 : 0;
 }
@@ -295,20 +326,20 @@ int vbmodel_export(int argc, char **argv)
     char path[1024], err[1200];
     vb_model m;
     memset(&m, 0, sizeof m);
-    int used_best = 0;
+    int used_best = 0, tensors = 0;
     vb_model_opts mo = {.classes = o.classes};
     int rc = run_inputs_resolve("model", o.model, path, sizeof path, err, sizeof err) ||
              vb_model_load_opts(&m, path, &mo, err, sizeof err);
-    if (!rc) rc = check_official(&m, err, sizeof err);
+    if (!rc) rc = find_format(o.format)->check(&m, err, sizeof err);
     if (!rc && vb_param_block_alloc(&m.params) != 0) {
         snprintf(err, sizeof err, "%s: cannot allocate its parameters", m.name);
         rc = -1;
     }
     rc = rc || vb_weights_load(o.weights, &m, o.best, &used_best, err, sizeof err) ||
-         write_export(&m, &o, used_best, err, sizeof err);
+         write_export(&m, &o, used_best, &tensors, err, sizeof err);
     if (rc) fprintf(stderr, "%s: %s\n", PROGRAM, err);
-    else printf("wrote %d tensors of %s from %s as %s to %s\n", m.params.count, m.name,
-                o.weights, o.format, o.out);
+    else printf("wrote %d tensors of %s from %s as %s to %s\n", tensors, m.name, o.weights,
+                o.format, o.out);
     vb_model_free(&m);
     return rc ? 1 : 0;
 }
