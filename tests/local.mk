@@ -10,5 +10,6 @@ include $(srcdir)/tests/data.mk
 include $(srcdir)/tests/train.mk
 include $(srcdir)/tests/runsuite.mk
 include $(srcdir)/tests/eval.mk
+include $(srcdir)/tests/keras_export.mk
 include $(srcdir)/tests/fuzz.mk
 include $(srcdir)/tests/mpi.mk
