@@ -6,12 +6,12 @@
  * two ShiftedPatchTokenization for its plots and the vanilla ViT before the SPT/LSA one —
  * which shifts the counters below):
  *
- *   form (metadata keras_form)  seed                                            our models
- *   cct_tf2                     000/001 create_cct_model(), TF 2 Keras           keras_cct
- *   cct_keras3                  004 create_cct_model(), Keras 3                  keras_cct_keras3
- *   vit_small_ds                002 create_vit_classifier(vanilla=True)          keras_vit_small_ds_vanilla
- *   vit_small_ds_spt_lsa        002 create_vit_classifier(vanilla=False)         keras_vit_small_ds_spt_lsa
- *   qiita_vit                   003 make_ViT(), TF 2 Keras                       qiita_vit, vit_base, ...
+ *   keras_form            seed: model function                       our models
+ *   cct_tf2               000/001: create_cct_model(), TF 2 Keras    keras_cct
+ *   cct_keras3            004: create_cct_model(), Keras 3           keras_cct_keras3
+ *   vit_small_ds          002: create_vit_classifier(vanilla=True)   keras_vit_small_ds_vanilla
+ *   vit_small_ds_spt_lsa  002: create_vit_classifier(vanilla=False)  keras_vit_small_ds_spt_lsa
+ *   qiita_vit             003: make_ViT(), TF 2 Keras                qiita_vit, vit_base/large/huge
  *
  * Sizes (depth, widths, heads, classes) are the seed functions' hyperparameters and may
  * differ; the layer order and the maths (norm placement, eps, activations, biases, LSA)
@@ -109,7 +109,8 @@ static const key_rule cct_keys[] = {
     {"layernorm", -1, "eps", "1e-5"},      {"dense", -1, "bias", "yes"},
     {"dense", -1, "activation", "none"},   {NULL, 0, NULL, NULL}};
 static const key_rule cct_tf2_keys[] = {
-    {"posemb", -1, "kind", "frozen"}, {"encoder", -1, "mlp_activation", "gelu"}, {NULL, 0, NULL, NULL}};
+    {"posemb", -1, "kind", "frozen"}, {"encoder", -1, "mlp_activation", "gelu"},
+    {NULL, 0, NULL, NULL}};
 static const key_rule cct_keras3_keys[] = {
     {"posemb", -1, "kind", "learnable"}, {"encoder", -1, "mlp_activation", "gelu_tanh"},
     {NULL, 0, NULL, NULL}};
@@ -125,7 +126,8 @@ static const key_rule vit_small_ds_keys[] = {
     {"dense", 2, "activation", "gelu"},    {"dense", 3, "activation", "none"},
     {NULL, 0, NULL, NULL}};
 static const key_rule vanilla_keys[] = {
-    {"encoder", -1, "diag_mask", "no"}, {"encoder", -1, "temperature", "fixed"}, {NULL, 0, NULL, NULL}};
+    {"encoder", -1, "diag_mask", "no"}, {"encoder", -1, "temperature", "fixed"},
+    {NULL, 0, NULL, NULL}};
 static const key_rule spt_lsa_keys[] = {
     {"shifted_patches", -1, "order", "keras"}, {"encoder", -1, "diag_mask", "yes"},
     {"encoder", -1, "temperature", "learnable"}, {NULL, 0, NULL, NULL}};
@@ -161,7 +163,7 @@ static const keras_form forms[] = {
 };
 #define FORM_COUNT ((int)(sizeof forms / sizeof forms[0]))
 #define COVERED "keras_cct, keras_cct_keras3, keras_vit_small_ds_vanilla, " \
-                "keras_vit_small_ds_spt_lsa, qiita_vit"
+                "keras_vit_small_ds_spt_lsa, qiita_vit, vit_base, vit_large, vit_huge"
 
 /* "conv zeropad maxpool ... encoder layernorm ...": m's layer kinds, encoder runs as one. */
 static void layer_kinds(const vb_model *m, char *out, size_t len)
@@ -477,7 +479,8 @@ static void name_cct(namer *n)
                          uid(n, "dense", b));
             else
                 snprintf(scope, sizeof scope, "%s", uid(n, "dense", a));
-            emit_whole(n, l->name, "weight", weight_name(n, scope, "kernel", name), -1); /* (C, 1) */
+            /* (C) → Dense(1)'s kernel (C, 1) */
+            emit_whole(n, l->name, "weight", weight_name(n, scope, "kernel", name), -1);
             emit_whole(n, l->name, "bias", weight_name(n, scope, "bias", name), 0);
         } else if (is(l, "dense")) {
             keras_dense(n, l->name, uid(n, "dense", a));

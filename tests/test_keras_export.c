@@ -73,9 +73,9 @@ static void expect_columns(const char *name, int ndim, const int64_t *shape, con
     const float *kv = k->data, *pv = p->data;
     for (int64_t r = 0; r < rows; r++)
         for (int64_t c = 0; c < cols; c++)
-            cr_assert_eq(kv[r * cols + c], pv[r * last + col0 + c], "%s[%lld] is not %s[%lld, %lld]",
-                         name, (long long)(r * cols + c), param, (long long)r,
-                         (long long)(col0 + c));
+            cr_assert_eq(kv[r * cols + c], pv[r * last + col0 + c],
+                         "%s[%lld] is not %s[%lld, %lld]", name, (long long)(r * cols + c),
+                         param, (long long)r, (long long)(col0 + c));
 }
 
 /* The whole of our parameter as Keras's tensor `name` of that shape. */
@@ -86,7 +86,9 @@ static void expect_whole(const char *name, int ndim, const int64_t *shape, const
     expect_columns(name, ndim, shape, param, 0, p->shape[p->ndim - 1]);
 }
 
-#define SHAPE(...) (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (int64_t[]){__VA_ARGS__}
+/* A shape's axis count and values, for the two arguments above. */
+#define SHAPE(...) \
+    (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (int64_t[]){__VA_ARGS__}
 
 Test(keras_export, seeds_000_001_names_split_qkv_and_the_constant_table)
 {
@@ -197,14 +199,6 @@ static void make_cifar10_excerpt(void)
         "test $(wc -c < test_batch.bin) = 307300", dir, archive, archive), 0, "%s", output);
 }
 
-/* The result line of the last shell_run ("top1 T top5 T loss L"), copied into line. */
-static void result_line(char *line, size_t len)
-{
-    const char *at = strstr(output, "top1 ");
-    cr_assert_not_null(at, "no result line in:\n%s", output);
-    snprintf(line, len, "%.*s", (int)strcspn(at, "\n"), at);
-}
-
 /* One epoch of MODEL with RECIPE (a shipped name or a path) on the excerpt, exported with
  * --format keras (plus export_options); keras-seeds.py on the export must print vbmodel
  * eval's line for the checkpoint, on the excerpt's 100 test images. */
@@ -221,12 +215,12 @@ static void expect_pytorch_agrees(const char *model, const char *recipe,
                  0, "%s", output);
     cr_assert_eq(shell_run("%s eval %s %s/run/checkpoint.safetensors --threads 1 --data %s/data %s",
                            VBMODEL, model, dir, dir, recipe_option), 0, "%s", output);
-    result_line(c, sizeof c);
+    shell_result_line(c, sizeof c);
     cr_expect_not_null(strstr(output, "test split: 100 images"), "%s", output);
     cr_assert_eq(shell_run("%s %s/keras.safetensors %s/run/checkpoint.safetensors --threads 1 "
                            "--data %s/data %s", KERAS_SEEDS, dir, dir, dir, recipe_option),
                  0, "%s", output);
-    result_line(torch, sizeof torch);
+    shell_result_line(torch, sizeof torch);
     cr_expect_str_eq(torch, c, "%s", output);
 }
 
