@@ -25,7 +25,6 @@ normalisation and loss, from RUN/summary.json and the recipe; --recipe for a rec
 outside suites/recipes) and prints the line `vbmodel eval` prints for the checkpoint the
 export was made from.
 """
-import argparse
 import importlib
 import math
 import os
@@ -307,16 +306,10 @@ BUILDERS = {
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("export")
-    ap.add_argument("checkpoint", help="the run's checkpoint the export was made from")
-    ap.add_argument("--data")
-    ap.add_argument("--split", choices=["test", "val"], default="test")
+    ap = torch_eval.export_parser(__doc__)
     ap.add_argument("--recipe", help="the run's recipe file, if not in suites/recipes")
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-
     tensors, meta = golden.st_read(args.export)
     if meta.get("format") != "keras" or meta.get("keras_form") not in BUILDERS:
         torch_eval.fail("%s: not a keras export of a seed model (format %r, keras_form %r)"
@@ -326,14 +319,10 @@ def main():
     forward = build(keras, official_cct.parse_description(meta["vitbench_model"]),
                     int(meta["classes"]))  # the run's (vbmodel export --classes)
     keras.check_all_used()
-    _, run_meta = golden.st_read(args.checkpoint)
-    images, labels, mean, std, smoothing = torch_eval.run_data(
-        args.checkpoint, run_meta, args.split, args.data, args.recipe)
-    logits, loss, top1, top5 = torch_eval.evaluate(lambda _, x: forward(x), None, images,
-                                                   labels, mean, std, smoothing)
-    torch_eval.report("%s as %s, under its Keras names (%d tensors) in %s"
-                      % (meta["model"], meta["keras_model"], len(tensors), args.export),
-                      args.split, logits, loss, top1, top5, labels, None, {})
+    torch_eval.report_export(args, forward,
+                             "%s as %s, under its Keras names (%d tensors) in %s"
+                             % (meta["model"], meta["keras_model"], len(tensors), args.export),
+                             args.recipe)
 
 
 if __name__ == "__main__":

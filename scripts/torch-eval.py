@@ -173,6 +173,29 @@ def report(what, split, logits, loss, top1, top5, labels, logits_path, meta):
                         dict(meta, format="vitbench-logits", split=split))
 
 
+def export_parser(doc):
+    """The arguments of a script that evaluates an export (official-cct.py,
+    keras-seeds.py): EXPORT CHECKPOINT [--data DIR] [--split test|val] [--threads T]."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("export")
+    ap.add_argument("checkpoint", help="the run's checkpoint the export was made from")
+    ap.add_argument("--data")
+    ap.add_argument("--split", choices=["test", "val"], default="test")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    return ap
+
+
+def report_export(args, forward, what, recipe=None):
+    """forward (images (B, H, W, C) → logits) on the split of the run whose checkpoint the
+    export was made from, as vbmodel eval sees it; prints vbmodel eval's line."""
+    _, run_meta = golden.st_read(args.checkpoint)
+    images, labels, mean, std, smoothing = run_data(args.checkpoint, run_meta, args.split,
+                                                    args.data, recipe)
+    logits, loss, top1, top5 = evaluate(lambda _, x: forward(x), None, images, labels, mean,
+                                        std, smoothing)
+    report(what, args.split, logits, loss, top1, top5, labels, None, {})
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("model", choices=sorted(golden.MODELS))
