@@ -264,10 +264,10 @@ int keras_names_check(const vb_model *m, char *err, size_t err_len)
 
 /* ---- naming -------------------------------------------------------------------------- */
 
-/* One exported tensor: columns [col0, col0 + cols) of our parameter `param` viewed as
- * (rows, its last axis), under Keras's name and shape (the same values in the same order). */
 #define NAME_LEN 256 /* a Keras tensor's name */
 
+/* One exported tensor: columns [col0, col0 + cols) of our parameter `param` viewed as
+ * (rows, its last axis), under Keras's name and shape (the same values in the same order). */
 typedef struct keras_tensor {
     char name[NAME_LEN];
     int param;
