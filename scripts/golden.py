@@ -121,15 +121,15 @@ def same_pad(size, k, s):
     return total // 2, total - total // 2
 
 
-def conv_relu_pad_pool(x, w):
-    """CCT tokenizer stage: Conv2D valid no-bias ReLU → ZeroPadding2D(1) → MaxPool 3 s2 same.
-    x (B, H, W, Cin), w (kh, kw, Cin, Cout) → (B, H', W', Cout)."""
+def conv_relu_pad_pool(x, w, pad=1, pool=3, stride=2):
+    """CCT tokenizer stage: Conv2D valid no-bias ReLU → ZeroPadding2D(pad) → MaxPool pool,
+    stride, same. x (B, H, W, Cin), w (kh, kw, Cin, Cout) → (B, H', W', Cout)."""
     y = F.relu(F.conv2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1)))
-    y = F.pad(y, (1, 1, 1, 1))
-    top, bottom = same_pad(y.shape[2], 3, 2)
-    left, right = same_pad(y.shape[3], 3, 2)
+    y = F.pad(y, (pad, pad, pad, pad))
+    top, bottom = same_pad(y.shape[2], pool, stride)
+    left, right = same_pad(y.shape[3], pool, stride)
     y = F.pad(y, (left, right, top, bottom), value=-math.inf)  # padding never wins
-    return F.max_pool2d(y, 3, 2).permute(0, 2, 3, 1)
+    return F.max_pool2d(y, pool, stride).permute(0, 2, 3, 1)
 
 
 def attention(x, p, pre, heads, head_dim, lsa=False, attn_drop=0.0):

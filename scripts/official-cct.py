@@ -10,12 +10,11 @@ The modules below are written from the official code's structure (src/cct.py, sr
 src/cvt.py, src/utils/tokenizer.py, src/utils/transformers.py): attribute names make the
 state_dict keys, nn.Conv2d and nn.Linear keep PyTorch's layouts (OIHW, (out, in)), and the
 input is NCHW. The sizes come from the export's metadata "vitbench_model" (the resolved
-model description); load_state_dict(strict=True) fails on any missing, extra or misshapen
+model description) and "classes"; load_state_dict(strict=True) fails on any missing, extra or misshapen
 tensor. It then evaluates the run's split the way scripts/torch-eval.py does (the same
 data, normalisation and loss, from RUN/summary.json and the recipe) and prints the line
 `vbmodel eval` prints for the checkpoint the export was made from.
 """
-import argparse
 import importlib
 import os
 import sys
@@ -139,7 +138,7 @@ class Classifier(nn.Module):
 
 
 class Official(nn.Module):
-    def __init__(self, description):
+    def __init__(self, description, classes):
         super().__init__()
         sections = parse_description(description)
         model = dict(sections)["model"]
@@ -147,36 +146,24 @@ class Official(nn.Module):
         self.tokenizer = Tokenizer(sections, c)
         with torch.no_grad():
             tokens, dim = self.tokenizer(torch.zeros(1, c, h, w)).shape[1:]
-        self.classifier = Classifier(sections, dim, tokens, int(model["classes"]))
+        self.classifier = Classifier(sections, dim, tokens, classes)
 
     def forward(self, x):
         return self.classifier(self.tokenizer(x))
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("export")
-    ap.add_argument("checkpoint", help="the run's checkpoint the export was made from")
-    ap.add_argument("--data")
-    ap.add_argument("--split", choices=["test", "val"], default="test")
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    args = ap.parse_args()
+    args = torch_eval.export_parser(__doc__).parse_args()
     torch.set_num_threads(args.threads)
-
     tensors, meta = golden.st_read(args.export)
     if meta.get("format") != "compact-transformers":
         torch_eval.fail("%s: not a compact-transformers export" % args.export)
-    model = Official(meta["vitbench_model"])
+    model = Official(meta["vitbench_model"], int(meta["classes"]))  # the run's (--classes)
     model.load_state_dict({k: torch.tensor(v.copy()) for k, v in tensors.items()}, strict=True)
     model.eval()
-    _, run_meta = golden.st_read(args.checkpoint)
-    images, labels, mean, std, smoothing = torch_eval.run_data(args.checkpoint, run_meta,
-                                                               args.split, args.data)
-    logits, loss, top1, top5 = torch_eval.evaluate(
-        lambda _, x: model(x.permute(0, 3, 1, 2)), None, images, labels, mean, std, smoothing)
-    torch_eval.report("%s under the official names (%d tensors) of %s"
-                      % (meta["model"], len(tensors), args.export),
-                      args.split, logits, loss, top1, top5, labels, None, {})
+    torch_eval.report_export(args, lambda x: model(x.permute(0, 3, 1, 2)),
+                             "%s under the official names (%d tensors) of %s"
+                             % (meta["model"], len(tensors), args.export))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ k classes beat its label, a tie going to the lower class index (vitbench's rule)
 Prints the line `vbmodel eval` prints, `top1 T top5 T loss L`, six decimals each; with
 --logits writes logits (N, classes) F32 and labels (N) I32 as `vbmodel eval --logits`
 does. Needs Debian's python3-torch; reads Fashion-MNIST (IDX .gz) and CIFAR-10 (the
-binary archive) from --data, $VITBENCH_DATA or Debian's /usr/share/datasets.
+binary archive or its unpacked folder) from --data, $VITBENCH_DATA or Debian's
+/usr/share/datasets.
 """
 import argparse
 import configparser
@@ -58,8 +59,10 @@ def read_weights(path, table, best):
 
 
 def read_recipe(name):
-    """The recipe's label smoothing, validation mode and dataset."""
-    path = os.path.join(RECIPES, name + ".cfg")
+    """The recipe's label smoothing, validation mode and dataset; name is a shipped
+    recipe's or, holding a '/' or ending in .cfg, a path (as vitbench resolves it)."""
+    is_path = "/" in name or name.endswith(".cfg")
+    path = name if is_path else os.path.join(RECIPES, name + ".cfg")
     cfg = configparser.ConfigParser(inline_comment_prefixes=("#", ";"))
     if not cfg.read(path):
         fail("%s: recipe file missing" % path)
@@ -99,9 +102,11 @@ def read_data(dataset, given):
         return read_fashion_mnist(given)
     if dataset == "cifar10":
         for d in data_dirs(given):
-            if os.path.exists(os.path.join(d, torch_train.ARCHIVE)):
+            if any(os.path.exists(os.path.join(d, f))
+                   for f in (torch_train.FOLDER, torch_train.ARCHIVE)):
                 return torch_train.read_cifar10(d)
-        fail("%s: not in %s" % (torch_train.ARCHIVE, ", ".join(data_dirs(given))))
+        fail("%s or %s: not in %s" % (torch_train.FOLDER, torch_train.ARCHIVE,
+                                      ", ".join(data_dirs(given))))
     fail("dataset %s: not read by this script" % dataset)
 
 
@@ -142,9 +147,10 @@ def evaluate(forward, p, images, labels, mean, std, smoothing):
     return z, loss.item(), topk_hits(z, labels, 1) / n, topk_hits(z, labels, 5) / n
 
 
-def run_data(checkpoint_path, meta, split, data_dir):
+def run_data(checkpoint_path, meta, split, data_dir, recipe=None):
     """What the run's evaluation sees: (images NHWC uint8, labels, mean, std, smoothing),
-    from the run's summary.json (beside the checkpoint) and recipe."""
+    from the run's summary.json (beside the checkpoint) and recipe (the checkpoint's, or
+    `recipe` where given: a recipe outside suites/recipes, as vbmodel eval --recipe)."""
     summary_path = os.path.join(os.path.dirname(os.path.abspath(checkpoint_path)),
                                 "summary.json")
     if not os.path.exists(summary_path):
@@ -152,7 +158,7 @@ def run_data(checkpoint_path, meta, split, data_dir):
              % summary_path)
     with open(summary_path) as f:
         summary = json.load(f)
-    smoothing, val_mode, dataset = read_recipe(meta["recipe"])
+    smoothing, val_mode, dataset = read_recipe(recipe or meta["recipe"])
     images, labels = select(split, val_mode, summary, read_data(dataset, data_dir))
     return (images, labels, summary["normalization_mean"], summary["normalization_std"],
             smoothing)
@@ -165,6 +171,29 @@ def report(what, split, logits, loss, top1, top5, labels, logits_path, meta):
     if logits_path:
         golden.st_write(logits_path, {"logits": logits, "labels": labels.astype(np.int32)},
                         dict(meta, format="vitbench-logits", split=split))
+
+
+def export_parser(doc):
+    """The arguments of a script that evaluates an export (official-cct.py,
+    keras-seeds.py): EXPORT CHECKPOINT [--data DIR] [--split test|val] [--threads T]."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("export")
+    ap.add_argument("checkpoint", help="the run's checkpoint the export was made from")
+    ap.add_argument("--data")
+    ap.add_argument("--split", choices=["test", "val"], default="test")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    return ap
+
+
+def report_export(args, forward, what, recipe=None):
+    """forward (images (B, H, W, C) → logits) on the split of the run whose checkpoint the
+    export was made from, as vbmodel eval sees it; prints vbmodel eval's line."""
+    _, run_meta = golden.st_read(args.checkpoint)
+    images, labels, mean, std, smoothing = run_data(args.checkpoint, run_meta, args.split,
+                                                    args.data, recipe)
+    logits, loss, top1, top5 = evaluate(lambda _, x: forward(x), None, images, labels, mean,
+                                        std, smoothing)
+    report(what, args.split, logits, loss, top1, top5, labels, None, {})
 
 
 def main():

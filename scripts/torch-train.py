@@ -51,19 +51,30 @@ FORWARDS = {
 RECIPE_KEYS = dict(epochs="30", batch="128", val_split="0.1", val_mode="keras_last",
                    keep_best="no", label_smoothing="0", dataset="cifar10")
 ARCHIVE = "cifar-10-binary.tar.xz"
+FOLDER = "cifar-10-batches-bin"  # the archive unpacked
 RECORD = 1 + 32 * 32 * 3  # label byte, then the image as 3 planes of 32x32
 
 
 def read_cifar10(data_dir):
-    """(train images, train labels, test images, test labels): NHWC uint8, int64."""
-    path = os.path.join(data_dir, ARCHIVE)
-    if not os.path.exists(path):
-        sys.exit("%s: not found (scripts/fetch-data or VITBENCH_DATA says where it lives)" % path)
+    """(train images, train labels, test images, test labels): NHWC uint8, int64, from
+    DIR/cifar-10-batches-bin/ (unpacked, looked for first as vitbench does) or the archive."""
+    folder = os.path.join(data_dir, FOLDER)
     members = {}
-    with tarfile.open(path, "r:xz") as tar:
-        for m in tar.getmembers():
-            if m.isfile() and m.name.endswith(".bin"):
-                members[os.path.basename(m.name)] = tar.extractfile(m).read()
+    if os.path.isdir(folder):
+        path = folder
+        for name in os.listdir(folder):
+            if name.endswith(".bin"):
+                with open(os.path.join(folder, name), "rb") as f:
+                    members[name] = f.read()
+    else:
+        path = os.path.join(data_dir, ARCHIVE)
+        if not os.path.exists(path):
+            sys.exit("%s: not found (scripts/fetch-data or VITBENCH_DATA says where it lives)"
+                     % path)
+        with tarfile.open(path, "r:xz") as tar:
+            for m in tar.getmembers():
+                if m.isfile() and m.name.endswith(".bin"):
+                    members[os.path.basename(m.name)] = tar.extractfile(m).read()
 
     def batch(name):
         if name not in members:

@@ -18,6 +18,7 @@ RUN_INPUTS_CPPFLAGS = $(AM_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"' \
 
 bin_PROGRAMS += vbmodel
 vbmodel_SOURCES = suites/vbmodel.c suites/vbmodel.h suites/vbmodel_eval.c suites/vbmodel_export.c \
+	suites/keras_names.c suites/keras_names.h \
 	$(CLI_SOURCES) $(RUN_INPUTS_SOURCES)
 vbmodel_CPPFLAGS = $(RUN_INPUTS_CPPFLAGS)
 vbmodel_LDADD = lib/libvitbench.la -lm

@@ -1,10 +1,11 @@
 /* vbmodel export: trained weights under the names and layouts of the official code.
  *
- *   vbmodel export MODEL WEIGHTS --format compact-transformers --out FILE
+ *   vbmodel export MODEL WEIGHTS --format compact-transformers|keras --out FILE
  *                  [--weights best|last] [--classes N]
  *
  * --classes: the classes the run's data had, when they differ from the description's
- * (a CIFAR-100 run of a model described for CIFAR-10).
+ * (a CIFAR-100 run of a model described for CIFAR-10); metadata "classes" records the
+ * export's.
  *
  * compact-transformers: the PyTorch state_dict of github.com/SHI-Labs/Compact-Transformers
  * (src/cct.py, src/cvt.py, src/vit.py: CCT, CVT, ViT-Lite), for a model in that code's
@@ -27,7 +28,9 @@
  *   encoder.i.mlp.{0,1}.*          classifier.blocks.i.linear{1,2}.*            transposed
  *   layernorm.0.{gamma,beta}       classifier.norm.{weight,bias}
  *   seqpool.0.weight (C), bias     classifier.attention_pool.weight (1,C), bias
- *   dense.0.*                      classifier.fc.*                              transposed */
+ *   dense.0.*                      classifier.fc.*                              transposed
+ *
+ * keras: the Keras weight names of the seeds' own code, for their models (keras_names.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,7 @@
 #include "vitbench/safetensors.h"
 #include "vitbench/train.h"
 #include "cli.h"
+#include "keras_names.h"
 #include "run_inputs.h"
 #include "vbmodel.h"
 
@@ -49,9 +53,21 @@ typedef struct export_options {
 
 static export_options opt;
 
+/* A format: whether the model has a counterpart there (before any weights are read), and
+ * its parameters under that format's names, converted into `converted` (the parameter
+ * block's size and offsets) and recorded in w. Each 0, or -1 with a one-line message. */
+typedef struct export_format {
+    const char *name;
+    int (*check)(const vb_model *m, char *err, size_t err_len);
+    int (*add)(vb_st_writer *w, const vb_model *m, float *converted, char *err, size_t err_len);
+} export_format;
+
+static const export_format *find_format(const char *name);
+
 static const cli_option options[] = {
-    CLI_REQUIRED_STRING_OPT("--format", "compact-transformers", &opt.format,
-                            "the layout: the official CCT code's state_dict"),
+    CLI_REQUIRED_STRING_OPT("--format", "compact-transformers|keras", &opt.format,
+                            "the layout: the official CCT code's state_dict, or the Keras "
+                            "weight names of the seed's own model"),
     CLI_REQUIRED_STRING_OPT("--out", "FILE", &opt.out, "the safetensors file to write"),
     CLI_CHOICE_OPT("--weights", "best|last", &opt.last,
                    "a checkpoint's kept best weights, or its last ones"),
@@ -67,8 +83,8 @@ const cli_command vbmodel_export_command = {
 
 static void check_format(const char *format)
 {
-    if (strcmp(format, "compact-transformers") != 0)
-        cli_bad_value(PROGRAM, "--format", "compact-transformers", format);
+    if (!find_format(format))
+        cli_bad_value(PROGRAM, "--format", "compact-transformers|keras", format);
 }
 
 /* ---- the official form -------------------------------------------------------------- */
@@ -226,9 +242,10 @@ static void convert(const vb_param *p, const float *in, layout how, float *out, 
 
 /* Every parameter renamed and converted into `converted` (the block's size and offsets),
  * recorded in w. 0, or -1 naming the first parameter without a counterpart. */
-static int add_renamed(vb_st_writer *w, const vb_model *m, float *converted,
-                       char (*names)[160], char *err, size_t err_len)
+static int add_renamed(vb_st_writer *w, const vb_model *m, float *converted, char *err,
+                       size_t err_len)
 {
+    char name[160];
     for (int i = 0; i < m->params.count; i++) {
         const vb_param *p = &m->params.params[i];
         int k, ndim;
@@ -239,36 +256,51 @@ static int add_renamed(vb_st_writer *w, const vb_model *m, float *converted,
                      m->name, p->name);
             return -1;
         }
-        snprintf(names[i], sizeof names[i], r->theirs, k);
+        snprintf(name, sizeof name, r->theirs, k);
         convert(p, vb_param_data(&m->params, i), r->how, converted + p->offset, &ndim, shape);
-        if (vb_st_writer_add(w, names[i], VB_ST_F32, ndim, shape, converted + p->offset)) {
-            snprintf(err, err_len, "%s: cannot add %s (out of memory)", m->name, names[i]);
+        if (vb_st_writer_add(w, name, VB_ST_F32, ndim, shape, converted + p->offset)) {
+            snprintf(err, err_len, "%s: cannot add %s (out of memory)", m->name, name);
             return -1;
         }
     }
     return 0;
 }
 
-static int write_export(const vb_model *m, const export_options *o, int used_best, char *err,
-                        size_t err_len)
+static const export_format formats[] = {
+    {"compact-transformers", check_official, add_renamed},
+    {"keras", keras_names_check, keras_names_add},
+};
+
+static const export_format *find_format(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(formats[i].name, name) == 0) return &formats[i];
+    return NULL;
+}
+
+/* The export written to o->out; *tensors: how many it holds. */
+static int write_export(const vb_model *m, const export_options *o, int used_best,
+                        int *tensors, char *err, size_t err_len)
 {
     float *converted = vb_alloc(m->params.total * sizeof(float));
-    char(*names)[160] = calloc((size_t)m->params.count, sizeof *names);
     vb_st_writer w;
     vb_st_writer_init(&w);
     int rc = -1;
-    if (!converted || !names)
+    if (!converted)
         snprintf(err, err_len, "%s: out of memory", o->out);
-    else if (add_renamed(&w, m, converted, names, err, err_len) == 0) {
+    else if (find_format(o->format)->add(&w, m, converted, err, err_len) == 0) {
+        char classes[32]; /* the description's, or --classes */
+        snprintf(classes, sizeof classes, "%lld", (long long)m->classes);
         rc = vb_st_writer_meta(&w, "format", o->format) ||
              vb_st_writer_meta(&w, "model", m->name) ||
              vb_st_writer_meta(&w, "weights", used_best ? "best" : "last") ||
-             vb_st_writer_meta(&w, "vitbench_model", m->config);
+             vb_st_writer_meta(&w, "vitbench_model", m->config) ||
+             vb_st_writer_meta(&w, "classes", classes);
         if (rc) snprintf(err, err_len, "%s: out of memory", o->out);
         else rc = vb_st_writer_write(&w, o->out, err, err_len);
     }
+    *tensors = w.count;
     vb_st_writer_free(&w);
-    free(names);
     vb_free(converted);
     return rc ? -1 : 0;
 }
@@ -279,18 +311,18 @@ int vbmodel_export(void)
     check_format(o.format);
     char err[1200];
     vb_model m;
-    int used_best = 0;
+    int used_best = 0, tensors = 0;
     int rc = run_inputs_load_model(&m, o.model, o.classes, err, sizeof err);
-    if (!rc) rc = check_official(&m, err, sizeof err);
+    if (!rc) rc = find_format(o.format)->check(&m, err, sizeof err);
     if (!rc && vb_param_block_alloc(&m.params) != 0) {
         snprintf(err, sizeof err, "%s: cannot allocate its parameters", m.name);
         rc = -1;
     }
     rc = rc || vb_weights_load(o.weights, &m, !o.last, &used_best, err, sizeof err) ||
-         write_export(&m, &o, used_best, err, sizeof err);
+         write_export(&m, &o, used_best, &tensors, err, sizeof err);
     if (rc) fprintf(stderr, "%s: %s\n", PROGRAM, err);
-    else printf("wrote %d tensors of %s from %s as %s to %s\n", m.params.count, m.name,
-                o.weights, o.format, o.out);
+    else printf("wrote %d tensors of %s from %s as %s to %s\n", tensors, m.name, o.weights,
+                o.format, o.out);
     vb_model_free(&m);
     return rc ? 1 : 0;
 }

@@ -12,6 +12,7 @@ include $(srcdir)/tests/train.mk
 include $(srcdir)/tests/runsuite.mk
 include $(srcdir)/tests/cli.mk
 include $(srcdir)/tests/eval.mk
+include $(srcdir)/tests/keras_export.mk
 include $(srcdir)/tests/fuzz.mk
 include $(srcdir)/tests/mpi.mk
 include $(srcdir)/tests/shipped.mk

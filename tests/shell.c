@@ -27,6 +27,13 @@ int shell_run(const char *fmt, ...)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void shell_result_line(char *line, size_t len)
+{
+    const char *at = strstr(shell_output, "top1 ");
+    cr_assert_not_null(at, "no result line in:\n%s", shell_output);
+    snprintf(line, len, "%.*s", (int)strcspn(at, "\n"), at);
+}
+
 char *shell_slurp(const char *path)
 {
     static char text[65536];

@@ -11,6 +11,10 @@ extern char shell_output[65536];
 /* Runs a shell command line (printf-style); returns its exit status, -1 if it was killed. */
 __attribute__((format(printf, 1, 2))) int shell_run(const char *fmt, ...);
 
+/* The result line of the last shell_run (vbmodel eval's and the PyTorch scripts'
+ * "top1 T top5 T loss L"), copied into line; fails the test when there is none. */
+void shell_result_line(char *line, size_t len);
+
 /* The text of a file (up to 64 KiB), in a buffer that the next call reuses. */
 char *shell_slurp(const char *path);
 

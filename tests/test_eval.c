@@ -36,14 +36,6 @@ static void train(void)
                            "--quiet --out %s/run", VBTRAIN, dir), 0, "%s", output);
 }
 
-/* The result line of the last shell_run ("top1 T top5 T loss L"), copied into line. */
-static void result_line(char *line, size_t len)
-{
-    const char *at = strstr(output, "top1 ");
-    cr_assert_not_null(at, "no result line in:\n%s", output);
-    snprintf(line, len, "%.*s", (int)strcspn(at, "\n"), at);
-}
-
 /* The value text of "key": in summary.json. */
 static void json_value(const char *json, const char *key, char *out, size_t len)
 {
@@ -70,7 +62,7 @@ Test(eval, best_weights_give_the_summary_and_the_validation_row)
     snprintf(want, sizeof want, "top1 %s top5 %s loss %s", top1, top5, loss);
     cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors --threads 1",
                            VBMODEL, dir), 0, "%s", output);
-    result_line(got, sizeof got);
+    shell_result_line(got, sizeof got);
     cr_expect_str_eq(got, want);
     cr_expect_not_null(strstr(output, "test split: 10000 images"), "%s", output);
 
@@ -83,7 +75,7 @@ Test(eval, best_weights_give_the_summary_and_the_validation_row)
     snprintf(want, sizeof want, "top1 %s top5 %s loss %s", val_acc, val_top5, val_loss);
     cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors --threads 1 "
                            "--split val", VBMODEL, dir), 0, "%s", output);
-    result_line(got, sizeof got);
+    shell_result_line(got, sizeof got);
     cr_expect_str_eq(got, want);
     cr_expect_not_null(strstr(output, "val split: 100 images"), "%s", output);
 }
@@ -100,10 +92,10 @@ Test(eval, pytorch_and_the_official_names_agree_to_the_printed_digit)
     char c[160], torch[160], official[160];
     cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors --threads 1 "
                            "--split val", VBMODEL, dir), 0, "%s", output);
-    result_line(c, sizeof c);
+    shell_result_line(c, sizeof c);
     cr_assert_eq(shell_run("%s fashion_cct %s/run/checkpoint.safetensors --threads 1 "
                            "--split val", TORCH_EVAL, dir), 0, "%s", output);
-    result_line(torch, sizeof torch);
+    shell_result_line(torch, sizeof torch);
     cr_expect_str_eq(torch, c);
     cr_expect_not_null(strstr(output, "val split: 100 images"), "%s", output);
 
@@ -112,7 +104,7 @@ Test(eval, pytorch_and_the_official_names_agree_to_the_printed_digit)
                  0, "%s", output);
     cr_assert_eq(shell_run("%s %s/ct.safetensors %s/run/checkpoint.safetensors --threads 1 "
                            "--split val", OFFICIAL_CCT, dir, dir), 0, "%s", output);
-    result_line(official, sizeof official);
+    shell_result_line(official, sizeof official);
     cr_expect_str_eq(official, c);
 }
 
