@@ -370,6 +370,101 @@ Test(data, jpeg_variant_round_trips_every_image)
     }
 }
 
+/* The one entry in tmp/cache (the decoded-data cache of these tests), into path. */
+static void cache_entry(char *path, size_t len)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "ls '%s'/cache/*.vbdata", tmp);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    cr_assert_not_null(fgets(path, (int)len, p), "no cache entry in %s/cache", tmp);
+    path[strcspn(path, "\n")] = '\0';
+    char extra[1024];
+    cr_assert_null(fgets(extra, sizeof extra, p), "a second cache entry: %s", extra);
+    pclose(p);
+}
+
+/* len bytes at offset of the file at path overwritten with data. */
+static void patch_file(const char *path, long offset, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "r+b");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fseek(f, offset, SEEK_SET), 0);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+/* Offsets in a cache entry (lib/data/cache.c's layout) of the small CIFAR-10's train part:
+ * the header (8 + 8 + 8 + 64 bytes), its part header (seven i64, then the checksum), the
+ * 10 class names of 64 bytes and 15 labels, then the images. */
+#define ENTRY_TRAIN_CHECKSUM (88 + 56)
+#define ENTRY_TRAIN_IMAGES (88 + 64 + 10 * 64 + 15 * 4)
+
+/* An archive is decoded once per content: the first open writes a cache entry and the
+ * next reads it (an entry edited with a consistent checksum comes back edited); a damaged
+ * entry is a miss and is rewritten; other archive bytes never meet the entry; the source
+ * recorded is the archive; VITBENCH_CACHE=off writes nothing. */
+Test(data, archives_are_decoded_once_through_the_cache)
+{
+    make_cifar10();
+    make_tar("cJf", "only/cifar-10-binary.tar.xz", "cifar-10-batches-bin");
+    char cache[1024], entry[1024];
+    snprintf(cache, sizeof cache, "%s/cache", tmp);
+    setenv("VITBENCH_CACHE", cache, 1);
+    vb_dataset tr, te, again, te2;
+    OK(vb_dataset_open("cifar10", at("only"), &tr, &te, err, sizeof err));
+    cache_entry(entry, sizeof entry);
+    OK(vb_dataset_open("cifar10", at("only"), &again, &te2, err, sizeof err));
+    expect_same(&tr, &again);
+    expect_same(&te, &te2);
+    cr_assert_str_eq(again.source, at("only/cifar-10-binary.tar.xz"));
+    cr_assert_str_eq(again.class_names[9], "truck");
+    vb_dataset_free(&again);
+    vb_dataset_free(&te2);
+
+    /* A hit: an edit that keeps the checksum consistent is what the next open returns. */
+    uint8_t first = tr.images[0];
+    tr.images[0] ^= 0xff;
+    vb_dataset_checksum(&tr);
+    patch_file(entry, ENTRY_TRAIN_IMAGES, tr.images, 1);
+    patch_file(entry, ENTRY_TRAIN_CHECKSUM, &tr.checksum, sizeof tr.checksum);
+    OK(vb_dataset_open("cifar10", at("only"), &again, &te2, err, sizeof err));
+    cr_assert_eq(again.images[0], tr.images[0], "the cache entry was not read");
+    vb_dataset_free(&again);
+    vb_dataset_free(&te2);
+
+    /* Damage the checksum cannot explain: a miss, the archive decoded, the entry rewritten. */
+    patch_file(entry, ENTRY_TRAIN_IMAGES + 1, &(uint8_t){0x5a}, 1);
+    OK(vb_dataset_open("cifar10", at("only"), &again, &te2, err, sizeof err));
+    cr_assert_eq(again.images[0], first, "a damaged entry was used");
+    vb_dataset_free(&again);
+    vb_dataset_free(&te2);
+    OK(vb_dataset_open("cifar10", at("only"), &again, &te2, err, sizeof err));
+    cr_assert_eq(again.images[0], first, "the damaged entry was not rewritten");
+    vb_dataset_free(&again);
+    vb_dataset_free(&te2);
+
+    /* Other archive bytes: another entry, never the first one's data. */
+    write_cifar(at("cifar-10-batches-bin/test_batch.bin"), 200, 4, 1, 10);
+    make_tar("cJf", "only/cifar-10-binary.tar.xz", "cifar-10-batches-bin");
+    OK(vb_dataset_open("cifar10", at("only"), &again, &te2, err, sizeof err));
+    cr_assert_eq(te2.images[0], pixel(200, 0, 0), "a stale entry was used");
+    vb_dataset_free(&again);
+    vb_dataset_free(&te2);
+
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
+    cr_assert_eq(system(cmd), 0);
+    setenv("VITBENCH_CACHE", "off", 1);
+    OK(vb_dataset_open("cifar10", at("only"), &again, &te2, err, sizeof err));
+    struct stat st;
+    cr_assert_neq(stat(cache, &st), 0, "VITBENCH_CACHE=off wrote %s", cache);
+    vb_dataset_free(&again);
+    vb_dataset_free(&te2);
+    vb_dataset_free(&tr);
+    vb_dataset_free(&te);
+}
+
 Test(data, cifar100_official_and_imported)
 {
     char names[2000] = "";

@@ -8,6 +8,7 @@
 #ifndef VB_DATA_INTERNAL_H
 #define VB_DATA_INTERNAL_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "vitbench/dataset.h"
@@ -114,6 +115,27 @@ int vb_encode_jpeg(const vb_image *img, int quality, uint8_t **data, size_t *siz
 /* Every image of d replaced by its JPEG round trip at quality; d's name gains "@jpegQ"
  * and its checksum is recomputed (jpeg_roundtrip.c). 0, or -1 with err set. */
 int vb_dataset_jpeg_roundtrip(vb_dataset *d, int quality, char *err, size_t err_len);
+
+/* ---- the decoded-data cache (cache.c) --------------------------------------------------- */
+
+/* Where the decoded parts of one archive's content live. */
+typedef struct vb_cache_entry {
+    char archive[PATH_MAX];     /* the source archive */
+    char name[64];              /* the dataset's name, with its variant ("cifar10@jpeg75") */
+    uint64_t archive_hash;      /* FNV-1a 64 of the archive's bytes */
+    uint64_t archive_size;      /* its length in bytes */
+    char dir[PATH_MAX];         /* the cache folder */
+    char path[PATH_MAX + 128];  /* dir/NAME-HASH.vbdata */
+} vb_cache_entry;
+
+/* The entry for archive (a regular file) as dataset name: 0, or -1 when the source is no
+ * file, the cache is off (VITBENCH_CACHE=off) or the archive cannot be read. */
+int vb_cache_find(const char *archive, const char *name, vb_cache_entry *e);
+/* Both parts from the entry: 0, or -1 (parts left empty) when it is absent, of another
+ * archive or name, or damaged in any way its checksums or shape show. */
+int vb_cache_load(const vb_cache_entry *e, vb_dataset *train, vb_dataset *test);
+/* Writes the entry atomically where the disk keeps 1 GiB free beyond it: 0 or -1. */
+int vb_cache_store(const vb_cache_entry *e, const vb_dataset *train, const vb_dataset *test);
 
 /* ---- readers on loaded members (so one archive pass can fill several parts) ---------- */
 

@@ -6,6 +6,7 @@ lib_data_libvbdata_la_SOURCES = \
 	lib/data/archive.c \
 	lib/data/dataset.c \
 	lib/data/checksum.c \
+	lib/data/cache.c \
 	lib/data/cifar.c \
 	lib/data/cifar_write.c \
 	lib/data/idx.c \

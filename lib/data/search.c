@@ -5,6 +5,7 @@
  * order of its table below (so the folder given with --data always wins, and within a
  * folder the lossless official layout wins over re-encoded ones). A candidate that
  * exists but cannot be read is an error, never a reason to silently try the next one. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,36 +165,41 @@ static void not_found(const known_dataset *k, const char *search, char *err, siz
                  "scripts/fetch-data %s", k->name, looked, search, k->name);
 }
 
-/* The dataset as stored: name is one of known[]. */
-static int open_stored(const char *name, const char *data_dir, vb_dataset *train,
-                       vb_dataset *test, char *err, size_t err_len)
+/* The first of k's candidates along the search path that exists: its path in path
+ * (PATH_MAX bytes). NULL, with err saying where it looked, when there is none. */
+static const candidate *locate(const known_dataset *k, const char *data_dir, char *path,
+                               char *err, size_t err_len)
 {
-    const known_dataset *k = lookup(name);
-    if (!k)
-        return vb_data_fail(err, err_len, "unknown dataset '%s' (known: %s)", name,
-                            vb_dataset_names());
     char search[8192];
     vb_data_search_path(data_dir, search, sizeof search);
     for (char *dir = search; *dir;) {
         char *end = strchr(dir, ':');
         size_t dlen = end ? (size_t)(end - dir) : strlen(dir);
         for (int c = 0; c < 6 && k->cand[c].rel; c++) {
-            char path[4096];
             struct stat st;
-            snprintf(path, sizeof path, "%.*s/%s", (int)dlen, dir, k->cand[c].rel);
-            if (stat(path, &st) != 0) continue;
-            if (read_candidate(path, k->cand[c].fmt, train, test, err, err_len) ||
-                finish(k, path, train, err, err_len) || finish(k, path, test, err, err_len)) {
-                vb_dataset_free(train);
-                vb_dataset_free(test);
-                return -1;
-            }
-            return 0;
+            snprintf(path, PATH_MAX, "%.*s/%s", (int)dlen, dir, k->cand[c].rel);
+            if (stat(path, &st) == 0) return &k->cand[c];
         }
         dir += dlen + (end != NULL);
     }
     not_found(k, search, err, err_len);
-    return -1;
+    return NULL;
+}
+
+/* Both parts decoded from the candidate at path, then put through JPEG at quality when it
+ * is not 0. */
+static int decode(const known_dataset *k, const candidate *cand, const char *path,
+                  int quality, vb_dataset *train, vb_dataset *test, char *err, size_t err_len)
+{
+    if (read_candidate(path, cand->fmt, train, test, err, err_len) ||
+        finish(k, path, train, err, err_len) || finish(k, path, test, err, err_len) ||
+        (quality && (vb_dataset_jpeg_roundtrip(train, quality, err, err_len) ||
+                     vb_dataset_jpeg_roundtrip(test, quality, err, err_len)))) {
+        vb_dataset_free(train);
+        vb_dataset_free(test);
+        return -1;
+    }
+    return 0;
 }
 
 /* A variant "NAME@jpegQ" (Q in 1..100): base gets NAME and the quality is returned; a
@@ -216,17 +222,22 @@ int vb_dataset_open(const char *name, const char *data_dir, vb_dataset *train,
 {
     memset(train, 0, sizeof *train);
     memset(test, 0, sizeof *test);
-    char base[64];
+    char base[64], path[PATH_MAX];
     int quality = jpeg_variant(name, base, sizeof base);
     if (quality < 0)
         return vb_data_fail(err, err_len, "dataset '%s': after '@' expected jpegQ, Q a JPEG "
                             "quality in 1..100 (e.g. cifar10@jpeg75)", name);
-    if (open_stored(base, data_dir, train, test, err, err_len)) return -1;
-    if (quality && (vb_dataset_jpeg_roundtrip(train, quality, err, err_len) ||
-                    vb_dataset_jpeg_roundtrip(test, quality, err, err_len))) {
-        vb_dataset_free(train);
-        vb_dataset_free(test);
-        return -1;
-    }
+    const known_dataset *k = lookup(base);
+    if (!k)
+        return vb_data_fail(err, err_len, "unknown dataset '%s' (known: %s)", base,
+                            vb_dataset_names());
+    const candidate *cand = locate(k, data_dir, path, err, err_len);
+    if (!cand) return -1;
+    /* An archive is decoded once per content (cache.c); a folder is read each time. */
+    vb_cache_entry entry;
+    int cacheable = vb_cache_find(path, name, &entry) == 0;
+    if (cacheable && vb_cache_load(&entry, train, test) == 0) return 0;
+    if (decode(k, cand, path, quality, train, test, err, err_len)) return -1;
+    if (cacheable) vb_cache_store(&entry, train, test);
     return 0;
 }
