@@ -264,7 +264,7 @@ Test(keras_export, other_models_and_formats_are_refused_in_one_line)
     cr_assert_eq(shell_run("%s init keras_cct --out %s/w.safetensors", VBMODEL, dir), 0);
     expect_refused(shell_run("%s export keras_cct %s/w.safetensors --format tf --out %s/x",
                              VBMODEL, dir, dir),
-                   2, "vbmodel export: --format tf: the formats are compact-transformers, keras");
+                   2, "vbmodel export: --format: expected compact-transformers|keras, got 'tf'");
     expect_refused(shell_run("%s export cct_7_3x2 %s/w.safetensors --format keras --out %s/x",
                              VBMODEL, dir, dir),
                    1, "cct_7_3x2: not a model of the Keras seeds, which --format keras covers");
