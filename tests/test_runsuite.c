@@ -213,7 +213,7 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
     make_dir();
     put_file("suites/stats.cfg", "[suite]\nname = stats\nkind = train\ndescription = d\n"
              "compare = a - b, c - d, e - a  # differences\ntarget_val_acc = 0.75\n"
-             "reference_tolerance = 0.6\n");
+             "reference_tolerance = 0.6\ndata_note = JPEG'd pixels, not the original's\n");
     put_file("results/stats/reference-a.torch.seed1.csv", "# a in PyTorch\n"
              "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n1,2,0.5,1.5,0.6,9\n"
              "2,1,0.7,1.0,0.78,9\n# test of epoch 2's weights (final val_acc 0.78): "
@@ -264,11 +264,20 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
         "| `reference-a.torch.seed1` | 2 | 78.50 | a (onednn, 3) | 77.98 | -0.52 | yes |",
         "| `reference-c.torch.seed1` (shortened) | 1 | 71.20 | c (onednn, 1) | 70.00 | -1.20 "
         "| **no** |",
+        "**Data:** JPEG'd pixels, not the original's.",
     };
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         cr_expect_not_null(strstr(readme, expected[i]), "no\n%s\nin\n%s", expected[i], readme);
+    /* The data note is on the plots too, its quote undoubled. */
+    snprintf(path, sizeof path, "%s/results/stats/accuracy.svg", dir);
+    cr_expect_not_null(strstr(shell_slurp(path), "data: JPEG'd pixels"), "no data note in %s",
+                       path);
     remove_dir();
 }
+
+/* 257 characters: one more than a suite's text keys hold. */
+#define TEXT_64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define LONG_TEXT TEXT_64 TEXT_64 TEXT_64 TEXT_64 "x"
 
 /* A malformed suite file is refused with one line naming the file and what is wrong. */
 Test(runsuite, malformed_suite_files_are_refused)
@@ -293,6 +302,9 @@ Test(runsuite, malformed_suite_files_are_refused)
          "[profile]\nname = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "between 0 and 1"},
         {"[suite]\nname = s\nkind = train\ndescription = d\nreference_tolerance = -1\n"
          "[profile]\nname = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "between 0 and 100"},
+        {"[suite]\nname = s\nkind = train\ndescription = d\ndata_note = " LONG_TEXT "\n"
+         "[profile]\nname = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n",
+         "'data_note' is longer than 255 characters"},
     };
     make_dir();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

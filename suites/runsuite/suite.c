@@ -64,6 +64,7 @@ static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
                       err_len) ||
         optional_text(sec, "backends", s->backends, sizeof s->backends, err, err_len) ||
         optional_text(sec, "compare", s->compare, sizeof s->compare, err, err_len) ||
+        optional_text(sec, "data_note", s->data_note, sizeof s->data_note, err, err_len) ||
         vb_cfg_float_or(sec, "target_val_acc", 0, &s->target_val_acc, err, err_len) ||
         vb_cfg_float_or(sec, "reference_tolerance", 0, &s->reference_tolerance, err, err_len))
         return -1;

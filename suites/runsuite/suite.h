@@ -7,7 +7,9 @@
  *              0..1: the report gives the epochs each cell takes to reach this validation
  *              accuracy; 0 or absent: none), reference_tolerance (kind train, points:
  *              how far a cell's mean test top-1 may lie from a reference run committed
- *              beside it, results/SUITE/reference-LABEL.*.csv). The report reads these
+ *              beside it, results/SUITE/reference-LABEL.*.csv), data_note (kind train: how
+ *              our data differs from the published runs', under the suite's heading
+ *              and on its plots). The report reads these
  *              from the file; they are checked here, so that a typo fails when the suite
  *              loads.
  *   [profile]  name, epochs (0: the recipe's), limit (0: every training image),
@@ -50,6 +52,7 @@ typedef struct suite {
     char backends[256];                /* kind backends: "naive, openblas, ..." */
     char compare[256];                 /* kind train: "spt_lsa - vanilla, spt - vanilla" */
     double target_val_acc;             /* kind train: 0 (none) or the report's target */
+    char data_note[256];               /* kind train: "" or how our data differs */
     double reference_tolerance;        /* kind train: ± test top-1 points from a reference
                                           run (results/SUITE/reference-*.csv), 0 = none */
     int64_t threads[SUITE_MAX_THREADS]; /* kind backends */
