@@ -1,42 +1,19 @@
 /* JPEG -> uint8 HWC (gray stays 1 channel, everything else becomes RGB) with libjpeg.
  *
- * libjpeg reports errors by calling error_exit, which must not return: we longjmp back
- * out of the decoder. Warnings (e.g. "premature end of JPEG file", which libjpeg would
- * otherwise paper over with gray pixels) are treated as errors: a damaged training image
- * should stop the read, not silently change the data. */
-#include <setjmp.h>
-#include <stdio.h>
+ * Errors longjmp back out of the decoder (jpeg_failure.h). Warnings (e.g. "premature end
+ * of JPEG file", which libjpeg would otherwise paper over with gray pixels) are treated as
+ * errors: a damaged training image should stop the read, not silently change the data. */
 #include <stdlib.h>
 #include <string.h>
-#include <jpeglib.h>
 #include "data.h"
-
-typedef struct jpeg_failure {
-    struct jpeg_error_mgr mgr; /* first: libjpeg hands us a pointer to it */
-    jmp_buf jump;
-    char msg[JMSG_LENGTH_MAX];
-} jpeg_failure;
-
-static void on_error(j_common_ptr cinfo)
-{
-    jpeg_failure *f = (jpeg_failure *)cinfo->err;
-    cinfo->err->format_message(cinfo, f->msg);
-    longjmp(f->jump, 1);
-}
-
-static void on_message(j_common_ptr cinfo, int level)
-{
-    if (level < 0) on_error(cinfo); /* a warning: corrupt data */
-}
+#include "jpeg_failure.h"
 
 int vb_decode_jpeg(const uint8_t *data, size_t size, vb_image *out, char *msg, size_t len)
 {
     struct jpeg_decompress_struct cinfo;
-    jpeg_failure fail;
+    vb_jpeg_failure fail;
     memset(out, 0, sizeof *out);
-    cinfo.err = jpeg_std_error(&fail.mgr);
-    fail.mgr.error_exit = on_error;
-    fail.mgr.emit_message = on_message;
+    cinfo.err = vb_jpeg_failure_init(&fail, 1);
     if (setjmp(fail.jump)) {
         snprintf(msg, len, "undecodable JPEG: %s", fail.msg);
         jpeg_destroy_decompress(&cinfo);

@@ -3,31 +3,16 @@
  * (jpeg_set_defaults), the accurate integer DCT. The same encoder settings as the JPEG
  * class folders of our CIFAR-100 (quality 75, 4:2:0), so that round-tripping another
  * dataset through it shows how much that lossy step alone moves accuracy. */
-#include <setjmp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jpeglib.h>
 #include "data.h"
-
-typedef struct jpeg_encode_failure {
-    struct jpeg_error_mgr mgr; /* first: libjpeg hands us a pointer to it */
-    jmp_buf jump;
-    char msg[JMSG_LENGTH_MAX];
-} jpeg_encode_failure;
-
-static void on_encode_error(j_common_ptr cinfo)
-{
-    jpeg_encode_failure *f = (jpeg_encode_failure *)cinfo->err;
-    cinfo->err->format_message(cinfo, f->msg);
-    longjmp(f->jump, 1);
-}
+#include "jpeg_failure.h"
 
 int vb_encode_jpeg(const vb_image *img, int quality, uint8_t **data, size_t *size, char *msg,
                    size_t len)
 {
     struct jpeg_compress_struct cinfo;
-    jpeg_encode_failure fail;
+    vb_jpeg_failure fail;
     unsigned char *buf = NULL; /* libjpeg grows it; ours to free() afterwards */
     unsigned long buf_size = 0;
     *data = NULL;
@@ -36,8 +21,7 @@ int vb_encode_jpeg(const vb_image *img, int quality, uint8_t **data, size_t *siz
         snprintf(msg, len, "cannot encode %lld channels as JPEG", (long long)img->c);
         return -1;
     }
-    cinfo.err = jpeg_std_error(&fail.mgr);
-    fail.mgr.error_exit = on_encode_error;
+    cinfo.err = vb_jpeg_failure_init(&fail, 0);
     if (setjmp(fail.jump)) {
         snprintf(msg, len, "JPEG encoder: %s", fail.msg);
         jpeg_destroy_compress(&cinfo);

@@ -12,6 +12,8 @@ lib_data_libvbdata_la_SOURCES = \
 	lib/data/idx.c \
 	lib/data/jpeg.c \
 	lib/data/jpeg_encode.c \
+	lib/data/jpeg_failure.h \
+	lib/data/jpeg_failure.c \
 	lib/data/jpeg_roundtrip.c \
 	lib/data/png.c \
 	lib/data/image_folder.c \
