@@ -165,7 +165,10 @@ static int load_with(vb_model *m, vb_cfg *cfg, int parsed, const vb_model_opts *
                      char *err, size_t err_len)
 {
     int rc = parsed == 0 ? build(m, cfg, opts, err, err_len) : -1;
-    if (rc == 0) m->config = vb_cfg_resolved_text(cfg);
+    if (rc == 0 && !(m->config = vb_cfg_resolved_text(cfg))) {
+        snprintf(err, err_len, "%s: out of memory", m->name);
+        rc = -1;
+    }
     vb_cfg_free(cfg);
     if (rc != 0) vb_model_free(m);
     return rc;

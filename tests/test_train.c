@@ -296,9 +296,14 @@ static const char *const TINY_MODEL =
     "mlp = 16, 8\nmlp_activation = gelu\nmlp_dropout = 0.1\nstochastic_depth = 0.1\n"
     "[layernorm]\n[seqpool]\n[dense]\nunits = classes\n";
 
+static void tiny_model_of(vb_model *m, const char *text)
+{
+    cr_assert_eq(vb_model_parse(m, "tiny.cfg", text, err, sizeof err), 0, "%s", err);
+}
+
 static void tiny_model(vb_model *m)
 {
-    cr_assert_eq(vb_model_parse(m, "tiny.cfg", TINY_MODEL, err, sizeof err), 0, "%s", err);
+    tiny_model_of(m, TINY_MODEL);
 }
 
 /* count images of 8x8x1: noise plus a bright row (class 0), column (1) or diagonal (2). */
@@ -340,6 +345,7 @@ static const char *const TINY_RECIPE = TINY_RECIPE_MAIN "[augment]\nflip = yes\n
 
 typedef struct tiny_run {
     vb_dataset train, test;
+    const char *model_text; /* TINY_MODEL, or an edited description */
     vb_recipe recipe;
     vb_loaded_backend *backend;
 } tiny_run;
@@ -348,6 +354,7 @@ static void tiny_setup(tiny_run *t, const char *dir)
 {
     tiny_dataset(&t->train, 400, 11); /* 300 train (19 steps, the last of 12), 100 val */
     tiny_dataset(&t->test, 60, 99);
+    t->model_text = TINY_MODEL;
     cr_assert_eq(load_recipe_text(&t->recipe, dir, "tiny", TINY_RECIPE), 0, "%s", err);
     t->backend = vb_backend_load("reference", 1, err, sizeof err);
     cr_assert_not_null(t->backend, "%s", err);
@@ -365,7 +372,7 @@ static int tiny_train(tiny_run *t, const char *out, int resume, vb_train_result 
                       void (*on_step)(void *, int64_t, int64_t), void *user)
 {
     vb_model m;
-    tiny_model(&m);
+    tiny_model_of(&m, t->model_text);
     vb_train_opts o = {.out_dir = out, .resume = resume, .seed = 7, .quiet = 1,
                        .zero_seconds = 1, .on_step = on_step, .user = user};
     int rc = vb_train(&m, &t->recipe, &t->train, &t->test, t->backend, &o, res, err,
@@ -833,6 +840,43 @@ Test(train, refuses_a_checkpoint_of_another_recipe)
     cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1);
     cr_assert(strstr(err, "epochs (the recipe's, or --epochs) is '1', this run's is '2'"),
               "%s", err);
+    tiny_teardown(&t);
+}
+
+/* A model file edited under the same name, with the same parameter shapes (here the MLP's
+ * activation), is another model: --resume and vb_weights_load refuse its checkpoint,
+ * naming the line of the resolved description that differs. */
+Test(train, refuses_a_checkpoint_of_another_model_description)
+{
+    char dir[64], out[128], path[160];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    vb_train_result r;
+    t.recipe.epochs = 1;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+
+    char edited[1024];
+    const char *at = strstr(TINY_MODEL, "mlp_activation = gelu");
+    cr_assert_not_null(at);
+    snprintf(edited, sizeof edited, "%.*smlp_activation = relu%s", (int)(at - TINY_MODEL),
+             TINY_MODEL, at + strlen("mlp_activation = gelu"));
+    t.model_text = edited;
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1, "resumed another model");
+    cr_assert(strstr(err, "checkpoint.safetensors: cannot resume: the resolved model "
+                          "description differs (a changed model description file) at its "
+                          "line ") && strstr(err, "'mlp_activation = relu' here, "
+                          "'mlp_activation = gelu' in the checkpoint"), "%s", err);
+
+    vb_model m;
+    int used_best;
+    tiny_model_of(&m, edited);
+    cr_assert_eq(vb_model_alloc(&m, 1), 0);
+    snprintf(path, sizeof path, "%s/checkpoint.safetensors", out);
+    cr_assert_eq(vb_weights_load(path, &m, 1, &used_best, err, sizeof err), -1);
+    cr_assert(strstr(err, "cannot load its weights: the resolved model description differs"),
+              "%s", err);
+    vb_model_free(&m);
     tiny_teardown(&t);
 }
 

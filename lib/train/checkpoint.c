@@ -2,8 +2,9 @@
  *
  * Tensors: param.NAME, adam_m.NAME, adam_v.NAME (and best.NAME with keep_best) for every
  * parameter of the block, in its shape; scalars epoch, step, best_epoch (I64) and
- * best_val_acc, seconds (F64). Metadata: format, model, recipe, recipe_hash (of
- * recipe_config, the resolved recipe text, kept too), epochs, seed, dataset, train_images —
+ * best_val_acc, seconds (F64). Metadata: format, model, model_config (the resolved model
+ * description), recipe, recipe_hash (of recipe_config, the resolved recipe text, kept too),
+ * epochs, seed, dataset, train_images —
  * the identity a resumed run must share — and limit, which an evaluation needs to rebuild
  * the run's split (vb_weights_load). Nothing else is needed: every random draw is a pure
  * function of (seed, epoch, step). */
@@ -75,6 +76,7 @@ static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const ident
 {
     return vb_st_writer_meta(w, "format", VB_CHECKPOINT_FORMAT) ||
            vb_st_writer_meta(w, "model", id->model) ||
+           (id->model_text && vb_st_writer_meta(w, "model_config", id->model_text)) ||
            vb_st_writer_meta(w, "recipe", id->recipe) ||
            vb_st_writer_meta(w, "recipe_hash", t->hash) ||
            vb_st_writer_meta(w, "recipe_config", id->recipe_text) ||
@@ -139,18 +141,29 @@ static int check_recipe(const vb_st_file *f, const char *path, const vb_ckpt_ide
         return -1;
     }
     if (have && strcmp(have, hash) == 0) return 0;
-    int line = first_different_line(id->recipe_text, text);
-    char ours[160], theirs[160];
-    line_of(id->recipe_text, line, ours, sizeof ours);
-    line_of(text, line, theirs, sizeof theirs);
-    if (line < 0)
-        snprintf(err, err_len, "%s: cannot resume: the checkpoint's resolved recipe hash is "
-                 "'%s', this run's is '%s' (a damaged or edited checkpoint)", path,
-                 have ? have : "(missing)", hash);
-    else
-        snprintf(err, err_len, "%s: cannot resume: the resolved recipe differs (a changed "
-                 "recipe file) at its line %d: '%s' here, '%s' in the checkpoint", path,
-                 line + 1, ours, theirs);
+    if (vb_ckpt_check_text(f, path, "recipe_config", "recipe", id->recipe_text,
+                           "cannot resume", err, err_len))
+        return -1;
+    snprintf(err, err_len, "%s: cannot resume: the checkpoint's resolved recipe hash is "
+             "'%s', this run's is '%s' (a damaged or edited checkpoint)", path,
+             have ? have : "(missing)", hash);
+    return -1;
+}
+
+int vb_ckpt_check_text(const vb_st_file *f, const char *path, const char *key,
+                       const char *what, const char *ours, const char *action, char *err,
+                       size_t err_len)
+{
+    const char *theirs = vb_st_meta_get(f, key);
+    if (!theirs || !ours) return 0;
+    int line = first_different_line(ours, theirs);
+    if (line < 0) return 0;
+    char here[160], there[160];
+    line_of(ours, line, here, sizeof here);
+    line_of(theirs, line, there, sizeof there);
+    snprintf(err, err_len, "%s: %s: the resolved %s differs (a changed %s file) at its line "
+             "%d: '%s' here, '%s' in the checkpoint", path, action, what, what, line + 1, here,
+             there);
     return -1;
 }
 
@@ -193,7 +206,10 @@ static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_i
         {"dataset", t.dataset, "training data (checksum)"},
         {"train_images", t.images, "number of training images (--limit or val_split)"},
     };
+    /* A checkpoint without model_config predates it: its model goes by name alone. */
     if (check_fields(f, path, what, sizeof what / sizeof what[0], err, err_len) ||
+        vb_ckpt_check_text(f, path, "model_config", "model description", id->model_text,
+                           "cannot resume", err, err_len) ||
         check_recipe(f, path, id, t.hash, err, err_len) ||
         check_fields(f, path, how, sizeof how / sizeof how[0], err, err_len))
         return -1;

@@ -26,6 +26,9 @@ int vb_model_fit_batch(vb_model *m, int64_t n);
 /* What makes a checkpoint belong to a run: resuming refuses any difference. */
 typedef struct vb_ckpt_identity {
     const char *model, *recipe;
+    const char *model_text;  /* the resolved model description (vb_model.config), kept in
+                              * the file: a model file edited under the same name and
+                              * parameter shapes must not pass */
     const char *recipe_text; /* the resolved recipe (vb_recipe.config), kept in the file */
     uint64_t recipe_hash;  /* vb_recipe_hash: of recipe_text */
     int64_t epochs;        /* the recipe's, or --epochs */
@@ -59,6 +62,14 @@ int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratc
 
 /* Copies the tensors PREFIX.NAME (NAME alone when prefix is NULL) of every parameter of pb
  * into data (pb's layout), checking each one's shape. 0, or -1 naming file and tensor. */
+/* That the resolved text a checkpoint keeps under key (a description: "model description",
+ * "recipe") is ours. 0 when it is, or when either side has none (a checkpoint that predates
+ * keeping it: the caller decides whether that may pass); otherwise -1 with "path: action: the WHAT differs ... at
+ * its line N: 'ours' here, 'theirs' in the checkpoint". */
+int vb_ckpt_check_text(const vb_st_file *f, const char *path, const char *key,
+                       const char *what, const char *ours, const char *action, char *err,
+                       size_t err_len);
+
 int vb_ckpt_read_block(const vb_st_file *f, const char *path, const vb_param_block *pb,
                        const char *prefix, float *data, char *err, size_t err_len);
 

@@ -441,7 +441,8 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
     rc = agree(&t, rc || (t.writer && (take_folder(&t) || check_disk(&t))));
     if (!rc) {
         t.steps_per_epoch = (t.sp.fit.count + t.rr.batch - 1) / t.rr.batch;
-        t.id = (vb_ckpt_identity){.model = m->name, .recipe = r->name,
+        t.id = (vb_ckpt_identity){.model = m->name, .model_text = m->config,
+                                  .recipe = r->name,
                                   .recipe_text = r->config, .recipe_hash = vb_recipe_hash(r),
                                   .seed = o->seed,
                                   .dataset = train->checksum,

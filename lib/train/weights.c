@@ -118,6 +118,10 @@ int vb_weights_load(const char *path, vb_model *m, int best, int *used_best, cha
                  m->name);
         rc = -1;
     }
+    /* Same name and shapes, another description (an edited model file): refused too. */
+    if (!rc)
+        rc = vb_ckpt_check_text(&f, path, "model_config", "model description", m->config,
+                                "cannot load its weights", err, err_len);
     *used_best = best && w.has_best;
     const char *prefix = !w.checkpoint ? NULL : *used_best ? "best" : "param";
     if (!rc)
