@@ -59,4 +59,5 @@ tests_test_golden_SOURCES = tests/test_golden.c
 tests_test_golden_CPPFLAGS = $(CORE_TEST_CPPFLAGS) -DVB_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_golden_LDADD = $(CORE_TEST_LDADD)
 EXTRA_DIST += tests/golden/keras_cct.safetensors tests/golden/qiita_vit.safetensors \
-	tests/golden/vit_spt_lsa.safetensors scripts/golden.py scripts/torch-train.py
+	tests/golden/vit_spt_lsa.safetensors scripts/golden.py scripts/torch-train.py \
+	scripts/golden-mutations
