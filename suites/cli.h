@@ -64,6 +64,14 @@ typedef struct cli_option {
 /* The options several programs share, with one spelling and one range everywhere. */
 #define CLI_THREADS(dest) \
     CLI_INT_OPT("--threads", "N", dest, 1, VB_MAX_THREADS, "threads of the backend")
+/* Training: --threads is the most, the governor (governor.h) may use fewer. */
+#define CLI_TRAINING_THREADS(dest) \
+    CLI_INT_OPT("--threads", "N", dest, 1, VB_MAX_THREADS, \
+                "threads of the backend: the most a step runs on, fewer while other " \
+                "processes keep cores busy (see --fixed-threads)")
+#define CLI_FIXED_THREADS(dest) \
+    CLI_FLAG_OPT("--fixed-threads", dest, \
+                 "run every step on --threads threads, however busy the machine")
 #define CLI_SEED_OPT(dest, help_) {"--seed", "S", (help_), CLI_SEED, .to.seed = (dest)}
 /* A batch's bytes must fit a size_t (model.h). */
 #define CLI_BATCH(dest, help_) CLI_INT_OPT("--batch", "N", dest, 1, VB_BATCH_MAX, help_)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "vitbench/governor.h"
 #include "vitbench/loader.h"
 #include "vitbench/model.h"
 #include "vitbench/rng.h"
@@ -33,6 +34,7 @@ static const char PROGRAM[] = "vbmodel";
 typedef struct options {
     const char *model, *backend, *out, *csv;
     int64_t batch, steps, reps, warmup, classes, threads; /* classes 0: the description's */
+    int fixed_threads; /* bench: every pass on --threads (else as training picks them) */
     uint64_t seed;
 } options;
 
@@ -56,7 +58,8 @@ static const cli_option bench_options[] = {
     CLI_STRING_OPT("--backend", "NAME|all", &opt.backend,
                    "one backend, by name or .so path, or all: every one found (default all)"),
     CLI_BATCH(&opt.batch, "images per step"),
-    CLI_THREADS(&opt.threads),
+    CLI_TRAINING_THREADS(&opt.threads),
+    CLI_FIXED_THREADS(&opt.fixed_threads),
     STEPS("steps per timing"),
     CLI_REPS(&opt.reps, "timings; the median is reported"),
     CLI_INT_OPT("--warmup", "N", &opt.warmup, 0, 1000, "untimed steps before the timings"),
@@ -309,6 +312,7 @@ typedef struct bench_state {
     vb_model *m;
     const options *o;
     vb_run r;
+    vb_governor *governor; /* each pass's load of the backend, as training picks it */
     workload w;
     int64_t step;
 } bench_state;
@@ -321,6 +325,7 @@ typedef struct bench_result {
 /* One timed pass: a training step, or a forward pass alone when r.training is 0. */
 static int bench_pass(bench_state *s)
 {
+    s->r.backend = vb_governor_pick(s->governor);
     if (s->r.training) {
         double loss;
         return train_step(s->m, &s->r, &s->w, s->o, ++s->step, &loss);
@@ -365,8 +370,9 @@ static int bench_backend(void *ctx, void *out)
     }
     snprintf(res->version, sizeof res->version, "%s", b->version);
     bench_state s = {.m = j->m, .o = j->o,
-                     .r = {.backend = b, .params = &j->m->params, .training = 1}};
-    int rc = workload_open(&s.w, s.m, s.o);
+                     .r = {.backend = b, .params = &j->m->params, .training = 1},
+                     .governor = vb_governor_create(b, !j->o->fixed_threads)};
+    int rc = s.governor ? workload_open(&s.w, s.m, s.o) : -1;
     if (rc == 0) {
         res->train_img_s = images_per_second(&s);
         s.r.training = 0;
@@ -377,6 +383,7 @@ static int bench_backend(void *ctx, void *out)
         }
     }
     workload_close(&s.w);
+    vb_governor_destroy(s.governor);
     vb_backend_unload(b);
     return rc;
 }

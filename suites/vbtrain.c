@@ -22,7 +22,7 @@ static const char PROGRAM[] = "vbtrain";
 static struct {
     const char *model, *recipe, *backend, *data, *out, *step_log;
     int64_t threads, epochs, limit; /* epochs, limit 0: the recipe's, every image */
-    int resume, quiet;
+    int resume, quiet, fixed_threads;
     uint64_t seed;
 } opt = {.threads = 2, .seed = 1};
 
@@ -30,7 +30,8 @@ static const cli_option options[] = {
     CLI_STRING_OPT("--backend", "NAME", &opt.backend,
                    "the backend, by name or .so path (default: $VITBENCH_BACKEND, else the "
                    "first of the default list that loads)"),
-    CLI_THREADS(&opt.threads),
+    CLI_TRAINING_THREADS(&opt.threads),
+    CLI_FIXED_THREADS(&opt.fixed_threads),
     CLI_EPOCHS(&opt.epochs),
     CLI_LIMIT(&opt.limit),
     CLI_SEED_OPT(&opt.seed, "the run's seed: initial weights, split, order, augmentation"),
@@ -87,7 +88,8 @@ int main(int argc, char **argv)
                in.backend->threads, world.size, world.size > 1 ? "s" : "", out);
     vb_train_opts to = {.out_dir = out, .resume = opt.resume, .epochs = opt.epochs,
                         .limit = opt.limit, .seed = opt.seed, .quiet = opt.quiet,
-                        .progress = cli_progress_line(), .step_log = opt.step_log,
+                        .progress = cli_progress_line(), .fixed_threads = opt.fixed_threads,
+                        .step_log = opt.step_log,
                         .dist = &world};
     vb_train_result res;
     int rc = vb_train(&in.model, &in.recipe, &in.train, &in.test, in.backend, &to, &res, err,

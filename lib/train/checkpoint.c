@@ -1,8 +1,9 @@
 /* Checkpoints: everything a run needs to continue bit for bit, in one safetensors file.
  *
  * Tensors: param.NAME, adam_m.NAME, adam_v.NAME (and best.NAME with keep_best) for every
- * parameter of the block, in its shape; scalars epoch, step, best_epoch (I64) and
- * best_val_acc, seconds (F64). Metadata: format, model, model_config (the resolved model
+ * parameter of the block, in its shape; scalars epoch, step, best_epoch,
+ * steps_at_fewer_threads (I64; absent before it existed: 0) and best_val_acc, seconds
+ * (F64). Metadata: format, model, model_config (the resolved model
  * description), recipe, recipe_hash (of recipe_config, the resolved recipe text, kept too),
  * epochs, seed, dataset, train_images —
  * the identity a resumed run must share — and limit, which an evaluation needs to rebuild
@@ -69,7 +70,9 @@ static int add_state(vb_st_writer *w, const vb_ckpt_state *st)
            vb_st_writer_add(w, "step", VB_ST_I64, 0, NULL, &st->step) ||
            vb_st_writer_add(w, "best_epoch", VB_ST_I64, 0, NULL, &st->best_epoch) ||
            vb_st_writer_add(w, "best_val_acc", VB_ST_F64, 0, NULL, &st->best_val_acc) ||
-           vb_st_writer_add(w, "seconds", VB_ST_F64, 0, NULL, &st->seconds);
+           vb_st_writer_add(w, "seconds", VB_ST_F64, 0, NULL, &st->seconds) ||
+           vb_st_writer_add(w, "steps_at_fewer_threads", VB_ST_I64, 0, NULL,
+                            &st->steps_at_fewer_threads);
 }
 
 static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const identity_text *t)
@@ -243,6 +246,13 @@ static int read_state(const vb_st_file *f, const char *path, vb_ckpt_state *st, 
     memcpy(&st->best_epoch, best_epoch->data, sizeof st->best_epoch);
     memcpy(&st->best_val_acc, best_acc->data, sizeof st->best_val_acc);
     memcpy(&st->seconds, seconds->data, sizeof st->seconds);
+    st->steps_at_fewer_threads = 0;
+    if (vb_st_find(f, "steps_at_fewer_threads")) {
+        const vb_st_tensor *fewer =
+            scalar(f, "steps_at_fewer_threads", VB_ST_I64, path, err, err_len);
+        if (!fewer) return -1;
+        memcpy(&st->steps_at_fewer_threads, fewer->data, sizeof st->steps_at_fewer_threads);
+    }
     return 0;
 }
 
@@ -266,6 +276,9 @@ static int check_state(const vb_ckpt_state *st, const vb_ckpt_identity *id, cons
         snprintf(why, sizeof why, "'best_val_acc' is %g, not an accuracy", st->best_val_acc);
     else if (!(st->seconds >= 0 && isfinite(st->seconds)))
         snprintf(why, sizeof why, "'seconds' is %g", st->seconds);
+    else if (st->steps_at_fewer_threads < 0 || st->steps_at_fewer_threads > st->step)
+        snprintf(why, sizeof why, "'steps_at_fewer_threads' is %" PRId64 ", not in 0..%" PRId64,
+                 st->steps_at_fewer_threads, st->step);
     if (!why[0]) return 0;
     snprintf(err, err_len, "%s: cannot resume: %s (a damaged or edited checkpoint)", path, why);
     return -1;

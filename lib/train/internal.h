@@ -50,6 +50,8 @@ typedef struct vb_ckpt_state {
     int64_t best_epoch;    /* 0 = none yet */
     double best_val_acc;
     double seconds;        /* training time so far, all sessions */
+    int64_t steps_at_fewer_threads; /* steps the governor ran on fewer threads than the
+                                     * run's (governor.h), all sessions */
 } vb_ckpt_state;
 
 /* Writes parameters, Adam moments, best parameters (best may be NULL), the state and the
@@ -112,8 +114,9 @@ typedef struct vb_progress {
 void vb_progress_start(vb_progress *p, const vb_train_opts *o, int64_t epochs,
                        int64_t steps_per_epoch, int64_t steps_left);
 void vb_progress_epoch_start(vb_progress *p);
+/* threads: the step's (the governor's pick), said on the line when fewer than max_threads. */
 void vb_progress_step(vb_progress *p, int64_t epoch, int64_t step_in_epoch,
-                      int64_t images, double loss);
+                      int64_t images, double loss, int threads, int max_threads);
 void vb_progress_epoch_end(vb_progress *p, const vb_epoch_metrics *e, int best);
 /* Seconds since the epoch started. */
 double vb_progress_epoch_seconds(const vb_progress *p);
@@ -136,6 +139,8 @@ typedef struct vb_summary {
     int64_t channels;
     const float *mean, *std; /* the normalisation applied (adapted ones included), channels */
     int ranks;               /* data-parallel processes (dist.h); 1 alone */
+    const char *thread_policy;           /* "adaptive" or "fixed" (governor.h) */
+    int64_t steps_at_fewer_threads;
     const vb_train_result *result;
 } vb_summary;
 

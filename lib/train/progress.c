@@ -1,6 +1,7 @@
 /* The trainer's terminal output, its only printing (stdout):
  *   progress mode: one line redrawn in place, at most 5 times a second,
  *       epoch 3/30 step 120/352 loss 1.234 1050 img/s ETA 4:12
+ *   and, while the governor runs steps on fewer threads, " (1 of 2 threads: cores busy)";
  *   plain mode (logs): the same line, ended, every tenth of an epoch or every minute,
  *       whichever comes first, and one line per finished epoch;   quiet: nothing. */
 #include "internal.h"
@@ -61,7 +62,7 @@ static int step_line_due(const vb_progress *p, int64_t step_in_epoch, double now
 }
 
 void vb_progress_step(vb_progress *p, int64_t epoch, int64_t step_in_epoch,
-                      int64_t images, double loss)
+                      int64_t images, double loss, int threads, int max_threads)
 {
     p->session_steps++;
     p->steps_left--;
@@ -75,9 +76,12 @@ void vb_progress_step(vb_progress *p, int64_t epoch, int64_t step_in_epoch,
     clock_text((double)p->steps_left * (now - p->session_start) / (double)p->session_steps,
                eta, sizeof eta);
     double rate = (double)p->epoch_images / (now - p->epoch_start);
-    printf("%sepoch %lld/%lld step %lld/%lld loss %.3f %.0f img/s ETA %s%s",
+    char fewer[64] = ""; /* the governor's choice, when it is not the run's */
+    if (threads < max_threads)
+        snprintf(fewer, sizeof fewer, " (%d of %d threads: cores busy)", threads, max_threads);
+    printf("%sepoch %lld/%lld step %lld/%lld loss %.3f %.0f img/s ETA %s%s%s",
            p->mode == REDRAW ? "\r" : "", (long long)epoch, (long long)p->epochs,
-           (long long)step_in_epoch, (long long)p->steps_per_epoch, loss, rate, eta,
+           (long long)step_in_epoch, (long long)p->steps_per_epoch, loss, rate, eta, fewer,
            p->mode == REDRAW ? "\033[K" : "\n");
     fflush(stdout);
 }

@@ -30,6 +30,9 @@ static void write_fields(FILE *f, const vb_summary *s)
             s->threads, s->ranks, s->seed, s->epochs_planned, s->epochs_done,
             shortened ? "true" : "false", s->limit, s->train_images, s->val_images,
             s->test_images, r->best_epoch);
+    fputs("  \"thread_policy\": ", f);
+    vb_json_string(f, s->thread_policy);
+    fprintf(f, ",\n  \"steps_at_fewer_threads\": %" PRId64 ",\n", s->steps_at_fewer_threads);
     const struct { const char *key, *format; double value; } scores[] = {
         {"best_val_acc", "%.6f", r->best_val_acc}, {"test_loss", "%.6f", r->test_loss},
         {"test_top1", "%.6f", r->test_top1}, {"test_top5", "%.6f", r->test_top5},

@@ -23,12 +23,15 @@
 #include <sys/stat.h>
 #include "vitbench/claim.h"
 #include "vitbench/files.h"
+#include "vitbench/governor.h"
 #include "vitbench/rng.h"
 
 typedef struct trainer {
     vb_model *m;
     vb_recipe rr;                 /* the recipe as this run resolves it (--epochs) */
     const vb_loaded_backend *backend;
+    vb_governor *governor;        /* picks each step's load of the backend (governor.h) */
+    int step_threads;             /* the last step's threads (the governor's pick) */
     const vb_train_opts *o;
     const vb_dist *dist;          /* NULL: alone */
     int writer;                   /* rank 0: writes out_dir and reads the checkpoint */
@@ -110,7 +113,8 @@ static int allocate(trainer *t)
     if (vb_train_check_memory(m, &slice, vb_memory_available(), t->err, t->err_len))
         return -1;
     if (vb_model_alloc(m, t->local_batch) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
-        (t->rr.keep_best && !(t->best = vb_alloc(m->params.total * sizeof(float))))) {
+        (t->rr.keep_best && !(t->best = vb_alloc(m->params.total * sizeof(float)))) ||
+        !(t->governor = vb_governor_create(t->backend, !t->o->fixed_threads))) {
         snprintf(t->err, t->err_len, "%s: cannot allocate %.1f MiB for batch %lld", m->name,
                  (double)vb_model_bytes(m, t->local_batch) / 1048576.0,
                  (long long)t->local_batch);
@@ -235,7 +239,8 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
     }
     vb_adam_desc adam = vb_recipe_adam(&t->rr, t->st.step, t->steps_per_epoch);
     sums->lr = vb_recipe_lr(&t->rr, t->st.step, t->steps_per_epoch);
-    vb_run run = {.backend = t->backend, .params = &m->params, .training = 1,
+    vb_run run = {.backend = vb_governor_pick(t->governor), .params = &m->params,
+                  .training = 1,
                   .seed = vb_hash64(t->o->seed, (uint64_t)t->st.step), .first_sample = first};
     vb_step_opts so = {.labels_b = b.labels_b, .lambda = b.lambda,
                        .clip_norm = t->rr.clip_norm, .stop_on_nonfinite = 1,
@@ -244,6 +249,8 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
     int rc = vb_train_step_opts(m, &run, &t->scratch, b.images, b.labels,
                                 t->rr.label_smoothing, adam, &so, &loss);
     if (rc != VB_STEP_OK) return step_failed(t, rc, loss, &run, epoch);
+    t->step_threads = run.backend->threads;
+    if (t->step_threads < t->backend->threads) t->st.steps_at_fewer_threads++;
     /* Accuracy against the batch's dominant labels (the logits are still in the arena);
      * summed across ranks at the end of the epoch. */
     const int32_t *labels = b.labels_b && b.lambda < 0.5f ? b.labels_b : b.labels;
@@ -272,7 +279,8 @@ static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
     for (int64_t k = 1; rc == 0 && (b = vb_loader_next(ld)); k++) {
         rc = train_batch(t, b, epoch, sums);
         if (rc == 0) {
-            vb_progress_step(&t->progress, epoch, k, b->n, sums->loss / (double)sums->images);
+            vb_progress_step(&t->progress, epoch, k, b->n, sums->loss / (double)sums->images,
+                             t->step_threads, t->backend->threads);
             if (t->o->on_step) t->o->on_step(t->o->user, epoch, t->st.step);
         }
     }
@@ -284,8 +292,9 @@ static int train_epoch(trainer *t, int64_t epoch, epoch_sums *sums)
  * and the sums are shared. */
 static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, double *top5)
 {
+    const vb_loaded_backend *backend = vb_governor_pick(t->governor);
     if (!vb_dist_shared(t->dist))
-        return vb_evaluate_batch(t->m, t->backend, s, &t->sp.aug, t->rr.label_smoothing,
+        return vb_evaluate_batch(t->m, backend, s, &t->sp.aug, t->rr.label_smoothing,
                                  t->local_batch, NULL, loss, top1, top5, t->err, t->err_len);
     int64_t first, count;
     vb_dist_slice(t->dist, s->count, &first, &count);
@@ -293,7 +302,7 @@ static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, 
     double sums[3] = {0, 0, 0}; /* Σ loss, top-1 hits, top-5 hits over the slice */
     int rc = 0;
     if (count > 0) {
-        rc = vb_evaluate_batch(t->m, t->backend, &slice, &t->sp.aug, t->rr.label_smoothing,
+        rc = vb_evaluate_batch(t->m, backend, &slice, &t->sp.aug, t->rr.label_smoothing,
                                t->local_batch, NULL, &sums[0], &sums[1], &sums[2], t->err,
                                t->err_len);
         for (int i = 0; i < 3; i++) sums[i] *= (double)count;
@@ -403,7 +412,9 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
                     .val_images = t->sp.val.count, .test_images = t->sp.test.count,
                     .channels = m->input.c < 4 ? m->input.c : 4, .mean = t->sp.aug.mean,
                     .std = t->sp.aug.std, .ranks = t->dist ? t->dist->size : 1,
-                    .result = res};
+                    .thread_policy = t->o->fixed_threads || t->backend->threads == 1
+                                         ? "fixed" : "adaptive",
+                    .steps_at_fewer_threads = t->st.steps_at_fewer_threads, .result = res};
     return agree(t, vb_summary_write(t->o->out_dir, &s, t->err, t->err_len));
 }
 
@@ -411,6 +422,7 @@ static void release(trainer *t)
 {
     vb_run_split_free(&t->sp);
     vb_step_scratch_free(&t->scratch);
+    vb_governor_destroy(t->governor);
     vb_free(t->best);
     free(t->ckpt_path);
     vb_release_folder(&t->claim);

@@ -131,6 +131,7 @@ int backends_suite_run(const suite *s, const suite_profile *p, const backends_op
             snprintf(label, sizeof label, "%s-t%lld", cell->label, (long long)s->threads[k]);
             cell_plan plan = {.s = s, .profile = p, .cell = cell, .label = label,
                               .backend = names[b], .threads = (int)s->threads[k],
+                              .fixed_threads = 1, /* its rows compare thread counts */
                               .seed = o->seed, .epochs = o->epochs, .limit = o->limit,
                               .data = o->data, .out_root = out, .resume = o->resume,
                               .progress = o->progress, .command = o->command,

@@ -26,6 +26,7 @@ typedef struct cell_plan {
     const char *label;    /* the folder's label: the cell's, or with a thread tag */
     const char *backend;  /* NULL: the default selection */
     int threads;
+    int fixed_threads;     /* every step on `threads` (vb_train_opts) */
     uint64_t seed;
     int64_t epochs, limit; /* command-line overrides (0: the profile's) */
     const char *data;      /* dataset folder or NULL */

@@ -39,6 +39,7 @@ static vb_dist world;
 typedef struct options {
     const char *suite, *backend, *profile, *data, *out, *results;
     int resume;
+    int fixed_threads;    /* --fixed-threads */
     int list_cells;       /* --cells */
     int64_t cell;         /* --cell K, or -1: every training */
     int64_t threads, seeds, epochs, limit; /* epochs, limit 0: the profile's */
@@ -65,7 +66,8 @@ static const cli_option suite_options[] = {
     CLI_INT_OPT("--seeds", "N", &opt.seeds, 1, CELL_LIST_MAX,
                 "run seeds S..S+N-1 of every cell; the report gives their mean and "
                 "confidence interval"),
-    CLI_THREADS(&opt.threads),
+    CLI_TRAINING_THREADS(&opt.threads),
+    CLI_FIXED_THREADS(&opt.fixed_threads),
     CLI_DATA(&opt.data),
     RESULTS,
     CLI_STRING_OPT("--out", "DIR", &opt.out,
@@ -171,6 +173,7 @@ static char *repro_command(const options *o, const suite *s, const suite_profile
     if (o->seed != 1) fprintf(f, " --seed %" PRIu64, o->seed);
     if (o->seeds > 1) fprintf(f, " --seeds %" PRId64, o->seeds);
     if (s->kind == SUITE_TRAIN) fprintf(f, " --threads %" PRId64, o->threads);
+    if (s->kind == SUITE_TRAIN && o->fixed_threads) fputs(" --fixed-threads", f);
     if (o->epochs) fprintf(f, " --epochs %" PRId64, o->epochs);
     if (o->limit) fprintf(f, " --limit %" PRId64, o->limit);
     if (o->data) {
@@ -231,7 +234,8 @@ static int build_cells(cell_list *l, const suite *s, const suite_profile *p,
                        const options *o, const char *out, const char *command)
 {
     cell_list_options lo = {.backends = o->backend, .seed = o->seed, .seeds = (int)o->seeds,
-                            .common = {.threads = (int)o->threads, .epochs = o->epochs,
+                            .common = {.threads = (int)o->threads,
+                                       .fixed_threads = o->fixed_threads, .epochs = o->epochs,
                                        .limit = o->limit, .data = o->data, .out_root = out,
                                        .resume = o->resume,
                                        .progress = cli_progress_line(), .dist = &world,

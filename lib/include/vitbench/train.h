@@ -92,6 +92,8 @@ typedef struct vb_train_opts {
     int64_t limit;        /* > 0: use only the first `limit` training images */
     uint64_t seed;
     int progress;         /* 1: redraw a progress line (terminal); 0: plain log lines */
+    int fixed_threads;    /* 1: every step on the backend's threads; 0: fewer while other
+                           * processes keep cores busy (governor.h) */
     int quiet;            /* no per-epoch lines at all (tests) */
     /* For tests that compare runs byte for byte, and for supervisors. */
     int zero_seconds;     /* 1: write 0 for every duration (metrics.csv, summary.json) */

@@ -1,0 +1,92 @@
+/* The thread governor (governor.h): a fixed governor always answers the backend it was
+ * given; an adaptive one answers a load of the same backend with fewer threads while
+ * other processes keep every core busy. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "vitbench/governor.h"
+
+enum { PICKS = 8 }; /* enough for the smoothed count to follow a load that appeared */
+
+static vb_loaded_backend *load(const char *name, int threads)
+{
+    char err[512];
+    vb_loaded_backend *b = vb_backend_load(name, threads, err, sizeof err);
+    cr_assert_not_null(b, "%s", err);
+    return b;
+}
+
+/* One CPU-bound child per usable core, so that no core is free whatever else runs. */
+static int spin_on_every_core(pid_t *pids, int max)
+{
+    cpu_set_t set;
+    cr_assert_eq(sched_getaffinity(0, sizeof set, &set), 0);
+    int n = CPU_COUNT(&set) < max ? CPU_COUNT(&set) : max;
+    for (int i = 0; i < n; i++) {
+        pids[i] = fork();
+        cr_assert_geq(pids[i], 0);
+        if (pids[i] == 0)
+            for (volatile unsigned long spin = 0;; spin++) {
+            }
+    }
+    return n;
+}
+
+static void stop_spinning(const pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        kill(pids[i], SIGKILL);
+        waitpid(pids[i], NULL, 0);
+    }
+}
+
+Test(governor, fixed_always_answers_the_given_backend)
+{
+    vb_loaded_backend *b = load("omp", 2);
+    vb_governor *g = vb_governor_create(b, 0);
+    cr_assert_not_null(g);
+    pid_t pids[64];
+    const int n = spin_on_every_core(pids, 64);
+    usleep(50000); /* the children are running */
+    for (int i = 0; i < PICKS; i++) cr_assert_eq(vb_governor_pick(g), b);
+    stop_spinning(pids, n);
+    vb_governor_destroy(g);
+    vb_backend_unload(b);
+}
+
+Test(governor, adaptive_runs_on_fewer_threads_while_every_core_is_busy)
+{
+    vb_loaded_backend *b = load("omp", 2);
+    vb_governor *g = vb_governor_create(b, 1);
+    cr_assert_not_null(g);
+    pid_t pids[64];
+    const int n = spin_on_every_core(pids, 64);
+    usleep(50000); /* the children are running */
+    const vb_loaded_backend *last = NULL;
+    for (int i = 0; i < PICKS; i++) last = vb_governor_pick(g);
+    stop_spinning(pids, n);
+    cr_assert_neq(last, b, "every core busy, yet the governor kept 2 threads");
+    cr_assert_eq(last->threads, 1);
+    cr_assert_str_eq(last->name, "omp");
+    cr_assert_eq(last->precision, b->precision);
+    vb_governor_destroy(g);
+    vb_backend_unload(b);
+}
+
+Test(governor, one_thread_has_nothing_to_adapt)
+{
+    vb_loaded_backend *b = load("omp", 1);
+    vb_governor *g = vb_governor_create(b, 1);
+    cr_assert_not_null(g);
+    pid_t pids[64];
+    const int n = spin_on_every_core(pids, 64);
+    usleep(50000);
+    for (int i = 0; i < PICKS; i++) cr_assert_eq(vb_governor_pick(g), b);
+    stop_spinning(pids, n);
+    vb_governor_destroy(g);
+    vb_backend_unload(b);
+}
