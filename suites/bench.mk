@@ -8,7 +8,7 @@ if BUILD_OPENBLAS
 vbmodel_CPPFLAGS += -DVB_HAVE_CBLAS $(OPENBLAS_CFLAGS)
 vbmodel_LDADD += $(OPENBLAS_LIBS)
 endif
-EXTRA_DIST += scripts/bench scripts/bench-torch.py
+EXTRA_DIST += scripts/bench scripts/bench-torch.py scripts/contention-epoch
 
 .PHONY: bench
 bench: all
