@@ -3,20 +3,27 @@
 #include "vitbench/governor.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Weight of the newest sample in the smoothed busy-core count: a load that appears is
- * followed within ~3 picks (steps of 0.1–1 s), a command that runs for one pick is not. */
+/* Weight of the newest sample in the smoothed busy-core count. */
 #define SAMPLE_WEIGHT 0.3
+/* The thread count changes only when the free cores (cores less the smoothed busy count)
+ * are more than this far from it. From quiet, one busy process is followed after 4 picks
+ * (0.3, 0.51, 0.66, 0.76) and, once it stops, left after 4; a runnable task seen in up to
+ * 3 picks in a row (a kernel thread, a short command, one of our own threads caught
+ * changing state between the two /proc reads) changes nothing. */
+#define HYSTERESIS 0.75
 
 struct vb_governor {
     const vb_loaded_backend *full;
     int adaptive;  /* 0: always full */
     int cores;     /* the CPUs this process may run on */
-    double busy;   /* smoothed count of runnable tasks of other processes; < 0: none yet */
+    double busy;   /* smoothed count of runnable tasks of other processes */
+    int threads;   /* the last pick's */
     vb_loaded_backend **by_threads; /* [t]: the load with t threads (t < full's), or NULL */
 };
 
@@ -63,13 +70,19 @@ static int own_runnable_threads(void)
     return running > 0 ? running : 1;
 }
 
-/* Runnable tasks of other processes now; −1 if /proc cannot tell. */
+/* Runnable tasks of other processes now, the fewer of two readings (the two files are
+ * not read at one instant); −1 if /proc cannot tell. */
 static int busy_elsewhere(void)
 {
-    const int all = runnable_tasks();
-    if (all < 0) return -1;
-    const int others = all - own_runnable_threads();
-    return others > 0 ? others : 0;
+    int fewest = -1;
+    for (int i = 0; i < 2; i++) {
+        const int all = runnable_tasks();
+        if (all < 0) return -1;
+        const int others = all - own_runnable_threads();
+        const int busy = others > 0 ? others : 0;
+        if (fewest < 0 || busy < fewest) fewest = busy;
+    }
+    return fewest;
 }
 
 vb_governor *vb_governor_create(const vb_loaded_backend *full, int adaptive)
@@ -85,7 +98,7 @@ vb_governor *vb_governor_create(const vb_loaded_backend *full, int adaptive)
     }
     g->adaptive = adaptive && max > 1;
     g->cores = usable_cores();
-    g->busy = -1;
+    g->threads = max;
     return g;
 }
 
@@ -98,7 +111,8 @@ void vb_governor_destroy(vb_governor *g)
     free(g);
 }
 
-/* The thread count for the smoothed busy-core count: one per free core, 1..full's. */
+/* The thread count for the smoothed busy-core count: one per free core, 1..full's, changed
+ * only beyond the hysteresis. */
 static int threads_now(vb_governor *g)
 {
     const int sample = busy_elsewhere();
@@ -106,9 +120,13 @@ static int threads_now(vb_governor *g)
         g->adaptive = 0;
         return g->full->threads;
     }
-    g->busy = g->busy < 0 ? sample : (1 - SAMPLE_WEIGHT) * g->busy + SAMPLE_WEIGHT * sample;
-    const int free_cores = g->cores - (int)(g->busy + 0.5);
-    return free_cores < 1 ? 1 : free_cores < g->full->threads ? free_cores : g->full->threads;
+    g->busy = (1 - SAMPLE_WEIGHT) * g->busy + SAMPLE_WEIGHT * sample;
+    const double free_cores = g->cores - g->busy;
+    if (fabs(free_cores - g->threads) > HYSTERESIS) {
+        const int t = (int)lround(free_cores);
+        g->threads = t < 1 ? 1 : t < g->full->threads ? t : g->full->threads;
+    }
+    return g->threads;
 }
 
 /* The load of the backend with t (< full's) threads, made on first use; NULL if it fails. */
@@ -132,5 +150,6 @@ const vb_loaded_backend *vb_governor_pick(vb_governor *g)
     const vb_loaded_backend *b = load_with_threads(g, t);
     if (b) return b;
     g->adaptive = 0; /* the full load keeps working; stop trying */
+    g->threads = g->full->threads;
     return g->full;
 }
