@@ -2,87 +2,113 @@
 #define _GNU_SOURCE
 #include "vitbench/governor.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-/* Weight of the newest sample in the smoothed busy-core count. */
+/* Picks closer together than this keep the last estimate: /proc/stat counts in clock
+ * ticks (10 ms), so shorter intervals would be mostly rounding. */
+#define MIN_INTERVAL_S 0.2
+/* Weight of the newest interval in the smoothed count of competing tasks. */
 #define SAMPLE_WEIGHT 0.3
-/* The thread count changes only when the free cores (cores less the smoothed busy count)
- * are more than this far from it. From quiet, one busy process is followed after 4 picks
- * (0.3, 0.51, 0.66, 0.76) and, once it stops, left after 4; a runnable task seen in up to
- * 3 picks in a row (a kernel thread, a short command, one of our own threads caught
- * changing state between the two /proc reads) changes nothing. */
+/* The thread count changes only when the free cores (cores less the smoothed competing
+ * tasks) are more than this far from it. From quiet, one busy process is followed after 4
+ * intervals (0.3, 0.51, 0.66, 0.76) and, once it stops, left after 4; a task that competes
+ * for up to 3 intervals in a row (a short command) changes nothing. */
 #define HYSTERESIS 0.75
+
+/* What the CPUs this process may run on have done, at one instant (seconds). */
+typedef struct cpu_reading {
+    double wall;   /* CLOCK_MONOTONIC */
+    double busy;   /* summed over those CPUs: time not idle (user, nice, system, irq) */
+    double own;    /* this process's CPU time, all its threads */
+} cpu_reading;
 
 struct vb_governor {
     const vb_loaded_backend *full;
-    int adaptive;  /* 0: always full */
-    int cores;     /* the CPUs this process may run on */
-    double busy;   /* smoothed count of runnable tasks of other processes */
-    int threads;   /* the last pick's */
+    int adaptive;        /* 0: always full */
+    cpu_set_t cpus;      /* the CPUs this process may run on */
+    int cores;           /* how many */
+    double tick_s;       /* /proc/stat's unit */
+    cpu_reading last;    /* the start of the current interval; wall 0: none yet */
+    double competing;    /* smoothed count of other processes' CPU-bound tasks there */
+    int threads;         /* the current pick's */
     vb_loaded_backend **by_threads; /* [t]: the load with t threads (t < full's), or NULL */
 };
 
-static int usable_cores(void)
+static double clock_s(clockid_t id)
 {
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-    const int n = CPU_COUNT(&set);
-    return n > 0 ? n : 1;
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The system's runnable tasks, the reader included: the numerator of /proc/loadavg's
- * fourth field ("2/345"); −1 if unreadable. */
-static int runnable_tasks(void)
+/* Fills r from /proc/stat's "cpuN user nice system idle iowait irq softirq ..." lines of
+ * the CPUs in g->cpus. 0, or −1 when /proc/stat cannot be read. */
+static int read_cpus(const vb_governor *g, cpu_reading *r)
 {
-    FILE *f = fopen("/proc/loadavg", "r");
+    FILE *f = fopen("/proc/stat", "r");
     if (!f) return -1;
-    int running = -1;
-    if (fscanf(f, "%*f %*f %*f %d/", &running) != 1) running = -1;
+    r->wall = clock_s(CLOCK_MONOTONIC);
+    r->own = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    unsigned long long ticks = 0;
+    int seen = 0;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        int cpu;
+        unsigned long long user, nice, system, idle, iowait, irq, softirq;
+        if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice,
+                   &system, &idle, &iowait, &irq, &softirq) != 8)
+            continue; /* the "cpu " total line, and the lines after the CPUs */
+        if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &g->cpus)) continue;
+        ticks += user + nice + system + irq + softirq;
+        seen++;
+    }
     fclose(f);
-    return running;
+    r->busy = (double)ticks * g->tick_s;
+    return seen > 0 ? 0 : -1;
 }
 
-/* This process's threads in state R (running or waiting for a CPU), the caller included. */
-static int own_runnable_threads(void)
+/* Other processes' CPU-bound tasks on our CPUs over the interval from `a` to `b`, or −1
+ * when the interval tells nothing (this process barely ran). With x cores used by the
+ * others and u by us (running t threads): if cores were left idle, everyone who wanted
+ * one had one, so x cores means x tasks; if not, the scheduler shared the cores fairly,
+ * each of our threads got u / t of one, and so did each competing task: x · t / u. */
+static double competing_tasks(const vb_governor *g, const cpu_reading *a, const cpu_reading *b)
 {
-    DIR *d = opendir("/proc/self/task");
-    if (!d) return 1;
-    int running = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.') continue;
-        char path[64], stat[512];
-        snprintf(path, sizeof path, "/proc/self/task/%.20s/stat", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue; /* the thread has just ended */
-        const size_t n = fread(stat, 1, sizeof stat - 1, f);
-        fclose(f);
-        stat[n] = '\0';
-        /* "tid (comm) S ...": the state follows the last ')', as comm may hold one. */
-        const char *close = strrchr(stat, ')');
-        if (close && close[1] == ' ' && close[2] == 'R') running++;
-    }
-    closedir(d);
-    return running > 0 ? running : 1;
+    const double wall = b->wall - a->wall;
+    const double u = (b->own - a->own) / wall;
+    double x = (b->busy - a->busy) / wall - u;
+    if (x < 0) x = 0;
+    if (u < 0.05) return -1;
+    if (x + u < g->cores - 0.5) return x;
+    return x * g->threads / u;
 }
 
-/* Runnable tasks of other processes now, the fewer of two readings (the two files are
- * not read at one instant); −1 if /proc cannot tell. */
-static int busy_elsewhere(void)
+/* The thread count for the smoothed competing tasks: one per free core, 1..full's, changed
+ * only beyond the hysteresis; the current count between readings. */
+static int threads_now(vb_governor *g)
 {
-    int fewest = -1;
-    for (int i = 0; i < 2; i++) {
-        const int all = runnable_tasks();
-        if (all < 0) return -1;
-        const int others = all - own_runnable_threads();
-        const int busy = others > 0 ? others : 0;
-        if (fewest < 0 || busy < fewest) fewest = busy;
+    cpu_reading now;
+    if (read_cpus(g, &now) != 0) {
+        g->adaptive = 0;
+        return g->full->threads;
     }
-    return fewest;
+    if (g->last.wall == 0) g->last = now;
+    if (now.wall - g->last.wall < MIN_INTERVAL_S) return g->threads;
+    const double sample = competing_tasks(g, &g->last, &now);
+    g->last = now;
+    if (sample < 0) return g->threads;
+    g->competing = (1 - SAMPLE_WEIGHT) * g->competing + SAMPLE_WEIGHT * sample;
+    const double free_cores = g->cores - g->competing;
+    if (fabs(free_cores - g->threads) > HYSTERESIS) {
+        const int t = (int)lround(free_cores);
+        g->threads = t < 1 ? 1 : t < g->full->threads ? t : g->full->threads;
+    }
+    return g->threads;
 }
 
 vb_governor *vb_governor_create(const vb_loaded_backend *full, int adaptive)
@@ -96,9 +122,11 @@ vb_governor *vb_governor_create(const vb_loaded_backend *full, int adaptive)
         vb_governor_destroy(g);
         return NULL;
     }
-    g->adaptive = adaptive && max > 1;
-    g->cores = usable_cores();
     g->threads = max;
+    const long hz = sysconf(_SC_CLK_TCK);
+    g->tick_s = hz > 0 ? 1.0 / (double)hz : 0.01;
+    g->adaptive = adaptive && max > 1 && sched_getaffinity(0, sizeof g->cpus, &g->cpus) == 0;
+    g->cores = g->adaptive ? CPU_COUNT(&g->cpus) : 1;
     return g;
 }
 
@@ -109,24 +137,6 @@ void vb_governor_destroy(vb_governor *g)
         for (int t = 1; t < g->full->threads; t++) vb_backend_unload(g->by_threads[t]);
     free(g->by_threads);
     free(g);
-}
-
-/* The thread count for the smoothed busy-core count: one per free core, 1..full's, changed
- * only beyond the hysteresis. */
-static int threads_now(vb_governor *g)
-{
-    const int sample = busy_elsewhere();
-    if (sample < 0) {
-        g->adaptive = 0;
-        return g->full->threads;
-    }
-    g->busy = (1 - SAMPLE_WEIGHT) * g->busy + SAMPLE_WEIGHT * sample;
-    const double free_cores = g->cores - g->busy;
-    if (fabs(free_cores - g->threads) > HYSTERESIS) {
-        const int t = (int)lround(free_cores);
-        g->threads = t < 1 ? 1 : t < g->full->threads ? t : g->full->threads;
-    }
-    return g->threads;
 }
 
 /* The load of the backend with t (< full's) threads, made on first use; NULL if it fails. */

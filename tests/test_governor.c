@@ -3,14 +3,42 @@
  * other processes keep every core busy. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "vitbench/governor.h"
 
 enum { PICKS = 8 }; /* enough for the smoothed count to follow a load that appeared */
+#define STEP_S 0.25   /* each "step": longer than the governor's shortest interval */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *spin_for_a_step(void *arg)
+{
+    (void)arg;
+    const double end = now_s() + STEP_S;
+    while (now_s() < end) {
+    }
+    return NULL;
+}
+
+/* What a training step does between picks: keep `threads` threads busy for STEP_S. */
+static void step(int threads)
+{
+    pthread_t worker[8];
+    for (int i = 0; i < threads; i++)
+        cr_assert_eq(pthread_create(&worker[i], NULL, spin_for_a_step, NULL), 0);
+    for (int i = 0; i < threads; i++) pthread_join(worker[i], NULL);
+}
 
 static vb_loaded_backend *load(const char *name, int threads)
 {
@@ -51,8 +79,10 @@ Test(governor, fixed_always_answers_the_given_backend)
     cr_assert_not_null(g);
     pid_t pids[64];
     const int n = spin_on_every_core(pids, 64);
-    usleep(50000); /* the children are running */
-    for (int i = 0; i < PICKS; i++) cr_assert_eq(vb_governor_pick(g), b);
+    for (int i = 0; i < PICKS; i++) {
+        cr_assert_eq(vb_governor_pick(g), b);
+        step(2);
+    }
     stop_spinning(pids, n);
     vb_governor_destroy(g);
     vb_backend_unload(b);
@@ -65,9 +95,11 @@ Test(governor, adaptive_runs_on_fewer_threads_while_every_core_is_busy)
     cr_assert_not_null(g);
     pid_t pids[64];
     const int n = spin_on_every_core(pids, 64);
-    usleep(50000); /* the children are running */
     const vb_loaded_backend *last = NULL;
-    for (int i = 0; i < PICKS; i++) last = vb_governor_pick(g);
+    for (int i = 0; i < PICKS; i++) {
+        last = vb_governor_pick(g);
+        step(last->threads);
+    }
     stop_spinning(pids, n);
     cr_assert_neq(last, b, "every core busy, yet the governor kept 2 threads");
     cr_assert_eq(last->threads, 1);
@@ -84,8 +116,10 @@ Test(governor, one_thread_has_nothing_to_adapt)
     cr_assert_not_null(g);
     pid_t pids[64];
     const int n = spin_on_every_core(pids, 64);
-    usleep(50000);
-    for (int i = 0; i < PICKS; i++) cr_assert_eq(vb_governor_pick(g), b);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(vb_governor_pick(g), b);
+        step(1);
+    }
     stop_spinning(pids, n);
     vb_governor_destroy(g);
     vb_backend_unload(b);

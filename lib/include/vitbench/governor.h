@@ -7,15 +7,19 @@
  * counts the cores that other processes keep busy and, while they do, runs the step on a
  * context of fewer threads (a second load of the same backend, made when first needed).
  *
- * Busy cores: the system's runnable tasks (/proc/loadavg) less this process's own runnable
- * threads (/proc/self/task), sampled once per pick and smoothed over a few picks, so a
- * short-lived command does not change the thread count.
+ * Competing tasks: over each interval of at least 0.2 s between picks, the time the CPUs
+ * this process may run on were busy (/proc/stat, per CPU, so a cluster job confined to
+ * its cpuset sees only its own cores) less this process's own CPU time is the cores other
+ * processes used; with every core taken, the scheduler shared them fairly, which gives
+ * how many tasks competed with ours (governor.c). The count is smoothed over a few
+ * intervals, and the thread count moves only when it is clearly off, so a short command
+ * changes nothing.
  *
  * Reproducibility: the omp and naive backends compute the same bits on any thread count;
  * oneDNN and OpenBLAS split some reductions by thread count, so on them an adaptive run
  * that met a busy machine can differ in the last bits from a quiet one (summary.json
- * records how many steps ran on fewer threads). A fixed governor (adaptive = 0) always answers
- * the backend it was given. */
+ * records how many steps ran on fewer threads). A fixed governor (adaptive = 0) always
+ * answers the backend it was given. */
 #ifndef VITBENCH_GOVERNOR_H
 #define VITBENCH_GOVERNOR_H
 
