@@ -12,12 +12,13 @@
 /* Picks closer together than this keep the last estimate: /proc/stat counts in clock
  * ticks (10 ms), so shorter intervals would be mostly rounding. */
 #define MIN_INTERVAL_S 0.2
-/* Weight of the newest interval in the smoothed count of competing tasks. */
-#define SAMPLE_WEIGHT 0.3
+/* Time constant of the smoothed count of competing tasks: an interval of dt seconds
+ * weighs 1 − exp(−dt / SMOOTHING_S), whatever the step length. */
+#define SMOOTHING_S 0.4
 /* The thread count changes only when the free cores (cores less the smoothed competing
- * tasks) are more than this far from it. From quiet, one busy process is followed after 4
- * intervals (0.3, 0.51, 0.66, 0.76) and, once it stops, left after 4; a task that competes
- * for up to 3 intervals in a row (a short command) changes nothing. */
+ * tasks) are more than this far from it. From quiet, one busy process is followed once
+ * it has run for SMOOTHING_S · ln 4 ≈ 0.55 s, and left as long after it stops; a command
+ * that keeps a core busy for a quarter of a second changes nothing. */
 #define HYSTERESIS 0.75
 
 /* What the CPUs this process may run on have done, at one instant (seconds). */
@@ -100,9 +101,10 @@ static int threads_now(vb_governor *g)
     if (g->last.wall == 0) g->last = now;
     if (now.wall - g->last.wall < MIN_INTERVAL_S) return g->threads;
     const double sample = competing_tasks(g, &g->last, &now);
+    const double weight = 1 - exp(-(now.wall - g->last.wall) / SMOOTHING_S);
     g->last = now;
     if (sample < 0) return g->threads;
-    g->competing = (1 - SAMPLE_WEIGHT) * g->competing + SAMPLE_WEIGHT * sample;
+    g->competing += weight * (sample - g->competing);
     const double free_cores = g->cores - g->competing;
     if (fabs(free_cores - g->threads) > HYSTERESIS) {
         const int t = (int)lround(free_cores);
