@@ -823,8 +823,9 @@ Test(train, refuses_a_checkpoint_of_another_recipe)
     cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), 0, "the same recipe: %s", err);
 
     expect_refused_under(&t, dir, out, TINY_RECIPE_MAIN "[augment]\nflip = no\n",
-                         "resolved recipe differs (a changed recipe file) at its line 25: "
-                         "'flip = no' here, 'flip = yes' in the checkpoint");
+                         "resolved recipe differs (a changed recipe file, or an option "
+                         "that sets it) at its line 25: 'flip = no' here, 'flip = yes' in "
+                         "the checkpoint");
 
     char *later = malloc(strlen(t.recipe.config) + 64), *kept = t.recipe.config;
     cr_assert_not_null(later);
@@ -864,8 +865,8 @@ Test(train, refuses_a_checkpoint_of_another_model_description)
     t.model_text = edited;
     cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1, "resumed another model");
     cr_assert(strstr(err, "checkpoint.safetensors: cannot resume: the resolved model "
-                          "description differs (a changed model description file) at its "
-                          "line ") && strstr(err, "'mlp_activation = relu' here, "
+                          "description differs (a changed model description file, or an "
+                          "option that sets it) at its line ") && strstr(err, "'mlp_activation = relu' here, "
                           "'mlp_activation = gelu' in the checkpoint"), "%s", err);
 
     vb_model m;

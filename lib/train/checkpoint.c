@@ -164,9 +164,9 @@ int vb_ckpt_check_text(const vb_st_file *f, const char *path, const char *key,
     char here[160], there[160];
     line_of(ours, line, here, sizeof here);
     line_of(theirs, line, there, sizeof there);
-    snprintf(err, err_len, "%s: %s: the resolved %s differs (a changed %s file) at its line "
-             "%d: '%s' here, '%s' in the checkpoint", path, action, what, what, line + 1, here,
-             there);
+    snprintf(err, err_len, "%s: %s: the resolved %s differs (a changed %s file, or an option "
+             "that sets it) at its line %d: '%s' here, '%s' in the checkpoint", path, action,
+             what, what, line + 1, here, there);
     return -1;
 }
 
