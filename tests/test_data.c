@@ -611,6 +611,14 @@ Test(data, mnist_label_out_of_range)
 
 /* ---- compressed and archived inputs ------------------------------------------------------ */
 
+static void append_bytes(const char *path, int byte, size_t n)
+{
+    FILE *f = fopen(path, "ab");
+    cr_assert_not_null(f, "%s", path);
+    for (size_t i = 0; i < n; i++) fputc(byte, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
 Test(data, compressed_inputs_are_verified_to_the_end)
 {
     vb_dataset d;
@@ -625,6 +633,14 @@ Test(data, compressed_inputs_are_verified_to_the_end)
     flip_byte(im, 80);
     flip_byte(lb, -1);
     expect_error(vb_read_idx(im, lb, &d, err, sizeof err), lb, "incorrect length check");
+    flip_byte(lb, -1);
+    /* zero padding after the last member (tape blocks) is ignored, as gzip(1) does; a byte
+     * after the padding is not */
+    append_bytes(im, 0, 70000); /* longer than one read */
+    OK(vb_read_idx(im, lb, &d, err, sizeof err));
+    vb_dataset_free(&d);
+    append_bytes(im, 'x', 1);
+    expect_error(vb_read_idx(im, lb, &d, err, sizeof err), im, "bytes after the zero padding");
 
     /* a gzipped tar: the CRC trailer lies after the tar's end, and is still checked */
     make_cifar10();

@@ -28,6 +28,7 @@ struct vb_stream {
     struct archive *filter; /* FILTERED: libarchive's decoder, as one "raw" entry */
     z_stream z;             /* GZIP */
     int member_done;        /* GZIP: the last member's trailer checked; more may follow */
+    int padded;             /* GZIP: zero bytes followed the last member */
     uint8_t *in, *out;      /* CHUNK bytes each: file bytes, decoded bytes */
     size_t pending;         /* PLAIN: bytes of in read at open, not yet handed out */
     int failed, ended;
@@ -60,8 +61,17 @@ static int refill(vb_stream *s)
     return 0;
 }
 
+/* Consumes the zero bytes at the start of the input; 1 if there were any. */
+static int skip_zeros(z_stream *z)
+{
+    int skipped = 0;
+    for (; z->avail_in > 0 && *z->next_in == 0; z->next_in++, z->avail_in--) skipped = 1;
+    return skipped;
+}
+
 /* Inflates the next bytes into out. A member that ends is followed by another member or
- * by the end of the file; the file ending inside a member is truncation. */
+ * by the end of the file, possibly after zero bytes (a tape or tar's block padding, which
+ * gzip(1) ignores too); the file ending inside a member is truncation. */
 static ptrdiff_t gzip_read(vb_stream *s)
 {
     z_stream *z = &s->z;
@@ -74,6 +84,9 @@ static ptrdiff_t gzip_read(vb_stream *s)
             return fail(s, "truncated: the file ends inside the gzip data");
         }
         if (s->member_done) {
+            s->padded |= skip_zeros(z);
+            if (z->avail_in == 0) continue; /* more padding, or the end, in the next chunk */
+            if (s->padded) return fail(s, "corrupt gzip data: bytes after the zero padding");
             inflateReset(z);
             s->member_done = 0;
         }
