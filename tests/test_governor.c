@@ -72,55 +72,54 @@ static void stop_spinning(const pid_t *pids, int n)
     }
 }
 
-Test(governor, fixed_always_answers_the_given_backend)
+/* Picks `picks` times while every core is busy, doing a step's work on the picked threads
+ * between picks, as training does. Returns the last pick; *others: how many picks were not
+ * the governor's full backend. */
+static const vb_loaded_backend *pick_beside_busy_cores(vb_governor *g,
+                                                       const vb_loaded_backend *full,
+                                                       int picks, int *others)
 {
-    vb_loaded_backend *b = load("omp", 2);
-    vb_governor *g = vb_governor_create(b, 0);
-    cr_assert_not_null(g);
     pid_t pids[64];
     const int n = spin_on_every_core(pids, 64);
-    for (int i = 0; i < PICKS; i++) {
-        cr_assert_eq(vb_governor_pick(g), b);
-        step(2);
+    const vb_loaded_backend *last = NULL;
+    *others = 0;
+    for (int i = 0; i < picks; i++) {
+        last = vb_governor_pick(g);
+        *others += last != full;
+        step(last->threads);
     }
     stop_spinning(pids, n);
+    return last;
+}
+
+/* A governor over omp at `threads` threads that must answer that load every time. */
+static void expect_full_every_time(int threads, int adaptive)
+{
+    vb_loaded_backend *b = load("omp", threads);
+    vb_governor *g = vb_governor_create(b, adaptive);
+    cr_assert_not_null(g);
+    int others;
+    pick_beside_busy_cores(g, b, PICKS, &others);
+    cr_assert_eq(others, 0, "%d picks of another load", others);
     vb_governor_destroy(g);
     vb_backend_unload(b);
 }
+
+Test(governor, fixed_always_answers_the_given_backend) { expect_full_every_time(2, 0); }
+
+Test(governor, one_thread_has_nothing_to_adapt) { expect_full_every_time(1, 1); }
 
 Test(governor, adaptive_runs_on_fewer_threads_while_every_core_is_busy)
 {
     vb_loaded_backend *b = load("omp", 2);
     vb_governor *g = vb_governor_create(b, 1);
     cr_assert_not_null(g);
-    pid_t pids[64];
-    const int n = spin_on_every_core(pids, 64);
-    const vb_loaded_backend *last = NULL;
-    for (int i = 0; i < PICKS; i++) {
-        last = vb_governor_pick(g);
-        step(last->threads);
-    }
-    stop_spinning(pids, n);
+    int others;
+    const vb_loaded_backend *last = pick_beside_busy_cores(g, b, PICKS, &others);
     cr_assert_neq(last, b, "every core busy, yet the governor kept 2 threads");
     cr_assert_eq(last->threads, 1);
     cr_assert_str_eq(last->name, "omp");
     cr_assert_eq(last->precision, b->precision);
-    vb_governor_destroy(g);
-    vb_backend_unload(b);
-}
-
-Test(governor, one_thread_has_nothing_to_adapt)
-{
-    vb_loaded_backend *b = load("omp", 1);
-    vb_governor *g = vb_governor_create(b, 1);
-    cr_assert_not_null(g);
-    pid_t pids[64];
-    const int n = spin_on_every_core(pids, 64);
-    for (int i = 0; i < 3; i++) {
-        cr_assert_eq(vb_governor_pick(g), b);
-        step(1);
-    }
-    stop_spinning(pids, n);
     vb_governor_destroy(g);
     vb_backend_unload(b);
 }
