@@ -5,8 +5,10 @@
  * Reproducibility: every random draw is a function of the run seed and a counter —
  * parameter init vb_model_init_params(seed), the epoch's order and augmentation
  * (seed, epoch), dropout masks vb_hash64(seed, global step) — so the same seed, backend
- * and thread count give the same run, and a resumed run continues exactly where the
- * checkpoint stopped.
+ * and thread counts give the same run, and a resumed run continues exactly where the
+ * checkpoint stopped. Each step runs on the threads the governor picks (governor.h): on a
+ * backend whose sums depend on the thread count, a step it ran on fewer threads (counted
+ * in the checkpoint and summary) can change the last bits.
  *
  * Data parallel (dist.h): every rank draws the same global batch and trains on its slice
  * (the dropout masks are indexed globally), the step sums loss and gradients across the
