@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +25,7 @@
 /* What the CPUs this process may run on have done, at one instant (seconds). */
 typedef struct cpu_reading {
     double wall;   /* CLOCK_MONOTONIC */
-    double busy;   /* summed over those CPUs: time not idle (user, nice, system, irq) */
+    double busy;   /* summed over those CPUs: time spent on tasks that compete with ours */
     double own;    /* this process's CPU time, all its threads */
 } cpu_reading;
 
@@ -33,6 +34,7 @@ struct vb_governor {
     int adaptive;        /* 0: always full */
     cpu_set_t cpus;      /* the CPUs this process may run on */
     int cores;           /* how many */
+    int niced;           /* this process runs at a nice value above 0 */
     double tick_s;       /* /proc/stat's unit */
     cpu_reading last;    /* the start of the current interval; wall 0: none yet */
     double competing;    /* smoothed count of other processes' CPU-bound tasks there */
@@ -48,7 +50,9 @@ static double clock_s(clockid_t id)
 }
 
 /* Fills r from /proc/stat's "cpuN user nice system idle iowait irq softirq ..." lines of
- * the CPUs in g->cpus. 0, or −1 when /proc/stat cannot be read. */
+ * the CPUs in g->cpus. Time of niced tasks counts only when this process is niced too: at
+ * nice 0 the scheduler gives them a sliver beside us (nice 19: 1.5%), so a background job
+ * started with `nice` does not compete. 0, or −1 when /proc/stat cannot be read. */
 static int read_cpus(const vb_governor *g, cpu_reading *r)
 {
     FILE *f = fopen("/proc/stat", "r");
@@ -65,7 +69,7 @@ static int read_cpus(const vb_governor *g, cpu_reading *r)
                    &system, &idle, &iowait, &irq, &softirq) != 8)
             continue; /* the "cpu " total line, and the lines after the CPUs */
         if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &g->cpus)) continue;
-        ticks += user + nice + system + irq + softirq;
+        ticks += user + (g->niced ? nice : 0) + system + irq + softirq;
         seen++;
     }
     fclose(f);
@@ -75,9 +79,10 @@ static int read_cpus(const vb_governor *g, cpu_reading *r)
 
 /* Other processes' CPU-bound tasks on our CPUs over the interval from `a` to `b`, or −1
  * when the interval tells nothing (this process barely ran). With x cores used by the
- * others and u by us (running t threads): if cores were left idle, everyone who wanted
- * one had one, so x cores means x tasks; if not, the scheduler shared the cores fairly,
- * each of our threads got u / t of one, and so did each competing task: x · t / u. */
+ * others and u by us: if cores were left idle, everyone who wanted one had one, so x cores
+ * means x tasks; if not, the scheduler shared the cores fairly, each of our t running
+ * threads got u / t of one, and so did each competing task: x · t / u. t is the pick's
+ * thread count, or fewer when u shows that fewer ran (a serial part of the program). */
 static double competing_tasks(const vb_governor *g, const cpu_reading *a, const cpu_reading *b)
 {
     const double wall = b->wall - a->wall;
@@ -86,7 +91,8 @@ static double competing_tasks(const vb_governor *g, const cpu_reading *a, const 
     if (x < 0) x = 0;
     if (u < 0.05) return -1;
     if (x + u < g->cores - 0.5) return x;
-    return x * g->threads / u;
+    const double running = fmin(g->threads, ceil(u - 0.05));
+    return x * running / u;
 }
 
 /* The thread count for the smoothed competing tasks: one per free core, 1..full's, changed
@@ -129,6 +135,7 @@ vb_governor *vb_governor_create(const vb_loaded_backend *full, int adaptive)
     g->tick_s = hz > 0 ? 1.0 / (double)hz : 0.01;
     g->adaptive = adaptive && max > 1 && sched_getaffinity(0, sizeof g->cpus, &g->cpus) == 0;
     g->cores = g->adaptive ? CPU_COUNT(&g->cpus) : 1;
+    g->niced = getpriority(PRIO_PROCESS, 0) > 0;
     return g;
 }
 
