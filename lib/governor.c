@@ -99,13 +99,17 @@ static double competing_tasks(const vb_governor *g, const cpu_reading *a, const 
  * only beyond the hysteresis; the current count between readings. */
 static int threads_now(vb_governor *g)
 {
+    if (g->last.wall != 0 && clock_s(CLOCK_MONOTONIC) - g->last.wall < MIN_INTERVAL_S)
+        return g->threads; /* /proc/stat is read only once an interval is long enough */
     cpu_reading now;
     if (read_cpus(g, &now) != 0) {
         g->adaptive = 0;
         return g->full->threads;
     }
-    if (g->last.wall == 0) g->last = now;
-    if (now.wall - g->last.wall < MIN_INTERVAL_S) return g->threads;
+    if (g->last.wall == 0) {
+        g->last = now;
+        return g->threads;
+    }
     const double sample = competing_tasks(g, &g->last, &now);
     const double weight = 1 - exp(-(now.wall - g->last.wall) / SMOOTHING_S);
     g->last = now;
