@@ -2,10 +2,12 @@
 #define _GNU_SOURCE
 #include "vitbench/governor.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,11 +65,13 @@ static int read_cpus(const vb_governor *g, cpu_reading *r)
     int seen = 0;
     char line[512];
     while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "cpu", 3) != 0 || !isdigit((unsigned char)line[3]))
+            continue; /* the "cpu " total line, and the lines after the CPUs */
         int cpu;
         unsigned long long user, nice, system, idle, iowait, irq, softirq;
-        if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice,
+        if (sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice,
                    &system, &idle, &iowait, &irq, &softirq) != 8)
-            continue; /* the "cpu " total line, and the lines after the CPUs */
+            continue;
         if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &g->cpus)) continue;
         ticks += user + (g->niced ? nice : 0) + system + irq + softirq;
         seen++;
