@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "../lib/ref/ref.h"
 #include "build_tree.h"
+#include "vitbench/cpu.h"
 
 static const char *const op_names[VB_OP_COUNT] = {
 #define VB_OP_NAME(ID, name, desc, args) #name,
@@ -164,8 +165,11 @@ static int make_context(vb_loaded_backend *b, const vb_backend_init_opts *opts,
     int rc = table->init ? table->init(opts, &b->ctx)
                          : opts->precision == VB_PRECISION_F32 ? VB_OK : VB_EUNSUPPORTED;
     if (rc == VB_EUNSUPPORTED)
-        snprintf(err, err_len, "%s: backend '%s' does not compute in precision %s", where,
-                 b->name, vb_precision_name(opts->precision));
+        snprintf(err, err_len, "%s: backend '%s' does not compute in precision %s%s", where,
+                 b->name, vb_precision_name(opts->precision),
+                 opts->precision == VB_PRECISION_BF16 && !vb_cpu_has_bf16()
+                     ? " (this CPU lacks the AVX512-BF16 instructions)"
+                     : "");
     else if (rc != VB_OK)
         snprintf(err, err_len, "%s: backend '%s' failed to initialise (code %d)", where,
                  b->name, rc);
@@ -244,29 +248,47 @@ void vb_backend_unload(vb_loaded_backend *b)
 }
 
 /* A backend tried in a child first, then loaded here (the built-in reference needs no
- * trial). */
-static vb_loaded_backend *load_checked(const char *name_or_path, int threads, char *err,
+ * trial). The trial catches crashes and hangs; a precision the backend refuses is a clean
+ * error of the load itself. */
+static vb_loaded_backend *load_checked(const char *name_or_path,
+                                       const vb_backend_init_opts *opts, char *err,
                                        size_t err_len)
 {
     if (strcmp(name_or_path, "reference") != 0 &&
-        vb_backend_try_isolated(name_or_path, threads, err, err_len) != 0)
+        vb_backend_try_isolated(name_or_path, opts->threads, err, err_len) != 0)
         return NULL;
-    return vb_backend_load(name_or_path, threads, err, err_len);
+    return vb_backend_load_with(name_or_path, opts, err, err_len);
 }
 
 vb_loaded_backend *vb_backend_select(const char *cli_name, int threads, char *err,
                                      size_t err_len)
 {
+    const vb_backend_init_opts opts = {.struct_size = sizeof opts,
+                                       .threads = threads > 0 ? threads : 1,
+                                       .precision = VB_PRECISION_F32};
+    return vb_backend_select_with(cli_name, &opts, err, err_len);
+}
+
+vb_loaded_backend *vb_backend_select_with(const char *cli_name,
+                                          const vb_backend_init_opts *opts, char *err,
+                                          size_t err_len)
+{
     const char *chosen = cli_name && *cli_name ? cli_name : getenv("VITBENCH_BACKEND");
-    if (chosen && *chosen) return load_checked(chosen, threads, err, err_len);
+    if (chosen && *chosen) return load_checked(chosen, opts, err, err_len);
     char list[] = VB_DEFAULT_BACKENDS;
     for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
          name = strtok_r(NULL, ",", &save)) {
-        vb_loaded_backend *b = load_checked(name, threads, err, err_len);
+        vb_loaded_backend *b = load_checked(name, opts, err, err_len);
         if (b) return b;
     }
-    snprintf(err, err_len, "no backend could be loaded (tried %s; set VITBENCH_BACKEND_PATH "
-                           "or build one)", VB_DEFAULT_BACKENDS);
+    if (opts->precision != VB_PRECISION_F32)
+        snprintf(err, err_len, "no backend computes in precision %s here%s (tried %s)",
+                 vb_precision_name(opts->precision),
+                 vb_cpu_has_bf16() ? "" : ": this CPU lacks the AVX512-BF16 instructions",
+                 VB_DEFAULT_BACKENDS);
+    else
+        snprintf(err, err_len, "no backend could be loaded (tried %s; set "
+                 "VITBENCH_BACKEND_PATH or build one)", VB_DEFAULT_BACKENDS);
     return NULL;
 }
 

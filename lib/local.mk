@@ -31,6 +31,7 @@ vitbenchinclude_HEADERS = \
 	lib/include/vitbench/checked.h \
 	lib/include/vitbench/claim.h \
 	lib/include/vitbench/count.h \
+	lib/include/vitbench/cpu.h \
 	lib/include/vitbench/dataset.h \
 	lib/include/vitbench/desc_check.h \
 	lib/include/vitbench/dist.h \

@@ -22,16 +22,22 @@
 
 typedef struct vb_common_ctx {
     int threads;             /* every parallel region of the kernels runs on this many */
+    vb_precision precision;  /* what the backend's GEMM (and its own products) compute in */
     vb_gemm_op *gemm;        /* the backend's GEMM, under convolution and attention */
     struct vbc_arena *arena; /* scratch buffers (internal.h) */
 } vb_common_ctx;
 
+/* The precisions a backend's products compute, as a set: VB_PRECISIONS_F32, or with
+ * VB_PRECISIONS_BF16 for a backend whose GEMM (and its own convolution) has a bf16 path. */
+enum { VB_PRECISIONS_F32 = 1u << VB_PRECISION_F32, VB_PRECISIONS_BF16 = 1u << VB_PRECISION_BF16 };
+
 /* A zeroed context of `size` bytes — the backend's struct vb_backend_ctx, which begins with
  * a vb_common_ctx — with that part filled for opts and gemm: VB_EINVAL for threads < 1,
- * VB_EUNSUPPORTED for a precision other than f32 (the kernels compute f32 only),
- * VB_ENOMEM. The backend then fills its own part. */
+ * VB_EUNSUPPORTED for a precision not in `precisions`, or bf16 on a CPU without the
+ * AVX512-BF16 instructions (vb_cpu_has_bf16); VB_ENOMEM. The backend then fills its own
+ * part. */
 int vb_common_ctx_create(size_t size, const vb_backend_init_opts *opts, vb_gemm_op *gemm,
-                         vb_backend_ctx **out);
+                         unsigned precisions, vb_backend_ctx **out);
 /* Frees the common part and the context (after the backend freed its own part). */
 void vb_common_ctx_destroy(vb_backend_ctx *ctx);
 

@@ -2,19 +2,23 @@
  * scratch arena. */
 #include <stdlib.h>
 #include "internal.h"
+#include "vitbench/cpu.h"
 
 int vb_common_ctx_create(size_t size, const vb_backend_init_opts *opts, vb_gemm_op *gemm,
-                         vb_backend_ctx **out)
+                         unsigned precisions, vb_backend_ctx **out)
 {
     if (!VB_OPTS_HAS(opts, precision) || opts->threads < 1 || size < sizeof(vb_common_ctx))
         return VB_EINVAL;
-    if (opts->precision != VB_PRECISION_F32)
+    const int known = opts->precision == VB_PRECISION_F32 || opts->precision == VB_PRECISION_BF16;
+    if (!known || !(precisions & (1u << opts->precision)) ||
+        (opts->precision == VB_PRECISION_BF16 && !vb_cpu_has_bf16()))
         return VB_EUNSUPPORTED;
     vb_backend_ctx *ctx = calloc(1, size);
     if (!ctx)
         return VB_ENOMEM;
     vb_common_ctx *c = vb_common(ctx);
     c->threads = opts->threads;
+    c->precision = opts->precision;
     c->gemm = gemm;
     c->arena = vbc_arena_create();
     if (!c->arena) {

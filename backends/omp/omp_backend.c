@@ -8,7 +8,8 @@
 /* The packing scratch starts empty and grows with the first GEMM. */
 static int init(const vb_backend_init_opts *opts, vb_backend_ctx **ctx)
 {
-    return vb_common_ctx_create(sizeof(vb_backend_ctx), opts, vb_omp_gemm, ctx);
+    return vb_common_ctx_create(sizeof(vb_backend_ctx), opts, vb_omp_gemm, VB_PRECISIONS_F32,
+                                ctx);
 }
 
 static void shutdown(vb_backend_ctx *ctx)

@@ -28,7 +28,8 @@ static int probe(char *why, size_t why_len)
  * small machine). */
 static int init(const vb_backend_init_opts *opts, vb_backend_ctx **ctx)
 {
-    return vb_common_ctx_create(sizeof(vb_backend_ctx), opts, vb_openblas_gemm, ctx);
+    return vb_common_ctx_create(sizeof(vb_backend_ctx), opts, vb_openblas_gemm,
+                                VB_PRECISIONS_F32, ctx);
 }
 
 static int supports(vb_backend_ctx *ctx, vb_op op, const void *desc)

@@ -57,10 +57,11 @@ typedef struct vb_backend_ctx vb_backend_ctx;
 /* The precision an op computes in. Parameters, activations and gradients are f32 in
  * memory whatever it is. */
 typedef enum vb_precision {
-    VB_PRECISION_F32 = 0,  /* f32 throughout: the only precision ABI 3.0 backends compute */
-    VB_PRECISION_BF16 = 1  /* reserved for the bf16 mode (f32 master weights, bf16 inputs to
-                            * GEMM, convolution and attention, f32 accumulation); every 3.0
-                            * backend refuses it */
+    VB_PRECISION_F32 = 0,  /* f32 throughout: what every backend computes */
+    VB_PRECISION_BF16 = 1  /* mixed precision: GEMM, convolution and attention round their
+                            * f32 inputs to bf16 (round to nearest even) and accumulate in
+                            * f32; every other op, and every tensor in memory, stays f32.
+                            * Needs AVX512-BF16; a backend without a bf16 path refuses it */
 } vb_precision;
 
 /* What a context is made for. Callers set struct_size = sizeof(vb_backend_init_opts). */

@@ -72,6 +72,11 @@ void vb_backend_unload(vb_loaded_backend *b);
  * a backend that passed once in this process is not tried again. */
 vb_loaded_backend *vb_backend_select(const char *cli_name, int threads, char *err,
                                      size_t err_len);
+/* The same with every init option given: the first backend of the list that computes in
+ * opts->precision. */
+vb_loaded_backend *vb_backend_select_with(const char *cli_name,
+                                          const vb_backend_init_opts *opts, char *err,
+                                          size_t err_len);
 
 /* Finds the shared object for a backend name along the search path. Returns 0 and
  * writes the path, or -1 and writes the folders searched into err. */
