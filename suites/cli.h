@@ -62,6 +62,8 @@ typedef struct cli_option {
     {(name_), NULL, (help_), CLI_CHOICE, .to.choice = (dest), .choices = (choices_)}
 
 /* The options several programs share, with one spelling and one range everywhere. */
+/* --precision f32|bf16: the choice's index is its vb_precision value. */
+#define CLI_PRECISION(dest, help_) CLI_CHOICE_OPT("--precision", "f32|bf16", dest, help_)
 #define CLI_THREADS(dest) \
     CLI_INT_OPT("--threads", "N", dest, 1, VB_MAX_THREADS, "threads of the backend")
 /* Training: --threads is the most, the governor (governor.h) may use fewer. */

@@ -1,11 +1,13 @@
 /* Every test-tier case of every op on every backend found (naive, openblas, onednn, omp
- * as built) against the reference, one Criterion test per (backend, op); plus checks
+ * as built) against the reference, one Criterion test per (backend, op, precision): f32
+ * on every backend, bf16 on those that compute it on this CPU; plus checks
  * that the harness itself catches what it claims to: writes past an output, a backward
  * op that overwrites instead of adding, a wrong gradient. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <string.h>
 #include "conformance/conformance.h"
+#include "vitbench/cpu.h"
 #include "../lib/ref/ref.h"
 
 #define SEED 1234
@@ -15,15 +17,22 @@
 typedef struct backend_op {
     char backend[64];
     int op;
+    vb_precision precision;
 } backend_op;
 
-static vb_loaded_backend *load(const char *name)
+/* The backend in that precision; NULL for a bf16 it refuses (test_loader.c checks which
+ * backends compute bf16), a failure for f32. */
+static vb_loaded_backend *load_in(const char *name, vb_precision precision)
 {
     char err[512];
-    vb_loaded_backend *b = vb_backend_load(name, THREADS, err, sizeof err);
-    cr_assert_not_null(b, "backend %s does not load: %s", name, err);
+    const vb_backend_init_opts opts = {.struct_size = sizeof opts, .threads = THREADS,
+                                       .precision = precision};
+    vb_loaded_backend *b = vb_backend_load_with(name, &opts, err, sizeof err);
+    cr_assert(b || precision != VB_PRECISION_F32, "backend %s does not load: %s", name, err);
     return b;
 }
+
+static vb_loaded_backend *load(const char *name) { return load_in(name, VB_PRECISION_F32); }
 
 /* Passing, or skipped because the backend's supports() declined (never because the
  * case itself is invalid); mistrusted counts as a failure. */
@@ -51,18 +60,25 @@ ParameterizedTestParameters(conformance, every_case)
     int nb = vb_backend_discover(names, MAX_BACKENDS), n = 0;
     /* Test instances run in fresh processes: parameters must live in Criterion's
      * shared arena. */
-    backend_op *params = cr_malloc(sizeof *params * (size_t)(nb * VB_OP_COUNT + 1));
+    backend_op *params = cr_malloc(sizeof *params * (size_t)(2 * nb * VB_OP_COUNT + 1));
     for (int k = 0; k < nb; k++)
-        for (int op = 0; op < VB_OP_COUNT; op++) {
-            memcpy(params[n].backend, names[k], sizeof params[n].backend);
-            params[n++].op = op;
+        for (int p = VB_PRECISION_F32; p <= VB_PRECISION_BF16; p++) {
+            if (p == VB_PRECISION_BF16 && !vb_cpu_has_bf16())
+                continue;
+            for (int op = 0; op < VB_OP_COUNT; op++) {
+                memcpy(params[n].backend, names[k], sizeof params[n].backend);
+                params[n].precision = (vb_precision)p;
+                params[n++].op = op;
+            }
         }
     return cr_make_param_array(backend_op, params, (size_t)n, free_params);
 }
 
 ParameterizedTest(backend_op *p, conformance, every_case)
 {
-    vb_loaded_backend *b = load(p->backend);
+    vb_loaded_backend *b = load_in(p->backend, p->precision);
+    if (!b)
+        cr_skip_test("%s does not compute bf16", p->backend);
     int ncases, ran = 0;
     const cf_case *cases = cf_cases(&ncases);
     for (int i = 0; i < ncases; i++) {

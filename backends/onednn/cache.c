@@ -61,7 +61,7 @@ int vb_cache_get(vb_backend_ctx *ctx, const vb_key *key, vb_build_fn build, cons
     e->key = *key;
     int err = build(ctx, e, desc);
     if (err != VB_OK) {
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < VB_ENTRY_PRIMS; i++)
             vb_prim_destroy(&e->prim[i]);
         free(e);
         return err;
@@ -78,7 +78,7 @@ void vb_cache_clear(vb_backend_ctx *ctx)
         while (ctx->cache[b] != NULL) {
             vb_entry *e = ctx->cache[b];
             ctx->cache[b] = e->next;
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < VB_ENTRY_PRIMS; i++)
                 vb_prim_destroy(&e->prim[i]);
             free(e);
         }

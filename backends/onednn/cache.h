@@ -36,11 +36,13 @@ vb_key vb_key_make(int op, const int64_t *v, int len);
 /* A float as a key value (its bit pattern). */
 int64_t vb_key_f32(float f);
 
-/* What the cache holds per key: up to two primitives (most ops use one; max-pool
- * backward runs a forward to rebuild the workspace, then the backward). */
+/* What the cache holds per key: up to four primitives. Most ops use one; max-pool
+ * backward runs a forward to rebuild the workspace, then the backward; convolution and
+ * GEMM add the reorders that stage their inputs (a packed filter, bf16 operands). */
+#define VB_ENTRY_PRIMS 4
 typedef struct vb_entry {
     vb_key key;
-    vb_prim prim[2];
+    vb_prim prim[VB_ENTRY_PRIMS];
     struct vb_entry *next;
 } vb_entry;
 

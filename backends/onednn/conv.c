@@ -9,30 +9,74 @@
  * running; backward-weights unpacks its result with a sum post-op, so dw += lands in
  * place. The reorder moves kh·kw·c·oc values, little next to the convolution.
  *
- * Entries: prim[0] the convolution (filter staged in its layout), prim[1] the reorder.
- * Backward outputs oneDNN overwrites (dx, dbias) are staged and added, as the ABI asks. */
+ * bf16 (backend.h): the convolution reads x, dy and the filter as bf16 — the filter
+ * reorder converts as it packs, and x and dy are staged by reorders of their own — while
+ * y, dx, dw and dbias stay f32.
+ *
+ * Entries: prim[0] the convolution (filter staged in its layout), prim[1] the filter
+ * reorder, prim[2] and prim[3] the bf16 staging of its image inputs. Backward outputs
+ * oneDNN overwrites (dx, dbias) are staged and added, as the ABI asks. */
 #include "cache.h"
 #include "check.h"
 #include "onednn.h"
 
-static int filter_md(dnnl_memory_desc_t *md, const vb_conv2d_desc *d, dnnl_format_tag_t tag)
+static int filter_md(dnnl_memory_desc_t *md, const vb_conv2d_desc *d, dnnl_data_type_t dt,
+                     dnnl_format_tag_t tag)
 {
-    return vb_md_tag(md, 4, (dnnl_dims_t){ d->oc, d->c, d->kh, d->kw }, tag);
+    return vb_md_tag_dt(md, 4, (dnnl_dims_t){ d->oc, d->c, d->kh, d->kw }, dt, tag);
+}
+
+/* The input image x (out = 0) or the output image y (out = 1), NHWC, in type dt. */
+static int image_md(dnnl_memory_desc_t *md, const vb_conv2d_desc *d, int out,
+                    dnnl_data_type_t dt)
+{
+    const dnnl_dims_t dims = { d->n, out ? d->oc : d->c, out ? d->oh : d->h,
+                               out ? d->ow : d->w };
+    return vb_md_tag_dt(md, 4, dims, dt, dnnl_nhwc);
 }
 
 /* The forward descriptor of d: the forward op itself, and the hint every backward
- * primitive is created from. Bias only where the forward has one. */
-static int forward_desc(dnnl_convolution_desc_t *op, const vb_conv2d_desc *d, int with_bias)
+ * primitive is created from. x and the filter in the compute type, y f32; bias only
+ * where the forward has one. */
+static int forward_desc(vb_backend_ctx *ctx, dnnl_convolution_desc_t *op,
+                        const vb_conv2d_desc *d, int with_bias)
 {
     dnnl_memory_desc_t x, w, bias, y;
-    VB_TRY(vb_md_tag(&x, 4, (dnnl_dims_t){ d->n, d->c, d->h, d->w }, dnnl_nhwc));
-    VB_TRY(filter_md(&w, d, dnnl_format_tag_any));
+    VB_TRY(image_md(&x, d, 0, vb_compute_dt(ctx)));
+    VB_TRY(filter_md(&w, d, vb_compute_dt(ctx), dnnl_format_tag_any));
     VB_TRY(vb_md_tag(&bias, 1, (dnnl_dims_t){ d->oc }, dnnl_a));
-    VB_TRY(vb_md_tag(&y, 4, (dnnl_dims_t){ d->n, d->oc, d->oh, d->ow }, dnnl_nhwc));
+    VB_TRY(image_md(&y, d, 1, dnnl_f32));
     return vb_dnnl_err(dnnl_convolution_forward_desc_init(
         op, dnnl_forward_training, dnnl_convolution_direct, &x, &w, with_bias ? &bias : NULL,
         &y, (dnnl_dims_t){ d->stride_h, d->stride_w }, (dnnl_dims_t){ d->pad_top, d->pad_left },
         (dnnl_dims_t){ d->pad_bottom, d->pad_right }));
+}
+
+/* Whether the image inputs are staged (bf16) rather than read in place. */
+static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
+
+/* prim[k]: the caller's f32 image (out: y-shaped, else x-shaped) → the convolution's bf16
+ * argument `arg`; nothing in f32 mode. */
+static int build_image_staging(vb_backend_ctx *ctx, vb_entry *e, const vb_conv2d_desc *d,
+                               int k, int out, int arg)
+{
+    if (!staged(ctx))
+        return VB_OK;
+    dnnl_memory_desc_t user;
+    VB_TRY(image_md(&user, d, out, dnnl_f32));
+    return vb_prim_create_staging(ctx, &e->prim[k], &user, &e->prim[0], arg);
+}
+
+/* In bf16 mode converts *src into the convolution's argument `arg` with prim[k], and sets
+ * *src to NULL (the convolution reads its staged copy); in f32 mode leaves *src. */
+static int stage_image(vb_backend_ctx *ctx, const vb_entry *e, int k, int arg,
+                       const float **src)
+{
+    if (!staged(ctx))
+        return VB_OK;
+    int err = vb_prim_stage(ctx, &e->prim[k], &e->prim[0], arg, *src);
+    *src = NULL;
+    return err;
 }
 
 /* Every shape field of d, then one variant value. */
@@ -49,10 +93,10 @@ static int build_filter_reorder(vb_backend_ctx *ctx, vb_entry *e, const vb_conv2
                                 int arg, int unpack)
 {
     dnnl_memory_desc_t hwio;
-    VB_TRY(filter_md(&hwio, d, dnnl_hwio));
-    const dnnl_memory_desc_t *chosen = vb_prim_md(&e->prim[0], arg);
+    VB_TRY(filter_md(&hwio, d, dnnl_f32, dnnl_hwio));
     if (!unpack)
-        return vb_prim_create_reorder(ctx, &e->prim[1], &hwio, chosen, NULL);
+        return vb_prim_create_staging(ctx, &e->prim[1], &hwio, &e->prim[0], arg);
+    const dnnl_memory_desc_t *chosen = vb_prim_md(&e->prim[0], arg);
 
     dnnl_primitive_attr_t attr;
     dnnl_post_ops_t po;
@@ -71,11 +115,10 @@ static int build_filter_reorder(vb_backend_ctx *ctx, vb_entry *e, const vb_conv2
     return err;
 }
 
-/* Copies the caller's HWIO filter into the convolution's own layout. */
+/* Copies the caller's HWIO filter into the convolution's own layout (and type). */
 static int pack_filter(vb_backend_ctx *ctx, const vb_entry *e, const float *w)
 {
-    void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_WEIGHTS);
-    return vb_prim_run(ctx, &e->prim[1], (const void *[]){ w, packed });
+    return vb_prim_stage(ctx, &e->prim[1], &e->prim[0], DNNL_ARG_WEIGHTS, w);
 }
 
 /* ---- forward: y = conv(x, w) + bias ------------------------------------------------- */
@@ -86,10 +129,12 @@ static int build_fwd(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_conv2d_desc *d = desc;
     dnnl_convolution_desc_t op;
-    VB_TRY(forward_desc(&op, d, d->has_bias));
-    const int args[FWD_ARGS] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS | VB_STAGED,
+    VB_TRY(forward_desc(ctx, &op, d, d->has_bias));
+    const int args[FWD_ARGS] = { DNNL_ARG_SRC | (staged(ctx) ? VB_STAGED : 0),
+                                 DNNL_ARG_WEIGHTS | VB_STAGED,
                                  d->has_bias ? DNNL_ARG_BIAS : VB_ARG_NONE, DNNL_ARG_DST };
     VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, NULL, args, FWD_ARGS));
+    VB_TRY(build_image_staging(ctx, e, d, 2, 0, DNNL_ARG_SRC));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
@@ -100,6 +145,7 @@ int vb_onednn_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const flo
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_fwd, d, &e));
     VB_TRY(pack_filter(ctx, e, w));
+    VB_TRY(stage_image(ctx, e, 2, DNNL_ARG_SRC, &x));
     return vb_prim_run(ctx, &e->prim[0], (const void *[FWD_ARGS]){ x, NULL, bias, y });
 }
 
@@ -111,13 +157,18 @@ static int build_bwd_data(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_conv2d_desc *d = desc;
     dnnl_convolution_desc_t fwd, op;
-    VB_TRY(forward_desc(&fwd, d, 0));
+    dnnl_memory_desc_t dx, dy;
+    VB_TRY(forward_desc(ctx, &fwd, d, 0));
+    VB_TRY(image_md(&dx, d, 0, dnnl_f32));
+    VB_TRY(image_md(&dy, d, 1, vb_compute_dt(ctx)));
     VB_DNNL_TRY(dnnl_convolution_backward_data_desc_init(
-        &op, dnnl_convolution_direct, &fwd.src_desc, &fwd.weights_desc, &fwd.dst_desc,
-        fwd.strides, fwd.padding[0], fwd.padding[1]));
-    const int args[BWD_DATA_ARGS] = { DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS | VB_STAGED,
+        &op, dnnl_convolution_direct, &dx, &fwd.weights_desc, &dy, fwd.strides,
+        fwd.padding[0], fwd.padding[1]));
+    const int args[BWD_DATA_ARGS] = { DNNL_ARG_DIFF_DST | (staged(ctx) ? VB_STAGED : 0),
+                                      DNNL_ARG_WEIGHTS | VB_STAGED,
                                       DNNL_ARG_DIFF_SRC | VB_STAGED };
     VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, &fwd, args, BWD_DATA_ARGS));
+    VB_TRY(build_image_staging(ctx, e, d, 2, 1, DNNL_ARG_DIFF_DST));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
@@ -130,6 +181,7 @@ int vb_onednn_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, cons
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_data, d, &e));
     VB_TRY(pack_filter(ctx, e, w));
+    VB_TRY(stage_image(ctx, e, 2, DNNL_ARG_DIFF_DST, &dy));
     VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_DATA_ARGS]){ dy, NULL, NULL }));
     vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_SRC, dx);
     return VB_OK;
@@ -154,16 +206,21 @@ static int build_bwd_weights(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     const vb_conv2d_desc *d = desc;
     const int with_bias = (int)vb_entry_variant(e);
     dnnl_convolution_desc_t fwd, op;
-    VB_TRY(forward_desc(&fwd, d, with_bias));
+    dnnl_memory_desc_t dw, dy;
+    VB_TRY(forward_desc(ctx, &fwd, d, with_bias));
+    VB_TRY(filter_md(&dw, d, dnnl_f32, dnnl_format_tag_any));
+    VB_TRY(image_md(&dy, d, 1, vb_compute_dt(ctx)));
     VB_DNNL_TRY(dnnl_convolution_backward_weights_desc_init(
-        &op, dnnl_convolution_direct, &fwd.src_desc, &fwd.weights_desc,
-        with_bias ? &fwd.bias_desc : NULL, &fwd.dst_desc, fwd.strides, fwd.padding[0],
-        fwd.padding[1]));
+        &op, dnnl_convolution_direct, &fwd.src_desc, &dw, with_bias ? &fwd.bias_desc : NULL,
+        &dy, fwd.strides, fwd.padding[0], fwd.padding[1]));
+    const int stage = staged(ctx) ? VB_STAGED : 0;
     const int args[BWD_W_ARGS] = {
-        DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS | VB_STAGED,
+        DNNL_ARG_SRC | stage, DNNL_ARG_DIFF_DST | stage, DNNL_ARG_DIFF_WEIGHTS | VB_STAGED,
         with_bias ? DNNL_ARG_DIFF_BIAS | VB_STAGED : VB_ARG_NONE };
     VB_TRY(vb_prim_create_avoiding(ctx, &e->prim[0], strided_1x1(d) ? "jit_1x1" : NULL, &op,
                                    NULL, &fwd, args, BWD_W_ARGS));
+    VB_TRY(build_image_staging(ctx, e, d, 2, 0, DNNL_ARG_SRC));
+    VB_TRY(build_image_staging(ctx, e, d, 3, 1, DNNL_ARG_DIFF_DST));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_DIFF_WEIGHTS, 1);
 }
 
@@ -175,6 +232,8 @@ int vb_onednn_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, c
     const vb_key key = conv_key(VB_OP_CONV2D_BWD_WEIGHTS, d, dbias != NULL);
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_weights, d, &e));
+    VB_TRY(stage_image(ctx, e, 2, DNNL_ARG_SRC, &x));
+    VB_TRY(stage_image(ctx, e, 3, DNNL_ARG_DIFF_DST, &dy));
     VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_W_ARGS]){ x, dy, NULL, NULL }));
     if (dw != NULL) {
         void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_DIFF_WEIGHTS);

@@ -15,7 +15,11 @@
  *
  * Two batched cases oneDNN 2.6 cannot take as one primitive run one 2-D matmul per
  * batch instead (see per_batch): both A and B broadcast, and the binary bias on a C
- * whose batch stride is not a whole number of rows. */
+ * whose batch stride is not a whole number of rows.
+ *
+ * bf16 (backend.h): matmul takes A and B as bf16 in layouts it chooses, staged by two
+ * reorders that convert the caller's f32 operands (round to nearest even) — prim[1] for
+ * A, prim[2] for B; C, the bias and the accumulation stay f32. */
 #include "cache.h"
 #include "check.h"
 #include "onednn.h"
@@ -84,25 +88,44 @@ static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
     return vb_dnnl_err(s);
 }
 
+/* How matmul takes an operand the caller holds as `user`: as it is in f32, or bf16 in a
+ * layout of matmul's choosing. */
+static int compute_md(const vb_backend_ctx *ctx, dnnl_memory_desc_t *md,
+                      const dnnl_memory_desc_t *user)
+{
+    if (vb_compute_dt(ctx) == dnnl_f32) {
+        *md = *user;
+        return VB_OK;
+    }
+    return vb_md_tag_dt(md, user->ndims, user->dims, vb_compute_dt(ctx),
+                        dnnl_format_tag_any);
+}
+
+/* Whether A and B are staged (bf16) rather than read in place. */
+static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
+
 static int build_gemm(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_gemm_desc *d = desc;
     const int64_t batch = per_batch(d) ? 1 : d->batch; /* of the primitive */
-    dnnl_memory_desc_t a, b, c, bias;
+    dnnl_memory_desc_t a, b, c, bias, a_in, b_in;
     VB_TRY(operand_md(&a, batch, d->stride_a, d->m, d->k, d->lda, d->trans_a));
     VB_TRY(operand_md(&b, batch, d->stride_b, d->k, d->n, d->ldb, d->trans_b));
     VB_TRY(operand_md(&c, batch, d->stride_c, d->m, d->n, d->ldc, 0));
     VB_TRY(vb_md_tag(&bias, 3, (dnnl_dims_t){ 1, 1, d->n }, dnnl_abc));
+    VB_TRY(compute_md(ctx, &a_in, &a));
+    VB_TRY(compute_md(ctx, &b_in, &b));
 
     const int native_bias = d->has_bias && !scaled(d);
     dnnl_matmul_desc_t op;
-    VB_DNNL_TRY(dnnl_matmul_desc_init(&op, &a, &b, native_bias ? &bias : NULL, &c));
+    VB_DNNL_TRY(dnnl_matmul_desc_init(&op, &a_in, &b_in, native_bias ? &bias : NULL, &c));
 
     const int post_bias = DNNL_ARG_ATTR_MULTIPLE_POST_OP(d->beta != 0.0f ? 1 : 0) |
                           DNNL_ARG_SRC_1;
+    const int stage = staged(ctx) ? VB_STAGED : 0;
     const int args[N_ARGS] = {
-        [ARG_A] = DNNL_ARG_SRC,
-        [ARG_B] = DNNL_ARG_WEIGHTS,
+        [ARG_A] = DNNL_ARG_SRC | stage,
+        [ARG_B] = DNNL_ARG_WEIGHTS | stage,
         [ARG_BIAS] = native_bias ? DNNL_ARG_BIAS : VB_ARG_NONE,
         [ARG_C] = DNNL_ARG_DST,
         [ARG_ALPHA] = scaled(d) ? DNNL_ARG_ATTR_OUTPUT_SCALES : VB_ARG_NONE,
@@ -115,6 +138,10 @@ static int build_gemm(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     if (err == VB_OK)
         err = vb_prim_create(ctx, &e->prim[0], &op, attr, NULL, args, N_ARGS);
     dnnl_primitive_attr_destroy(attr);
+    if (err == VB_OK && stage)
+        err = vb_prim_create_staging(ctx, &e->prim[1], &a, &e->prim[0], DNNL_ARG_SRC);
+    if (err == VB_OK && stage)
+        err = vb_prim_create_staging(ctx, &e->prim[2], &b, &e->prim[0], DNNL_ARG_WEIGHTS);
     return err;
 }
 
@@ -137,9 +164,16 @@ int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, c
     VB_TRY(vb_cache_get(ctx, &key, build_gemm, d, &e));
     /* One run of the whole batch, or one run per matrix (per_batch). */
     const int64_t runs = per_batch(d) ? d->batch : 1;
-    for (int64_t i = 0; i < runs; i++)
+    for (int64_t i = 0; i < runs; i++) {
+        const float *ai = a + i * d->stride_a, *bi = b + i * d->stride_b;
+        if (staged(ctx)) {
+            VB_TRY(vb_prim_stage(ctx, &e->prim[1], &e->prim[0], DNNL_ARG_SRC, ai));
+            VB_TRY(vb_prim_stage(ctx, &e->prim[2], &e->prim[0], DNNL_ARG_WEIGHTS, bi));
+            ai = bi = NULL; /* matmul reads its staged copies */
+        }
         VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[N_ARGS]){
-            [ARG_A] = a + i * d->stride_a, [ARG_B] = b + i * d->stride_b, [ARG_BIAS] = bias,
-            [ARG_C] = c + i * d->stride_c, [ARG_ALPHA] = &d->alpha, [ARG_BIAS_POST] = bias }));
+            [ARG_A] = ai, [ARG_B] = bi, [ARG_BIAS] = bias, [ARG_C] = c + i * d->stride_c,
+            [ARG_ALPHA] = &d->alpha, [ARG_BIAS_POST] = bias }));
+    }
     return VB_OK;
 }

@@ -26,7 +26,8 @@ static int probe(char *why, size_t why_len)
 static int init(const vb_backend_init_opts *opts, vb_backend_ctx **out)
 {
     vb_backend_ctx *ctx;
-    int err = vb_common_ctx_create(sizeof *ctx, opts, vb_onednn_gemm, VB_PRECISIONS_F32, &ctx);
+    int err = vb_common_ctx_create(sizeof *ctx, opts, vb_onednn_gemm,
+                                   VB_PRECISIONS_F32 | VB_PRECISIONS_BF16, &ctx);
     if (err == VB_OK && (err = vb_engine_open(ctx)) != VB_OK)
         vb_common_ctx_destroy(ctx);
     if (err == VB_OK)

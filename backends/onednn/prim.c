@@ -38,7 +38,18 @@ static void leave(int callers) { omp_set_num_threads(callers); }
 int vb_md_tag(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
               dnnl_format_tag_t tag)
 {
-    return vb_dnnl_err(dnnl_memory_desc_init_by_tag(md, ndims, dims, dnnl_f32, tag));
+    return vb_md_tag_dt(md, ndims, dims, dnnl_f32, tag);
+}
+
+int vb_md_tag_dt(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
+                 dnnl_data_type_t dt, dnnl_format_tag_t tag)
+{
+    return vb_dnnl_err(dnnl_memory_desc_init_by_tag(md, ndims, dims, dt, tag));
+}
+
+dnnl_data_type_t vb_compute_dt(const vb_backend_ctx *ctx)
+{
+    return ctx->common.precision == VB_PRECISION_BF16 ? dnnl_bf16 : dnnl_f32;
 }
 
 int vb_md_strided(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
@@ -164,6 +175,19 @@ int vb_prim_create_reorder(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_de
         err = create_from_pd(ctx, p, pd, (const int[]){ DNNL_ARG_FROM, DNNL_ARG_TO }, 2);
     leave(callers);
     return err;
+}
+
+int vb_prim_create_staging(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_desc_t *from,
+                           const vb_prim *consumer, int arg)
+{
+    const dnnl_memory_desc_t *to = vb_prim_md(consumer, arg);
+    return to ? vb_prim_create_reorder(ctx, p, from, to, NULL) : VB_EBACKEND;
+}
+
+int vb_prim_stage(vb_backend_ctx *ctx, const vb_prim *p, const vb_prim *consumer, int arg,
+                  const void *src)
+{
+    return vb_prim_run(ctx, p, (const void *[]){ src, vb_prim_staged(consumer, arg) });
 }
 
 /* Points the memories at ptrs and runs the primitive on the stream, to completion. */

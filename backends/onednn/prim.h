@@ -55,6 +55,19 @@ int vb_prim_create_avoiding(vb_backend_ctx *ctx, vb_prim *p, const char *avoid,
 int vb_prim_create_reorder(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_desc_t *from,
                            const dnnl_memory_desc_t *to, const_dnnl_primitive_attr_t attr);
 
+/* Staging: an input argument `arg` of `consumer`, created VB_STAGED in its own layout or
+ * type (a packed filter, a bf16 operand), filled from the caller's f32 tensor by a
+ * reorder `p` from `from` (the caller's layout). Create once, then at each call
+ * vb_prim_stage(ctx, p, consumer, arg, src) before running consumer with NULL at arg. */
+int vb_prim_create_staging(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_desc_t *from,
+                           const vb_prim *consumer, int arg);
+int vb_prim_stage(vb_backend_ctx *ctx, const vb_prim *p, const vb_prim *consumer, int arg,
+                  const void *src);
+
+/* The type the context's products take their inputs in: dnnl_bf16 in bf16 mode
+ * (backend.h), else dnnl_f32. Outputs, biases and accumulation stay f32. */
+dnnl_data_type_t vb_compute_dt(const vb_backend_ctx *ctx);
+
 /* Runs the primitive to completion on the context's stream. ptrs[i] is the data of
  * args[i]; a NULL pointer leaves the memory where it is (a staged buffer). oneDNN takes
  * inputs as void *, it does not write them. */
@@ -76,6 +89,9 @@ void vb_prim_destroy(vb_prim *p);
  * images, O, I, H, W for filters); the tag says how they are laid out in memory. */
 int vb_md_tag(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
               dnnl_format_tag_t tag);
+/* The same in another data type. */
+int vb_md_tag_dt(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
+                 dnnl_data_type_t dt, dnnl_format_tag_t tag);
 int vb_md_strided(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
                   const dnnl_dims_t strides);
 

@@ -18,6 +18,7 @@ static void start(cf_result *r, const vb_loaded_backend *b, vb_op op, const cf_c
     snprintf(r->label, sizeof r->label, "%s", c->label);
     cf_describe(op, &c->desc, r->shape, sizeof r->shape);
     r->backend = b->name;
+    r->precision = b->precision;
     r->seed = seed;
     r->pct_blas = -1;
 }
@@ -82,7 +83,7 @@ void cf_check(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64_t s
     else if (gw >= 0)
         fail(r, "the reference wrote past the end of", want.t[gw].name, gw);
     else
-        cf_compare_outputs(info, &init, &want, &got, &r->cmp);
+        cf_compare_outputs(info, b->precision, &init, &want, &got, &r->cmp);
     cf_buffers_free(&init);
     cf_buffers_free(&want);
     cf_buffers_free(&got);

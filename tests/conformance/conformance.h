@@ -98,6 +98,10 @@ typedef struct cf_opinfo {
 } cf_opinfo;
 
 const cf_opinfo *cf_opinfo_get(vb_op op);
+/* In a bf16 context (backend.h), how many of the factors of each term an output sums are
+ * rounded to bf16 on their way, along the op's longest chain of products; 0 for the ops
+ * that compute f32 whatever the precision. */
+int cf_bf16_factors(vb_op op);
 /* Calls op's slot of b with b's context: p[i] is tensor i's data, the descriptor d with the
  * run's seed in it (ops with a mask). Returns the slot's code. */
 int cf_call(vb_op op, const vb_loaded_backend *b, const cf_desc *d, void *const *p,
@@ -168,11 +172,13 @@ typedef struct cf_compare {
     char detail[160];       /* which tensor and why, when not a plain pass */
 } cf_compare;
 
-/* Compares every output of `got` with `want`; `init` holds the values before the call. */
-void cf_compare_outputs(const cf_opinfo *info, const cf_buffers *init, const cf_buffers *want,
-                        const cf_buffers *got, cf_compare *r);
-/* NMSE threshold of one output tensor from its reduction length and the op's ulps. */
-double cf_threshold(const cf_opinfo *info, const cf_tensor *t);
+/* Compares every output of `got` (computed in `precision`) with the reference's `want`;
+ * `init` holds the values before the call. */
+void cf_compare_outputs(const cf_opinfo *info, vb_precision precision, const cf_buffers *init,
+                        const cf_buffers *want, const cf_buffers *got, cf_compare *r);
+/* NMSE threshold of one output tensor from its reduction length, the op's ulps and, in
+ * bf16, its rounded factors. */
+double cf_threshold(const cf_opinfo *info, vb_precision precision, const cf_tensor *t);
 const char *cf_status_name(cf_status s);
 
 /* ---- one check (check.c, gradcheck.c) ------------------------------------------------- */
@@ -182,6 +188,7 @@ typedef struct cf_result {
     char label[48];
     char shape[96];
     const char *backend;
+    vb_precision precision; /* the backend's */
     uint64_t seed;
     int native;        /* 1 = the backend's own code, 0 = reference fallback */
     cf_compare cmp;

@@ -19,7 +19,16 @@
  *                                         small because their O(1) terms cancel
  *    + Σ (ε·init)²                        adding δ to an O(1) initial value rounds once,
  * and the reported threshold is that divided by Σ δ². Exact outputs (integer GEMM and
- * conv, data movement, ReLU, max) get threshold 0. */
+ * conv, data movement, ReLU, max) get threshold 0.
+ *
+ * bf16 (backend.h). Rounding an input to bf16 (8 significant bits, round to nearest
+ * even) changes it by a relative u ≤ 2^-8, so a term with r rounded factors errs by at
+ * most r·u of itself (cf_bf16_factors gives r per op). These errors have no common sign
+ * from term to term, so they add in quadrature, Σ (r·u·term)² ≤ (r·u)² Σ term², while the
+ * output's own square is Σ term² for O(1) inputs of random sign: the NMSE they add is at
+ * most (r·u)², whatever K is. Integer inputs of the exact cases (|x| ≤ 4, fill.c) are
+ * exact in bf16 (it holds integers up to 256), so those cases stay exact. The absolute
+ * floor above stays f32's: the bf16 budget scales with Σ δ² alone. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,12 +47,26 @@ const char *cf_status_name(cf_status s)
     return names[s];
 }
 
-double cf_threshold(const cf_opinfo *info, const cf_tensor *t)
+/* bf16's unit roundoff: half an ulp of an 8-significant-bit number. */
+#define BF16_U 0x1p-8
+
+/* The two relative error budgets of an output, squared: f32 summation, and bf16 inputs. */
+static double f32_budget(const cf_opinfo *info, const cf_tensor *t)
 {
-    if (t->exact)
-        return 0.0;
-    double rel = info->ulps * (double)t->reduce * FLT_EPSILON;
+    double rel = t->exact ? 0.0 : info->ulps * (double)t->reduce * FLT_EPSILON;
     return rel * rel;
+}
+
+static double bf16_budget(const cf_opinfo *info, vb_precision precision, const cf_tensor *t)
+{
+    double rel = precision == VB_PRECISION_BF16 && !t->exact
+                     ? cf_bf16_factors(info->op) * BF16_U : 0.0;
+    return rel * rel;
+}
+
+double cf_threshold(const cf_opinfo *info, vb_precision precision, const cf_tensor *t)
+{
+    return f32_budget(info, t) + bf16_budget(info, precision, t);
 }
 
 static int kind(float v)
@@ -52,15 +75,16 @@ static int kind(float v)
 }
 
 /* One tensor; returns its status and writes nmse, threshold and detail. */
-static cf_status compare_tensor(const cf_opinfo *info, const cf_tensor *t, const float *init,
-                                const float *want, const float *got, cf_compare *r)
+static cf_status compare_tensor(const cf_opinfo *info, vb_precision precision,
+                                const cf_tensor *t, const float *init, const float *want,
+                                const float *got, cf_compare *r)
 {
     double err2 = 0, sig2 = 0, init2 = 0, dmax = -INFINITY, dmin = INFINITY;
     int64_t finite = 0, zeros = 0, at_max = 0, at_min = 0;
     for (int64_t j = 0; j < t->numel; j++) {
         if (kind(want[j]) != kind(got[j])) {
             r->nmse = INFINITY;
-            r->threshold = cf_threshold(info, t);
+            r->threshold = cf_threshold(info, precision, t);
             snprintf(r->detail, sizeof r->detail, "%s[%lld]: NaN/Inf differ (ref %g, got %g)",
                      t->name, (long long)j, (double)want[j], (double)got[j]);
             return CF_FAIL;
@@ -83,10 +107,12 @@ static cf_status compare_tensor(const cf_opinfo *info, const cf_tensor *t, const
         at_max += delta == dmax;
         at_min += delta == dmin;
     }
-    double thr = cf_threshold(info, t), den = t->vanishes ? (double)finite : sig2;
+    double thr = cf_threshold(info, precision, t), den = t->vanishes ? (double)finite : sig2;
     if (!t->exact && den > 0) {
+        /* the absolute floor is f32's alone: bf16's budget is relative to the output */
         double eps2 = (double)FLT_EPSILON * FLT_EPSILON;
-        thr = (thr * (sig2 + (double)finite) + eps2 * init2) / den;
+        thr = (f32_budget(info, t) * (sig2 + (double)finite) + eps2 * init2 +
+               bf16_budget(info, precision, t) * sig2) / den;
     }
     r->threshold = thr;
     r->nmse = den > 0 ? err2 / den : (err2 > 0 ? INFINITY : 0.0);
@@ -111,8 +137,8 @@ static cf_status compare_tensor(const cf_opinfo *info, const cf_tensor *t, const
     return CF_PASS;
 }
 
-void cf_compare_outputs(const cf_opinfo *info, const cf_buffers *init, const cf_buffers *want,
-                        const cf_buffers *got, cf_compare *r)
+void cf_compare_outputs(const cf_opinfo *info, vb_precision precision, const cf_buffers *init,
+                        const cf_buffers *want, const cf_buffers *got, cf_compare *r)
 {
     /* The decisive tensor: the first failure, else the first mistrusted, else the one
      * closest to its threshold. */
@@ -125,7 +151,8 @@ void cf_compare_outputs(const cf_opinfo *info, const cf_buffers *init, const cf_
         if (!want->own[i] || t->role == CF_IN)
             continue;
         cf_compare c = {0};
-        c.status = compare_tensor(info, t, init->own[i], want->own[i], got->own[i], &c);
+        c.status = compare_tensor(info, precision, t, init->own[i], want->own[i], got->own[i],
+                                  &c);
         double ratio = c.threshold > 0 ? c.nmse / c.threshold : (c.nmse > 0 ? INFINITY : 0);
         int worse = c.status == CF_FAIL ? r->status != CF_FAIL
                   : c.status == CF_MISTRUSTED ? r->status == CF_PASS

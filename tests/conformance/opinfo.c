@@ -836,6 +836,20 @@ static const cf_opinfo table[VB_OP_COUNT] = {
 };
 
 /* NULL for an op of VB_OPS without an entry above: the test suite checks there is none. */
+/* bf16 rounded factors per term (cf_bf16_factors): a product rounds both its factors;
+ * attention forward chains two products (Q·Kᵀ, whose error reaches P through the softmax,
+ * then P·V), attention backward three (dO·Vᵀ, then dS·K or dSᵀ·Q, with P carrying the
+ * forward's Q·Kᵀ). */
+static const int bf16_factors[VB_OP_COUNT] = {
+    [VB_OP_GEMM] = 2, [VB_OP_CONV2D_FWD] = 2, [VB_OP_CONV2D_BWD_DATA] = 2,
+    [VB_OP_CONV2D_BWD_WEIGHTS] = 2, [VB_OP_ATTENTION_FWD] = 4, [VB_OP_ATTENTION_BWD] = 6,
+};
+
+int cf_bf16_factors(vb_op op)
+{
+    return (int)op >= 0 && op < VB_OP_COUNT ? bf16_factors[op] : 0;
+}
+
 const cf_opinfo *cf_opinfo_get(vb_op op)
 {
     if ((int)op < 0 || op >= VB_OP_COUNT || table[op].tensors == NULL)

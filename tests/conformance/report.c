@@ -71,7 +71,8 @@ void cf_repro(char *buf, size_t len, cf_mode mode, const cf_result *r, int threa
 {
     static const char *modes[] = {"test", "grad", "perf"};
     int random = strcmp(r->label, "random") == 0; /* cases drawn by --stress */
-    snprintf(buf, len, "vbcheck %s --backend %s --op %s %s%s --seed %llu --threads %d",
+    snprintf(buf, len, "vbcheck %s --backend %s --op %s %s%s --seed %llu --threads %d%s",
              modes[mode], r->backend, vb_op_name(r->op), random ? "--stress 1" : "--case ",
-             random ? "" : r->label, (unsigned long long)r->seed, threads);
+             random ? "" : r->label, (unsigned long long)r->seed, threads,
+             r->precision == VB_PRECISION_BF16 ? " --precision bf16" : "");
 }

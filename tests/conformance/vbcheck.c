@@ -19,6 +19,7 @@ typedef struct options {
     const char *label;
     uint64_t seed;
     int64_t threads, stress, reps;
+    int precision;        /* vb_precision */
     const char *csv;
 } options;
 
@@ -32,6 +33,7 @@ static const cli_option options_table[] = {
     CLI_STRING_OPT("--case", "LABEL", &opt.label, "one case only"),
     CLI_SEED_OPT(&opt.seed, "the data's seed"),
     CLI_THREADS(&opt.threads),
+    CLI_PRECISION(&opt.precision, "what the backends compute in (the reference: f32)"),
     CLI_STRING_OPT("--csv", "FILE", &opt.csv, "also write the rows as CSV"),
     CLI_INT_OPT("--stress", "N", &opt.stress, 0, 1000000000,
                 "N random shapes per op, seeds S, S+1, ...; reports the first failing "
@@ -116,7 +118,10 @@ static int load_backends(const options *o, vb_loaded_backend **out)
     for (int i = 0; i < n; i++) {
         char err[512];
         if (!names[i][0]) continue;
-        vb_loaded_backend *b = vb_backend_load(names[i], o->threads, err, sizeof err);
+        const vb_backend_init_opts init = {.struct_size = sizeof init,
+                                           .threads = (int)o->threads,
+                                           .precision = (vb_precision)o->precision};
+        vb_loaded_backend *b = vb_backend_load_with(names[i], &init, err, sizeof err);
         if (b == NULL) {
             fprintf(stderr, "vbcheck: backend %s: %s\n", names[i], err);
             failed = 1;
@@ -293,7 +298,8 @@ int main(int argc, char **argv)
         run(&o, csv, bs, nb, t);
 
     int bad = nb == 0;
-    printf("\nsummary (seed %llu, %d threads):\n", (unsigned long long)o.seed, (int)o.threads);
+    printf("\nsummary (seed %llu, %d threads, %s):\n", (unsigned long long)o.seed,
+           (int)o.threads, vb_precision_name((vb_precision)o.precision));
     for (int k = 0; k < nb; k++) {
         printf("  %-9s pass %d  fail %d  mistrusted %d  skip %d  reference fallback:",
                bs[k]->name, t[k].n[CF_PASS], t[k].n[CF_FAIL], t[k].n[CF_MISTRUSTED],
