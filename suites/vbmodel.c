@@ -35,10 +35,19 @@ typedef struct options {
     const char *model, *backend, *out, *csv;
     int64_t batch, steps, reps, warmup, classes, threads; /* classes 0: the description's */
     int fixed_threads; /* bench: every pass on --threads (else as training picks them) */
+    int precision;     /* vb_precision of step and bench */
     uint64_t seed;
 } options;
 
 static options opt = {.batch = 128, .steps = 3, .reps = 3, .warmup = 1, .threads = 2, .seed = 1};
+
+/* The backend's context as the options ask for it. */
+static vb_backend_init_opts init_opts(const options *o)
+{
+    return (vb_backend_init_opts){.struct_size = sizeof(vb_backend_init_opts),
+                                  .threads = (int)o->threads,
+                                  .precision = (vb_precision)o->precision};
+}
 
 #define CLASSES CLI_CLASSES(&opt.classes, "the classes of the head, instead of the description's")
 #define SEED CLI_SEED_OPT(&opt.seed, "the initial weights' seed (and the random batch's)")
@@ -47,12 +56,13 @@ static options opt = {.batch = 128, .steps = 3, .reps = 3, .warmup = 1, .threads
                    "the backend, by name or .so path (default: $VITBENCH_BACKEND, else the " \
                    "first of the default list that loads)")
 #define STEPS(help_) CLI_INT_OPT("--steps", "N", &opt.steps, 1, 100000, help_)
+#define PRECISION CLI_PRECISION(&opt.precision, "what the backend's products compute in")
 
 static const cli_option count_options[] = {CLASSES, {0}};
 
 static const cli_option step_options[] = {
     STEP_BACKEND, CLI_BATCH(&opt.batch, "images per step"), CLI_THREADS(&opt.threads),
-    STEPS("training steps; the last one's time is broken down per op"), SEED, CLASSES, {0}};
+    PRECISION, STEPS("training steps; the last one's time is broken down per op"), SEED, CLASSES, {0}};
 
 static const cli_option bench_options[] = {
     CLI_STRING_OPT("--backend", "NAME|all", &opt.backend,
@@ -60,6 +70,7 @@ static const cli_option bench_options[] = {
     CLI_BATCH(&opt.batch, "images per step"),
     CLI_TRAINING_THREADS(&opt.threads),
     CLI_FIXED_THREADS(&opt.fixed_threads),
+    PRECISION,
     STEPS("steps per timing"),
     CLI_REPS(&opt.reps, "timings; the median is reported"),
     CLI_INT_OPT("--warmup", "N", &opt.warmup, 0, 1000, "untimed steps before the timings"),
@@ -258,7 +269,8 @@ static void print_profile(const vb_profile *p, double step_seconds)
 static int run_steps(vb_model *m, const options *o)
 {
     char err[1024];
-    vb_loaded_backend *b = vb_backend_select(o->backend, (int)o->threads, err, sizeof err);
+    const vb_backend_init_opts init = init_opts(o);
+    vb_loaded_backend *b = vb_backend_select_with(o->backend, &init, err, sizeof err);
     if (!b) {
         fprintf(stderr, "vbmodel: %s\n", err);
         return 1;
@@ -269,8 +281,8 @@ static int run_steps(vb_model *m, const options *o)
         vb_backend_unload(b);
         return 1;
     }
-    printf("%s on backend %s (%s), %d threads, batch %lld, %.1f MiB\n", m->name, b->name,
-           b->version, b->threads, (long long)o->batch,
+    printf("%s on backend %s (%s), %d threads, %s, batch %lld, %.1f MiB\n", m->name, b->name,
+           b->version, b->threads, vb_precision_name(b->precision), (long long)o->batch,
            (double)vb_model_bytes(m, o->batch) / 1048576.0);
     vb_profile profile;
     vb_run r = {.backend = b, .params = &m->params, .training = 1, .profile = &profile};
@@ -363,7 +375,8 @@ static int bench_backend(void *ctx, void *out)
     const bench_job *j = ctx;
     bench_result *res = out;
     char err[1024];
-    vb_loaded_backend *b = vb_backend_load(j->backend, (int)j->o->threads, err, sizeof err);
+    const vb_backend_init_opts init = init_opts(j->o);
+    vb_loaded_backend *b = vb_backend_load_with(j->backend, &init, err, sizeof err);
     if (!b) {
         fprintf(stderr, "vbmodel: %s\n", err);
         return -1;
@@ -452,11 +465,14 @@ static int run_bench(vb_model *m, const options *o)
         }
         memcpy(versions[i], res.version, sizeof versions[i]);
         double gflops = flops * res.train_img_s / 1e9;
-        printf("%-10s %12.2f %12.2f %10.1f %9.2f ", names[i], res.train_img_s,
+        char impl[80]; /* the backend, and the precision when it is not f32: "omp-bf16" */
+        snprintf(impl, sizeof impl, "%s%s%s", names[i], o->precision ? "-" : "",
+                 o->precision ? vb_precision_name((vb_precision)o->precision) : "");
+        printf("%-10s %12.2f %12.2f %10.1f %9.2f ", impl, res.train_img_s,
                res.infer_img_s, rss, gflops);
         if (sgemm > 0) printf("%7.2f%%\n", 100 * gflops / sgemm);
         else printf("%8s\n", "n/a");
-        if (o->csv && write_csv_row(o, m, names[i], &res, rss, gflops, sgemm) != 0) failed = 1;
+        if (o->csv && write_csv_row(o, m, impl, &res, rss, gflops, sgemm) != 0) failed = 1;
     }
     printf("\n");
     for (int i = 0; i < n; i++) printf("version %s: %s\n", names[i], versions[i]);

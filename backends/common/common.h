@@ -18,6 +18,7 @@
 #ifndef VITBENCH_BACKEND_COMMON_H
 #define VITBENCH_BACKEND_COMMON_H
 
+#include <stdint.h>
 #include "vitbench/backend.h"
 
 typedef struct vb_common_ctx {
@@ -56,6 +57,13 @@ static inline vb_common_ctx *vb_common(vb_backend_ctx *ctx) { return (vb_common_
     X(p, drop_path_bwd) X(p, seqpool_fwd) X(p, seqpool_bwd) X(p, xent_fwd) X(p, xent_bwd) \
     X(p, adam_step) X(p, gelu_tanh_fwd) X(p, gelu_tanh_bwd)
 VB_COMMON_OPS(VB_OP_DECLARE, vb_common_)
+
+/* dst (rows × cols, dense) = src (rows × cols, rows ld apart) rounded to bf16 (uint16 bit
+ * patterns) as the CPU's VCVTNEPS2BF16 rounds, on the context's threads: the input of a
+ * bf16 context's products (backend.h). Only for bf16 contexts (the CPU has the
+ * instruction). */
+void vb_common_to_bf16(vb_backend_ctx *ctx, const float *src, int64_t rows, int64_t cols,
+                       int64_t ld, uint16_t *dst);
 
 /* Applies GEMM's epilogue (bias on every row, then activation) to C in place, on the
  * context's threads: for backends whose matrix engine has no fused epilogue. */

@@ -29,3 +29,11 @@ backends_common_libvbcommon_la_SOURCES = \
 # NaN and ±inf still follow IEEE).
 backends_common_libvbcommon_la_CFLAGS = $(AM_CFLAGS) -O3 -fvect-cost-model=dynamic \
 	-fno-math-errno -fno-trapping-math
+backends_common_libvbcommon_la_LIBADD = backends/common/libvbcommon_bf16.la
+
+# The bf16 conversion, compiled for AVX512-BF16: only bf16 contexts call it, and they
+# exist only on CPUs with those instructions (context.c).
+noinst_LTLIBRARIES += backends/common/libvbcommon_bf16.la
+backends_common_libvbcommon_bf16_la_SOURCES = backends/common/bf16.c
+backends_common_libvbcommon_bf16_la_CFLAGS = $(AM_CFLAGS) -O3 -mavx512f -mavx512bw -mavx512vl \
+	-mavx512bf16

@@ -36,10 +36,10 @@ vb_key vb_key_make(int op, const int64_t *v, int len);
 /* A float as a key value (its bit pattern). */
 int64_t vb_key_f32(float f);
 
-/* What the cache holds per key: up to four primitives. Most ops use one; max-pool
- * backward runs a forward to rebuild the workspace, then the backward; convolution and
- * GEMM add the reorders that stage their inputs (a packed filter, bf16 operands). */
-#define VB_ENTRY_PRIMS 4
+/* What the cache holds per key: up to two primitives (most ops use one; max-pool
+ * backward runs a forward to rebuild the workspace, then the backward; convolution packs
+ * its filter with a reorder). */
+#define VB_ENTRY_PRIMS 2
 typedef struct vb_entry {
     vb_key key;
     vb_prim prim[VB_ENTRY_PRIMS];

@@ -10,12 +10,12 @@
  * place. The reorder moves kh·kw·c·oc values, little next to the convolution.
  *
  * bf16 (backend.h): the convolution reads x, dy and the filter as bf16 — the filter
- * reorder converts as it packs, and x and dy are staged by reorders of their own — while
- * y, dx, dw and dbias stay f32.
+ * reorder converts as it packs, and x and dy are staged NHWC copies (vb_common_to_bf16)
+ * — while y, dx, dw and dbias stay f32.
  *
  * Entries: prim[0] the convolution (filter staged in its layout), prim[1] the filter
- * reorder, prim[2] and prim[3] the bf16 staging of its image inputs. Backward outputs
- * oneDNN overwrites (dx, dbias) are staged and added, as the ABI asks. */
+ * reorder. Backward outputs oneDNN overwrites (dx, dbias) are staged and added, as the ABI
+ * asks. */
 #include "cache.h"
 #include "check.h"
 #include "onednn.h"
@@ -55,28 +55,17 @@ static int forward_desc(vb_backend_ctx *ctx, dnnl_convolution_desc_t *op,
 /* Whether the image inputs are staged (bf16) rather than read in place. */
 static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
 
-/* prim[k]: the caller's f32 image (out: y-shaped, else x-shaped) → the convolution's bf16
- * argument `arg`; nothing in f32 mode. */
-static int build_image_staging(vb_backend_ctx *ctx, vb_entry *e, const vb_conv2d_desc *d,
-                               int k, int out, int arg)
+/* In bf16 mode converts the caller's f32 image *src (out: y-shaped, else x-shaped) into
+ * the convolution's staged argument `arg` and sets *src to NULL (the convolution reads its
+ * staged copy); in f32 mode leaves *src. */
+static void stage_image(vb_backend_ctx *ctx, const vb_entry *e, const vb_conv2d_desc *d,
+                        int out, int arg, const float **src)
 {
     if (!staged(ctx))
-        return VB_OK;
-    dnnl_memory_desc_t user;
-    VB_TRY(image_md(&user, d, out, dnnl_f32));
-    return vb_prim_create_staging(ctx, &e->prim[k], &user, &e->prim[0], arg);
-}
-
-/* In bf16 mode converts *src into the convolution's argument `arg` with prim[k], and sets
- * *src to NULL (the convolution reads its staged copy); in f32 mode leaves *src. */
-static int stage_image(vb_backend_ctx *ctx, const vb_entry *e, int k, int arg,
-                       const float **src)
-{
-    if (!staged(ctx))
-        return VB_OK;
-    int err = vb_prim_stage(ctx, &e->prim[k], &e->prim[0], arg, *src);
+        return;
+    const int64_t pixels = d->n * (out ? d->oh * d->ow : d->h * d->w), ch = out ? d->oc : d->c;
+    vb_common_to_bf16(ctx, *src, pixels, ch, ch, vb_prim_staged(&e->prim[0], arg));
     *src = NULL;
-    return err;
 }
 
 /* Every shape field of d, then one variant value. */
@@ -134,7 +123,6 @@ static int build_fwd(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
                                  DNNL_ARG_WEIGHTS | VB_STAGED,
                                  d->has_bias ? DNNL_ARG_BIAS : VB_ARG_NONE, DNNL_ARG_DST };
     VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, NULL, args, FWD_ARGS));
-    VB_TRY(build_image_staging(ctx, e, d, 2, 0, DNNL_ARG_SRC));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
@@ -145,7 +133,7 @@ int vb_onednn_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const flo
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_fwd, d, &e));
     VB_TRY(pack_filter(ctx, e, w));
-    VB_TRY(stage_image(ctx, e, 2, DNNL_ARG_SRC, &x));
+    stage_image(ctx, e, d, 0, DNNL_ARG_SRC, &x);
     return vb_prim_run(ctx, &e->prim[0], (const void *[FWD_ARGS]){ x, NULL, bias, y });
 }
 
@@ -168,7 +156,6 @@ static int build_bwd_data(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
                                       DNNL_ARG_WEIGHTS | VB_STAGED,
                                       DNNL_ARG_DIFF_SRC | VB_STAGED };
     VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, &fwd, args, BWD_DATA_ARGS));
-    VB_TRY(build_image_staging(ctx, e, d, 2, 1, DNNL_ARG_DIFF_DST));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
@@ -181,7 +168,7 @@ int vb_onednn_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, cons
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_data, d, &e));
     VB_TRY(pack_filter(ctx, e, w));
-    VB_TRY(stage_image(ctx, e, 2, DNNL_ARG_DIFF_DST, &dy));
+    stage_image(ctx, e, d, 1, DNNL_ARG_DIFF_DST, &dy);
     VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_DATA_ARGS]){ dy, NULL, NULL }));
     vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_SRC, dx);
     return VB_OK;
@@ -219,8 +206,6 @@ static int build_bwd_weights(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
         with_bias ? DNNL_ARG_DIFF_BIAS | VB_STAGED : VB_ARG_NONE };
     VB_TRY(vb_prim_create_avoiding(ctx, &e->prim[0], strided_1x1(d) ? "jit_1x1" : NULL, &op,
                                    NULL, &fwd, args, BWD_W_ARGS));
-    VB_TRY(build_image_staging(ctx, e, d, 2, 0, DNNL_ARG_SRC));
-    VB_TRY(build_image_staging(ctx, e, d, 3, 1, DNNL_ARG_DIFF_DST));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_DIFF_WEIGHTS, 1);
 }
 
@@ -232,8 +217,8 @@ int vb_onednn_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, c
     const vb_key key = conv_key(VB_OP_CONV2D_BWD_WEIGHTS, d, dbias != NULL);
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_weights, d, &e));
-    VB_TRY(stage_image(ctx, e, 2, DNNL_ARG_SRC, &x));
-    VB_TRY(stage_image(ctx, e, 3, DNNL_ARG_DIFF_DST, &dy));
+    stage_image(ctx, e, d, 0, DNNL_ARG_SRC, &x);
+    stage_image(ctx, e, d, 1, DNNL_ARG_DIFF_DST, &dy);
     VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_W_ARGS]){ x, dy, NULL, NULL }));
     if (dw != NULL) {
         void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_DIFF_WEIGHTS);

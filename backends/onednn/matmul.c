@@ -17,9 +17,9 @@
  * batch instead (see per_batch): both A and B broadcast, and the binary bias on a C
  * whose batch stride is not a whole number of rows.
  *
- * bf16 (backend.h): matmul takes A and B as bf16 in layouts it chooses, staged by two
- * reorders that convert the caller's f32 operands (round to nearest even) — prim[1] for
- * A, prim[2] for B; C, the bias and the accumulation stay f32. */
+ * bf16 (backend.h): matmul takes A and B as staged bf16 copies, each operand's matrices
+ * packed densely in their stored orientation (vb_common_to_bf16 converts them, a
+ * transposed operand stays transposed); C, the bias and the accumulation stay f32. */
 #include "cache.h"
 #include "check.h"
 #include "onednn.h"
@@ -46,14 +46,20 @@ static int per_batch(const vb_gemm_desc *d)
 
 /* One operand, op(X) (rows, cols) per batch: element (r, c) of matrix i lies at
  * i·stride + r·ld + c, or i·stride + c·ld + r when X is stored transposed. */
-static int operand_md(dnnl_memory_desc_t *md, int64_t batch, int64_t stride, int64_t rows,
-                      int64_t cols, int64_t ld, int trans)
+static int operand_md_dt(dnnl_memory_desc_t *md, dnnl_data_type_t dt, int64_t batch,
+                         int64_t stride, int64_t rows, int64_t cols, int64_t ld, int trans)
 {
     const int broadcast = batch == 1 || stride == 0;
     const int64_t extent = (trans ? cols : rows) * ld; /* one matrix, for a batch of 1 */
     dnnl_dims_t dims = { broadcast ? 1 : batch, rows, cols };
     dnnl_dims_t strides = { broadcast ? extent : stride, trans ? 1 : ld, trans ? ld : 1 };
-    return vb_md_strided(md, 3, dims, strides);
+    return vb_md_strided_dt(md, 3, dims, dt, strides);
+}
+
+static int operand_md(dnnl_memory_desc_t *md, int64_t batch, int64_t stride, int64_t rows,
+                      int64_t cols, int64_t ld, int trans)
+{
+    return operand_md_dt(md, dnnl_f32, batch, stride, rows, cols, ld, trans);
 }
 
 /* The eltwise post-op of an activation; undef (which oneDNN rejects) for any other. */
@@ -88,37 +94,69 @@ static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
     return vb_dnnl_err(s);
 }
 
-/* How matmul takes an operand the caller holds as `user`: as it is in f32, or bf16 in a
- * layout of matmul's choosing. */
-static int compute_md(const vb_backend_ctx *ctx, dnnl_memory_desc_t *md,
-                      const dnnl_memory_desc_t *user)
-{
-    if (vb_compute_dt(ctx) == dnnl_f32) {
-        *md = *user;
-        return VB_OK;
-    }
-    return vb_md_tag_dt(md, user->ndims, user->dims, vb_compute_dt(ctx),
-                        dnnl_format_tag_any);
-}
-
 /* Whether A and B are staged (bf16) rather than read in place. */
 static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
+
+/* An operand as the caller stores it (op(X) is rows × cols), or as its staged bf16 copy:
+ * the same matrices in the same orientation, packed densely (ld = stored columns, one
+ * matrix after another). */
+typedef struct operand {
+    int64_t batch, stride, rows, cols, ld;
+    int trans;
+} operand;
+
+static operand packed(operand x)
+{
+    const int64_t stored_rows = x.trans ? x.cols : x.rows, stored_cols = x.trans ? x.rows : x.cols;
+    x.ld = stored_cols;
+    x.stride = x.batch == 1 || x.stride == 0 ? 0 : stored_rows * stored_cols;
+    return x;
+}
+
+static int operand_md_of(const vb_backend_ctx *ctx, dnnl_memory_desc_t *md, operand x)
+{
+    if (!staged(ctx))
+        return operand_md(md, x.batch, x.stride, x.rows, x.cols, x.ld, x.trans);
+    x = packed(x);
+    return operand_md_dt(md, vb_compute_dt(ctx), x.batch, x.stride, x.rows, x.cols, x.ld,
+                         x.trans);
+}
+
+/* Converts the operand's matrices (one, when it broadcasts) into matmul's staged copy. */
+static void stage_operand(vb_backend_ctx *ctx, const vb_prim *p, int arg, const float *x,
+                          operand o)
+{
+    uint16_t *dst = vb_prim_staged(p, arg);
+    const int64_t n = o.batch == 1 || o.stride == 0 ? 1 : o.batch;
+    const int64_t rows = o.trans ? o.cols : o.rows, cols = o.trans ? o.rows : o.cols;
+    for (int64_t i = 0; i < n; i++)
+        vb_common_to_bf16(ctx, x + i * o.stride, rows, cols, o.ld, dst + i * rows * cols);
+}
+
+/* A and B of the primitive (batch = its batch). */
+static operand operand_a(const vb_gemm_desc *d, int64_t batch)
+{
+    return (operand){ batch, d->stride_a, d->m, d->k, d->lda, d->trans_a };
+}
+
+static operand operand_b(const vb_gemm_desc *d, int64_t batch)
+{
+    return (operand){ batch, d->stride_b, d->k, d->n, d->ldb, d->trans_b };
+}
 
 static int build_gemm(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 {
     const vb_gemm_desc *d = desc;
     const int64_t batch = per_batch(d) ? 1 : d->batch; /* of the primitive */
-    dnnl_memory_desc_t a, b, c, bias, a_in, b_in;
-    VB_TRY(operand_md(&a, batch, d->stride_a, d->m, d->k, d->lda, d->trans_a));
-    VB_TRY(operand_md(&b, batch, d->stride_b, d->k, d->n, d->ldb, d->trans_b));
+    dnnl_memory_desc_t a, b, c, bias;
+    VB_TRY(operand_md_of(ctx, &a, operand_a(d, batch)));
+    VB_TRY(operand_md_of(ctx, &b, operand_b(d, batch)));
     VB_TRY(operand_md(&c, batch, d->stride_c, d->m, d->n, d->ldc, 0));
     VB_TRY(vb_md_tag(&bias, 3, (dnnl_dims_t){ 1, 1, d->n }, dnnl_abc));
-    VB_TRY(compute_md(ctx, &a_in, &a));
-    VB_TRY(compute_md(ctx, &b_in, &b));
 
     const int native_bias = d->has_bias && !scaled(d);
     dnnl_matmul_desc_t op;
-    VB_DNNL_TRY(dnnl_matmul_desc_init(&op, &a_in, &b_in, native_bias ? &bias : NULL, &c));
+    VB_DNNL_TRY(dnnl_matmul_desc_init(&op, &a, &b, native_bias ? &bias : NULL, &c));
 
     const int post_bias = DNNL_ARG_ATTR_MULTIPLE_POST_OP(d->beta != 0.0f ? 1 : 0) |
                           DNNL_ARG_SRC_1;
@@ -138,10 +176,6 @@ static int build_gemm(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     if (err == VB_OK)
         err = vb_prim_create(ctx, &e->prim[0], &op, attr, NULL, args, N_ARGS);
     dnnl_primitive_attr_destroy(attr);
-    if (err == VB_OK && stage)
-        err = vb_prim_create_staging(ctx, &e->prim[1], &a, &e->prim[0], DNNL_ARG_SRC);
-    if (err == VB_OK && stage)
-        err = vb_prim_create_staging(ctx, &e->prim[2], &b, &e->prim[0], DNNL_ARG_WEIGHTS);
     return err;
 }
 
@@ -167,8 +201,9 @@ int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, c
     for (int64_t i = 0; i < runs; i++) {
         const float *ai = a + i * d->stride_a, *bi = b + i * d->stride_b;
         if (staged(ctx)) {
-            VB_TRY(vb_prim_stage(ctx, &e->prim[1], &e->prim[0], DNNL_ARG_SRC, ai));
-            VB_TRY(vb_prim_stage(ctx, &e->prim[2], &e->prim[0], DNNL_ARG_WEIGHTS, bi));
+            const int64_t batch = runs > 1 ? 1 : d->batch;
+            stage_operand(ctx, &e->prim[0], DNNL_ARG_SRC, ai, operand_a(d, batch));
+            stage_operand(ctx, &e->prim[0], DNNL_ARG_WEIGHTS, bi, operand_b(d, batch));
             ai = bi = NULL; /* matmul reads its staged copies */
         }
         VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[N_ARGS]){

@@ -55,7 +55,13 @@ dnnl_data_type_t vb_compute_dt(const vb_backend_ctx *ctx)
 int vb_md_strided(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
                   const dnnl_dims_t strides)
 {
-    return vb_dnnl_err(dnnl_memory_desc_init_by_strides(md, ndims, dims, dnnl_f32, strides));
+    return vb_md_strided_dt(md, ndims, dims, dnnl_f32, strides);
+}
+
+int vb_md_strided_dt(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
+                     dnnl_data_type_t dt, const dnnl_dims_t strides)
+{
+    return vb_dnnl_err(dnnl_memory_desc_init_by_strides(md, ndims, dims, dt, strides));
 }
 
 /* The memory object for argument position i, described as the primitive expects it.

@@ -92,6 +92,8 @@ int vb_md_tag(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
 /* The same in another data type. */
 int vb_md_tag_dt(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
                  dnnl_data_type_t dt, dnnl_format_tag_t tag);
+int vb_md_strided_dt(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
+                     dnnl_data_type_t dt, const dnnl_dims_t strides);
 int vb_md_strided(dnnl_memory_desc_t *md, int ndims, const dnnl_dims_t dims,
                   const dnnl_dims_t strides);
 

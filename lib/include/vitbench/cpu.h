@@ -4,13 +4,15 @@
 #ifndef VITBENCH_CPU_H
 #define VITBENCH_CPU_H
 
-/* 1 if the CPU has AVX512-BF16 (VCVTNE2PS2BF16, VDPBF16PS) and the OS saves AVX-512
- * state: what the bf16 precision (backend.h) computes with. */
+/* 1 if the CPU has AVX512-BF16 (VCVTNEPS2BF16, VDPBF16PS), with the AVX-512 subsets every
+ * such CPU has (F, BW, VL), and the OS saves AVX-512 state: what the bf16 precision
+ * (backend.h) computes with. */
 static inline int vb_cpu_has_bf16(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512f");
+    return __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
 #else
     return 0;
 #endif
