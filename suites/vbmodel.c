@@ -466,7 +466,7 @@ static int run_bench(vb_model *m, const options *o)
         memcpy(versions[i], res.version, sizeof versions[i]);
         double gflops = flops * res.train_img_s / 1e9;
         char impl[80]; /* the backend, and the precision when it is not f32: "omp-bf16" */
-        snprintf(impl, sizeof impl, "%s%s%s", names[i], o->precision ? "-" : "",
+        snprintf(impl, sizeof impl, "%.63s%s%s", names[i], o->precision ? "-" : "",
                  o->precision ? vb_precision_name((vb_precision)o->precision) : "");
         printf("%-10s %12.2f %12.2f %10.1f %9.2f ", impl, res.train_img_s,
                res.infer_img_s, rss, gflops);
