@@ -348,7 +348,7 @@ static void option_note(const cli_option *o, char *buf, size_t len)
         snprintf(fallback, sizeof fallback, "default %lld", (long long)*o->to.integer);
     else if (o->kind == CLI_SEED)
         snprintf(fallback, sizeof fallback, "default %llu", (unsigned long long)*o->to.seed);
-    else if (o->kind == CLI_CHOICE) {
+    else if (o->kind == CLI_CHOICE && *o->to.choice >= 0) {
         char name[64];
         snprintf(fallback, sizeof fallback, "default %s",
                  choice_name(o->choices, *o->to.choice, name, sizeof name));

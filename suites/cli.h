@@ -64,6 +64,11 @@ typedef struct cli_option {
 /* The options several programs share, with one spelling and one range everywhere. */
 /* --precision f32|bf16: the choice's index is its vb_precision value. */
 #define CLI_PRECISION(dest, help_) CLI_CHOICE_OPT("--precision", "f32|bf16", dest, help_)
+/* Training: the recipe's precision key unless given (dest starts at -1). */
+#define CLI_TRAINING_PRECISION(dest) \
+    CLI_PRECISION(dest, "what the backend's products compute in: bf16 rounds the inputs of " \
+                        "GEMM, convolution and attention, f32 master weights and the rest stay " \
+                        "(default: the recipe's precision key, else f32)")
 #define CLI_THREADS(dest) \
     CLI_INT_OPT("--threads", "N", dest, 1, VB_MAX_THREADS, "threads of the backend")
 /* Training: --threads is the most, the governor (governor.h) may use fewer. */

@@ -39,7 +39,12 @@ static int load(run_inputs *in, const run_request *rq, char *err, size_t err_len
         run_inputs_resolve("model", rq->model, model, sizeof model, err, err_len) ||
         vb_recipe_load(&in->recipe, recipe, err, err_len))
         return -1;
-    in->backend = vb_backend_select(rq->backend, rq->threads, err, err_len);
+    /* --precision wins over the recipe's key; the recipe then carries the choice. */
+    if (rq->precision >= 0) in->recipe.precision = (vb_precision)rq->precision;
+    const vb_backend_init_opts opts = {.struct_size = sizeof opts,
+                                       .threads = rq->threads > 0 ? rq->threads : 1,
+                                       .precision = in->recipe.precision};
+    in->backend = vb_backend_select_with(rq->backend, &opts, err, err_len);
     /* The backend applies --threads to its own ops; the program's own OpenMP loops
      * (decoding the dataset, fitting the normalisation) take it from here. */
     omp_set_num_threads(rq->threads > 0 ? rq->threads : 1);

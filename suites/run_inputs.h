@@ -24,6 +24,7 @@ typedef struct run_request {
     const char *backend;        /* NULL: the default selection (loader.h) */
     const char *data;           /* NULL: the data search path only */
     int threads;
+    int precision;              /* a vb_precision, or -1: the recipe's (its precision key) */
 } run_request;
 
 /* 0, or -1 with one line in err naming what failed (file, line, folder searched). */

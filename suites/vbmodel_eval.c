@@ -79,7 +79,8 @@ static int load_inputs(evaluation *e, char *err, size_t err_len)
         return -1;
     }
     run_request rq = {.model = o->model, .recipe = recipe, .backend = o->backend,
-                      .data = o->data, .threads = (int)o->threads};
+                      .data = o->data, .threads = (int)o->threads,
+                      .precision = -1 /* the recipe's, as its training ran */};
     return run_inputs_load(&e->in, &rq, err, err_len);
 }
 

@@ -23,8 +23,9 @@ static struct {
     const char *model, *recipe, *backend, *data, *out, *step_log;
     int64_t threads, epochs, limit; /* epochs, limit 0: the recipe's, every image */
     int resume, quiet, fixed_threads;
+    int precision; /* -1: the recipe's */
     uint64_t seed;
-} opt = {.threads = 2, .seed = 1};
+} opt = {.threads = 2, .seed = 1, .precision = -1};
 
 static const cli_option options[] = {
     CLI_STRING_OPT("--backend", "NAME", &opt.backend,
@@ -32,6 +33,7 @@ static const cli_option options[] = {
                    "first of the default list that loads)"),
     CLI_TRAINING_THREADS(&opt.threads),
     CLI_FIXED_THREADS(&opt.fixed_threads),
+    CLI_TRAINING_PRECISION(&opt.precision),
     CLI_EPOCHS(&opt.epochs),
     CLI_LIMIT(&opt.limit),
     CLI_SEED_OPT(&opt.seed, "the run's seed: initial weights, split, order, augmentation"),
@@ -70,7 +72,8 @@ int main(int argc, char **argv)
     char err[1024], out[PATH_MAX];
     run_inputs in;
     run_request rq = {.model = opt.model, .recipe = opt.recipe, .backend = opt.backend,
-                      .data = opt.data, .threads = (int)opt.threads};
+                      .data = opt.data, .threads = (int)opt.threads,
+                      .precision = opt.precision};
     if (run_inputs_load(&in, &rq, err, sizeof err)) {
         fprintf(stderr, "vbtrain: %s\n", err);
         vb_dist_abort(&world, 1); /* the other ranks may have loaded theirs */
@@ -82,10 +85,11 @@ int main(int argc, char **argv)
         vb_dist_abort(&world, 2);
     }
     if (!opt.quiet)
-        printf("model %s, recipe %s, data %s (%lld images), backend %s (%s), %d threads x %d "
-               "rank%s -> %s\n", in.model.name, in.recipe.name, in.train.name,
+        printf("model %s, recipe %s, data %s (%lld images), backend %s (%s), %s, %d threads x "
+               "%d rank%s -> %s\n", in.model.name, in.recipe.name, in.train.name,
                (long long)in.train.count, in.backend->name, in.backend->version,
-               in.backend->threads, world.size, world.size > 1 ? "s" : "", out);
+               vb_precision_name(in.backend->precision), in.backend->threads, world.size,
+               world.size > 1 ? "s" : "", out);
     vb_train_opts to = {.out_dir = out, .resume = opt.resume, .epochs = opt.epochs,
                         .limit = opt.limit, .seed = opt.seed, .quiet = opt.quiet,
                         .progress = cli_progress_line(), .fixed_threads = opt.fixed_threads,

@@ -5,7 +5,7 @@
  * steps_at_fewer_threads (I64; absent before it existed: 0) and best_val_acc, seconds
  * (F64). Metadata: format, model, model_config (the resolved model
  * description), recipe, recipe_hash (of recipe_config, the resolved recipe text, kept too),
- * epochs, seed, dataset, train_images —
+ * epochs, seed, dataset, train_images, precision (absent before bf16: f32) —
  * the identity a resumed run must share — and limit, which an evaluation needs to rebuild
  * the run's split (vb_weights_load). Nothing else is needed: every random draw is a pure
  * function of (seed, epoch, step). */
@@ -85,7 +85,8 @@ static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const ident
            vb_st_writer_meta(w, "recipe_config", id->recipe_text) ||
            vb_st_writer_meta(w, "seed", t->seed) || vb_st_writer_meta(w, "dataset", t->dataset) ||
            vb_st_writer_meta(w, "train_images", t->images) ||
-           vb_st_writer_meta(w, "limit", t->limit) || vb_st_writer_meta(w, "epochs", t->epochs);
+           vb_st_writer_meta(w, "limit", t->limit) || vb_st_writer_meta(w, "epochs", t->epochs) ||
+           vb_st_writer_meta(w, "precision", id->precision);
 }
 
 int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratch *s,
@@ -191,6 +192,18 @@ static int check_fields(const vb_st_file *f, const char *path, const identity_fi
     return 0;
 }
 
+/* A run goes on in the precision it started in (a checkpoint without the field is f32). */
+static int check_precision(const vb_st_file *f, const char *path, const vb_ckpt_identity *id,
+                           char *err, size_t err_len)
+{
+    const char *have = vb_st_meta_get(f, "precision");
+    if (!have) have = "f32";
+    if (strcmp(have, id->precision) == 0) return 0;
+    snprintf(err, err_len, "%s: cannot resume: the checkpoint's precision is '%s', this run's "
+             "is '%s' (the recipe's precision key, or --precision)", path, have, id->precision);
+    return -1;
+}
+
 /* What it is and what it runs: the file, model and recipe first, then the run's settings
  * and data. */
 static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_identity *id,
@@ -214,7 +227,8 @@ static int check_identity(const vb_st_file *f, const char *path, const vb_ckpt_i
         vb_ckpt_check_text(f, path, "model_config", "model description", id->model_text,
                            "cannot resume", err, err_len) ||
         check_recipe(f, path, id, t.hash, err, err_len) ||
-        check_fields(f, path, how, sizeof how / sizeof how[0], err, err_len))
+        check_fields(f, path, how, sizeof how / sizeof how[0], err, err_len) ||
+        check_precision(f, path, id, err, err_len))
         return -1;
     return 0;
 }

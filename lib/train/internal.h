@@ -35,6 +35,8 @@ typedef struct vb_ckpt_identity {
     uint64_t seed;
     uint64_t dataset;      /* the training set's checksum */
     int64_t train_images;  /* after --limit and the validation split */
+    const char *precision; /* vb_precision_name of the backend's: a checkpoint without it
+                            * was written before bf16 existed, in f32 */
     /* Recorded for evaluations (weights.c), not compared: train_images already tells a
      * different --limit. */
     int64_t limit;
@@ -133,6 +135,7 @@ void vb_first_nonfinite_grad(const vb_model *m, char *out, size_t len);
 
 typedef struct vb_summary {
     const char *model, *recipe, *dataset, *backend;
+    const char *precision;   /* vb_precision_name of the backend's */
     uint64_t dataset_checksum, seed;
     int threads;
     int64_t epochs_planned, epochs_done, limit, train_images, val_images, test_images;

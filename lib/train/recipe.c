@@ -22,6 +22,9 @@
  *     val_mode         keras_last | random | test                keras_last
  *     keep_best        yes/no                                    no
  *     clip_norm        global gradient norm, ≥ 0 (0 = off)       0
+ *     precision        f32 | bf16 (backend.h)                    f32; only a recipe that
+ *                      writes the key has it in its resolved text, so the identity of
+ *                      every f32 recipe stays what it was before the key existed
  *   [augment]          every key off by default
  *     crop_pad ≥ 0, crop_scale_min in [0, 1], flip yes/no, rotation ≥ 0, zoom in [0, 1),
  *     autoaugment yes/no, randaugment_n ≥ 0, randaugment_m in [0, 30] (9),
@@ -174,6 +177,19 @@ static int read_split(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len
     return 0;
 }
 
+/* The optional precision key, read without recording a default (see the list above). */
+static int read_precision(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
+{
+    const char *v = vb_cfg_find(s, "precision");
+    r->precision = VB_PRECISION_F32;
+    if (!v || strcmp(v, "f32") == 0) return 0;
+    if (strcmp(v, "bf16") == 0) {
+        r->precision = VB_PRECISION_BF16;
+        return 0;
+    }
+    return vb_cfg_key_error(s, "precision", err, err_len, "expected f32 or bf16, got '%s'", v);
+}
+
 static int read_recipe(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
 {
     const char *dataset;
@@ -185,7 +201,8 @@ static int read_recipe(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_le
                  err_len) ||
         read_split(s, r, err, err_len) ||
         vb_cfg_bool_or(s, "keep_best", 0, &r->keep_best, err, err_len) ||
-        number_f(s, "clip_norm", 0, NONNEG, &r->clip_norm, err, err_len))
+        number_f(s, "clip_norm", 0, NONNEG, &r->clip_norm, err, err_len) ||
+        read_precision(s, r, err, err_len))
         return -1;
     if (strlen(dataset) >= sizeof r->dataset)
         return vb_cfg_key_error(s, "dataset", err, err_len, "name too long");

@@ -20,6 +20,8 @@ static void write_fields(FILE *f, const vb_summary *s)
     fprintf(f, ",\n  \"dataset_checksum\": \"%016" PRIx64 "\",\n  \"backend\": ",
             s->dataset_checksum);
     vb_json_string(f, s->backend);
+    fputs(",\n  \"precision\": ", f);
+    vb_json_string(f, s->precision);
     fprintf(f,
             ",\n  \"threads\": %d,\n  \"ranks\": %d,\n  \"seed\": %" PRIu64 ",\n"
             "  \"epochs_planned\": %" PRId64 ",\n  \"epochs_done\": %" PRId64 ",\n"

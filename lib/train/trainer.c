@@ -407,7 +407,9 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
         return -1;
     if (!t->writer) return agree(t, 0);
     vb_summary s = {.model = m->name, .recipe = t->rr.name, .dataset = t->train_set->name,
-                    .backend = t->backend->name, .dataset_checksum = t->train_set->checksum,
+                    .backend = t->backend->name,
+                    .precision = vb_precision_name(t->backend->precision),
+                    .dataset_checksum = t->train_set->checksum,
                     .seed = t->o->seed, .threads = t->backend->threads,
                     .epochs_planned = planned->epochs, .epochs_done = t->st.epoch,
                     .limit = t->o->limit, .train_images = t->sp.fit.count,
@@ -418,6 +420,18 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
                                          ? "fixed" : "adaptive",
                     .steps_at_fewer_threads = t->st.steps_at_fewer_threads, .result = res};
     return agree(t, vb_summary_write(t->o->out_dir, &s, t->err, t->err_len));
+}
+
+/* The recipe's precision is the backend's: a context loaded for another would train in
+ * a precision nothing records. */
+static int check_precision(const vb_recipe *r, const vb_loaded_backend *b, char *err,
+                           size_t err_len)
+{
+    if (r->precision == b->precision) return 0;
+    snprintf(err, err_len, "recipe %s trains in %s, but backend '%s' was loaded for %s",
+             r->name, vb_precision_name(r->precision), b->name,
+             vb_precision_name(b->precision));
+    return -1;
 }
 
 static void release(trainer *t)
@@ -449,7 +463,8 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
         snprintf(err, err_len, "vb_train: out of memory");
         return -1;
     }
-    int rc = check_shapes(m, train, err, err_len) || check_shapes(m, test, err, err_len) ||
+    int rc = check_precision(r, backend, err, err_len) ||
+             check_shapes(m, train, err, err_len) || check_shapes(m, test, err, err_len) ||
              vb_run_split_build(&t.sp, &t.rr, train, test, o->limit, o->seed, err,
                                 err_len) || allocate(&t);
     rc = agree(&t, rc || (t.writer && (take_folder(&t) || check_disk(&t))));
@@ -461,6 +476,7 @@ int vb_train(vb_model *m, const vb_recipe *r, const vb_dataset *train, const vb_
                                   .seed = o->seed,
                                   .dataset = train->checksum,
                                   .train_images = t.sp.fit.count, .limit = o->limit,
+                                  .precision = vb_precision_name(backend->precision),
                                   .epochs = t.rr.epochs, .steps_per_epoch = t.steps_per_epoch};
         rc = start(&t) || run_epochs(&t) || test_and_summarise(&t, r, res);
     }

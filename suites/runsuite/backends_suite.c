@@ -132,6 +132,7 @@ int backends_suite_run(const suite *s, const suite_profile *p, const backends_op
             cell_plan plan = {.s = s, .profile = p, .cell = cell, .label = label,
                               .backend = names[b], .threads = (int)s->threads[k],
                               .fixed_threads = 1, /* its rows compare thread counts */
+                              .precision = -1,
                               .seed = o->seed, .epochs = o->epochs, .limit = o->limit,
                               .data = o->data, .out_root = out, .resume = o->resume,
                               .progress = o->progress, .command = o->command,

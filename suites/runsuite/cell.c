@@ -86,12 +86,19 @@ static int train(const cell_plan *p, run_facts *f, cell_outcome *out, char *err,
                          run_folder_result(out->dir, f, &out->result, err, err_len));
 }
 
+/* The folder's tag for a precision other than f32: label.onednn-bf16.seed1, beside the
+ * f32 run's label.onednn.seed1. */
+static const char *precision_tag(const run_inputs *in)
+{
+    return in->backend->precision == VB_PRECISION_BF16 ? "-bf16" : "";
+}
+
 int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
     const char *recipe = suite_cell_recipe(p->cell, p->profile);
     run_request rq = {.model = p->cell->model, .recipe = recipe, .backend = p->backend,
-                      .data = p->data, .threads = p->threads};
+                      .data = p->data, .threads = p->threads, .precision = p->precision};
     run_inputs in;
     if (run_inputs_load(&in, &rq, err, err_len)) return CELL_CANNOT_START;
     run_facts f = {.plan = p, .in = &in, .recipe = in.recipe.name};
@@ -102,8 +109,8 @@ int cell_train(const cell_plan *p, cell_outcome *out, char *err, size_t err_len)
     run_folder_hash_config(&f);
     vb_claim claim = {.fd = -1};
     int rc = writer(p) && (vb_path_printf(out->dir, sizeof out->dir, err, err_len,
-                                          "%s/%s.%s.seed%" PRIu64, p->out_root, p->label,
-                                          in.backend->name, p->seed) ||
+                                          "%s/%s.%s%s.seed%" PRIu64, p->out_root, p->label,
+                                          in.backend->name, precision_tag(&in), p->seed) ||
                            vb_claim_folder(&claim, out->dir, err, err_len) ||
                            check_folder(p, &f, out, err, err_len));
     rc = rank0_says(p, rc, err, err_len);

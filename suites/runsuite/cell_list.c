@@ -67,9 +67,11 @@ void cell_list_print(const cell_list *l, FILE *to)
 {
     for (int k = 0; k < l->count; k++) {
         const cell_plan *c = &l->plans[k];
-        fprintf(to, "%d\t%s\t%s\t%s\t%s\t%" PRIu64 "\t%s/%s.%s.seed%" PRIu64 "\n", k,
+        /* the folder as cell.c names it: a bf16 run's backend tagged "-bf16" */
+        fprintf(to, "%d\t%s\t%s\t%s\t%s\t%" PRIu64 "\t%s/%s.%s%s.seed%" PRIu64 "\n", k,
                 c->label, c->cell->model, suite_cell_recipe(c->cell, c->profile),
                 c->backend ? c->backend : "default", c->seed, c->out_root, c->label,
-                c->backend ? c->backend : "*", c->seed);
+                c->backend ? c->backend : "*", c->precision == VB_PRECISION_BF16 ? "-bf16" : "",
+                c->seed);
     }
 }

@@ -61,6 +61,9 @@ static void config_body(FILE *f, const run_facts *x)
             in->model.name, x->recipe, x->plan->seed, x->epochs_planned, x->limit,
             in->train.name, in->train.checksum, in->train.count, in->test.count,
             in->train.classes);
+    /* Only a precision other than f32 is written, so every f32 cell keeps its hash. */
+    if (in->backend->precision != VB_PRECISION_F32)
+        fprintf(f, "precision = %s\n", vb_precision_name(in->backend->precision));
     fprintf(f, "\n# ---- model: resolved description, defaults marked ----\n%s",
             in->model.config ? in->model.config : "(not available)\n");
     fprintf(f, "\n# ---- recipe: resolved, defaults marked ----\n%s", in->recipe.config);
@@ -153,6 +156,7 @@ static void write_manifest(FILE *f, const run_facts *x, const vb_train_result *r
     json_field(f, "backend", b->name);
     json_field(f, "backend_version", b->version);
     json_field(f, "backend_reference_fallback", fallback);
+    json_field(f, "precision", vb_precision_name(b->precision));
     /* threads: per rank; ranks: data-parallel processes (mpirun -np), 1 alone. */
     fprintf(f, "  \"abi\": \"%u.%u\",\n  \"core_abi\": \"%d.%d\",\n  \"threads\": %d,\n"
                "  \"ranks\": %d,\n",
@@ -193,23 +197,24 @@ int run_folder_manifest(const char *dir, const run_facts *f, const vb_train_resu
 
 /* ---- result.csv ----------------------------------------------------------------------- */
 
-/* epoch_images_per_s: training images over the epochs' wall time (validation included). */
+/* epoch_images_per_s: training images over the epochs' wall time (validation included).
+ * precision came last, later: a row without it is f32. */
 const char run_folder_result_header[] =
     "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,epochs_done,"
     "limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,train_seconds,"
-    "epoch_images_per_s,config_hash,epochs_in_recipe";
+    "epoch_images_per_s,config_hash,epochs_in_recipe,precision";
 
 static void write_result(FILE *f, const run_facts *x, const vb_train_result *r)
 {
     fprintf(f, "%s\n%s,%s,%s,%s,%s,%s,%d,%" PRIu64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-               ",%d,%" PRId64 ",%.6f,%.6f,%.6f,%.1f,%.1f,%016" PRIx64 ",%" PRId64 "\n",
+               ",%d,%" PRId64 ",%.6f,%.6f,%.6f,%.1f,%.1f,%016" PRIx64 ",%" PRId64 ",%s\n",
             run_folder_result_header, x->plan->s->name, x->plan->profile->name,
             x->plan->label, x->in->model.name, x->recipe, x->in->backend->name,
             x->in->backend->threads, x->plan->seed, x->epochs_planned, r->epochs_done,
             x->limit, shortened(x, r->epochs_done), r->best_epoch, r->best_val_acc,
             r->test_top1, r->test_top5, r->seconds,
             r->seconds > 0 ? (double)(r->epochs_done * r->train_images) / r->seconds : 0.0,
-            x->config_hash, x->in->recipe.epochs);
+            x->config_hash, x->in->recipe.epochs, vb_precision_name(x->in->backend->precision));
 }
 
 int run_folder_result(const char *dir, const run_facts *f, const vb_train_result *res,

@@ -62,6 +62,8 @@ typedef struct vb_recipe {
     float clip_norm;       /* global gradient-norm clipping (0 = off) */
     vb_augment augment;
     int adapt_normalization; /* normalize = adapt: fit mean/std on the training split */
+    vb_precision precision;  /* what the backend's products compute in: vb_train refuses a
+                              * backend loaded in another (run_inputs sets both) */
     /* The resolved recipe file, every key with defaults written out (cfg.h), owned by the
      * recipe: a copy of the struct shares it. Its FNV-1a hash is the recipe's identity. */
     char *config;
