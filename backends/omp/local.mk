@@ -7,7 +7,8 @@
 # time, so the module loads on any x86-64 CPU.
 if BUILD_OMP
 noinst_LTLIBRARIES += backends/omp/libvbomp_avx512.la backends/omp/libvbomp_avx2.la
-backends_omp_libvbomp_avx512_la_SOURCES = backends/omp/kernel_avx512.c
+backends_omp_libvbomp_avx512_la_SOURCES = backends/omp/kernel_avx512.c \
+	backends/omp/avx512_tile.h
 backends_omp_libvbomp_avx512_la_CFLAGS = $(AM_CFLAGS) -mavx512f -mfma
 backends_omp_libvbomp_avx2_la_SOURCES = backends/omp/kernel_avx2.c
 backends_omp_libvbomp_avx2_la_CFLAGS = $(AM_CFLAGS) -mavx2 -mfma
