@@ -134,7 +134,7 @@ int vb_omp_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, cons
     if (d->batch == 0 || d->m == 0 || d->n == 0)
         return VB_OK;
 
-    const vb_omp_isa *isa = vb_omp_isa_select();
+    const vb_omp_isa *isa = vb_omp_isa_select(ctx->common.precision);
     const int threads = ctx->common.threads;
     const plan p = make_plan(d, isa, threads);
     const int64_t jobs = d->batch * p.mparts * p.nparts;

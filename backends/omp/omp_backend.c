@@ -37,7 +37,7 @@ static int probe(char *why, size_t why_len)
         err = c[i] != want[i];
     if (err)
         snprintf(why, why_len, "%s kernel: 2x2 gemm gave a wrong result",
-                 vb_omp_isa_select()->name);
+                 vb_omp_isa_select(VB_PRECISION_F32)->name);
     return !err;
 }
 
@@ -60,7 +60,7 @@ static const vb_backend omp = {
 const vb_backend *vb_backend_entry(void)
 {
     if (version[0] == '\0') {
-        const vb_omp_isa *isa = vb_omp_isa_select();
+        const vb_omp_isa *isa = vb_omp_isa_select(VB_PRECISION_F32);
         snprintf(version, sizeof version, "vitbench omp %s, %s %dx%d kernel", PACKAGE_VERSION,
                  isa->name, isa->mr, isa->nr);
     }

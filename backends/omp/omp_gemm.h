@@ -58,7 +58,7 @@ typedef void (*vb_omp_pack_b_fn)(const float *b, int64_t ldb, int trans, int64_t
 
 /* A microkernel with its register-block shape and the packing that feeds it. */
 typedef struct vb_omp_isa {
-    const char *name; /* "avx512", "avx2", "generic" */
+    const char *name; /* "avx512", "avx2", "generic", "bf16" */
     int mr, nr;
     int kpack; /* steps of K per panel word: 1 (f32), 2 (bf16 pairs) */
     vb_omp_pack_a_fn pack_a;
@@ -66,16 +66,25 @@ typedef struct vb_omp_isa {
     vb_omp_kernel_fn kernel;
 } vb_omp_isa;
 
-extern const vb_omp_isa vb_omp_isa_avx512, vb_omp_isa_avx2, vb_omp_isa_generic;
+extern const vb_omp_isa vb_omp_isa_avx512, vb_omp_isa_avx2, vb_omp_isa_generic,
+    vb_omp_isa_bf16;
 
-/* The best kernel this CPU runs (checked once, at run time). */
-const vb_omp_isa *vb_omp_isa_select(void);
+/* The kernel for a precision: for f32 the best one this CPU runs (checked once, at run
+ * time); for bf16 the AVX512-BF16 one, which only a CPU with those instructions may call
+ * (init refuses bf16 elsewhere). */
+const vb_omp_isa *vb_omp_isa_select(vb_precision precision);
 
 /* The f32 packing, one float per word (kpack = 1). */
 void vb_omp_pack_a(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc, int mr,
                    void *dst);
 void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc, int nr,
                    void *dst);
+
+/* The bf16 packing, a pair of K steps per word (kpack = 2), rounded to nearest even. */
+void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc,
+                        int mr, void *dst);
+void vb_omp_pack_b_bf16(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc,
+                        int nr, void *dst);
 
 /* The activation epilogue on an mr×nr tile of C, in place (while it is hot in L1). */
 void vb_omp_tile_act(vb_act act, float *c, int64_t ldc, int mr, int nr);
