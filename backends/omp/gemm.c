@@ -2,6 +2,8 @@
  * SIMD microkernels, no BLAS.
  *
  * For each batch matrix, C (m×n) = alpha·op(A)·op(B) + beta·C [+ bias] [then act].
+ * The isa (omp_gemm.h) brings the kernel and the packing that feeds it, so this driver's
+ * blocking, job split and epilogue serve every kernel.
  *
  * Work split: C is cut into jobs — (batch item, block of rows, block of columns) — and
  * the jobs are shared among the threads. A batch of small products (attention heads)
@@ -10,24 +12,27 @@
  *
  * Inside a job (one thread), the classic blocking for the cache hierarchy:
  *   for each NC columns:
- *     for each KC steps of K:                pack op(B)[pc:pc+kc, jc:jc+nc]  (L2/L3)
+ *     for each KC words of K:                pack op(B)[pc:pc+kc, jc:jc+nc]  (L2/L3)
  *       for each MC rows:                    pack op(A)[ic:ic+mc, pc:pc+kc]  (L2)
  *         for each NR-column panel:          a kc×NR panel of B stays in L1
  *           for each MR rows: microkernel    the MR×NR tile lives in registers
- * Packing absorbs both transposes (gemm_pack.c). A packed B block pays for itself
- * over the row tiles that reuse it; a small job — few row tiles, one K block, like one
- * attention head — reads a row-major B in place instead. beta applies on the first K block only (later blocks
- * accumulate), bias and activation on the last, tile by tile. */
+ * Packing absorbs both transposes (and any conversion). A packed B block pays for itself
+ * over the row tiles that reuse it; a small f32 job — few row tiles, one K block, like
+ * one attention head — reads a row-major B in place instead. beta applies on the first
+ * K block only (later blocks accumulate), bias and activation on the last, tile by tile. */
 #include <omp.h>
 #include "omp_gemm.h"
 
+/* Blocks are counted in panel words (omp_gemm.h), so a kernel that packs two steps of K
+ * per word (bf16) takes twice the steps in the same cache footprint. */
 enum {
-    KC = 256,  /* steps of K per packed block: a 12×32 kernel streams a 32 KiB B panel */
-    MC = 120,  /* rows of A per pass over a packed block: 120×256 floats = 120 KiB, L2 */
-    NC = 2048, /* columns per packed block: KC×NC floats = 2 MiB of scratch per thread */
+    KC = 256,  /* words of K per packed block: a 12×32 kernel streams a 32 KiB B panel */
+    MC = 120,  /* rows of A per pass over a packed block: 120×256 words = 120 KiB, L2 */
+    NC = 2048, /* columns per packed block: KC×NC words = 2 MiB of scratch per thread */
 };
 
-/* Jobs of at most this many row tiles and K ≤ KC read a row-major B in place. */
+/* Jobs of at most this many row tiles and K ≤ KC read a row-major B in place, when the
+ * kernel reads f32 words (kpack = 1): any other kernel needs B converted, so packed. */
 enum { IN_PLACE_B_TILES = 6 };
 
 /* Below this many multiply-adds a product runs on one thread: forking costs more. */
@@ -66,37 +71,39 @@ static plan make_plan(const vb_gemm_desc *d, const vb_omp_isa *isa, int threads)
 }
 
 /* One job, on one thread: C[m0:m1, n0:n1] of one batch item. a, b, c point at that
- * item's matrices; ap and bp are the thread's packing buffers (see scratch_floats). */
+ * item's matrices; ap and bp are the thread's packing buffers (see vb_omp_gemm). */
 static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float *a,
                        const float *b, const float *bias, float *c, int64_t m0, int64_t m1,
-                       int64_t n0, int64_t n1, float *ap, float *bp)
+                       int64_t n0, int64_t n1, uint32_t *ap, uint32_t *bp)
 {
     const int MR = isa->mr, NR = isa->nr;
-    const int in_place = !d->trans_b && d->k <= KC && m1 - m0 <= IN_PLACE_B_TILES * MR;
+    const int64_t kcmax = (int64_t)KC * isa->kpack; /* steps of K per block */
+    const int in_place = isa->kpack == 1 && !d->trans_b && d->k <= KC &&
+                         m1 - m0 <= IN_PLACE_B_TILES * MR;
     for (int64_t jc = n0; jc < n1; jc += NC) {
         const int64_t nc = min64(NC, n1 - jc);
         int64_t pc = 0;
         do { /* at least once: k == 0 still writes beta·C + bias */
-            const int64_t kc = min64(KC, d->k - pc);
+            const int64_t kc = min64(kcmax, d->k - pc), kw = ceil_div(kc, isa->kpack);
             const int last = pc + kc >= d->k;
             const float *bsrc = d->trans_b ? b + jc * d->ldb + pc : b + pc * d->ldb + jc;
-            /* panel jr of B: at bb + jr·bstep, rows ldbb apart */
-            const float *bb = in_place ? bsrc : bp;
-            const int64_t bstep = in_place ? 1 : kc, ldbb = in_place ? d->ldb : NR;
+            /* panel jr of B: at word bb + jr·bstep, rows ldbb words apart */
+            const uint32_t *bb = in_place ? (const uint32_t *)bsrc : bp;
+            const int64_t bstep = in_place ? 1 : kw, ldbb = in_place ? d->ldb : NR;
             if (!in_place)
-                vb_omp_pack_b(bsrc, d->ldb, d->trans_b, kc, nc, NR, bp);
+                isa->pack_b(bsrc, d->ldb, d->trans_b, kc, nc, NR, bp);
             vb_omp_store st = { d->alpha, pc == 0 ? d->beta : 1.0f, NULL };
             for (int64_t ic = m0; ic < m1; ic += MC) {
                 const int64_t mc = min64(MC, m1 - ic);
-                vb_omp_pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc, d->lda,
-                              d->trans_a, mc, kc, MR, ap);
+                isa->pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc, d->lda,
+                            d->trans_a, mc, kc, MR, ap);
                 for (int64_t jr = 0; jr < nc; jr += NR) {
                     const int nr = (int)min64(NR, nc - jr);
                     st.bias = last && d->has_bias ? bias + jc + jr : NULL;
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int mr = (int)min64(MR, mc - ir);
                         float *ct = c + (ic + ir) * d->ldc + jc + jr;
-                        isa->kernel(kc, ap + ir * kc, bb + jr * bstep, ldbb, ct, d->ldc, mr, nr,
+                        isa->kernel(kc, ap + ir * kw, bb + jr * bstep, ldbb, ct, d->ldc, mr, nr,
                                     &st);
                         if (last && d->act != VB_ACT_NONE)
                             vb_omp_tile_act(d->act, ct, d->ldc, mr, nr);
@@ -127,29 +134,29 @@ int vb_omp_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, cons
     if (d->batch == 0 || d->m == 0 || d->n == 0)
         return VB_OK;
 
-    const vb_omp_isa *isa = vb_omp_isa_select();
+    const vb_omp_isa *isa = vb_omp_isa_select(ctx->common.precision);
     const int threads = ctx->common.threads;
     const plan p = make_plan(d, isa, threads);
     const int64_t jobs = d->batch * p.mparts * p.nparts;
     const double work = (double)d->batch * d->m * d->n * (d->k + 1);
     /* per thread: a packed B block (KC × NC columns) then a packed A block (MC rows × KC),
-     * both rounded up to whole panels (multiples of KC floats, so every thread's slice and
+     * both rounded up to whole panels (multiples of KC words, so every thread's slice and
      * its A block stay 64-byte aligned) */
-    const int64_t bfloats = KC * ceil_div(min64(NC, p.nchunk), isa->nr) * isa->nr;
-    const int64_t afloats = KC * ceil_div(min64(MC, p.mchunk), isa->mr) * isa->mr;
-    float *pack = vb_omp_scratch(ctx, (size_t)(threads * (bfloats + afloats)));
+    const int64_t bwords = KC * ceil_div(min64(NC, p.nchunk), isa->nr) * isa->nr;
+    const int64_t awords = KC * ceil_div(min64(MC, p.mchunk), isa->mr) * isa->mr;
+    uint32_t *pack = vb_omp_scratch(ctx, (size_t)(threads * (bwords + awords)));
     if (!pack)
         return VB_ENOMEM;
 
 #pragma omp parallel for schedule(static) num_threads(threads) \
     if (jobs > 1 && work > SERIAL_WORK)
     for (int64_t job = 0; job < jobs; job++) {
-        float *bp = pack + omp_get_thread_num() * (bfloats + afloats);
+        uint32_t *bp = pack + omp_get_thread_num() * (bwords + awords);
         const int64_t t = job / (p.mparts * p.nparts), blk = job % (p.mparts * p.nparts);
         const int64_t m0 = blk / p.nparts * p.mchunk, n0 = blk % p.nparts * p.nchunk;
         gemm_block(d, isa, a + t * d->stride_a, b + t * d->stride_b, bias,
                    c + t * d->stride_c, m0, min64(m0 + p.mchunk, d->m), n0,
-                   min64(n0 + p.nchunk, d->n), bp + bfloats, bp);
+                   min64(n0 + p.nchunk, d->n), bp + bwords, bp);
     }
     return VB_OK;
 }

@@ -1,4 +1,5 @@
-/* Packing op(A) and op(B) into the panels the microkernels stream through.
+/* Packing op(A) and op(B) into the panels the f32 microkernels stream through (one float
+ * per panel word).
  *
  * A panel holds exactly the values one tile needs, in the order the kernel reads them,
  * so whatever the transposes and leading dimensions the kernel walks two contiguous
@@ -29,11 +30,11 @@ static void pack_a_cols(const float *a, int64_t lda, int64_t kc, int h, int mr, 
 }
 
 void vb_omp_pack_a(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc, int mr,
-                   float *dst)
+                   void *dst)
 {
     for (int64_t i0 = 0; i0 < mc; i0 += mr) {
         const int h = mc - i0 < mr ? (int)(mc - i0) : mr;
-        float *panel = dst + i0 * kc;
+        float *panel = (float *)dst + i0 * kc;
         if (trans)
             pack_a_cols(a + i0, lda, kc, h, mr, panel);
         else
@@ -75,11 +76,11 @@ static void pack_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr, fl
 }
 
 void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc, int nr,
-                   float *dst)
+                   void *dst)
 {
     for (int64_t j0 = 0; j0 < nc; j0 += nr) {
         const int w = nc - j0 < nr ? (int)(nc - j0) : nr;
-        float *panel = dst + j0 * kc;
+        float *panel = (float *)dst + j0 * kc;
         if (trans)
             pack_cols(b + j0 * ldb, ldb, kc, w, nr, panel);
         else

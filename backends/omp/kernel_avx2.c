@@ -72,7 +72,7 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
             tile(MR_, 1, kc, ap, bp, ldb, c, ldc, nr, st);                                \
         break;
 
-static void kernel(int64_t kc, const float *ap, const float *bp, int64_t ldb, float *c,
+static void kernel(int64_t kc, const void *ap, const void *bp, int64_t ldb, float *c,
                    int64_t ldc, int mr, int nr, const vb_omp_store *st)
 {
     switch (mr) {
@@ -80,4 +80,5 @@ static void kernel(int64_t kc, const float *ap, const float *bp, int64_t ldb, fl
     }
 }
 
-const vb_omp_isa vb_omp_isa_avx2 = { "avx2", MR, NR, kernel };
+const vb_omp_isa vb_omp_isa_avx2 = { "avx2", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
+                                     kernel };

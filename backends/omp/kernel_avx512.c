@@ -7,16 +7,9 @@
  * 12 broadcasts, enough independent chains to hide the FMA latency. Edge tiles get
  * their own instantiation (rows 1..12, one or two vectors wide), so no FMA is spent
  * on padding rows. */
-#include <immintrin.h>
-#include "omp_gemm.h"
+#include "avx512_tile.h"
 
-enum { MR = 12, NR = 32, VL = 16 };
-
-/* Lanes [0, n) of one vector, n clamped to [0, VL]. */
-static inline __mmask16 lanes(int n)
-{
-    return n >= VL ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1);
-}
+enum { MR = VB_ZMM_MR, NR = 32, VL = VB_ZMM_VL };
 
 /* The tile with compile-time shape: mr rows, nv vectors (nv = 0: two full vectors,
  * read without masks — the common case, kept free of mask overhead). */
@@ -25,7 +18,7 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
      float *c, int64_t ldc, int nr, const vb_omp_store *st)
 {
     const int nv = nv_ ? nv_ : 2;
-    const __mmask16 mask[2] = { lanes(nr), lanes(nr - VL) };
+    const __mmask16 mask[2] = { vb_zmm_lanes(nr), vb_zmm_lanes(nr - VL) };
     __m512 acc[MR][2];
 #pragma GCC unroll 12
     for (int i = 0; i < mr; i++)
@@ -49,19 +42,7 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
         }
     }
 
-    const __m512 alpha = _mm512_set1_ps(st->alpha), beta = _mm512_set1_ps(st->beta);
-#pragma GCC unroll 12
-    for (int i = 0; i < mr; i++) {
-        for (int v = 0; v < nv; v++) {
-            float *cv = c + i * ldc + v * VL;
-            __m512 r = _mm512_mul_ps(alpha, acc[i][v]);
-            if (st->beta != 0.0f)
-                r = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(mask[v], cv), r);
-            if (st->bias)
-                r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], st->bias + v * VL));
-            _mm512_mask_storeu_ps(cv, mask[v], r);
-        }
-    }
+    vb_zmm_store(mr, nv, acc, c, ldc, nr, st);
 }
 
 /* One row count, all widths: full, two vectors with a masked edge, one vector. */
@@ -75,7 +56,7 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
             tile(MR_, 1, kc, ap, bp, ldb, c, ldc, nr, st);                                \
         break;
 
-static void kernel(int64_t kc, const float *ap, const float *bp, int64_t ldb, float *c,
+static void kernel(int64_t kc, const void *ap, const void *bp, int64_t ldb, float *c,
                    int64_t ldc, int mr, int nr, const vb_omp_store *st)
 {
     switch (mr) {
@@ -84,4 +65,5 @@ static void kernel(int64_t kc, const float *ap, const float *bp, int64_t ldb, fl
     }
 }
 
-const vb_omp_isa vb_omp_isa_avx512 = { "avx512", MR, NR, kernel };
+const vb_omp_isa vb_omp_isa_avx512 = { "avx512", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
+                                       kernel };

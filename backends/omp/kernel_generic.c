@@ -4,9 +4,10 @@
 
 enum { MR = 4, NR = 16 };
 
-static void kernel(int64_t kc, const float *ap, const float *bp, int64_t ldb, float *c,
+static void kernel(int64_t kc, const void *ap_, const void *bp_, int64_t ldb, float *c,
                    int64_t ldc, int mr, int nr, const vb_omp_store *st)
 {
+    const float *ap = ap_, *bp = bp_;
     float acc[MR][NR] = { { 0 } };
     for (int64_t p = 0; p < kc; p++)
         for (int i = 0; i < mr; i++) {
@@ -26,4 +27,5 @@ static void kernel(int64_t kc, const float *ap, const float *bp, int64_t ldb, fl
         }
 }
 
-const vb_omp_isa vb_omp_isa_generic = { "generic", MR, NR, kernel };
+const vb_omp_isa vb_omp_isa_generic = { "generic", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
+                                        kernel };

@@ -4,12 +4,15 @@
  * shared OpenMP kernel. */
 #include <stdio.h>
 #include "omp_gemm.h"
+#include "vitbench/cpu.h"
 
-/* The packing scratch starts empty and grows with the first GEMM. */
+/* The packing scratch starts empty and grows with the first GEMM. bf16 is the GEMM's own
+ * kernel (kernel_avx512_bf16.c), so convolution and attention on it compute bf16 too; the
+ * common part refuses it on a CPU without AVX512-BF16. */
 static int init(const vb_backend_init_opts *opts, vb_backend_ctx **ctx)
 {
-    return vb_common_ctx_create(sizeof(vb_backend_ctx), opts, vb_omp_gemm, VB_PRECISIONS_F32,
-                                ctx);
+    return vb_common_ctx_create(sizeof(vb_backend_ctx), opts, vb_omp_gemm,
+                                VB_PRECISIONS_F32 | VB_PRECISIONS_BF16, ctx);
 }
 
 static void shutdown(vb_backend_ctx *ctx)
@@ -37,11 +40,12 @@ static int probe(char *why, size_t why_len)
         err = c[i] != want[i];
     if (err)
         snprintf(why, why_len, "%s kernel: 2x2 gemm gave a wrong result",
-                 vb_omp_isa_select()->name);
+                 vb_omp_isa_select(VB_PRECISION_F32)->name);
     return !err;
 }
 
-/* e.g. "vitbench omp 0.1.0, avx512 12x32 kernel", made once by the entry point */
+/* e.g. "vitbench omp 0.1.0, avx512 12x32 kernel, bf16 12x32" (the bf16 kernel named
+ * where the CPU runs it), made once by the entry point */
 static char version[128];
 
 static const vb_backend omp = {
@@ -60,9 +64,13 @@ static const vb_backend omp = {
 const vb_backend *vb_backend_entry(void)
 {
     if (version[0] == '\0') {
-        const vb_omp_isa *isa = vb_omp_isa_select();
-        snprintf(version, sizeof version, "vitbench omp %s, %s %dx%d kernel", PACKAGE_VERSION,
-                 isa->name, isa->mr, isa->nr);
+        const vb_omp_isa *isa = vb_omp_isa_select(VB_PRECISION_F32);
+        const vb_omp_isa *bf = vb_omp_isa_select(VB_PRECISION_BF16);
+        char bf16[32] = "";
+        if (vb_cpu_has_bf16())
+            snprintf(bf16, sizeof bf16, ", %s %dx%d", bf->name, bf->mr, bf->nr);
+        snprintf(version, sizeof version, "vitbench omp %s, %s %dx%d kernel%s", PACKAGE_VERSION,
+                 isa->name, isa->mr, isa->nr, bf16);
     }
     return &omp;
 }

@@ -4,7 +4,12 @@
  * The driver cuts C into MR×NR tiles. A microkernel computes one tile over a slice of K,
  *   acc (mr×nr) = Σ_p  Ap(i, p) · Bp(p, j)
  * from packed panels of A and B, then stores  C = alpha·acc + beta·C [+ bias]  with
- * masked edges. */
+ * masked edges.
+ *
+ * Panels are made of 32-bit words, each holding the values of kpack consecutive steps of
+ * K: one f32 (kpack = 1), or a pair of bf16 (kpack = 2, what one VDPBF16PS lane takes).
+ * kc steps are ceil(kc/kpack) words; an odd kc pads the last bf16 pair of both panels with
+ * zero, so the padding multiplies to zero. */
 #ifndef VB_OMP_GEMM_H
 #define VB_OMP_GEMM_H
 
@@ -13,12 +18,12 @@
 #include "vitbench/ops.h"
 #include "../common/common.h"
 
-/* The backend's context: the shared kernels' part (threads, GEMM, their scratch), then
- * the GEMM's packing scratch, one slice per thread. */
+/* The backend's context: the shared kernels' part (threads, precision, GEMM, their
+ * scratch), then the GEMM's packing scratch, one slice per thread. */
 struct vb_backend_ctx {
     vb_common_ctx common;
-    float *pack;     /* 64-byte aligned */
-    size_t pack_cap; /* floats */
+    uint32_t *pack;  /* panel words, 64-byte aligned */
+    size_t pack_cap; /* words */
 };
 
 /* How a kernel writes its tile: C = alpha·acc + beta·C (beta == 0: C is not read),
@@ -28,46 +33,65 @@ typedef struct vb_omp_store {
     const float *bias; /* bias of the tile's first column, or NULL */
 } vb_omp_store;
 
-/* One tile: mr ≤ MR rows, nr ≤ NR columns, kc steps of K.
- *   Ap(i, p) = ap[p·MR + i]        (a packed A panel, see vb_omp_pack_a)
- *   Bp(p, j) = bp[p·ldb + j]        (a packed B panel, ldb = NR; or B itself, read
- *                                    in place, lanes j ≥ nr never touched)
+/* One tile: mr ≤ MR rows, nr ≤ NR columns, kc steps of K, in words g = p / kpack:
+ *   Ap(i, g) = ap[g·MR + i]        (a packed A panel, see vb_omp_pack_a)
+ *   Bp(g, j) = bp[g·ldb + j]        (a packed B panel, ldb = NR; or, f32 only, B itself
+ *                                    read in place, lanes j ≥ nr never touched)
  *   C(i, j) = c[i·ldc + j] */
-typedef void (*vb_omp_kernel_fn)(int64_t kc, const float *ap, const float *bp, int64_t ldb,
+typedef void (*vb_omp_kernel_fn)(int64_t kc, const void *ap, const void *bp, int64_t ldb,
                                  float *c, int64_t ldc, int mr, int nr,
                                  const vb_omp_store *st);
 
-/* A microkernel with its register-block shape. */
+/* Packs op(A)[0:mc, 0:kc] into ceil(mc/mr) panels of kw = ceil(kc/kpack) words × mr
+ * rows: panel q holds rows [q·mr, q·mr + mr) from word q·mr·kw, word (i, g) at g·mr + i —
+ * the MR words one step of the kernel broadcasts, side by side. Rows past the edge are
+ * left unset (a partial tile never reads them). op(A)(i, p) = a[i·lda + p], or
+ * a[p·lda + i] when trans. */
+typedef void (*vb_omp_pack_a_fn)(const float *a, int64_t lda, int trans, int64_t mc,
+                                 int64_t kc, int mr, void *dst);
+
+/* Packs op(B)[0:kc, 0:nc] into ceil(nc/nr) panels of kw = ceil(kc/kpack) rows × nr
+ * words, zero-padded on the right: panel q holds columns [q·nr, q·nr + nr) from word
+ * q·nr·kw. op(B)(p, j) = b[p·ldb + j], or b[j·ldb + p] when trans. */
+typedef void (*vb_omp_pack_b_fn)(const float *b, int64_t ldb, int trans, int64_t kc,
+                                 int64_t nc, int nr, void *dst);
+
+/* A microkernel with its register-block shape and the packing that feeds it. */
 typedef struct vb_omp_isa {
-    const char *name; /* "avx512", "avx2", "generic" */
+    const char *name; /* "avx512", "avx2", "generic", "bf16" */
     int mr, nr;
+    int kpack; /* steps of K per panel word: 1 (f32), 2 (bf16 pairs) */
+    vb_omp_pack_a_fn pack_a;
+    vb_omp_pack_b_fn pack_b;
     vb_omp_kernel_fn kernel;
 } vb_omp_isa;
 
-extern const vb_omp_isa vb_omp_isa_avx512, vb_omp_isa_avx2, vb_omp_isa_generic;
+extern const vb_omp_isa vb_omp_isa_avx512, vb_omp_isa_avx2, vb_omp_isa_generic,
+    vb_omp_isa_bf16;
 
-/* The best kernel this CPU runs (checked once, at run time). */
-const vb_omp_isa *vb_omp_isa_select(void);
+/* The kernel for a precision: for f32 the best one this CPU runs (checked once, at run
+ * time); for bf16 the AVX512-BF16 one, which only a CPU with those instructions may call
+ * (init refuses bf16 elsewhere). */
+const vb_omp_isa *vb_omp_isa_select(vb_precision precision);
 
-/* Packs op(A)[0:mc, 0:kc] into ceil(mc/mr) panels of kc columns × mr rows: panel q
- * holds rows [q·mr, q·mr + mr), element (i, p) at p·mr + i — the MR values one step of
- * the kernel broadcasts, side by side. Rows past the edge are left unset (a partial
- * tile never reads them). op(A)(i, p) = a[i·lda + p], or a[p·lda + i] when trans. */
+/* The f32 packing, one float per word (kpack = 1). */
 void vb_omp_pack_a(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc, int mr,
-                   float *dst);
-
-/* Packs op(B)[0:kc, 0:nc] into ceil(nc/nr) panels of kc rows × nr floats, zero-padded
- * on the right: panel q holds columns [q·nr, q·nr + nr). op(B)(p, j) = b[p·ldb + j],
- * or b[j·ldb + p] when trans. */
+                   void *dst);
 void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc, int nr,
-                   float *dst);
+                   void *dst);
+
+/* The bf16 packing, a pair of K steps per word (kpack = 2), rounded to nearest even. */
+void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc,
+                        int mr, void *dst);
+void vb_omp_pack_b_bf16(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc,
+                        int nr, void *dst);
 
 /* The activation epilogue on an mr×nr tile of C, in place (while it is hot in L1). */
 void vb_omp_tile_act(vb_act act, float *c, int64_t ldc, int mr, int nr);
 
-/* The context's grow-only, 64-byte aligned packing scratch of at least `floats` floats;
- * NULL when out of memory. Never shrinks, so steady-state calls do not allocate. */
-float *vb_omp_scratch(vb_backend_ctx *ctx, size_t floats);
+/* The context's grow-only, 64-byte aligned packing scratch of at least `words` panel
+ * words; NULL when out of memory. Never shrinks, so steady-state calls do not allocate. */
+uint32_t *vb_omp_scratch(vb_backend_ctx *ctx, size_t words);
 /* Frees it. */
 void vb_omp_scratch_release(vb_backend_ctx *ctx);
 

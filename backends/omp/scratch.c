@@ -6,18 +6,18 @@
 #include <stdlib.h>
 #include "omp_gemm.h"
 
-float *vb_omp_scratch(vb_backend_ctx *ctx, size_t floats)
+uint32_t *vb_omp_scratch(vb_backend_ctx *ctx, size_t words)
 {
-    if (floats <= ctx->pack_cap)
+    if (words <= ctx->pack_cap)
         return ctx->pack;
     /* aligned_alloc wants a multiple of the alignment */
-    const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-    float *grown = aligned_alloc(64, bytes);
+    const size_t bytes = (words * sizeof *ctx->pack + 63) / 64 * 64;
+    uint32_t *grown = aligned_alloc(64, bytes);
     if (!grown)
         return NULL;
     free(ctx->pack);
     ctx->pack = grown;
-    ctx->pack_cap = bytes / sizeof(float);
+    ctx->pack_cap = bytes / sizeof *ctx->pack;
     return ctx->pack;
 }
 

@@ -1,0 +1,100 @@
+/* Packing op(A) and op(B) into the panels of the bf16 kernel (kernel_avx512_bf16.c):
+ * each f32 value rounded to bf16 (VCVTNEPS2BF16: nearest even, NaN stays NaN, f32
+ * subnormals become zero, as VDPBF16PS would read them anyway), two consecutive steps of
+ * K paired in one 32-bit word, step 2g in the low half and 2g + 1 in the high half — the
+ * pair one VDPBF16PS lane multiplies. An odd kc pads the last pair with zero. Built with
+ * -mavx512f -mavx512bf16; only the bf16 isa calls it.
+ *
+ * Two shapes of source cover all four cases: pairs of K steps that lie in two rows
+ * (B stored k×n, A stored k×m) are rounded 16 columns at a time and interleaved; pairs
+ * that lie side by side in one row (B stored n×k, A stored m×k) are a run rounded 32
+ * values at a time, whose 16 words are already the pairs, written out one per panel
+ * row. */
+#include "avx512_tile.h"
+
+enum { VL = VB_ZMM_VL };
+
+static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
+
+/* 16 words (bf16(lo[j]) | bf16(hi[j]) << 16). */
+static inline __m512i pairs(__m512 lo, __m512 hi)
+{
+    const __m512i l = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(lo));
+    const __m512i h = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(hi));
+    return _mm512_or_si512(l, _mm512_slli_epi32(h, 16));
+}
+
+/* Steps 2g and 2g + 1 from two rows r0, r1 (r1 NULL past an odd kc): words
+ * dst[0:w) = pairs of r0[j], r1[j], dst[w:width) = 0. */
+static void pair_rows(const float *r0, const float *r1, int w, int width, uint32_t *dst)
+{
+    for (int j = 0; j < width; j += VL) {
+        const __mmask16 m = vb_zmm_lanes(w - j);
+        const __m512 lo = _mm512_maskz_loadu_ps(m, r0 + j);
+        const __m512 hi = r1 ? _mm512_maskz_loadu_ps(m, r1 + j) : _mm512_setzero_ps();
+        _mm512_mask_storeu_epi32(dst + j, vb_zmm_lanes(width - j), pairs(lo, hi));
+    }
+}
+
+/* A run s[0:kc) along K: word g = pair (s[2g], s[2g + 1]) at dst[g·stride]. Masked loads
+ * read zeros past kc (and do not touch that memory). */
+static void pair_run(const float *s, int64_t kc, uint32_t *dst, int64_t stride)
+{
+    for (int64_t p = 0; p < kc; p += 2 * VL) {
+        const __m512 lo = _mm512_maskz_loadu_ps(vb_zmm_lanes((int)min64(kc - p, VL)), s + p);
+        const __m512 hi =
+            _mm512_maskz_loadu_ps(vb_zmm_lanes((int)min64(kc - p - VL, VL)), s + p + VL);
+        uint32_t w[VL];
+        _mm512_storeu_si512(w, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+        const int n = (int)min64(VL, (kc - p + 1) / 2);
+        for (int q = 0; q < n; q++)
+            dst[(p / 2 + q) * stride] = w[q];
+    }
+}
+
+/* Rows [0, h) of op(A) into one panel of ceil(kc/2) words × mr. */
+static void pack_a_panel(const float *a, int64_t lda, int trans, int64_t kc, int h, int mr,
+                         uint32_t *panel)
+{
+    if (trans) /* stored k×m: step p is row p, the h values contiguous */
+        for (int64_t p = 0; p < kc; p += 2)
+            pair_rows(a + p * lda, p + 1 < kc ? a + (p + 1) * lda : NULL, h, h,
+                      panel + p / 2 * mr);
+    else /* stored m×k: row i is a run along K */
+        for (int i = 0; i < h; i++)
+            pair_run(a + i * lda, kc, panel + i, mr);
+}
+
+/* Columns [0, w) of op(B) into one panel of ceil(kc/2) rows × nr words, zero past w. */
+static void pack_b_panel(const float *b, int64_t ldb, int trans, int64_t kc, int w, int nr,
+                         uint32_t *panel)
+{
+    if (!trans) { /* stored k×n: step p is row p */
+        for (int64_t p = 0; p < kc; p += 2)
+            pair_rows(b + p * ldb, p + 1 < kc ? b + (p + 1) * ldb : NULL, w, nr,
+                      panel + p / 2 * nr);
+        return;
+    }
+    /* stored n×k: column j of op(B) is a run along K */
+    for (int j = 0; j < w; j++)
+        pair_run(b + j * ldb, kc, panel + j, nr);
+    for (int64_t g = 0; g < (kc + 1) / 2; g++)
+        for (int j = w; j < nr; j++)
+            panel[g * nr + j] = 0;
+}
+
+void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc,
+                        int mr, void *dst)
+{
+    for (int64_t i0 = 0; i0 < mc; i0 += mr)
+        pack_a_panel(trans ? a + i0 : a + i0 * lda, lda, trans, kc, (int)min64(mr, mc - i0),
+                     mr, (uint32_t *)dst + i0 * ((kc + 1) / 2));
+}
+
+void vb_omp_pack_b_bf16(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc,
+                        int nr, void *dst)
+{
+    for (int64_t j0 = 0; j0 < nc; j0 += nr)
+        pack_b_panel(trans ? b + j0 * ldb : b + j0, ldb, trans, kc, (int)min64(nr, nc - j0),
+                     nr, (uint32_t *)dst + j0 * ((kc + 1) / 2));
+}
