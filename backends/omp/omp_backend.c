@@ -21,14 +21,15 @@ static void shutdown(vb_backend_ctx *ctx)
     vb_common_ctx_destroy(ctx);
 }
 
-/* A 2×2 product through the selected kernel, on a one-thread context: catches a
- * kernel/CPU mismatch before any benchmark runs. */
-static int probe(char *why, size_t why_len)
+/* A 2×2 product through the kernel of one precision, on a one-thread context: 0, or -1
+ * with the kernel named in why. The integers are exact in bf16 too. */
+static int check_kernel(vb_precision precision, char *why, size_t why_len)
 {
     const float a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8}, want[4] = {19, 22, 43, 50};
     const vb_gemm_desc d = { .batch = 1, .m = 2, .n = 2, .k = 2, .lda = 2, .ldb = 2,
                              .ldc = 2, .alpha = 1.0f };
-    const vb_backend_init_opts one = { .struct_size = sizeof one, .threads = 1 };
+    const vb_backend_init_opts one = { .struct_size = sizeof one, .threads = 1,
+                                       .precision = precision };
     vb_backend_ctx *ctx;
     float c[4];
     int err = init(&one, &ctx);
@@ -40,8 +41,15 @@ static int probe(char *why, size_t why_len)
         err = c[i] != want[i];
     if (err)
         snprintf(why, why_len, "%s kernel: 2x2 gemm gave a wrong result",
-                 vb_omp_isa_select(VB_PRECISION_F32)->name);
-    return !err;
+                 vb_omp_isa_select(precision)->name);
+    return err ? -1 : 0;
+}
+
+/* Every kernel this CPU would run: catches a kernel/CPU mismatch before any benchmark. */
+static int probe(char *why, size_t why_len)
+{
+    return check_kernel(VB_PRECISION_F32, why, why_len) == 0 &&
+           (!vb_cpu_has_bf16() || check_kernel(VB_PRECISION_BF16, why, why_len) == 0);
 }
 
 /* e.g. "vitbench omp 0.1.0, avx512 12x32 kernel, bf16 12x32" (the bf16 kernel named
