@@ -105,6 +105,7 @@ Test(recipe, every_key)
                               "warmup_epochs = 5\nstep_epochs = 10\nstep_gamma = 0.5\n"
                               "min_lr = 1e-5\nlabel_smoothing = 0.1\nval_split = 0.2\n"
                               "val_mode = random\nkeep_best = yes\nclip_norm = 1\n"
+                              "precision = bf16\n"
                               "[augment]\ncrop_pad = 4\ncrop_scale_min = 0.8\nflip = yes\n"
                               "rotation = 0.02\nzoom = 0.2\nautoaugment = yes\n"
                               "randaugment_n = 2\nrandaugment_m = 9\nnormalize = fixed\n"
@@ -121,6 +122,8 @@ Test(recipe, every_key)
               r.step_epochs == 10 && r.step_gamma == 0.5 && r.min_lr == 1e-5);
     cr_assert(r.label_smoothing == 0.1f && r.val_split == 0.2 && r.val_mode == VB_VAL_RANDOM);
     cr_assert(r.keep_best == 1 && r.clip_norm == 1.0f);
+    cr_assert_eq(r.precision, VB_PRECISION_BF16);
+    cr_assert_not_null(strstr(r.config, "precision = bf16"));
     const vb_augment *a = &r.augment;
     cr_assert(a->crop_pad == 4 && a->crop_scale_min == 0.8f && a->flip && a->autoaugment);
     cr_assert(a->rotation == 0.02f && a->zoom == 0.2f);
@@ -145,6 +148,10 @@ Test(recipe, defaults_are_keras_adam)
     cr_assert(r.schedule == VB_SCHEDULE_CONSTANT && r.val_mode == VB_VAL_KERAS_LAST &&
               r.val_split == 0.1 && !r.keep_best && r.clip_norm == 0);
     cr_assert(r.augment.std[0] == 1 && r.augment.mean[0] == 0 && !r.augment.flip);
+    /* f32 by default, and absent from the resolved text, so an f32 recipe's identity is
+     * what it was before the key existed */
+    cr_assert_eq(r.precision, VB_PRECISION_F32);
+    cr_assert_null(strstr(r.config, "precision"));
     vb_recipe_free(&r);
 }
 
@@ -173,6 +180,8 @@ Test(recipe, errors_name_file_line_key)
          "bad.cfg:8: [augment] key 'std'"},
         {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\n[model]\n", "bad.cfg:5: [model] unknown"},
         {"[augment]\nflip = yes\n", "no [recipe] section"},
+        {"[recipe]\ndataset = x\nepochs = 2\nbatch = 8\nprecision = fp16\n",
+         "bad.cfg:5: [recipe] key 'precision': expected f32 or bf16, got 'fp16'"},
     };
     char dir[64];
     temp_dir(dir, sizeof dir);
@@ -841,6 +850,23 @@ Test(train, refuses_a_checkpoint_of_another_recipe)
     cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1);
     cr_assert(strstr(err, "epochs (the recipe's, or --epochs) is '1', this run's is '2'"),
               "%s", err);
+    tiny_teardown(&t);
+}
+
+/* The recipe's precision is the backend's: a bf16 recipe with a backend loaded for f32 is
+ * refused before anything runs (run_inputs loads them together; a library caller might
+ * not). */
+Test(train, refuses_a_backend_of_another_precision)
+{
+    char dir[64], out[128];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    vb_train_result r;
+    t.recipe.precision = VB_PRECISION_BF16;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1, "trained bf16 on an f32 context");
+    cr_assert(strstr(err, "recipe tiny trains in bf16, but backend 'reference' was loaded "
+                          "for f32"), "%s", err);
     tiny_teardown(&t);
 }
 
