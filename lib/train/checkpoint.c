@@ -75,6 +75,11 @@ static int add_state(vb_st_writer *w, const vb_ckpt_state *st)
                             &st->steps_at_fewer_threads);
 }
 
+static const char *precision_of(const vb_ckpt_identity *id)
+{
+    return id->precision ? id->precision : "f32";
+}
+
 static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const identity_text *t)
 {
     return vb_st_writer_meta(w, "format", VB_CHECKPOINT_FORMAT) ||
@@ -86,7 +91,7 @@ static int add_identity(vb_st_writer *w, const vb_ckpt_identity *id, const ident
            vb_st_writer_meta(w, "seed", t->seed) || vb_st_writer_meta(w, "dataset", t->dataset) ||
            vb_st_writer_meta(w, "train_images", t->images) ||
            vb_st_writer_meta(w, "limit", t->limit) || vb_st_writer_meta(w, "epochs", t->epochs) ||
-           vb_st_writer_meta(w, "precision", id->precision);
+           vb_st_writer_meta(w, "precision", precision_of(id));
 }
 
 int vb_checkpoint_save(const char *path, const vb_model *m, const vb_step_scratch *s,
@@ -198,9 +203,10 @@ static int check_precision(const vb_st_file *f, const char *path, const vb_ckpt_
 {
     const char *have = vb_st_meta_get(f, "precision");
     if (!have) have = "f32";
-    if (strcmp(have, id->precision) == 0) return 0;
+    if (strcmp(have, precision_of(id)) == 0) return 0;
     snprintf(err, err_len, "%s: cannot resume: the checkpoint's precision is '%s', this run's "
-             "is '%s' (the recipe's precision key, or --precision)", path, have, id->precision);
+             "is '%s' (the recipe's precision key, or --precision)", path, have,
+             precision_of(id));
     return -1;
 }
 

@@ -35,8 +35,8 @@ typedef struct vb_ckpt_identity {
     uint64_t seed;
     uint64_t dataset;      /* the training set's checksum */
     int64_t train_images;  /* after --limit and the validation split */
-    const char *precision; /* vb_precision_name of the backend's: a checkpoint without it
-                            * was written before bf16 existed, in f32 */
+    const char *precision; /* vb_precision_name of the backend's, NULL: f32 (a checkpoint
+                            * without it was written before bf16 existed, in f32) */
     /* Recorded for evaluations (weights.c), not compared: train_images already tells a
      * different --limit. */
     int64_t limit;
