@@ -62,12 +62,16 @@ static const tolerances F32_TOL = {1e-4, 1e-4, 1e-3, TRAJECTORY_TOL, FINAL_TOL};
  * (tests/conformance/metrics.c derives the same), and the P products on a path add theirs
  * in quadrature: 2u·√P. The deepest forward path here (vit_spt_lsa: 8 blocks of QKV, two
  * attention products, projection and two MLP products, then the head) has P < 64: logits
- * and loss ≤ 2u·8 = 1/16. Backward runs two products per forward one, P < 3·64: gradients
- * ≤ 2u·√192 ≈ 0.11. The losses of the trajectory inherit the logits' bound. The final
+ * and loss ≤ 2u·8 = 1/16. Backward runs two products per forward one, P < 3·64: 2u·√192 ≈
+ * 0.11 on terms of random sign; a gradient whose terms cancel (the position table's, summed
+ * over the batch; the last MLP's input weights) errs relative to its own smaller norm by
+ * their cancellation ratio more, and qiita_vit's reach 0.155 on onednn and omp alike (so
+ * bf16's, not a kernel's): gradients ≤ 0.25, while a kernel that pairs or rounds wrongly
+ * is O(1) off. The losses of the trajectory inherit the logits' bound. The final
  * parameters are not compared: Adam divides each gradient entry by its own RMS, so an
  * entry whose gradient is mostly rounding (0.1 relative here) moves by a full step in a
  * direction no precision bound fixes. */
-static const tolerances BF16_TOL = {0x1p-4, 0x1p-4, 0.11, 0x1p-4, INFINITY};
+static const tolerances BF16_TOL = {0x1p-4, 0x1p-4, 0.25, 0x1p-4, INFINITY};
 
 static char err[1024];
 
