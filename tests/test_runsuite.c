@@ -168,21 +168,25 @@ static void put_file(const char *rel, const char *text)
     fclose(f);
 }
 
-/* One finished run of the synthetic suite "stats" (backend onednn, 5 epochs of 5): its
+/* One finished run of the synthetic suite "stats" (backend onednn, 5 epochs of 5) in
+ * precision "f32" (a result.csv from before the precision column) or "bf16": its
  * result.csv, metrics.csv with these validation accuracies, and a manifest with a repro
  * line, or without one (as manifests written before it). */
-static void put_run(const char *label, int seed, int threads, double top1,
-                    const double val_acc[5], const char *repro)
+static void put_run_in(const char *precision, const char *label, int seed, int threads,
+                       double top1, const double val_acc[5], const char *repro)
 {
+    const int f32 = strcmp(precision, "f32") == 0;
     char run[128], rel[256], text[2048];
-    snprintf(run, sizeof run, "results/stats/%s.onednn.seed%d", label, seed);
+    snprintf(run, sizeof run, "results/stats/%s.onednn%s%s.seed%d", label, f32 ? "" : "-",
+             f32 ? "" : precision, seed);
     snprintf(rel, sizeof rel, "%s/result.csv", run);
     snprintf(text, sizeof text,
              "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,epochs_done,"
              "limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,train_seconds,"
-             "epoch_images_per_s,config_hash,epochs_in_recipe\n"
-             "stats,full,%s,m_%s,r,onednn,%d,%d,5,5,0,0,5,0.8,%.4f,0.99,100.0,300.0,0,5\n",
-             label, label, threads, seed, top1 / 100);
+             "epoch_images_per_s,config_hash,epochs_in_recipe%s\n"
+             "stats,full,%s,m_%s,r,onednn,%d,%d,5,5,0,0,5,0.8,%.4f,0.99,100.0,300.0,0,5%s%s\n",
+             f32 ? "" : ",precision", label, label, threads, seed, top1 / 100, f32 ? "" : ",",
+             f32 ? "" : precision);
     put_file(rel, text);
     snprintf(rel, sizeof rel, "%s/metrics.csv", run);
     int used = snprintf(text, sizeof text, "epoch,train_loss,train_acc,val_loss,val_acc,"
@@ -199,13 +203,20 @@ static void put_run(const char *label, int seed, int threads, double top1,
     put_file(rel, text);
 }
 
+static void put_run(const char *label, int seed, int threads, double top1,
+                    const double val_acc[5], const char *repro)
+{
+    put_run_in("f32", label, seed, threads, top1, val_acc, repro);
+}
+
 /* The report's statistics on known numbers. Cell a, test top-1 77.51, 77.79, 78.64: mean
  * 77.98, std 0.5885, 95% CI 77.98 ± 4.303·0.5885/√3 = ± 1.46, one run's 95% PI 77.98 ±
  * 4.303·0.5885·√(4/3) = 75.06–80.90. Cell b, 75.0, 75.5, 76.0: PI 73.02–77.98. a − b:
  * 2.48, Welch's 3.9 degrees of freedom, t 3.182, CI ± 1.42. Cells c and d: one seed each.
  * Target 75% validation accuracy: a at epochs 2, 4, 3; b at 4, never, 2. A reference run
  * of a at 78.50%: ours − reference = −0.52 pt, within the suite's ±0.6, and one of c at
- * 71.20%: −1.20 pt, outside it. Cell e, under profile alt alone: e − a = 77.00 − 77.98. */
+ * 71.20%: −1.20 pt, outside it. Cell e, under profile alt alone: e − a = 77.00 − 77.98.
+ * Cell a in bf16, 77.0 and 77.4: its own row, and bf16 − f32 = 77.20 − 77.98. */
 Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
 {
     static const double fast[5] = {0.7, 0.76, 0.8, 0.81, 0.82}, mid[5] = {0.7, 0.72, 0.75, 0.8, 0.8},
@@ -235,6 +246,8 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
         put_run("b", seed, seed == 1 ? 1 : 2, (double[]){75.0, 75.5, 76.0}[seed - 1],
                 (const double *[]){slow, never, fast}[seed - 1], NULL);
     }
+    put_run_in("bf16", "a", 1, 1, 77.0, fast, NULL);
+    put_run_in("bf16", "a", 2, 1, 77.4, mid, NULL);
     put_run("c", 1, 1, 70.0, never, NULL);
     put_run("d", 1, 1, 69.0, never, NULL);
     /* e runs under a profile of its own, and is compared with a all the same. */
@@ -261,6 +274,10 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
         "| a − b | onednn, full | +2.48 pt | +1.06 to +3.90 pt (Welch, 3.9 df) | 3 / 3 |",
         "| c − d | onednn, full | +1.00 pt | n/a (1 seed each) | 1 / 1 |",
         "| e − a | onednn, alt vs full | -0.98 pt | n/a (1 and 3 seeds) | 1 / 3 |",
+        "| a (bf16) | 2 | 77.20% ± ",
+        "| a | 5 of 5 epochs | onednn-bf16 x1 | 300 | 2.5 (2, 3) | `runsuite stats --profile full "
+        "--backend onednn --precision bf16 --seeds 2 --threads 1 --data /data/sets` |",
+        "| a bf16 − f32 | onednn, full | -0.78 pt | ",
         "| `reference-a.torch.seed1` | 2 | 78.50 | a (onednn, 3) | 77.98 | -0.52 | yes |",
         "| `reference-c.torch.seed1` (shortened) | 1 | 71.20 | c (onednn, 1) | 70.00 | -1.20 "
         "| **no** |",
