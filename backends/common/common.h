@@ -65,6 +65,12 @@ VB_COMMON_OPS(VB_OP_DECLARE, vb_common_)
 void vb_common_to_bf16(vb_backend_ctx *ctx, const float *src, int64_t rows, int64_t cols,
                        int64_t ld, uint16_t *dst);
 
+/* One of the context's two grow-only buffers (which = 0 or 1) for the bf16 copies of a
+ * product's operands: at least `elems` values, valid until the next call with the same
+ * `which`; NULL when out of memory. Shared by every shape, so bf16 needs no memory per
+ * cached primitive. */
+uint16_t *vb_common_bf16_buffer(vb_backend_ctx *ctx, int which, size_t elems);
+
 /* Applies GEMM's epilogue (bias on every row, then activation) to C in place, on the
  * context's threads: for backends whose matrix engine has no fused epilogue. */
 void vb_common_gemm_epilogue(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *bias,

@@ -30,6 +30,8 @@ typedef enum vbc_scratch_slot {
     VBC_SCRATCH_DROPPED,  /* attention: P' = dropout(P) of one batch element */
     VBC_SCRATCH_GRAD,     /* attention: dP' then dS of one batch element */
     VBC_SCRATCH_LOGITS,   /* attention: Q Kᵀ, for dscale */
+    VBC_SCRATCH_BF16_0,   /* a product's bf16 operands, for the backend (vb_common_bf16_buffer) */
+    VBC_SCRATCH_BF16_1,
     VBC_SCRATCH_COUNT
 } vbc_scratch_slot;
 

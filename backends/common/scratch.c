@@ -37,3 +37,9 @@ void *vbc_scratch(vb_backend_ctx *ctx, vbc_scratch_slot slot, size_t bytes)
     a->capacity[slot] = want;
     return p;
 }
+
+uint16_t *vb_common_bf16_buffer(vb_backend_ctx *ctx, int which, size_t elems)
+{
+    return vbc_scratch(ctx, which ? VBC_SCRATCH_BF16_1 : VBC_SCRATCH_BF16_0,
+                       elems * sizeof(uint16_t));
+}

@@ -10,8 +10,8 @@
  * place. The reorder moves kh·kw·c·oc values, little next to the convolution.
  *
  * bf16 (backend.h): the convolution reads x, dy and the filter as bf16 — the filter
- * reorder converts as it packs, and x and dy are staged NHWC copies (vb_common_to_bf16)
- * — while y, dx, dw and dbias stay f32.
+ * reorder converts as it packs, and x and dy are NHWC copies in the context's bf16
+ * buffers (vb_common_to_bf16) — while y, dx, dw and dbias stay f32.
  *
  * Entries: prim[0] the convolution (filter staged in its layout), prim[1] the filter
  * reorder. Backward outputs oneDNN overwrites (dx, dbias) are staged and added, as the ABI
@@ -52,20 +52,25 @@ static int forward_desc(vb_backend_ctx *ctx, dnnl_convolution_desc_t *op,
         (dnnl_dims_t){ d->pad_bottom, d->pad_right }));
 }
 
-/* Whether the image inputs are staged (bf16) rather than read in place. */
+/* Whether the image inputs are converted to bf16 rather than read in place. */
 static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
 
-/* In bf16 mode converts the caller's f32 image *src (out: y-shaped, else x-shaped) into
- * the convolution's staged argument `arg` and sets *src to NULL (the convolution reads its
- * staged copy); in f32 mode leaves *src. */
-static void stage_image(vb_backend_ctx *ctx, const vb_entry *e, const vb_conv2d_desc *d,
-                        int out, int arg, const float **src)
+/* The image the convolution reads for the caller's f32 *src (out: y-shaped, else
+ * x-shaped): *src itself in f32 mode; in bf16 mode its copy in the context's bf16 buffer
+ * `which`. VB_ENOMEM when that buffer cannot grow. */
+static int image_input(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int out, int which,
+                       const float *src, const void **image)
 {
+    *image = src;
     if (!staged(ctx))
-        return;
+        return VB_OK;
     const int64_t pixels = d->n * (out ? d->oh * d->ow : d->h * d->w), ch = out ? d->oc : d->c;
-    vb_common_to_bf16(ctx, *src, pixels, ch, ch, vb_prim_staged(&e->prim[0], arg));
-    *src = NULL;
+    uint16_t *copy = vb_common_bf16_buffer(ctx, which, (size_t)(pixels * ch));
+    if (!copy)
+        return VB_ENOMEM;
+    vb_common_to_bf16(ctx, src, pixels, ch, ch, copy);
+    *image = copy;
+    return VB_OK;
 }
 
 /* Every shape field of d, then one variant value. */
@@ -119,8 +124,7 @@ static int build_fwd(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     const vb_conv2d_desc *d = desc;
     dnnl_convolution_desc_t op;
     VB_TRY(forward_desc(ctx, &op, d, d->has_bias));
-    const int args[FWD_ARGS] = { DNNL_ARG_SRC | (staged(ctx) ? VB_STAGED : 0),
-                                 DNNL_ARG_WEIGHTS | VB_STAGED,
+    const int args[FWD_ARGS] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS | VB_STAGED,
                                  d->has_bias ? DNNL_ARG_BIAS : VB_ARG_NONE, DNNL_ARG_DST };
     VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, NULL, args, FWD_ARGS));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
@@ -133,8 +137,9 @@ int vb_onednn_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const flo
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_fwd, d, &e));
     VB_TRY(pack_filter(ctx, e, w));
-    stage_image(ctx, e, d, 0, DNNL_ARG_SRC, &x);
-    return vb_prim_run(ctx, &e->prim[0], (const void *[FWD_ARGS]){ x, NULL, bias, y });
+    const void *image;
+    VB_TRY(image_input(ctx, d, 0, 0, x, &image));
+    return vb_prim_run(ctx, &e->prim[0], (const void *[FWD_ARGS]){ image, NULL, bias, y });
 }
 
 /* ---- backward data: dx += conv_transposed(dy, w) ------------------------------------ */
@@ -152,8 +157,7 @@ static int build_bwd_data(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     VB_DNNL_TRY(dnnl_convolution_backward_data_desc_init(
         &op, dnnl_convolution_direct, &dx, &fwd.weights_desc, &dy, fwd.strides,
         fwd.padding[0], fwd.padding[1]));
-    const int args[BWD_DATA_ARGS] = { DNNL_ARG_DIFF_DST | (staged(ctx) ? VB_STAGED : 0),
-                                      DNNL_ARG_WEIGHTS | VB_STAGED,
+    const int args[BWD_DATA_ARGS] = { DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS | VB_STAGED,
                                       DNNL_ARG_DIFF_SRC | VB_STAGED };
     VB_TRY(vb_prim_create(ctx, &e->prim[0], &op, NULL, &fwd, args, BWD_DATA_ARGS));
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
@@ -168,8 +172,9 @@ int vb_onednn_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, cons
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_data, d, &e));
     VB_TRY(pack_filter(ctx, e, w));
-    stage_image(ctx, e, d, 1, DNNL_ARG_DIFF_DST, &dy);
-    VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_DATA_ARGS]){ dy, NULL, NULL }));
+    const void *grad;
+    VB_TRY(image_input(ctx, d, 1, 0, dy, &grad));
+    VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_DATA_ARGS]){ grad, NULL, NULL }));
     vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_SRC, dx);
     return VB_OK;
 }
@@ -200,9 +205,8 @@ static int build_bwd_weights(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     VB_DNNL_TRY(dnnl_convolution_backward_weights_desc_init(
         &op, dnnl_convolution_direct, &fwd.src_desc, &dw, with_bias ? &fwd.bias_desc : NULL,
         &dy, fwd.strides, fwd.padding[0], fwd.padding[1]));
-    const int stage = staged(ctx) ? VB_STAGED : 0;
     const int args[BWD_W_ARGS] = {
-        DNNL_ARG_SRC | stage, DNNL_ARG_DIFF_DST | stage, DNNL_ARG_DIFF_WEIGHTS | VB_STAGED,
+        DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS | VB_STAGED,
         with_bias ? DNNL_ARG_DIFF_BIAS | VB_STAGED : VB_ARG_NONE };
     VB_TRY(vb_prim_create_avoiding(ctx, &e->prim[0], strided_1x1(d) ? "jit_1x1" : NULL, &op,
                                    NULL, &fwd, args, BWD_W_ARGS));
@@ -217,9 +221,10 @@ int vb_onednn_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, c
     const vb_key key = conv_key(VB_OP_CONV2D_BWD_WEIGHTS, d, dbias != NULL);
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_weights, d, &e));
-    stage_image(ctx, e, d, 0, DNNL_ARG_SRC, &x);
-    stage_image(ctx, e, d, 1, DNNL_ARG_DIFF_DST, &dy);
-    VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_W_ARGS]){ x, dy, NULL, NULL }));
+    const void *image, *grad;
+    VB_TRY(image_input(ctx, d, 0, 0, x, &image));
+    VB_TRY(image_input(ctx, d, 1, 1, dy, &grad));
+    VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[BWD_W_ARGS]){ image, grad, NULL, NULL }));
     if (dw != NULL) {
         void *packed = vb_prim_staged(&e->prim[0], DNNL_ARG_DIFF_WEIGHTS);
         VB_TRY(vb_prim_run(ctx, &e->prim[1], (const void *[]){ packed, dw }));

@@ -17,9 +17,10 @@
  * batch instead (see per_batch): both A and B broadcast, and the binary bias on a C
  * whose batch stride is not a whole number of rows.
  *
- * bf16 (backend.h): matmul takes A and B as staged bf16 copies, each operand's matrices
- * packed densely in their stored orientation (vb_common_to_bf16 converts them, a
- * transposed operand stays transposed); C, the bias and the accumulation stay f32. */
+ * bf16 (backend.h): matmul takes A and B as bf16 copies, each operand's matrices packed
+ * densely in their stored orientation (vb_common_to_bf16 converts them, a transposed
+ * operand stays transposed) into the context's two bf16 buffers; C, the bias and the
+ * accumulation stay f32. */
 #include "cache.h"
 #include "check.h"
 #include "onednn.h"
@@ -94,10 +95,10 @@ static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
     return vb_dnnl_err(s);
 }
 
-/* Whether A and B are staged (bf16) rather than read in place. */
+/* Whether A and B are converted to bf16 rather than read in place. */
 static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
 
-/* An operand as the caller stores it (op(X) is rows × cols), or as its staged bf16 copy:
+/* An operand as the caller stores it (op(X) is rows × cols), or as its bf16 copy:
  * the same matrices in the same orientation, packed densely (ld = stored columns, one
  * matrix after another). */
 typedef struct operand {
@@ -122,15 +123,16 @@ static int operand_md_of(const vb_backend_ctx *ctx, dnnl_memory_desc_t *md, oper
                          x.trans);
 }
 
-/* Converts the operand's matrices (one, when it broadcasts) into matmul's staged copy. */
-static void stage_operand(vb_backend_ctx *ctx, const vb_prim *p, int arg, const float *x,
-                          operand o)
+/* The operand's matrices (one, when it broadcasts) converted into the context's bf16
+ * buffer `which`; NULL when out of memory. */
+static const uint16_t *to_bf16(vb_backend_ctx *ctx, int which, const float *x, operand o)
 {
-    uint16_t *dst = vb_prim_staged(p, arg);
     const int64_t n = o.batch == 1 || o.stride == 0 ? 1 : o.batch;
     const int64_t rows = o.trans ? o.cols : o.rows, cols = o.trans ? o.rows : o.cols;
-    for (int64_t i = 0; i < n; i++)
+    uint16_t *dst = vb_common_bf16_buffer(ctx, which, (size_t)(n * rows * cols));
+    for (int64_t i = 0; dst && i < n; i++)
         vb_common_to_bf16(ctx, x + i * o.stride, rows, cols, o.ld, dst + i * rows * cols);
+    return dst;
 }
 
 /* A and B of the primitive (batch = its batch). */
@@ -160,10 +162,9 @@ static int build_gemm(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
 
     const int post_bias = DNNL_ARG_ATTR_MULTIPLE_POST_OP(d->beta != 0.0f ? 1 : 0) |
                           DNNL_ARG_SRC_1;
-    const int stage = staged(ctx) ? VB_STAGED : 0;
     const int args[N_ARGS] = {
-        [ARG_A] = DNNL_ARG_SRC | stage,
-        [ARG_B] = DNNL_ARG_WEIGHTS | stage,
+        [ARG_A] = DNNL_ARG_SRC,
+        [ARG_B] = DNNL_ARG_WEIGHTS,
         [ARG_BIAS] = native_bias ? DNNL_ARG_BIAS : VB_ARG_NONE,
         [ARG_C] = DNNL_ARG_DST,
         [ARG_ALPHA] = scaled(d) ? DNNL_ARG_ATTR_OUTPUT_SCALES : VB_ARG_NONE,
@@ -199,12 +200,13 @@ int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, c
     /* One run of the whole batch, or one run per matrix (per_batch). */
     const int64_t runs = per_batch(d) ? d->batch : 1;
     for (int64_t i = 0; i < runs; i++) {
-        const float *ai = a + i * d->stride_a, *bi = b + i * d->stride_b;
-        if (staged(ctx)) {
+        const void *ai = a + i * d->stride_a, *bi = b + i * d->stride_b;
+        if (staged(ctx)) { /* matmul reads bf16 copies */
             const int64_t batch = runs > 1 ? 1 : d->batch;
-            stage_operand(ctx, &e->prim[0], DNNL_ARG_SRC, ai, operand_a(d, batch));
-            stage_operand(ctx, &e->prim[0], DNNL_ARG_WEIGHTS, bi, operand_b(d, batch));
-            ai = bi = NULL; /* matmul reads its staged copies */
+            ai = to_bf16(ctx, 0, a + i * d->stride_a, operand_a(d, batch));
+            bi = to_bf16(ctx, 1, b + i * d->stride_b, operand_b(d, batch));
+            if (!ai || !bi)
+                return VB_ENOMEM;
         }
         VB_TRY(vb_prim_run(ctx, &e->prim[0], (const void *[N_ARGS]){
             [ARG_A] = ai, [ARG_B] = bi, [ARG_BIAS] = bias, [ARG_C] = c + i * d->stride_c,
