@@ -72,13 +72,7 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
             tile(MR_, 1, kc, ap, bp, ldb, c, ldc, nr, st);                                \
         break;
 
-static void kernel(int64_t kc, const void *ap, const void *bp, int64_t ldb, float *c,
-                   int64_t ldc, int mr, int nr, const vb_omp_store *st)
-{
-    switch (mr) {
-        TILE_CASE(1) TILE_CASE(2) TILE_CASE(3) TILE_CASE(4) TILE_CASE(5) TILE_CASE(6)
-    }
-}
+VB_OMP_KERNEL(kernel, VB_OMP_ROWS_6)
 
 const vb_omp_isa vb_omp_isa_avx2 = { "avx2", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
                                      kernel };

@@ -48,14 +48,7 @@ tile(const int mr, const int nv, int64_t kc, const uint32_t *ap, const uint32_t 
             tile(MR_, 1, kc, ap, bp, ldb, c, ldc, nr, st);                                \
         break;
 
-static void kernel(int64_t kc, const void *ap, const void *bp, int64_t ldb, float *c,
-                   int64_t ldc, int mr, int nr, const vb_omp_store *st)
-{
-    switch (mr) {
-        TILE_CASE(1) TILE_CASE(2) TILE_CASE(3) TILE_CASE(4) TILE_CASE(5) TILE_CASE(6)
-        TILE_CASE(7) TILE_CASE(8) TILE_CASE(9) TILE_CASE(10) TILE_CASE(11) TILE_CASE(12)
-    }
-}
+VB_OMP_KERNEL(kernel, VB_OMP_ROWS_12)
 
 const vb_omp_isa vb_omp_isa_bf16 = { "bf16", MR, NR, 2, vb_omp_pack_a_bf16, vb_omp_pack_b_bf16,
                                      kernel };

@@ -42,6 +42,18 @@ typedef void (*vb_omp_kernel_fn)(int64_t kc, const void *ap, const void *bp, int
                                  float *c, int64_t ldc, int mr, int nr,
                                  const vb_omp_store *st);
 
+/* A microkernel file's vb_omp_kernel_fn, `name`: it runs TILE_CASE(m) — a `case m:` the
+ * file defines, calling its tile code at m rows for the widths it has — for every row
+ * count m of ROWS (VB_OMP_ROWS_6 or VB_OMP_ROWS_12, the kernel's MR). */
+#define VB_OMP_ROWS_6(X) X(1) X(2) X(3) X(4) X(5) X(6)
+#define VB_OMP_ROWS_12(X) VB_OMP_ROWS_6(X) X(7) X(8) X(9) X(10) X(11) X(12)
+#define VB_OMP_KERNEL(name, ROWS)                                                          \
+    static void name(int64_t kc, const void *ap, const void *bp, int64_t ldb, float *c,   \
+                     int64_t ldc, int mr, int nr, const vb_omp_store *st)                 \
+    {                                                                                      \
+        switch (mr) { ROWS(TILE_CASE) }                                                    \
+    }
+
 /* Packs op(A)[0:mc, 0:kc] into ceil(mc/mr) panels of kw = ceil(kc/kpack) words × mr
  * rows: panel q holds rows [q·mr, q·mr + mr) from word q·mr·kw, word (i, g) at g·mr + i —
  * the MR words one step of the kernel broadcasts, side by side. Rows past the edge are
