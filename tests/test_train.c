@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "../lib/train/internal.h"
 #include "vitbench/claim.h"
+#include "vitbench/cpu.h"
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
 
@@ -867,6 +868,39 @@ Test(train, refuses_a_backend_of_another_precision)
     cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1, "trained bf16 on an f32 context");
     cr_assert(strstr(err, "recipe tiny trains in bf16, but backend 'reference' was loaded "
                           "for f32"), "%s", err);
+    tiny_teardown(&t);
+}
+
+/* A run goes on in the precision it started in: a bf16 checkpoint (onednn, on a CPU with
+ * AVX512-BF16) is refused by an f32 resume, and taken by a bf16 one. */
+Test(train, resume_keeps_the_precision)
+{
+    if (!vb_cpu_has_bf16()) cr_skip_test("this CPU has no AVX512-BF16");
+    char dir[64], out[128];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    const vb_backend_init_opts bf16 = {.struct_size = sizeof bf16, .threads = 1,
+                                       .precision = VB_PRECISION_BF16};
+    vb_loaded_backend *f32 = t.backend, *onednn = vb_backend_load_with("onednn", &bf16, err,
+                                                                        sizeof err);
+    if (!onednn) cr_skip_test("no onednn backend in this build: %s", err);
+    vb_train_result r;
+    t.recipe.epochs = 1;
+    t.recipe.precision = VB_PRECISION_BF16;
+    t.backend = onednn;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "%s", err);
+
+    t.recipe.precision = VB_PRECISION_F32;
+    t.backend = f32;
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), -1, "resumed bf16 in f32");
+    cr_assert(strstr(err, "the checkpoint's precision is 'bf16', this run's is 'f32'"), "%s",
+              err);
+    t.recipe.precision = VB_PRECISION_BF16;
+    t.backend = onednn;
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), 0, "the same precision: %s", err);
+    t.backend = f32;
+    vb_backend_unload(onednn);
     tiny_teardown(&t);
 }
 
