@@ -85,6 +85,14 @@ static void parse(int argc, char **argv)
         snprintf(prefix, sizeof prefix, "vbcheck %s", c->name);
         cli_bad_value(prefix, "--op", "an op name (vbcheck list shows them)", opt.op_name);
     }
+    /* Central differences step by ε^(1/3) of f32; a bf16 forward rounds such a step away. */
+    if (opt.mode == CF_MODE_GRAD && opt.precision != VB_PRECISION_F32) {
+        fprintf(stderr, "vbcheck grad: --precision %s: finite differences need an f32 "
+                "forward (bf16 rounds their step away); check bf16 backward ops with "
+                "vbcheck test --precision %s\n", vb_precision_name((vb_precision)opt.precision),
+                vb_precision_name((vb_precision)opt.precision));
+        exit(2);
+    }
 }
 
 /* Loads the selected backends; returns how many, or -1 if one named could not load. */
