@@ -62,7 +62,8 @@ static const cli_option count_options[] = {CLASSES, {0}};
 
 static const cli_option step_options[] = {
     STEP_BACKEND, CLI_BATCH(&opt.batch, "images per step"), CLI_THREADS(&opt.threads),
-    PRECISION, STEPS("training steps; the last one's time is broken down per op"), SEED, CLASSES, {0}};
+    PRECISION, STEPS("training steps; the last one's time is broken down per op"), SEED,
+    CLASSES, {0}};
 
 static const cli_option bench_options[] = {
     CLI_STRING_OPT("--backend", "NAME|all", &opt.backend,

@@ -53,7 +53,7 @@ static int forward_desc(vb_backend_ctx *ctx, dnnl_convolution_desc_t *op,
 }
 
 /* Whether the image inputs are converted to bf16 rather than read in place. */
-static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
+static int in_bf16(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
 
 /* The image the convolution reads for the caller's f32 *src (out: y-shaped, else
  * x-shaped): *src itself in f32 mode; in bf16 mode its copy in the context's bf16 buffer
@@ -62,7 +62,7 @@ static int image_input(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int out, in
                        const float *src, const void **image)
 {
     *image = src;
-    if (!staged(ctx))
+    if (!in_bf16(ctx))
         return VB_OK;
     const int64_t pixels = d->n * (out ? d->oh * d->ow : d->h * d->w), ch = out ? d->oc : d->c;
     uint16_t *copy = vb_common_bf16_buffer(ctx, which, (size_t)(pixels * ch));

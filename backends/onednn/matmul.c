@@ -96,7 +96,7 @@ static int epilogue_attr(dnnl_primitive_attr_t attr, const vb_gemm_desc *d,
 }
 
 /* Whether A and B are converted to bf16 rather than read in place. */
-static int staged(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
+static int in_bf16(const vb_backend_ctx *ctx) { return vb_compute_dt(ctx) != dnnl_f32; }
 
 /* An operand as the caller stores it (op(X) is rows × cols), or as its bf16 copy:
  * the same matrices in the same orientation, packed densely (ld = stored columns, one
@@ -108,7 +108,8 @@ typedef struct operand {
 
 static operand packed(operand x)
 {
-    const int64_t stored_rows = x.trans ? x.cols : x.rows, stored_cols = x.trans ? x.rows : x.cols;
+    const int64_t stored_rows = x.trans ? x.cols : x.rows;
+    const int64_t stored_cols = x.trans ? x.rows : x.cols;
     x.ld = stored_cols;
     x.stride = x.batch == 1 || x.stride == 0 ? 0 : stored_rows * stored_cols;
     return x;
@@ -116,7 +117,7 @@ static operand packed(operand x)
 
 static int operand_md_of(const vb_backend_ctx *ctx, dnnl_memory_desc_t *md, operand x)
 {
-    if (!staged(ctx))
+    if (!in_bf16(ctx))
         return operand_md(md, x.batch, x.stride, x.rows, x.cols, x.ld, x.trans);
     x = packed(x);
     return operand_md_dt(md, vb_compute_dt(ctx), x.batch, x.stride, x.rows, x.cols, x.ld,
@@ -201,7 +202,7 @@ int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, c
     const int64_t runs = per_batch(d) ? d->batch : 1;
     for (int64_t i = 0; i < runs; i++) {
         const void *ai = a + i * d->stride_a, *bi = b + i * d->stride_b;
-        if (staged(ctx)) { /* matmul reads bf16 copies */
+        if (in_bf16(ctx)) { /* matmul reads bf16 copies */
             const int64_t batch = runs > 1 ? 1 : d->batch;
             ai = to_bf16(ctx, 0, a + i * d->stride_a, operand_a(d, batch));
             bi = to_bf16(ctx, 1, b + i * d->stride_b, operand_b(d, batch));
