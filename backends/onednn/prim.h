@@ -56,7 +56,7 @@ int vb_prim_create_reorder(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_de
                            const dnnl_memory_desc_t *to, const_dnnl_primitive_attr_t attr);
 
 /* Staging: an input argument `arg` of `consumer`, created VB_STAGED in its own layout or
- * type (a packed filter, a bf16 operand), filled from the caller's f32 tensor by a
+ * type (a packed filter, bf16 in a bf16 context), filled from the caller's f32 tensor by a
  * reorder `p` from `from` (the caller's layout). Create once, then at each call
  * vb_prim_stage(ctx, p, consumer, arg, src) before running consumer with NULL at arg. */
 int vb_prim_create_staging(vb_backend_ctx *ctx, vb_prim *p, const dnnl_memory_desc_t *from,
