@@ -1,7 +1,8 @@
 /* vbmodel eval: top-1, top-5 and loss of trained weights, as the trainer measures them.
  *
  *   vbmodel eval MODEL WEIGHTS [--data DIR] [--split test|val] [--weights best|last]
- *                [--backend NAME] [--threads T] [--recipe NAME] [--logits FILE]
+ *                [--backend NAME] [--threads T] [--precision f32|bf16] [--recipe NAME]
+ *                [--logits FILE]
  *
  * WEIGHTS is a run's checkpoint.safetensors or a plain weights file (vbmodel init). A
  * checkpoint names its recipe, seed and --limit, so the split and the normalisation are
@@ -9,6 +10,8 @@
  * run (same data, same resolved recipe, as many training images); its top-1 on the test
  * split with the best weights is summary.json's test_top1. A weights file needs --recipe
  * (its dataset and normalisation) and takes seed 1 and no limit for the val split.
+ * The products compute in the checkpoint's precision (a bf16 run is evaluated in bf16, as
+ * its trainer tested it) unless --precision says otherwise; a weights file in the recipe's.
  * --logits writes logits (N, classes) F32 and labels (N) I32 as safetensors, in the
  * split's order, for comparison with another framework (scripts/torch-eval.py). */
 #include <stdio.h>
@@ -25,10 +28,11 @@ static const char PROGRAM[] = "vbmodel eval";
 typedef struct eval_options {
     const char *model, *weights, *data, *backend, *recipe, *logits;
     int val, last; /* --split test|val, --weights best|last: the choices' indices */
+    int precision; /* vb_precision, or -1: the checkpoint's (a weights file: the recipe's) */
     int64_t threads;
 } eval_options;
 
-static eval_options opt = {.threads = 2};
+static eval_options opt = {.threads = 2, .precision = -1};
 
 static const cli_option options[] = {
     CLI_DATA(&opt.data),
@@ -40,6 +44,9 @@ static const cli_option options[] = {
                    "the backend, by name or .so path (default: $VITBENCH_BACKEND, else the "
                    "first of the default list that loads)"),
     CLI_THREADS(&opt.threads),
+    CLI_PRECISION(&opt.precision, "what the backend's products compute in (default: the "
+                                  "checkpoint's, as the run trained; a weights file: the "
+                                  "recipe's precision key, else f32)"),
     CLI_STRING_OPT("--recipe", "NAME", &opt.recipe,
                    "the recipe (dataset, normalisation) instead of the checkpoint's; "
                    "required for a weights file from vbmodel init"),
@@ -78,9 +85,10 @@ static int load_inputs(evaluation *e, char *err, size_t err_len)
                  "(its dataset and normalisation)", o->weights);
         return -1;
     }
+    const int run_precision = e->info.checkpoint ? (int)e->info.precision : -1;
     run_request rq = {.model = o->model, .recipe = recipe, .backend = o->backend,
                       .data = o->data, .threads = (int)o->threads,
-                      .precision = -1 /* the recipe's, as its training ran */};
+                      .precision = o->precision >= 0 ? o->precision : run_precision};
     return run_inputs_load(&e->in, &rq, err, err_len);
 }
 
@@ -144,8 +152,9 @@ static void report(const evaluation *e)
     if (!w->checkpoint) printf("the weights");
     else if (e->used_best) printf("the best weights (epoch %lld)", (long long)w->best_epoch);
     else printf("the last weights (epoch %lld)", (long long)w->epoch);
-    printf(" of %s, recipe %s, backend %s (%s), %d threads\n", e->o->weights,
-           e->in.recipe.name, b->name, b->version, b->threads);
+    printf(" of %s, recipe %s, backend %s (%s), %d threads, %s\n", e->o->weights,
+           e->in.recipe.name, b->name, b->version, b->threads,
+           vb_precision_name(b->precision));
     printf("%s split: %lld images of %s\n", e->o->val ? "val" : "test",
            (long long)e->set->count, e->set->data->source);
     printf("top1 %.6f top5 %.6f loss %.6f\n", e->top1, e->top5, e->loss);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "vitbench/cpu.h"
 #include "shell.h"
 
 #define VBTRAIN VB_BUILDDIR "/vbtrain"
@@ -28,12 +29,18 @@ static void remove_dir(void)
     shell_remove_dir(dir);
 }
 
-/* One epoch of fashion_cct on 1,000 images (900 train, the last 100 validate). */
-static void train(void)
+/* One epoch of fashion_cct on 1,000 images (900 train, the last 100 validate), with the
+ * extra options given, into DIR/run. */
+static void train_with(const char *options)
 {
     shell_skip_without_fashion_mnist();
     cr_assert_eq(shell_run("%s fashion_cct fashion_cct --epochs 1 --limit 1000 --threads 1 "
-                           "--quiet --out %s/run", VBTRAIN, dir), 0, "%s", output);
+                           "--quiet --out %s/run %s", VBTRAIN, dir, options), 0, "%s", output);
+}
+
+static void train(void)
+{
+    train_with("");
 }
 
 /* The value text of "key": in summary.json. */
@@ -45,6 +52,23 @@ static void json_value(const char *json, const char *key, char *out, size_t len)
     cr_assert_not_null(at, "no %s in summary.json", key);
     at += strlen(quoted);
     snprintf(out, len, "%.*s", (int)strcspn(at, ",\n"), at);
+}
+
+/* vbmodel eval on the validation split (with the extra options) prints metrics.csv's
+ * row of DIR/run: epoch,train_loss,train_acc,val_loss,val_acc,val_top5,... */
+static void expect_the_validation_row(const char *options)
+{
+    char path[300], want[160], got[160], val_loss[32], val_acc[32], val_top5[32];
+    snprintf(path, sizeof path, "%s/run/metrics.csv", dir);
+    const char *row = strchr(shell_slurp(path), '\n') + 1;
+    cr_assert_eq(sscanf(row, "%*[^,],%*[^,],%*[^,],%31[^,],%31[^,],%31[^,]", val_loss,
+                        val_acc, val_top5), 3, "%s", row);
+    snprintf(want, sizeof want, "top1 %s top5 %s loss %s", val_acc, val_top5, val_loss);
+    cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors --threads 1 "
+                           "--split val %s", VBMODEL, dir, options), 0, "%s", output);
+    shell_result_line(got, sizeof got);
+    cr_expect_str_eq(got, want);
+    cr_expect_not_null(strstr(output, "val split: 100 images"), "%s", output);
 }
 
 /* Generous: the shared 2-core machines run this at several times its ~35 s of CPU. */
@@ -66,18 +90,25 @@ Test(eval, best_weights_give_the_summary_and_the_validation_row)
     cr_expect_str_eq(got, want);
     cr_expect_not_null(strstr(output, "test split: 10000 images"), "%s", output);
 
-    /* metrics.csv's row: epoch,train_loss,train_acc,val_loss,val_acc,val_top5,... */
-    snprintf(path, sizeof path, "%s/run/metrics.csv", dir);
-    char val_loss[32], val_acc[32], val_top5[32];
-    const char *row = strchr(shell_slurp(path), '\n') + 1;
-    cr_assert_eq(sscanf(row, "%*[^,],%*[^,],%*[^,],%31[^,],%31[^,],%31[^,]", val_loss,
-                        val_acc, val_top5), 3, "%s", row);
-    snprintf(want, sizeof want, "top1 %s top5 %s loss %s", val_acc, val_top5, val_loss);
+    expect_the_validation_row("");
+}
+
+/* A bf16 run (onednn) is evaluated in bf16, as its trainer validated it, unless
+ * --precision says otherwise. */
+Test(eval, a_bf16_run_is_evaluated_in_its_precision)
+{
+    if (!vb_cpu_has_bf16()) cr_skip_test("this CPU has no AVX512-BF16");
+    train_with("--backend onednn --precision bf16");
+    expect_the_validation_row("--backend onednn");
+    cr_expect_not_null(strstr(output, "1 threads, bf16\n"), "%s", output);
+    char bf16[160], f32[160];
+    shell_result_line(bf16, sizeof bf16);
     cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors --threads 1 "
-                           "--split val", VBMODEL, dir), 0, "%s", output);
-    shell_result_line(got, sizeof got);
-    cr_expect_str_eq(got, want);
-    cr_expect_not_null(strstr(output, "val split: 100 images"), "%s", output);
+                           "--split val --backend onednn --precision f32", VBMODEL, dir), 0,
+                 "%s", output);
+    cr_expect_not_null(strstr(output, "1 threads, f32\n"), "%s", output);
+    shell_result_line(f32, sizeof f32);
+    cr_expect_str_neq(f32, bf16, "f32 and bf16 products gave the same loss to 6 digits");
 }
 
 /* torch-eval.py on the checkpoint, and official-cct.py on its compact-transformers export

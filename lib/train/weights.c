@@ -42,6 +42,17 @@ static int meta_number(const vb_st_file *f, const char *path, const char *key, i
     return 0;
 }
 
+/* The run's precision: "f32" or "bf16", and f32 in checkpoints older than bf16. */
+static int meta_precision(const vb_st_file *f, const char *path, vb_precision *out, char *err,
+                          size_t err_len)
+{
+    const char *v = vb_st_meta_get(f, "precision");
+    *out = v && strcmp(v, "bf16") == 0 ? VB_PRECISION_BF16 : VB_PRECISION_F32;
+    if (!v || strcmp(v, "f32") == 0 || *out == VB_PRECISION_BF16) return 0;
+    snprintf(err, err_len, "%s: metadata 'precision' is '%s', expected f32 or bf16", path, v);
+    return -1;
+}
+
 static int read_run(const vb_st_file *f, const char *path, vb_weights_info *w, char *err,
                     size_t err_len)
 {
@@ -53,7 +64,8 @@ static int read_run(const vb_st_file *f, const char *path, vb_weights_info *w, c
         meta_number(f, path, "train_images", 10, 1, &images, err, err_len) ||
         /* written since evaluations need them; older checkpoints lack them */
         meta_number(f, path, "limit", 10, 0, &limit, err, err_len) ||
-        meta_number(f, path, "epochs", 10, 0, &epochs, err, err_len))
+        meta_number(f, path, "epochs", 10, 0, &epochs, err, err_len) ||
+        meta_precision(f, path, &w->precision, err, err_len))
         return -1;
     /* kept since the hash is of it: older checkpoints' hashes cannot be recomputed */
     w->recipe_text = vb_st_meta_get(f, "recipe_config") != NULL;

@@ -191,6 +191,7 @@ typedef struct vb_weights_info {
     int64_t train_images;    /* after the limit and the validation split */
     int64_t epoch, best_epoch;
     int has_best;            /* the run kept its best weights (recipe keep_best) */
+    vb_precision precision;  /* what the run's products computed in (f32 when not recorded) */
 } vb_weights_info;
 
 /* Reads the description only. 0, or -1 with one line naming the file. */
