@@ -11,7 +11,8 @@
  *
  * bf16 (backend.h): the convolution reads x, dy and the filter as bf16 — the filter
  * reorder converts as it packs, and x and dy are NHWC copies in the context's bf16
- * buffers (vb_common_to_bf16) — while y, dx, dw and dbias stay f32.
+ * buffers (vb_common_to_bf16) — while y, dx, dw and dbias stay f32. The batch runs in
+ * pieces whose copies fit VB_ONEDNN_BF16_PIECE_MAX (in_pieces).
  *
  * Entries: prim[0] the convolution (filter staged in its layout), prim[1] the filter
  * reorder. Backward outputs oneDNN overwrites (dx, dbias) are staged and added, as the ABI
@@ -73,6 +74,37 @@ static int image_input(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int out, in
     return VB_OK;
 }
 
+/* The tensors of one convolution call; those an op does not take are NULL. */
+typedef struct conv_io {
+    const float *x, *w, *bias, *dy;
+    float *y, *dx, *dw, *dbias;
+} conv_io;
+
+/* p + offset, or NULL for an absent tensor. */
+static const float *at(const float *p, int64_t offset) { return p ? p + offset : NULL; }
+static float *at_mut(float *p, int64_t offset) { return p ? p + offset : NULL; }
+
+/* Runs `whole` on the batch in pieces of images whose bf16 copies fit
+ * VB_ONEDNN_BF16_PIECE_MAX (onednn.h), the whole batch at once in f32. Every output is
+ * per image (y, dx) or accumulated (dw, dbias), so pieces compose. */
+static int in_pieces(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const conv_io *io,
+                     int (*whole)(vb_backend_ctx *, const vb_conv2d_desc *, const conv_io *))
+{
+    const int64_t x_image = d->h * d->w * d->c, y_image = d->oh * d->ow * d->oc;
+    const int64_t largest = x_image > y_image ? x_image : y_image;
+    int64_t per_piece = in_bf16(ctx) ? VB_ONEDNN_BF16_PIECE_MAX / largest : d->n;
+    if (per_piece < 1) per_piece = 1;
+    for (int64_t i = 0; i < d->n; i += per_piece) {
+        vb_conv2d_desc piece = *d;
+        piece.n = d->n - i < per_piece ? d->n - i : per_piece;
+        const conv_io p = { at(io->x, i * x_image), io->w, io->bias, at(io->dy, i * y_image),
+                            at_mut(io->y, i * y_image), at_mut(io->dx, i * x_image),
+                            io->dw, io->dbias };
+        VB_TRY(whole(ctx, &piece, &p));
+    }
+    return VB_OK;
+}
+
 /* Every shape field of d, then one variant value. */
 static vb_key conv_key(vb_op op, const vb_conv2d_desc *d, int64_t variant)
 {
@@ -130,9 +162,10 @@ static int build_fwd(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
-int vb_onednn_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
-                         const float *w, const float *bias, float *y)
+static int fwd_whole(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const conv_io *io)
 {
+    const float *x = io->x, *w = io->w, *bias = io->bias;
+    float *y = io->y;
     const vb_key key = conv_key(VB_OP_CONV2D_FWD, d, d->has_bias);
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_fwd, d, &e));
@@ -163,11 +196,10 @@ static int build_bwd_data(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     return build_filter_reorder(ctx, e, d, DNNL_ARG_WEIGHTS, 0);
 }
 
-int vb_onednn_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *dy,
-                              const float *w, float *dx)
+static int bwd_data_whole(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const conv_io *io)
 {
-    if (dx == NULL)
-        return VB_OK;
+    const float *dy = io->dy, *w = io->w;
+    float *dx = io->dx;
     const vb_key key = conv_key(VB_OP_CONV2D_BWD_DATA, d, 0);
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_data, d, &e));
@@ -213,11 +245,10 @@ static int build_bwd_weights(vb_backend_ctx *ctx, vb_entry *e, const void *desc)
     return build_filter_reorder(ctx, e, d, DNNL_ARG_DIFF_WEIGHTS, 1);
 }
 
-int vb_onednn_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
-                                 const float *dy, float *dw, float *dbias)
+static int bwd_weights_whole(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const conv_io *io)
 {
-    if (dw == NULL && dbias == NULL)
-        return VB_OK;
+    const float *x = io->x, *dy = io->dy;
+    float *dw = io->dw, *dbias = io->dbias;
     const vb_key key = conv_key(VB_OP_CONV2D_BWD_WEIGHTS, d, dbias != NULL);
     vb_entry *e;
     VB_TRY(vb_cache_get(ctx, &key, build_bwd_weights, d, &e));
@@ -231,4 +262,27 @@ int vb_onednn_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, c
     }
     vb_prim_accumulate(ctx, &e->prim[0], DNNL_ARG_DIFF_BIAS, dbias);
     return VB_OK;
+}
+
+int vb_onednn_conv2d_fwd(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                         const float *w, const float *bias, float *y)
+{
+    return in_pieces(ctx, d, &(conv_io){ .x = x, .w = w, .bias = bias, .y = y }, fwd_whole);
+}
+
+int vb_onednn_conv2d_bwd_data(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *dy,
+                              const float *w, float *dx)
+{
+    if (dx == NULL)
+        return VB_OK;
+    return in_pieces(ctx, d, &(conv_io){ .dy = dy, .w = w, .dx = dx }, bwd_data_whole);
+}
+
+int vb_onednn_conv2d_bwd_weights(vb_backend_ctx *ctx, const vb_conv2d_desc *d, const float *x,
+                                 const float *dy, float *dw, float *dbias)
+{
+    if (dw == NULL && dbias == NULL)
+        return VB_OK;
+    return in_pieces(ctx, d, &(conv_io){ .x = x, .dy = dy, .dw = dw, .dbias = dbias },
+                     bwd_weights_whole);
 }

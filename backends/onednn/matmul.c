@@ -20,7 +20,8 @@
  * bf16 (backend.h): matmul takes A and B as bf16 copies, each operand's matrices packed
  * densely in their stored orientation (vb_common_to_bf16 converts them, a transposed
  * operand stays transposed) into the context's two bf16 buffers; C, the bias and the
- * accumulation stay f32. */
+ * accumulation stay f32. A product whose operands exceed VB_ONEDNN_BF16_PIECE_MAX runs in
+ * halves (vb_onednn_gemm) until they fit. */
 #include "cache.h"
 #include "check.h"
 #include "onednn.h"
@@ -188,11 +189,10 @@ int vb_onednn_gemm_supported(const vb_gemm_desc *d)
            !(d->batch > 1 && d->stride_c == 0);
 }
 
-int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, const float *b,
-                   const float *bias, float *c)
+/* The product as one primitive (or one per matrix, per_batch). */
+static int gemm_whole(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a,
+                      const float *b, const float *bias, float *c)
 {
-    if (!vb_onednn_gemm_supported(d))
-        return VB_EUNSUPPORTED;
     const vb_key key = VB_KEY(VB_OP_GEMM, d->batch, d->m, d->n, d->k, d->trans_a, d->trans_b,
                               d->lda, d->ldb, d->ldc, d->stride_a, d->stride_b, d->stride_c,
                               vb_key_f32(d->beta), d->has_bias, d->act, scaled(d));
@@ -214,4 +214,79 @@ int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, c
             [ARG_ALPHA] = &d->alpha, [ARG_BIAS_POST] = bias }));
     }
     return VB_OK;
+}
+
+/* Elements of the bf16 copy of an operand of d (one matrix when it broadcasts). */
+static int64_t copy_elems(operand o)
+{
+    return (o.batch == 1 || o.stride == 0 ? 1 : o.batch) * o.rows * o.cols;
+}
+
+/* The dimension a product too large for VB_ONEDNN_BF16_PIECE_MAX is halved along: the
+ * batch first; else the larger of the big operand's two dimensions, its rows or columns
+ * (M or N, independent products) or the inner K (whose second half adds into C, so only
+ * without an activation). NONE when nothing is left to split. */
+typedef enum split { SPLIT_NONE, SPLIT_BATCH, SPLIT_M, SPLIT_N, SPLIT_K } split;
+
+static split split_of(const vb_gemm_desc *d)
+{
+    const int big_a = copy_elems(operand_a(d, d->batch)) > VB_ONEDNN_BF16_PIECE_MAX;
+    const int big_b = copy_elems(operand_b(d, d->batch)) > VB_ONEDNN_BF16_PIECE_MAX;
+    if (!big_a && !big_b)
+        return SPLIT_NONE;
+    if (d->batch > 1)
+        return SPLIT_BATCH;
+    const int64_t outer = big_a ? d->m : d->n; /* the big operand's own dimension */
+    const int k_splits = d->act == VB_ACT_NONE && d->k > 1;
+    if (k_splits && d->k >= outer)
+        return SPLIT_K;
+    if (outer > 1)
+        return big_a ? SPLIT_M : SPLIT_N;
+    return k_splits ? SPLIT_K : SPLIT_NONE;
+}
+
+/* In bf16, C = act(alpha·AB + beta·C + bias) in halves until every operand's copy fits
+ * (VB_ONEDNN_BF16_PIECE_MAX); each half is a product of the ABI in its own right, with the
+ * caller's leading dimensions and strides. */
+int vb_onednn_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, const float *b,
+                   const float *bias, float *c)
+{
+    if (!vb_onednn_gemm_supported(d))
+        return VB_EUNSUPPORTED;
+    const split how = in_bf16(ctx) ? split_of(d) : SPLIT_NONE;
+    if (how == SPLIT_NONE)
+        return gemm_whole(ctx, d, a, b, bias, c);
+    vb_gemm_desc first = *d, second = *d;
+    const float *a2 = a, *b2 = b, *bias2 = bias;
+    float *c2 = c;
+    switch (how) {
+    case SPLIT_BATCH:
+        first.batch = d->batch / 2;
+        a2 += first.batch * d->stride_a, b2 += first.batch * d->stride_b;
+        c2 += first.batch * d->stride_c;
+        break;
+    case SPLIT_M: /* rows of op(A) and of C */
+        first.m = d->m / 2;
+        a2 += d->trans_a ? first.m : first.m * d->lda;
+        c2 += first.m * d->ldc;
+        break;
+    case SPLIT_N: /* columns of op(B), of C and of the bias */
+        first.n = d->n / 2;
+        b2 += d->trans_b ? first.n * d->ldb : first.n;
+        c2 += first.n;
+        bias2 = bias ? bias + first.n : NULL;
+        break;
+    default: /* SPLIT_K: the second half adds alpha·A₂B₂ to what the first wrote */
+        first.k = d->k / 2;
+        a2 += d->trans_a ? first.k * d->lda : first.k;
+        b2 += d->trans_b ? first.k : first.k * d->ldb;
+        second.beta = 1.0f, second.has_bias = 0, bias2 = NULL;
+        break;
+    }
+    second.batch = d->batch - (how == SPLIT_BATCH ? first.batch : 0);
+    second.m = d->m - (how == SPLIT_M ? first.m : 0);
+    second.n = d->n - (how == SPLIT_N ? first.n : 0);
+    second.k = d->k - (how == SPLIT_K ? first.k : 0);
+    VB_TRY(vb_onednn_gemm(ctx, &first, a, b, bias, c));
+    return vb_onednn_gemm(ctx, &second, a2, b2, bias2, c2);
 }

@@ -25,6 +25,13 @@ struct vb_backend_ctx {
     X(p, layernorm_fwd) X(p, layernorm_bwd) X(p, softmax_fwd) X(p, softmax_bwd)
 VB_ONEDNN_OPS(VB_OP_DECLARE, vb_onednn_)
 
+/* bf16: the most elements a product's operand copy holds (2 MiB as bf16). A GEMM or a
+ * convolution whose converted operands would be larger runs as pieces that fit, so the
+ * context's two conversion buffers stay small beside the activations (a bf16 step would
+ * otherwise hold a second copy of its largest ones), and each copy is read while it is
+ * still in cache. */
+#define VB_ONEDNN_BF16_PIECE_MAX ((int64_t)1 << 20)
+
 /* 1 if vb_onednn_gemm takes this descriptor. */
 int vb_onednn_gemm_supported(const vb_gemm_desc *d);
 

@@ -122,6 +122,21 @@ static void build(void)
     add(VB_OP_GEMM, "bias_gelu", g, T);
     g.gemm.act = VB_ACT_GELU_TANH;
     add(VB_OP_GEMM, "bias_gelu_tanh", g, T);
+    /* Operands over 2^20 elements, which onednn's bf16 path computes in pieces
+     * (VB_ONEDNN_BF16_PIECE_MAX): along M (an activation forbids splitting K), the batch,
+     * K (a weight gradient's long reduction) and N, each split at least twice. */
+    g = gemm(1, 4099, 8, 300, 1, 0);
+    g.gemm.has_bias = 1, g.gemm.act = VB_ACT_GELU;
+    add(VB_OP_GEMM, "pieces_m_tA_gelu", g, T);
+    g = gemm(3, 700, 8, 600, 0, 0);
+    g.gemm.alpha = 0.5f, g.gemm.beta = 1.0f;
+    add(VB_OP_GEMM, "pieces_batch", g, T);
+    g = gemm(1, 8, 16, 140001, 1, 0);
+    g.gemm.beta = 1.0f;
+    add(VB_OP_GEMM, "pieces_k_dw", g, T);
+    g = gemm(1, 8, 140001, 9, 0, 1);
+    g.gemm.has_bias = 1, g.gemm.alpha = 0.5f;
+    add(VB_OP_GEMM, "pieces_n_tB_scaled_bias", g, T);
     linear("cct_qkv", 2 * 64, 128, 3 * 2 * 128, T);
     linear("cct_proj", 2 * 64, 2 * 128, 128, T);
     linear("cct_mlp", 2 * 64, 128, 128, T);
@@ -138,6 +153,8 @@ static void build(void)
     add(VB_OP_CONV2D_FWD, "k1_nobias", conv(2, 7, 7, 5, 6, 1, 1, 0, 0, 0, 0, 0), T);
     add(VB_OP_CONV2D_FWD, "cct_conv1", conv(2, 32, 32, 3, 64, 3, 1, 0, 0, 0, 0, 1), T);
     add(VB_OP_CONV2D_FWD, "cct_conv2", conv(2, 16, 16, 64, 128, 3, 1, 0, 0, 0, 0, 1), T);
+    /* 2^16 elements an image: onednn's bf16 path runs 16 images, then 3 */
+    add(VB_OP_CONV2D_FWD, "pieces", conv(19, 32, 32, 64, 4, 3, 1, 1, 1, 1, 1, 1), T);
     add(VB_OP_CONV2D_FWD, "cct_conv1_b128", conv(128, 32, 32, 3, 64, 3, 1, 0, 0, 0, 0, 1), P);
     add(VB_OP_CONV2D_FWD, "cct_conv2_b128", conv(128, 16, 16, 64, 128, 3, 1, 0, 0, 0, 0, 1),
         P);
