@@ -21,11 +21,12 @@ static void convert_row(const float *src, int64_t n, uint16_t *dst)
     }
 }
 
-void vb_common_to_bf16(vb_backend_ctx *ctx, const float *src, int64_t rows, int64_t cols,
-                       int64_t ld, uint16_t *dst)
+void vb_common_to_bf16(vb_backend_ctx *ctx, const float *src, int64_t count, int64_t stride,
+                       int64_t rows, int64_t cols, int64_t ld, uint16_t *dst)
 {
+    const int64_t all_rows = count * rows;
 #pragma omp parallel for schedule(static) num_threads(vbc_threads(ctx)) \
-    if (rows * cols > VBC_PAR_MIN && rows > 1)
-    for (int64_t r = 0; r < rows; r++)
-        convert_row(src + r * ld, cols, dst + r * cols);
+    if (all_rows * cols > VBC_PAR_MIN && all_rows > 1)
+    for (int64_t r = 0; r < all_rows; r++)
+        convert_row(src + r / rows * stride + r % rows * ld, cols, dst + r * cols);
 }

@@ -58,12 +58,13 @@ static inline vb_common_ctx *vb_common(vb_backend_ctx *ctx) { return (vb_common_
     X(p, adam_step) X(p, gelu_tanh_fwd) X(p, gelu_tanh_bwd)
 VB_COMMON_OPS(VB_OP_DECLARE, vb_common_)
 
-/* dst (rows × cols, dense) = src (rows × cols, rows ld apart) rounded to bf16 (uint16 bit
- * patterns) as the CPU's VCVTNEPS2BF16 rounds, on the context's threads: the input of a
+/* dst (count × rows × cols, dense) = src's count matrices (rows × cols each, rows ld
+ * apart, matrix i at src + i·stride) rounded to bf16 (uint16 bit patterns) as the CPU's
+ * VCVTNEPS2BF16 rounds, on the context's threads in one parallel pass: the input of a
  * bf16 context's products (backend.h). Only for bf16 contexts (the CPU has the
  * instruction). */
-void vb_common_to_bf16(vb_backend_ctx *ctx, const float *src, int64_t rows, int64_t cols,
-                       int64_t ld, uint16_t *dst);
+void vb_common_to_bf16(vb_backend_ctx *ctx, const float *src, int64_t count, int64_t stride,
+                       int64_t rows, int64_t cols, int64_t ld, uint16_t *dst);
 
 /* One of the context's two grow-only buffers (which = 0 or 1) for the bf16 copies of a
  * product's operands: at least `elems` values, valid until the next call with the same

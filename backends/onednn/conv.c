@@ -69,7 +69,7 @@ static int image_input(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int out, in
     uint16_t *copy = vb_common_bf16_buffer(ctx, which, (size_t)(pixels * ch));
     if (!copy)
         return VB_ENOMEM;
-    vb_common_to_bf16(ctx, src, pixels, ch, ch, copy);
+    vb_common_to_bf16(ctx, src, 1, 0, pixels, ch, ch, copy);
     *image = copy;
     return VB_OK;
 }

@@ -132,8 +132,8 @@ static const uint16_t *to_bf16(vb_backend_ctx *ctx, int which, const float *x, o
     const int64_t n = o.batch == 1 || o.stride == 0 ? 1 : o.batch;
     const int64_t rows = o.trans ? o.cols : o.rows, cols = o.trans ? o.rows : o.cols;
     uint16_t *dst = vb_common_bf16_buffer(ctx, which, (size_t)(n * rows * cols));
-    for (int64_t i = 0; dst && i < n; i++)
-        vb_common_to_bf16(ctx, x + i * o.stride, rows, cols, o.ld, dst + i * rows * cols);
+    if (dst)
+        vb_common_to_bf16(ctx, x, n, o.stride, rows, cols, o.ld, dst);
     return dst;
 }
 
