@@ -21,12 +21,18 @@ Output tensors: input (B,H,W,C) F32, labels (B) I32, logits (B,classes), loss (1
 trajectory (10), init.<param> for every perturbed parameter, grad.<param> for every
 parameter and final.<param>, every parameter after the steps. A model whose table sets
 grad_whole_max stores gradients of larger parameters as a seeded sample instead:
-grad.<param>.index (k) I64 flat indices into the C layout, grad.<param>.sample (k) and
-grad.<param>.norm (1, L2 norm of the whole gradient). Final parameters of more than
-FINAL_WHOLE_MAX entries are sampled the same way for every model, and only their live
-entries are kept (live_entries). This keeps every file under 4 MB. The metadata records the recipe and its
-optimizer values (recipe, lr, beta1, beta2, eps, eps_mode, weight_decay, decay), and
-golden_lr where the golden run replaces the recipe's lr (see MODELS).
+grad.<param>.index (k) I32 flat indices into the C layout (sorted, distinct),
+grad.<param>.sample (k) and grad.<param>.norm (1, L2 norm of the whole gradient, which the
+C test compares whole, so no entry goes unchecked). Final parameters of more than the
+model's final_whole_max (FINAL_WHOLE_MAX unless set) entries are sampled the same way, and
+only their live entries are kept (live_entries). k is the model's sample (SAMPLE unless
+set); a sample costs 8 bytes an entry, so only parameters above 2·k entries are worth
+sampling. This keeps every file under 1.5 MiB (the project's limit for a tracked file is
+2 MiB): keras_cct samples its three gradients above 32768 entries, vit_spt_lsa (21.8M
+parameters in 117 tensors) samples 2048 entries of every gradient and final parameter
+above 4096. The metadata records the recipe and its optimizer values (recipe, lr, beta1,
+beta2, eps, eps_mode, weight_decay, decay), and golden_lr where the golden run replaces the
+recipe's lr (see MODELS).
 
 Only Debian's python3-torch and numpy are needed: safetensors is read and written by hand.
 Parameters are kept in the C layouts (Dense weights (in, out), conv HWIO, fused qkv with
@@ -45,7 +51,7 @@ import torch
 import torch.nn.functional as F
 
 STEPS = 10
-SAMPLE = 4096  # gradient entries kept per sampled parameter
+SAMPLE = 4096  # entries kept per sampled parameter (a model's sample overrides it)
 FINAL_WHOLE_MAX = 8 * SAMPLE  # parameters after the steps: larger ones are sampled
 
 # ==== safetensors, by hand ================================================================
@@ -430,10 +436,13 @@ def recipe_optimizer(name):
 # the direction of its gradient's sign, shifting every hidden unit by ~9216·lr·|x| ≈ 10, so
 # any batch of 4 to 32 images is memorised in that one step (loss 0 from step 2). At 3e-6
 # the batch of 8 descends steadily (4.88 → 2.43 in 10 steps).
+# grad_whole_max, final_whole_max and sample set how much of each parameter a file keeps
+# (entries()): as much as fits the file in 1.5 MiB, whole up to the bound, a seeded sample of
+# `sample` entries above it.
 MODELS = {
     "keras_cct": dict(params=CCT_PARAMS, forward=cct_forward, input=(32, 32, 3), classes=10,
                       label_smoothing=0.1, recipe="keras_cct", batch=4, expect_params=408139,
-                      grad_whole_max=None, dropouts=CCT_DROPOUTS, frozen=CCT_FROZEN),
+                      grad_whole_max=32768, dropouts=CCT_DROPOUTS, frozen=CCT_FROZEN),
     "fashion_cct": dict(params=FC_PARAMS, forward=fashion_cct_forward, input=(28, 28, 1),
                         classes=10, label_smoothing=0.1, recipe="fashion_cct", batch=4,
                         expect_params=47675,
@@ -443,8 +452,8 @@ MODELS = {
                       grad_whole_max=None, dropouts=QV_DROPOUTS),
     "vit_spt_lsa": dict(params=SL_PARAMS, forward=spt_lsa_forward, input=(32, 32, 3), classes=100,
                         label_smoothing=0.0, recipe="keras_vit_small_ds", batch=8,
-                        expect_params=None, grad_whole_max=32768, dropouts=SL_DROPOUTS,
-                        golden_lr=3e-6),
+                        expect_params=None, grad_whole_max=4096, final_whole_max=4096,
+                        sample=2048, dropouts=SL_DROPOUTS, golden_lr=3e-6),
 }
 
 
@@ -530,18 +539,19 @@ def adam_step(params, grads, state, t, o):
             p -= decay * p + update
 
 
-def entries(prefix, name, a, whole_max, seed, live=None):
-    """PREFIX.<name> whole, or PREFIX.<name>.index (flat indices), .sample and .norm (the
-    whole L2 norm): every live entry (live: a mask, None = all) when some are not, or a
-    seeded sample of them for a parameter of more than whole_max entries."""
+def entries(prefix, name, a, whole_max, sample, seed, live=None):
+    """PREFIX.<name> whole, or PREFIX.<name>.index (flat indices, I32), .sample and .norm
+    (the whole L2 norm): every live entry (live: a mask, None = all) when some are not, or
+    a seeded sample of `sample` of them for a parameter of more than whole_max entries."""
     a = a.reshape(-1)
+    assert a.size < 2 ** 31, "%s: too large for I32 indices" % name
     kept = np.arange(a.size) if live is None else np.flatnonzero(live.reshape(-1))
     if kept.size == a.size and (whole_max is None or a.size <= whole_max):
         return {prefix + "." + name: a.astype(np.float32)}
     if whole_max is not None and kept.size > whole_max:
         rng = np.random.default_rng([seed] + list(name.encode()))
-        kept = np.sort(rng.choice(kept, SAMPLE, replace=False))
-    return {"%s.%s.index" % (prefix, name): kept.astype(np.int64),
+        kept = np.sort(rng.choice(kept, sample, replace=False))
+    return {"%s.%s.index" % (prefix, name): kept.astype(np.int32),
             "%s.%s.sample" % (prefix, name): a[kept].astype(np.float32),
             "%s.%s.norm" % (prefix, name): np.array([np.linalg.norm(a.astype(np.float64))],
                                                      np.float32)}
@@ -630,10 +640,11 @@ def main():
            "trajectory": np.array(trajectory, np.float32)}
     out.update({"init." + name: a for name, a in start.items()})
     trained = [name for _, name, _, _ in table if name not in frozen]
+    sample = spec.get("sample", SAMPLE)
     for name, g, w, live in zip(trained, first_grads, params, live_entries(first_grads)):
-        out.update(entries("grad", name, g.numpy(), spec["grad_whole_max"], args.seed))
-        out.update(entries("final", name, w.detach().numpy(), FINAL_WHOLE_MAX, args.seed,
-                           live))
+        out.update(entries("grad", name, g.numpy(), spec["grad_whole_max"], sample, args.seed))
+        out.update(entries("final", name, w.detach().numpy(),
+                           spec.get("final_whole_max", FINAL_WHOLE_MAX), sample, args.seed, live))
     meta = {"format": "vitbench-golden", "version": "2", "model": args.model,
             "batch": str(batch), "seed": str(args.seed), "torch": torch.__version__,
             "dtype": args.dtype, "label_smoothing": str(spec["label_smoothing"]),

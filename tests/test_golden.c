@@ -192,29 +192,55 @@ static vb_adam_desc step_adam(const golden_case *c, const vb_recipe *r, int64_t 
 
 /* ---- per-parameter comparisons ----------------------------------------------------------- */
 
-/* PREFIX.<name> whole, or some of its entries (.index into the C layout, .sample): a
- * seeded sample of a large parameter, or the live entries of a final one (golden.py
- * leaves out those whose exact gradient is 0). */
+/* PREFIX.<name> whole, or some of its entries (.index into the C layout, I32 or I64, and
+ * .sample): a seeded sample of a large parameter, or the live entries of a final one
+ * (golden.py leaves out those whose exact gradient is 0). A sampled gradient also carries
+ * .norm, the L2 norm of the whole gradient (check_gradients). */
 typedef struct golden_values {
     const float *want;
-    const int64_t *idx; /* NULL: whole */
+    int64_t *idx; /* NULL: whole; else owned (values_free) */
     int64_t n;
+    const vb_st_tensor *norm; /* PREFIX.<name>.norm where the file has one */
 } golden_values;
 
 static golden_values values_of(const vb_st_file *g, const char *prefix, const vb_param *p)
 {
-    char name[176], idx_name[192], sample_name[192];
+    char name[176], idx_name[192], sample_name[192], norm_name[192];
     snprintf(name, sizeof name, "%s.%s", prefix, p->name);
     const vb_st_tensor *whole = vb_st_find(g, name);
     if (whole) {
         cr_assert_eq((size_t)whole->numel, p->numel, "%s: size", name);
-        return (golden_values){whole->data, NULL, whole->numel};
+        cr_assert_eq(whole->dtype, VB_ST_F32, "%s: dtype %s, not F32", name,
+                     vb_st_dtype_name(whole->dtype));
+        return (golden_values){whole->data, NULL, whole->numel, NULL};
     }
     snprintf(idx_name, sizeof idx_name, "%s.index", name);
     snprintf(sample_name, sizeof sample_name, "%s.sample", name);
+    snprintf(norm_name, sizeof norm_name, "%s.norm", name);
     const vb_st_tensor *idx = need(g, idx_name), *sample = need(g, sample_name);
     cr_assert_eq(idx->numel, sample->numel, "%s: index and sample sizes", name);
-    return (golden_values){sample->data, idx->data, sample->numel};
+    cr_assert(idx->dtype == VB_ST_I32 || idx->dtype == VB_ST_I64, "%s: dtype %s, not I32 or I64",
+              idx_name, vb_st_dtype_name(idx->dtype));
+    cr_assert_eq(sample->dtype, VB_ST_F32, "%s: dtype %s, not F32", sample_name,
+                 vb_st_dtype_name(sample->dtype));
+    int64_t *at = malloc((size_t)(idx->numel ? idx->numel : 1) * sizeof *at);
+    cr_assert_not_null(at);
+    for (int64_t i = 0; i < idx->numel; i++) {
+        at[i] = idx->dtype == VB_ST_I32 ? ((const int32_t *)idx->data)[i]
+                                        : ((const int64_t *)idx->data)[i];
+        cr_assert(at[i] >= 0 && (size_t)at[i] < p->numel, "%s: entry %lld is %lld, outside 0..%zu",
+                  idx_name, (long long)i, (long long)at[i], p->numel - 1);
+    }
+    const vb_st_tensor *norm = vb_st_find(g, norm_name);
+    if (norm)
+        cr_assert(norm->dtype == VB_ST_F32 && norm->numel == 1, "%s: not one F32", norm_name);
+    return (golden_values){sample->data, at, sample->numel, norm};
+}
+
+static void values_free(golden_values *v)
+{
+    free(v->idx);
+    v->idx = NULL;
 }
 
 /* A frozen parameter (a constant in the source model) has no golden gradient, whole or
@@ -234,7 +260,10 @@ static void check_frozen(const vb_model *m, int i, const vb_st_file *g, const ch
 }
 
 /* Gradients after the first forward: relative L2 error per tensor ≤ tol (1e-3 in f32), with
- * an absolute floor of 1e-6 (the header). */
+ * an absolute floor of 1e-6 (the header): the floor 1e-3 of the relative error's
+ * denominator, an L2 over the whole tensor, so over a sample of k of its n entries
+ * 1e-3·√(k/n). A sampled gradient is held to the same bound on its sample and on the norm
+ * of the whole tensor, |‖got‖ − ‖want‖| ≤ ‖got − want‖, which no entry escapes. */
 static void check_gradients(const vb_model *m, const vb_st_file *g, const char *backend,
                             double tol)
 {
@@ -244,12 +273,22 @@ static void check_gradients(const vb_model *m, const vb_st_file *g, const char *
             check_frozen(m, i, g, backend);
             continue;
         }
+        const float *got = vb_param_grad(&m->params, i);
         golden_values v = values_of(g, "grad", p);
         char what[176];
         snprintf(what, sizeof what, "grad.%s", p->name);
-        expect_close(what, backend,
-                     rel_l2_floor(vb_param_grad(&m->params, i), v.want, NULL, v.idx, v.n, 1e-3),
-                     tol);
+        double den_floor = 1e-3 * sqrt((double)v.n / (double)p->numel);
+        expect_close(what, backend, rel_l2_floor(got, v.want, NULL, v.idx, v.n, den_floor), tol);
+        if (v.idx) {
+            cr_assert_not_null(v.norm, "golden file lacks '%s.norm'", what);
+            double sum = 0;
+            for (size_t j = 0; j < p->numel; j++) sum += (double)got[j] * got[j];
+            double want = ((const float *)v.norm->data)[0];
+            char norm_what[sizeof what + 32];
+            snprintf(norm_what, sizeof norm_what, "%s (norm of the whole tensor)", what);
+            expect_close(norm_what, backend, fabs(sqrt(sum) - want) / fmax(want, 1e-3), tol);
+        }
+        values_free(&v);
     }
 }
 
@@ -268,6 +307,7 @@ static void check_final_params(const vb_model *m, const float *start, const vb_s
                      rel_l2_floor(vb_param_data(&m->params, i), v.want, start + p->offset, v.idx,
                                   v.n, 1e-30),
                      tol);
+        values_free(&v);
     }
 }
 
