@@ -133,6 +133,28 @@ static void dropout_rows(vb_backend_ctx *ctx, const vb_attention_desc *d, int64_
                         dropped + r * T);
 }
 
+/* One row of the backward pass: g (T) holds dP on entry and dS = P ⊙ (dP − Σ P ⊙ dP) on
+ * exit; returns Σ dS ⊙ qk, or 0 without qk. */
+VBC_CLONES
+static float softmax_grad_row(const float *restrict p, float *restrict g,
+                              const float *restrict qk, int64_t T)
+{
+    float pdp = 0.0f; /* Σ_j P_ij dP_ij */
+#pragma omp simd reduction(+ : pdp)
+    for (int64_t j = 0; j < T; j++)
+        pdp += p[j] * g[j];
+#pragma omp simd
+    for (int64_t j = 0; j < T; j++)
+        g[j] = p[j] * (g[j] - pdp);
+    float acc = 0.0f;
+    if (qk) {
+#pragma omp simd reduction(+ : acc)
+        for (int64_t j = 0; j < T; j++)
+            acc += g[j] * qk[j];
+    }
+    return acc;
+}
+
 /* Backward row pass over batch element b: g (H, T, T) holds dP' on entry and dS on exit;
  * qk, when not NULL, holds Q Kᵀ and the return value is Σ dS ⊙ Q Kᵀ. A masked entry has
  * P = 0, so its dS is 0 and it adds nothing. */
@@ -145,25 +167,10 @@ static double backward_rows(vb_backend_ctx *ctx, const vb_attention_desc *d, int
 #pragma omp parallel for num_threads(vbc_threads(ctx)) reduction(+ : dscale) \
     if (rows * T >= VBC_PAR_MIN)
     for (int64_t r = 0; r < rows; r++) {
-        const float *restrict pr = p + r * T;
-        float *restrict gr = g + r * T;
+        float *gr = g + r * T;
         if (d->dropout > 0.0f)
             vbc_dropout_row(d->seed, d->dropout, first + (uint64_t)(r * T), T, gr, gr);
-        float pdp = 0.0f; /* Σ_j P_ij dP_ij */
-#pragma omp simd reduction(+ : pdp)
-        for (int64_t j = 0; j < T; j++)
-            pdp += pr[j] * gr[j];
-#pragma omp simd
-        for (int64_t j = 0; j < T; j++)
-            gr[j] = pr[j] * (gr[j] - pdp);
-        if (qk) {
-            const float *restrict qkr = qk + r * T;
-            float acc = 0.0f;
-#pragma omp simd reduction(+ : acc)
-            for (int64_t j = 0; j < T; j++)
-                acc += gr[j] * qkr[j];
-            dscale += acc;
-        }
+        dscale += softmax_grad_row(p + r * T, gr, qk ? qk + r * T : NULL, T);
     }
     return dscale;
 }

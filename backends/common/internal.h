@@ -70,7 +70,9 @@ int vbc_colsum_add(vb_backend_ctx *ctx, int64_t rows, int64_t cols, const float 
 /* The library is built for plain x86-64 (SSE2), so its hottest loops also get an
  * x86-64-v4 (AVX-512) clone, chosen at load time on CPUs that have it: 16 floats a vector
  * instead of 4, and the dropout mask's 64-bit hash vectorises at all (it needs AVX-512DQ's
- * 64-bit multiply). The results are the same bits either way (no reassociation). */
+ * 64-bit multiply). Element-wise loops give the same bits either way (no reassociation,
+ * no contraction under -std=c11); the softmax rows' sums are added in vector-width order,
+ * so their last bits differ between the two clones (the reference tolerances cover it). */
 #define VBC_CLONES __attribute__((target_clones("arch=x86-64-v4", "default")))
 
 static inline float vbc_relu(float x) { return (x > 0.0f || isnan(x)) ? x : 0.0f; }

@@ -4,6 +4,7 @@
 
 /* y_j = exp(x_j − max x) / Σ_l exp(x_l − max x); shifting by the max keeps exp ≤ 1.
  * Three vector passes: max, exp and sum, scale. */
+VBC_CLONES
 void vbc_softmax_row(const float *x, float *y, int64_t n)
 {
     float mx = -INFINITY;
