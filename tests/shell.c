@@ -2,6 +2,7 @@
 #include "shell.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,18 @@ void shell_result_line(char *line, size_t len)
     const char *at = strstr(shell_output, "top1 ");
     cr_assert_not_null(at, "no result line in:\n%s", shell_output);
     snprintf(line, len, "%.*s", (int)strcspn(at, "\n"), at);
+}
+
+void shell_expect_same_result(const char *other, const char *ours, const char *context)
+{
+    double top1[2], top5[2], loss[2];
+    const char *line[2] = {other, ours};
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(sscanf(line[i], "top1 %lf top5 %lf loss %lf", &top1[i], &top5[i],
+                            &loss[i]), 3, "not a result line: '%s'", line[i]);
+    cr_expect(top1[0] == top1[1] && top5[0] == top5[1] && fabs(loss[0] - loss[1]) <= 1.5e-6,
+              "'%s' against ours '%s' (top-1 and top-5 exactly, loss within 1e-6)\n%s",
+              other, ours, context);
 }
 
 char *shell_slurp(const char *path)

@@ -15,6 +15,12 @@ __attribute__((format(printf, 1, 2))) int shell_run(const char *fmt, ...);
  * "top1 T top5 T loss L"), copied into line; fails the test when there is none. */
 void shell_result_line(char *line, size_t len);
 
+/* Another framework's result line agrees with ours (both "top1 T top5 T loss L"): top-1
+ * and top-5 exactly (counts over the split: a different count moves them by 1/N), the
+ * loss to one unit of its last printed digit (1e-6: a float32 mean summed in another
+ * order can round to the neighbouring value). An expectation: the test goes on. */
+void shell_expect_same_result(const char *other, const char *ours, const char *context);
+
 /* The text of a file (up to 64 KiB), in a buffer that the next call reuses. */
 char *shell_slurp(const char *path);
 
