@@ -65,17 +65,26 @@ static void pack_a_panel(const float *a, int64_t lda, int trans, int64_t kc, int
             pair_run(a + i * lda, kc, panel + i, mr);
 }
 
-/* Columns [0, w) of op(B) into one panel of ceil(kc/2) rows × nr words, zero past w. */
-static void pack_b_panel(const float *b, int64_t ldb, int trans, int64_t kc, int w, int nr,
-                         uint32_t *panel)
+/* B stored k×n: steps p and p + 1 (two rows) give row p/2 of every panel. Row pair by
+ * row pair, across the panels, so the source streams in order (panel by panel would read
+ * nr values from each of kc rows far apart, which the prefetcher does not follow). */
+static void pack_b_rows(const float *b, int64_t ldb, int64_t kc, int64_t nc, int nr,
+                        uint32_t *dst)
 {
-    if (!trans) { /* stored k×n: step p is row p */
-        for (int64_t p = 0; p < kc; p += 2)
-            pair_rows(b + p * ldb, p + 1 < kc ? b + (p + 1) * ldb : NULL, w, nr,
-                      panel + p / 2 * nr);
-        return;
+    const int64_t kw = (kc + 1) / 2;
+    for (int64_t p = 0; p < kc; p += 2) {
+        const float *r0 = b + p * ldb, *r1 = p + 1 < kc ? r0 + ldb : NULL;
+        for (int64_t j0 = 0; j0 < nc; j0 += nr)
+            pair_rows(r0 + j0, r1 ? r1 + j0 : NULL, (int)min64(nr, nc - j0), nr,
+                      dst + j0 * kw + p / 2 * nr);
     }
-    /* stored n×k: column j of op(B) is a run along K */
+}
+
+/* B stored n×k: columns [0, w) of op(B), each a run along K, into one panel of
+ * ceil(kc/2) rows × nr words, zero past w. */
+static void pack_b_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr,
+                        uint32_t *panel)
+{
     for (int j = 0; j < w; j++)
         pair_run(b + j * ldb, kc, panel + j, nr);
     for (int64_t g = 0; g < (kc + 1) / 2; g++)
@@ -94,7 +103,11 @@ void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int6
 void vb_omp_pack_b_bf16(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc,
                         int nr, void *dst)
 {
+    if (!trans) {
+        pack_b_rows(b, ldb, kc, nc, nr, dst);
+        return;
+    }
     for (int64_t j0 = 0; j0 < nc; j0 += nr)
-        pack_b_panel(trans ? b + j0 * ldb : b + j0, ldb, trans, kc, (int)min64(nr, nc - j0),
-                     nr, (uint32_t *)dst + j0 * ((kc + 1) / 2));
+        pack_b_cols(b + j0 * ldb, ldb, kc, (int)min64(nr, nc - j0), nr,
+                    (uint32_t *)dst + j0 * ((kc + 1) / 2));
 }
