@@ -60,13 +60,16 @@ int vb_common_maxpool_fwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const floa
 /* dx[first argmax of the window] += dy, per channel; the argmax is recomputed from x (y is
  * not needed). Windows overlap when stride < kernel, so the threads split samples and
  * channel blocks, whose dx never overlap, and walk the windows of their block in order.
- * The winner is tracked as a tap number p·kw + q, an int as wide as the float it rides
- * with, so the compare-and-select loop vectorises. */
+ * The winner is tracked as its input pixel (row·W + column within the sample), an int as
+ * wide as the float it rides with, so the compare-and-select loop vectorises and routing
+ * the gradient needs no division. */
 int vb_common_maxpool_bwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const float *x,
                           const float *y, const float *dy, float *dx)
 {
     if (!d || !x || !dy)
         return VB_EINVAL;
+    if (d->h * d->w > INT32_MAX) /* a winner's pixel index is an int32 */
+        return VB_EUNSUPPORTED;
     if (!dx)
         return VB_OK;
     const int64_t c = d->c, blocks = (c + CBLOCK - 1) / CBLOCK;
@@ -83,30 +86,27 @@ int vb_common_maxpool_bwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const floa
                     if (win.p0 >= win.p1 || win.q0 >= win.q1)
                         continue; /* all padding: no input to route to */
                     float best[CBLOCK];
-                    int32_t tap[CBLOCK];
+                    int32_t pixel[CBLOCK];
                     /* the first in-image tap starts as the winner, even at −∞ */
-                    const float *first = xn + ((win.hi0 + win.p0) * d->w + win.wi0 + win.q0) * c;
+                    const int32_t first = (int32_t)((win.hi0 + win.p0) * d->w + win.wi0 + win.q0);
                     for (int64_t ch = 0; ch < nc; ch++) {
-                        best[ch] = first[ch];
-                        tap[ch] = (int32_t)(win.p0 * d->kw + win.q0);
+                        best[ch] = xn[first * c + ch];
+                        pixel[ch] = first;
                     }
                     for (int64_t p = win.p0; p < win.p1; p++)
                         for (int64_t q = win.q0; q < win.q1; q++) {
-                            const float *restrict xs =
-                                xn + ((win.hi0 + p) * d->w + win.wi0 + q) * c;
-                            const int32_t t = (int32_t)(p * d->kw + q);
+                            const int32_t at = (int32_t)((win.hi0 + p) * d->w + win.wi0 + q);
+                            const float *restrict xs = xn + at * c;
 #pragma omp simd
                             for (int64_t ch = 0; ch < nc; ch++) {
                                 const int win_here = beats(xs[ch], best[ch]);
                                 best[ch] = win_here ? xs[ch] : best[ch];
-                                tap[ch] = win_here ? t : tap[ch];
+                                pixel[ch] = win_here ? at : pixel[ch];
                             }
                         }
                     const float *g = dy + ((n * d->oh + i) * d->ow + j) * c + c0;
-                    for (int64_t ch = 0; ch < nc; ch++) {
-                        const int64_t hi = win.hi0 + tap[ch] / d->kw, wi = win.wi0 + tap[ch] % d->kw;
-                        dxn[(hi * d->w + wi) * c + ch] += g[ch];
-                    }
+                    for (int64_t ch = 0; ch < nc; ch++)
+                        dxn[pixel[ch] * c + ch] += g[ch];
                 }
         }
     return VB_OK;
