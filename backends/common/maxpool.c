@@ -57,6 +57,36 @@ int vb_common_maxpool_fwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const floa
     return VB_OK;
 }
 
+/* One window's gradient for nc ≤ CBLOCK channels: dx[winner] += g, per channel. xn and
+ * dxn point at channel c0 of the sample's first pixel, g at the window's dy. */
+VBC_CLONES
+static void route_window(const vb_pool_desc *d, const window *win, const float *xn,
+                         const float *g, float *dxn, int64_t nc)
+{
+    const int64_t c = d->c;
+    float best[CBLOCK];
+    int32_t pixel[CBLOCK];
+    /* the first in-image tap starts as the winner, even at −∞ */
+    const int32_t first = (int32_t)((win->hi0 + win->p0) * d->w + win->wi0 + win->q0);
+    for (int64_t ch = 0; ch < nc; ch++) {
+        best[ch] = xn[first * c + ch];
+        pixel[ch] = first;
+    }
+    for (int64_t p = win->p0; p < win->p1; p++)
+        for (int64_t q = win->q0; q < win->q1; q++) {
+            const int32_t at = (int32_t)((win->hi0 + p) * d->w + win->wi0 + q);
+            const float *restrict xs = xn + at * c;
+#pragma omp simd
+            for (int64_t ch = 0; ch < nc; ch++) {
+                const int win_here = beats(xs[ch], best[ch]);
+                best[ch] = win_here ? xs[ch] : best[ch];
+                pixel[ch] = win_here ? at : pixel[ch];
+            }
+        }
+    for (int64_t ch = 0; ch < nc; ch++)
+        dxn[pixel[ch] * c + ch] += g[ch];
+}
+
 /* dx[first argmax of the window] += dy, per channel; the argmax is recomputed from x (y is
  * not needed). Windows overlap when stride < kernel, so the threads split samples and
  * channel blocks, whose dx never overlap, and walk the windows of their block in order.
@@ -83,30 +113,9 @@ int vb_common_maxpool_bwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const floa
             for (int64_t i = 0; i < d->oh; i++)
                 for (int64_t j = 0; j < d->ow; j++) {
                     const window win = window_at(d, i, j);
-                    if (win.p0 >= win.p1 || win.q0 >= win.q1)
-                        continue; /* all padding: no input to route to */
-                    float best[CBLOCK];
-                    int32_t pixel[CBLOCK];
-                    /* the first in-image tap starts as the winner, even at −∞ */
-                    const int32_t first = (int32_t)((win.hi0 + win.p0) * d->w + win.wi0 + win.q0);
-                    for (int64_t ch = 0; ch < nc; ch++) {
-                        best[ch] = xn[first * c + ch];
-                        pixel[ch] = first;
-                    }
-                    for (int64_t p = win.p0; p < win.p1; p++)
-                        for (int64_t q = win.q0; q < win.q1; q++) {
-                            const int32_t at = (int32_t)((win.hi0 + p) * d->w + win.wi0 + q);
-                            const float *restrict xs = xn + at * c;
-#pragma omp simd
-                            for (int64_t ch = 0; ch < nc; ch++) {
-                                const int win_here = beats(xs[ch], best[ch]);
-                                best[ch] = win_here ? xs[ch] : best[ch];
-                                pixel[ch] = win_here ? at : pixel[ch];
-                            }
-                        }
-                    const float *g = dy + ((n * d->oh + i) * d->ow + j) * c + c0;
-                    for (int64_t ch = 0; ch < nc; ch++)
-                        dxn[pixel[ch] * c + ch] += g[ch];
+                    if (win.p0 < win.p1 && win.q0 < win.q1) /* else all padding */
+                        route_window(d, &win, xn, dy + ((n * d->oh + i) * d->ow + j) * c + c0,
+                                     dxn, nc);
                 }
         }
     return VB_OK;
