@@ -31,6 +31,24 @@ static window window_at(const vb_pool_desc *d, int64_t i, int64_t j)
     return win;
 }
 
+/* One window's maximum over all c channels: best (c) = max over the in-image taps of
+ * xn, which points at the sample's first pixel. */
+VBC_CLONES
+static void window_max(const vb_pool_desc *d, const window *win, const float *xn,
+                       float *restrict best)
+{
+    const int64_t c = d->c;
+    for (int64_t ch = 0; ch < c; ch++)
+        best[ch] = -INFINITY; /* also the value of an all-padding window */
+    for (int64_t p = win->p0; p < win->p1; p++)
+        for (int64_t q = win->q0; q < win->q1; q++) {
+            const float *restrict xs = xn + ((win->hi0 + p) * d->w + win->wi0 + q) * c;
+#pragma omp simd
+            for (int64_t ch = 0; ch < c; ch++)
+                best[ch] = beats(xs[ch], best[ch]) ? xs[ch] : best[ch];
+        }
+}
+
 int vb_common_maxpool_fwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const float *x, float *y)
 {
     if (!d || !x || !y)
@@ -41,18 +59,9 @@ int vb_common_maxpool_fwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const floa
     for (int64_t n = 0; n < d->n; n++)
         for (int64_t i = 0; i < d->oh; i++)
             for (int64_t j = 0; j < d->ow; j++) {
-                float *restrict best = y + ((n * d->oh + i) * d->ow + j) * c;
                 const window win = window_at(d, i, j);
-                for (int64_t ch = 0; ch < c; ch++)
-                    best[ch] = -INFINITY; /* also the value of an all-padding window */
-                for (int64_t p = win.p0; p < win.p1; p++)
-                    for (int64_t q = win.q0; q < win.q1; q++) {
-                        const float *restrict xs =
-                            x + ((n * d->h + win.hi0 + p) * d->w + win.wi0 + q) * c;
-#pragma omp simd
-                        for (int64_t ch = 0; ch < c; ch++)
-                            best[ch] = beats(xs[ch], best[ch]) ? xs[ch] : best[ch];
-                    }
+                window_max(d, &win, x + n * d->h * d->w * c,
+                           y + ((n * d->oh + i) * d->ow + j) * c);
             }
     return VB_OK;
 }
