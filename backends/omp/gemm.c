@@ -17,8 +17,9 @@
  *         for each NR-column panel:          a kc×NR panel of B stays in L1
  *           for each MR rows: microkernel    the MR×NR tile lives in registers
  * Packing absorbs both transposes (and any conversion). A packed B block pays for itself
- * over the row tiles that reuse it; a small f32 job — few row tiles, one K block, like
- * one attention head — reads a row-major B in place instead. beta applies on the first
+ * over the row tiles that reuse it; an f32 job of few row tiles — one attention head, or
+ * the short M of a weight gradient (dW = Xᵀ dY, M = the layer's inputs) — reads a
+ * row-major B in place instead. beta applies on the first
  * K block only (later blocks accumulate), bias and activation on the last, tile by tile. */
 #include <omp.h>
 #include "omp_gemm.h"
@@ -31,9 +32,11 @@ enum {
     NC = 2048, /* columns per packed block: KC×NC words = 2 MiB of scratch per thread */
 };
 
-/* Jobs of at most this many row tiles and K ≤ KC read a row-major B in place, when the
- * kernel reads f32 words (kpack = 1): any other kernel needs B converted, so packed. */
-enum { IN_PLACE_B_TILES = 6 };
+/* Jobs of at most this many row tiles read a row-major B in place, when the kernel reads
+ * f32 words (kpack = 1): any other kernel needs B converted, so packed. A B panel read in
+ * place stays in L1 for the job's row tiles; packing it cost more than it saved up to
+ * here (dW of keras_cct's QKV, M = 128: 7.3 -> 5.2 ms in place; no gain from more). */
+enum { IN_PLACE_B_TILES = 12 };
 
 /* Below this many multiply-adds a product runs on one thread: forking costs more. */
 static const double SERIAL_WORK = 32768.0;
@@ -78,7 +81,7 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
 {
     const int MR = isa->mr, NR = isa->nr;
     const int64_t kcmax = (int64_t)KC * isa->kpack; /* steps of K per block */
-    const int in_place = isa->kpack == 1 && !d->trans_b && d->k <= KC &&
+    const int in_place = isa->kpack == 1 && !d->trans_b &&
                          m1 - m0 <= IN_PLACE_B_TILES * MR;
     for (int64_t jc = n0; jc < n1; jc += NC) {
         const int64_t nc = min64(NC, n1 - jc);
