@@ -17,10 +17,11 @@
  *         for each NR-column panel:          a kc×NR panel of B stays in L1
  *           for each MR rows: microkernel    the MR×NR tile lives in registers
  * Packing absorbs both transposes (and any conversion). A packed B block pays for itself
- * over the row tiles that reuse it; an f32 job of few row tiles — one attention head, or
- * the short M of a weight gradient (dW = Xᵀ dY, M = the layer's inputs) — reads a
- * row-major B in place instead. beta applies on the first
- * K block only (later blocks accumulate), bias and activation on the last, tile by tile. */
+ * over the row tiles that reuse it, a packed A block over the column panels. So an f32
+ * job of few row tiles — one attention head, or the short M of a weight gradient
+ * (dW = Xᵀ dY, M = the layer's inputs) — reads a row-major B in place, and one of few
+ * column panels reads an A stored m×k in place. beta applies on the first K block only
+ * (later blocks accumulate), bias and activation on the last, tile by tile. */
 #include <omp.h>
 #include "omp_gemm.h"
 
@@ -37,6 +38,12 @@ enum {
  * place stays in L1 for the job's row tiles; packing it cost more than it saved up to
  * here (dW of keras_cct's QKV, M = 128: 7.3 -> 5.2 ms in place; no gain from more). */
 enum { IN_PLACE_B_TILES = 12 };
+
+/* Jobs of at most this many column panels read an A stored m×k in place, when the isa
+ * has a kernel for that (kernel_rows). A packed A block pays for itself over the column
+ * panels that reuse it; with N ≤ 128 its transpose cost about as much as the products
+ * (keras_cct's dX of QKV: 6.2 -> 4.6 ms in place, its MLP 1.03 -> 0.72 ms). */
+enum { IN_PLACE_A_PANELS = 4 };
 
 /* Below this many multiply-adds a product runs on one thread: forking costs more. */
 static const double SERIAL_WORK = 32768.0;
@@ -83,6 +90,8 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
     const int64_t kcmax = (int64_t)KC * isa->kpack; /* steps of K per block */
     const int in_place = isa->kpack == 1 && !d->trans_b &&
                          m1 - m0 <= IN_PLACE_B_TILES * MR;
+    const int in_place_a =
+        isa->kernel_rows && !d->trans_a && n1 - n0 <= IN_PLACE_A_PANELS * NR;
     for (int64_t jc = n0; jc < n1; jc += NC) {
         const int64_t nc = min64(NC, n1 - jc);
         int64_t pc = 0;
@@ -98,16 +107,22 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
             vb_omp_store st = { d->alpha, pc == 0 ? d->beta : 1.0f, NULL };
             for (int64_t ic = m0; ic < m1; ic += MC) {
                 const int64_t mc = min64(MC, m1 - ic);
-                isa->pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc, d->lda,
-                            d->trans_a, mc, kc, MR, ap);
+                if (!in_place_a)
+                    isa->pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc,
+                                d->lda, d->trans_a, mc, kc, MR, ap);
                 for (int64_t jr = 0; jr < nc; jr += NR) {
                     const int nr = (int)min64(NR, nc - jr);
                     st.bias = last && d->has_bias ? bias + jc + jr : NULL;
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int mr = (int)min64(MR, mc - ir);
                         float *ct = c + (ic + ir) * d->ldc + jc + jr;
-                        isa->kernel(kc, ap + ir * kw, bb + jr * bstep, ldbb, ct, d->ldc, mr, nr,
-                                    &st);
+                        if (in_place_a)
+                            isa->kernel_rows(kc, a + (ic + ir) * d->lda + pc, d->lda,
+                                             bb + jr * bstep, ldbb, ct, d->ldc, mr, nr,
+                                             &st);
+                        else
+                            isa->kernel(kc, ap + ir * kw, bb + jr * bstep, ldbb, ct, d->ldc,
+                                        mr, nr, &st);
                         if (last && d->act != VB_ACT_NONE)
                             vb_omp_tile_act(d->act, ct, d->ldc, mr, nr);
                     }

@@ -14,8 +14,8 @@ enum { MR = VB_ZMM_MR, NR = 32, VL = VB_ZMM_VL };
 /* The tile with compile-time shape: mr rows, nv vectors (nv = 0: two full vectors,
  * read without masks — the common case, kept free of mask overhead). */
 static inline __attribute__((always_inline)) void
-tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, int64_t ldb,
-     float *c, int64_t ldc, int nr, const vb_omp_store *st)
+tile(const int mr, const int nv_, int64_t kc, const float *ap, int64_t ars, int64_t aps,
+     const float *bp, int64_t ldb, float *c, int64_t ldc, int nr, const vb_omp_store *st)
 {
     const int nv = nv_ ? nv_ : 2;
     const __mmask16 mask[2] = { vb_zmm_lanes(nr), vb_zmm_lanes(nr - VL) };
@@ -35,7 +35,7 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
         }
 #pragma GCC unroll 12
         for (int i = 0; i < mr; i++) {
-            const __m512 ai = _mm512_set1_ps(ap[p * MR + i]);
+            const __m512 ai = _mm512_set1_ps(ap[p * aps + i * ars]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
             if (nv > 1)
                 acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
@@ -45,18 +45,29 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
     vb_zmm_store(mr, nv, acc, c, ldc, nr, st);
 }
 
-/* One row count, all widths: full, two vectors with a masked edge, one vector. */
-#define TILE_CASE(MR_)                                                                    \
+/* One row count, all widths: full, two vectors with a masked edge, one vector. A is
+ * read at ap[p·aps + i·ars]: a packed panel (aps = MR, ars = 1) or rows in place
+ * (aps = 1, ars = lda). */
+#define TILE_WIDTHS(MR_, ARS, APS)                                                         \
     case MR_:                                                                             \
         if (nr == NR)                                                                     \
-            tile(MR_, 0, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+            tile(MR_, 0, kc, ap, ARS, APS, bp, ldb, c, ldc, nr, st);                      \
         else if (nr > VL)                                                                 \
-            tile(MR_, 2, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+            tile(MR_, 2, kc, ap, ARS, APS, bp, ldb, c, ldc, nr, st);                      \
         else                                                                              \
-            tile(MR_, 1, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+            tile(MR_, 1, kc, ap, ARS, APS, bp, ldb, c, ldc, nr, st);                      \
         break;
 
+#define TILE_CASE(MR_) TILE_WIDTHS(MR_, 1, MR)
 VB_OMP_KERNEL(kernel, VB_OMP_ROWS_12)
 
+#define ROWS_CASE(MR_) TILE_WIDTHS(MR_, lda, 1)
+static void kernel_rows(int64_t kc, const float *ap, int64_t lda, const void *bp,
+                        int64_t ldb, float *c, int64_t ldc, int mr, int nr,
+                        const vb_omp_store *st)
+{
+    switch (mr) { VB_OMP_ROWS_12(ROWS_CASE) }
+}
+
 const vb_omp_isa vb_omp_isa_avx512 = { "avx512", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
-                                       kernel };
+                                       kernel, kernel_rows };

@@ -51,4 +51,4 @@ tile(const int mr, const int nv, int64_t kc, const uint32_t *ap, const uint32_t 
 VB_OMP_KERNEL(kernel, VB_OMP_ROWS_12)
 
 const vb_omp_isa vb_omp_isa_bf16 = { "bf16", MR, NR, 2, vb_omp_pack_a_bf16, vb_omp_pack_b_bf16,
-                                     kernel };
+                                     kernel, NULL };

@@ -68,6 +68,11 @@ typedef void (*vb_omp_pack_a_fn)(const float *a, int64_t lda, int trans, int64_t
 typedef void (*vb_omp_pack_b_fn)(const float *b, int64_t ldb, int trans, int64_t kc,
                                  int64_t nc, int nr, void *dst);
 
+/* The kernel with A read in place, an f32 matrix stored m×k: Ap(i, p) = a[i·lda + p]. */
+typedef void (*vb_omp_kernel_rows_fn)(int64_t kc, const float *a, int64_t lda,
+                                      const void *bp, int64_t ldb, float *c, int64_t ldc,
+                                      int mr, int nr, const vb_omp_store *st);
+
 /* A microkernel with its register-block shape and the packing that feeds it. */
 typedef struct vb_omp_isa {
     const char *name; /* "avx512", "avx2", "generic", "bf16" */
@@ -76,6 +81,7 @@ typedef struct vb_omp_isa {
     vb_omp_pack_a_fn pack_a;
     vb_omp_pack_b_fn pack_b;
     vb_omp_kernel_fn kernel;
+    vb_omp_kernel_rows_fn kernel_rows; /* or NULL: A is always packed */
 } vb_omp_isa;
 
 extern const vb_omp_isa vb_omp_isa_avx512, vb_omp_isa_avx2, vb_omp_isa_generic,
