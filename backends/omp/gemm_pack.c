@@ -8,6 +8,7 @@
  * column (B) of tiles. B columns past the matrix edge are zero, so a partial tile
  * multiplies zeros, never stale data. */
 #include <string.h>
+#include <xmmintrin.h>
 #include "omp_gemm.h"
 
 /* d[0:w) = s[0:w), four floats per move: a memcpy of constant size compiles to one
@@ -22,14 +23,38 @@ static inline void copy_run(float *d, const float *s, int w)
         d[j] = s[j];
 }
 
-/* A stored m×k: a transpose. Step by step along K, so the panel is written in order and
- * the h source rows stream side by side (each source line is used over 16 steps while
- * it stays in L1). */
+/* dst[p·ldd + i] = s[i·lds + p] for i < h, p < kc: a transpose, in 4×4 blocks through
+ * SSE registers (x86-64's baseline), the edges one value at a time. Four source rows
+ * stream side by side. */
+static void transpose(const float *s, int64_t lds, int h, int64_t kc, float *dst,
+                      int64_t ldd)
+{
+    int i = 0;
+    for (; i + 4 <= h; i += 4) {
+        const float *r = s + i * lds;
+        int64_t p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            __m128 r0 = _mm_loadu_ps(r + p), r1 = _mm_loadu_ps(r + lds + p);
+            __m128 r2 = _mm_loadu_ps(r + 2 * lds + p), r3 = _mm_loadu_ps(r + 3 * lds + p);
+            _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+            _mm_storeu_ps(dst + p * ldd + i, r0);
+            _mm_storeu_ps(dst + (p + 1) * ldd + i, r1);
+            _mm_storeu_ps(dst + (p + 2) * ldd + i, r2);
+            _mm_storeu_ps(dst + (p + 3) * ldd + i, r3);
+        }
+        for (; p < kc; p++)
+            for (int q = 0; q < 4; q++)
+                dst[p * ldd + i + q] = r[q * lds + p];
+    }
+    for (; i < h; i++)
+        for (int64_t p = 0; p < kc; p++)
+            dst[p * ldd + i] = s[i * lds + p];
+}
+
+/* A stored m×k: a transpose. */
 static void pack_a_rows(const float *a, int64_t lda, int64_t kc, int h, int mr, float *dst)
 {
-    for (int64_t p = 0; p < kc; p++)
-        for (int i = 0; i < h; i++)
-            dst[p * mr + i] = a[i * lda + p];
+    transpose(a, lda, h, kc, dst, mr);
 }
 
 /* A stored k×m (trans): each step of K is a contiguous run of h values. */
@@ -70,24 +95,12 @@ static void pack_rows(const float *b, int64_t ldb, int64_t kc, int64_t nc, int n
     }
 }
 
-/* B stored n×k (trans): a transpose. Read 8 stored rows (columns of op(B)) at once so
- * each source line is used fully while its neighbours are still in L1. */
+/* B stored n×k (trans): a transpose, zero past column w. */
 static void pack_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr, float *dst)
 {
     for (int64_t p = 0; p < kc; p++)
         memset(dst + p * nr + w, 0, (size_t)(nr - w) * sizeof *dst);
-    int j = 0;
-    for (; j + 8 <= w; j += 8) {
-        const float *s = b + j * ldb;
-        for (int64_t p = 0; p < kc; p++) {
-            float *d = dst + p * nr + j;
-            for (int q = 0; q < 8; q++)
-                d[q] = s[q * ldb + p];
-        }
-    }
-    for (; j < w; j++)
-        for (int64_t p = 0; p < kc; p++)
-            dst[p * nr + j] = b[j * ldb + p];
+    transpose(b, ldb, w, kc, dst, nr);
 }
 
 void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc, int nr,
