@@ -23,28 +23,25 @@ static inline void copy_run(float *d, const float *s, int w)
         d[j] = s[j];
 }
 
-/* dst[p·ldd + i] = s[i·lds + p] for i < h, p < kc: a transpose, in 4×4 blocks through
- * SSE registers (x86-64's baseline), the edges one value at a time. Four source rows
- * stream side by side. */
-static void transpose(const float *s, int64_t lds, int h, int64_t kc, float *dst,
-                      int64_t ldd)
+void vb_omp_transpose_words(const uint32_t *s, int64_t lds, int h, int64_t kc,
+                            uint32_t *dst, int64_t ldd)
 {
     int i = 0;
-    for (; i + 4 <= h; i += 4) {
-        const float *r = s + i * lds;
+    for (; i + 4 <= h; i += 4) { /* float moves and shuffles: every bit pattern kept */
+        const float *r = (const float *)(s + i * lds);
         int64_t p = 0;
         for (; p + 4 <= kc; p += 4) {
             __m128 r0 = _mm_loadu_ps(r + p), r1 = _mm_loadu_ps(r + lds + p);
             __m128 r2 = _mm_loadu_ps(r + 2 * lds + p), r3 = _mm_loadu_ps(r + 3 * lds + p);
             _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-            _mm_storeu_ps(dst + p * ldd + i, r0);
-            _mm_storeu_ps(dst + (p + 1) * ldd + i, r1);
-            _mm_storeu_ps(dst + (p + 2) * ldd + i, r2);
-            _mm_storeu_ps(dst + (p + 3) * ldd + i, r3);
+            _mm_storeu_ps((float *)(dst + p * ldd + i), r0);
+            _mm_storeu_ps((float *)(dst + (p + 1) * ldd + i), r1);
+            _mm_storeu_ps((float *)(dst + (p + 2) * ldd + i), r2);
+            _mm_storeu_ps((float *)(dst + (p + 3) * ldd + i), r3);
         }
         for (; p < kc; p++)
             for (int q = 0; q < 4; q++)
-                dst[p * ldd + i + q] = r[q * lds + p];
+                dst[p * ldd + i + q] = s[(i + q) * lds + p];
     }
     for (; i < h; i++)
         for (int64_t p = 0; p < kc; p++)
@@ -54,7 +51,7 @@ static void transpose(const float *s, int64_t lds, int h, int64_t kc, float *dst
 /* A stored m×k: a transpose. */
 static void pack_a_rows(const float *a, int64_t lda, int64_t kc, int h, int mr, float *dst)
 {
-    transpose(a, lda, h, kc, dst, mr);
+    vb_omp_transpose_words((const uint32_t *)a, lda, h, kc, (uint32_t *)dst, mr);
 }
 
 /* A stored k×m (trans): each step of K is a contiguous run of h values. */
@@ -100,7 +97,7 @@ static void pack_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr, fl
 {
     for (int64_t p = 0; p < kc; p++)
         memset(dst + p * nr + w, 0, (size_t)(nr - w) * sizeof *dst);
-    transpose(b, ldb, w, kc, dst, nr);
+    vb_omp_transpose_words((const uint32_t *)b, ldb, w, kc, (uint32_t *)dst, nr);
 }
 
 void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc, int nr,

@@ -8,8 +8,8 @@
  * Two shapes of source cover all four cases: pairs of K steps that lie in two rows
  * (B stored k×n, A stored k×m) are rounded 16 columns at a time and interleaved; pairs
  * that lie side by side in one row (B stored n×k, A stored m×k) are a run rounded 32
- * values at a time, whose 16 words are already the pairs, written out one per panel
- * row. */
+ * values at a time, whose 16 words are already the pairs; four such rows go into a dense
+ * buffer, which is transposed into the panel (vb_omp_transpose_words). */
 #include "avx512_tile.h"
 
 enum { VL = VB_ZMM_VL };
@@ -36,19 +36,37 @@ static void pair_rows(const float *r0, const float *r1, int w, int width, uint32
     }
 }
 
-/* A run s[0:kc) along K: word g = pair (s[2g], s[2g + 1]) at dst[g·stride]. Masked loads
- * read zeros past kc (and do not touch that memory). */
-static void pair_run(const float *s, int64_t kc, uint32_t *dst, int64_t stride)
+/* A run s[0:kc) along K: word g = pair (s[2g], s[2g + 1]) at dst[g], ceil(kc/2) words.
+ * Masked loads read zeros past kc (and do not touch that memory). */
+static void pair_run(const float *s, int64_t kc, uint32_t *dst)
 {
     for (int64_t p = 0; p < kc; p += 2 * VL) {
         const __m512 lo = _mm512_maskz_loadu_ps(vb_zmm_lanes((int)min64(kc - p, VL)), s + p);
         const __m512 hi =
             _mm512_maskz_loadu_ps(vb_zmm_lanes((int)min64(kc - p - VL, VL)), s + p + VL);
-        uint32_t w[VL];
-        _mm512_storeu_si512(w, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
         const int n = (int)min64(VL, (kc - p + 1) / 2);
-        for (int q = 0; q < n; q++)
-            dst[(p / 2 + q) * stride] = w[q];
+        _mm512_mask_storeu_epi32(dst + p / 2, vb_zmm_lanes(n),
+                                 (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+    }
+}
+
+/* Rows [0, h) of a matrix whose rows run along K (A stored m×k, B stored n×k) into a
+ * panel: word (i, g) at panel[g·ldp + i]. Four rows at a time are rounded into a dense
+ * buffer, which is then transposed into the panel. */
+static void pack_runs(const float *s, int64_t lds, int h, int64_t kc, uint32_t *panel,
+                      int64_t ldp)
+{
+    enum { RUN_WORDS = 256 }; /* words of each row rounded per pass */
+    uint32_t dense[4 * RUN_WORDS];
+    for (int64_t p0 = 0; p0 < kc; p0 += 2 * RUN_WORDS) {
+        const int64_t steps = min64(kc - p0, 2 * RUN_WORDS), words = (steps + 1) / 2;
+        for (int i0 = 0; i0 < h; i0 += 4) {
+            const int rows = h - i0 < 4 ? h - i0 : 4;
+            for (int r = 0; r < rows; r++)
+                pair_run(s + (i0 + r) * lds + p0, steps, dense + r * words);
+            vb_omp_transpose_words(dense, words, rows, words, panel + p0 / 2 * ldp + i0,
+                                   ldp);
+        }
     }
 }
 
@@ -61,8 +79,7 @@ static void pack_a_panel(const float *a, int64_t lda, int trans, int64_t kc, int
             pair_rows(a + p * lda, p + 1 < kc ? a + (p + 1) * lda : NULL, h, h,
                       panel + p / 2 * mr);
     else /* stored m×k: row i is a run along K */
-        for (int i = 0; i < h; i++)
-            pair_run(a + i * lda, kc, panel + i, mr);
+        pack_runs(a, lda, h, kc, panel, mr);
 }
 
 /* B stored k×n: steps p and p + 1 (two rows) give row p/2 of every panel. Row pair by
@@ -85,8 +102,7 @@ static void pack_b_rows(const float *b, int64_t ldb, int64_t kc, int64_t nc, int
 static void pack_b_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr,
                         uint32_t *panel)
 {
-    for (int j = 0; j < w; j++)
-        pair_run(b + j * ldb, kc, panel + j, nr);
+    pack_runs(b, ldb, w, kc, panel, nr);
     for (int64_t g = 0; g < (kc + 1) / 2; g++)
         for (int j = w; j < nr; j++)
             panel[g * nr + j] = 0;

@@ -92,6 +92,12 @@ extern const vb_omp_isa vb_omp_isa_avx512, vb_omp_isa_avx2, vb_omp_isa_generic,
  * (init refuses bf16 elsewhere). */
 const vb_omp_isa *vb_omp_isa_select(vb_precision precision);
 
+/* dst[p·ldd + i] = s[i·lds + p] for i < h, p < kc, 32-bit words (f32 values or bf16
+ * pairs, copied bit for bit): a transpose in 4×4 blocks through SSE registers (x86-64's
+ * baseline), the edges one word at a time. Four source rows stream side by side. */
+void vb_omp_transpose_words(const uint32_t *s, int64_t lds, int h, int64_t kc,
+                            uint32_t *dst, int64_t ldd);
+
 /* The f32 packing, one float per word (kpack = 1). */
 void vb_omp_pack_a(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc, int mr,
                    void *dst);
