@@ -92,6 +92,13 @@ static int64_t group_size(const vb_attention_desc *d)
     return g < 1 ? 1 : (g > d->batch ? d->batch : g);
 }
 
+/* The block of head h from batch element b0 on: G elements, fewer at the end. */
+static block block_at(const vb_attention_desc *d, int64_t b0, int64_t h)
+{
+    const int64_t G = group_size(d);
+    return (block){ b0, d->batch - b0 < G ? d->batch - b0 : G, h };
+}
+
 /* A (g, T, T) scratch matrix for one block. */
 static float *scores_scratch(vb_backend_ctx *ctx, vbc_scratch_slot slot,
                              const vb_attention_desc *d)
@@ -139,7 +146,7 @@ int vb_common_attention_fwd(vb_backend_ctx *ctx, const vb_attention_desc *d, con
 
     for (int64_t b0 = 0; b0 < d->batch; b0 += G)
         for (int64_t h = 0; h < d->heads; h++) {
-            const block blk = { b0, d->batch - b0 < G ? d->batch - b0 : G, h };
+            const block blk = block_at(d, b0, h);
             /* S (T, T) = scale · Q Kᵀ, straight into probs */
             int err = block_gemm(ctx, blk, T, T, D, *scale,
                                  tokens_of(d, q, d->q_row_stride, blk, 0),
@@ -231,7 +238,7 @@ int vb_common_attention_bwd(vb_backend_ctx *ctx, const vb_attention_desc *d, con
     double dscale_sum = 0.0;
     for (int64_t b0 = 0; b0 < d->batch; b0 += G)
         for (int64_t h = 0; h < d->heads; h++) {
-            const block blk = { b0, d->batch - b0 < G ? d->batch - b0 : G, h };
+            const block blk = block_at(d, b0, h);
             const operand q_b = tokens_of(d, q, d->q_row_stride, blk, 0);
             const operand k_b = tokens_of(d, k, d->k_row_stride, blk, 0);
             const operand do_b = tokens_of(d, dout, d->o_row_stride, blk, 0);
@@ -240,9 +247,10 @@ int vb_common_attention_bwd(vb_backend_ctx *ctx, const vb_attention_desc *d, con
                 /* dV += P'ᵀ dO, P' regenerated from the saved P and the mask */
                 if (dropped)
                     dropout_rows(ctx, d, blk, probs, dropped);
-                err = block_gemm(ctx, blk, T, D, T, 1.0f,
-                                 dropped ? scratch_of(d, dropped, 1) : probs_of(d, probs, blk, 1),
-                                 do_b, 1.0f, tokens_of(d, dv, d->v_row_stride, blk, 0));
+                const operand p_t = dropped ? scratch_of(d, dropped, 1)
+                                            : probs_of(d, probs, blk, 1);
+                err = block_gemm(ctx, blk, T, D, T, 1.0f, p_t, do_b, 1.0f,
+                                 tokens_of(d, dv, d->v_row_stride, blk, 0));
                 if (err)
                     return err;
             }
@@ -250,7 +258,8 @@ int vb_common_attention_bwd(vb_backend_ctx *ctx, const vb_attention_desc *d, con
                 continue;
             /* dP' (T, T) = dO Vᵀ */
             err = block_gemm(ctx, blk, T, T, D, 1.0f, do_b,
-                             tokens_of(d, v, d->v_row_stride, blk, 1), 0.0f, scratch_of(d, g, 0));
+                             tokens_of(d, v, d->v_row_stride, blk, 1), 0.0f,
+                             scratch_of(d, g, 0));
             if (!err && qk) /* Q Kᵀ, unscaled, for dscale */
                 err = block_gemm(ctx, blk, T, T, D, 1.0f, q_b,
                                  tokens_of(d, k, d->k_row_stride, blk, 1), 0.0f,
