@@ -88,8 +88,8 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
 {
     const int MR = isa->mr, NR = isa->nr;
     const int64_t kcmax = (int64_t)KC * isa->kpack; /* steps of K per block */
-    const int in_place = isa->kpack == 1 && !d->trans_b &&
-                         m1 - m0 <= IN_PLACE_B_TILES * MR;
+    const int in_place_b =
+        isa->kpack == 1 && !d->trans_b && m1 - m0 <= IN_PLACE_B_TILES * MR;
     const int in_place_a =
         isa->kernel_rows && !d->trans_a && n1 - n0 <= IN_PLACE_A_PANELS * NR;
     for (int64_t jc = n0; jc < n1; jc += NC) {
@@ -100,9 +100,9 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
             const int last = pc + kc >= d->k;
             const float *bsrc = d->trans_b ? b + jc * d->ldb + pc : b + pc * d->ldb + jc;
             /* panel jr of B: at word bb + jr·bstep, rows ldbb words apart */
-            const uint32_t *bb = in_place ? (const uint32_t *)bsrc : bp;
-            const int64_t bstep = in_place ? 1 : kw, ldbb = in_place ? d->ldb : NR;
-            if (!in_place)
+            const uint32_t *bb = in_place_b ? (const uint32_t *)bsrc : bp;
+            const int64_t bstep = in_place_b ? 1 : kw, ldbb = in_place_b ? d->ldb : NR;
+            if (!in_place_b)
                 isa->pack_b(bsrc, d->ldb, d->trans_b, kc, nc, NR, bp);
             vb_omp_store st = { d->alpha, pc == 0 ? d->beta : 1.0f, NULL };
             for (int64_t ic = m0; ic < m1; ic += MC) {
