@@ -38,6 +38,7 @@ vitbenchinclude_HEADERS = \
 	lib/include/vitbench/files.h \
 	lib/include/vitbench/fnv1a.h \
 	lib/include/vitbench/governor.h \
+	lib/include/vitbench/replicas.h \
 	lib/include/vitbench/json.h \
 	lib/include/vitbench/layer.h \
 	lib/include/vitbench/loader.h \
@@ -66,6 +67,7 @@ lib_libvitbench_la_SOURCES = \
 	lib/loader_isolated.c \
 	lib/run.c \
 	lib/governor.c \
+	lib/replicas.c \
 	lib/cfg.c \
 	lib/count.c \
 	lib/model.c \

@@ -287,6 +287,28 @@ void vb_model_init_params(vb_model *m, uint64_t seed)
     }
 }
 
+int vb_model_replicate(vb_model *replica, const vb_model *origin, int64_t capacity,
+                       char *err, size_t err_len)
+{
+    memset(replica, 0, sizeof *replica);
+    vb_param_block_init(&replica->params);
+    vb_cfg cfg;
+    const vb_model_opts opts = {.classes = origin->classes};
+    if (load_with(replica, &cfg, vb_cfg_parse(&cfg, origin->name, origin->config, err, err_len),
+                  &opts, err, err_len) != 0)
+        return -1;
+    /* The same description gives the same parameter layout; borrow origin's values. */
+    replica->params.data = origin->params.data;
+    replica->params_borrowed = 1;
+    if (replica->params.total != origin->params.total || vb_model_alloc(replica, capacity)) {
+        snprintf(err, err_len, "%s: cannot make a replica for %lld images", origin->name,
+                 (long long)capacity);
+        vb_model_free(replica);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- running ------------------------------------------------------------------------ */
 
 int vb_model_forward(vb_model *m, vb_run *r, const float *images, const float **logits)
@@ -329,6 +351,7 @@ void vb_model_free(vb_model *m)
     free(m->layers);
     free(m->config);
     free_arena(m);
+    if (m->params_borrowed) m->params.data = m->params.grad = NULL; /* origin's; not ours */
     vb_param_block_free(&m->params);
     memset(m, 0, sizeof *m);
 }

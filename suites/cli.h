@@ -24,6 +24,7 @@
 #include "vitbench/layer.h"
 #include "vitbench/loader.h"
 #include "vitbench/model.h"
+#include "vitbench/replicas.h"
 #include "vitbench/train.h"
 
 typedef enum cli_kind {
@@ -79,6 +80,12 @@ typedef struct cli_option {
 #define CLI_FIXED_THREADS(dest) \
     CLI_FLAG_OPT("--fixed-threads", dest, \
                  "run every step on --threads threads, however busy the machine")
+/* Training: sample-parallel steps (replicas.h), VB_CHUNK_DEFAULT images per chunk. */
+#define CLI_CHUNK(dest) \
+    CLI_INT_OPT("--chunk", "N", dest, 0, VB_BATCH_MAX, \
+                "images per chunk: each step's chunks run on one-thread replicas, one " \
+                "worker per thread, which meet once per step and compute the same bits " \
+                "on any thread count (0: every op on all the threads; default 32)")
 #define CLI_SEED_OPT(dest, help_) {"--seed", "S", (help_), CLI_SEED, .to.seed = (dest)}
 /* A batch's bytes must fit a size_t (model.h). */
 #define CLI_BATCH(dest, help_) CLI_INT_OPT("--batch", "N", dest, 1, VB_BATCH_MAX, help_)

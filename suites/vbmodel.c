@@ -34,12 +34,14 @@ static const char PROGRAM[] = "vbmodel";
 typedef struct options {
     const char *model, *backend, *out, *csv;
     int64_t batch, steps, reps, warmup, classes, threads; /* classes 0: the description's */
+    int64_t chunk;     /* step and bench: sample-parallel steps (replicas.h), or 0 */
     int fixed_threads; /* bench: every pass on --threads (else as training picks them) */
     int precision;     /* vb_precision of step and bench */
     uint64_t seed;
 } options;
 
-static options opt = {.batch = 128, .steps = 3, .reps = 3, .warmup = 1, .threads = 2, .seed = 1};
+static options opt = {.batch = 128, .steps = 3, .reps = 3, .warmup = 1, .threads = 2, .seed = 1,
+                      .chunk = VB_CHUNK_DEFAULT};
 
 /* The backend's context as the options ask for it. */
 static vb_backend_init_opts init_opts(const options *o)
@@ -62,7 +64,7 @@ static const cli_option count_options[] = {CLASSES, {0}};
 
 static const cli_option step_options[] = {
     STEP_BACKEND, CLI_BATCH(&opt.batch, "images per step"), CLI_THREADS(&opt.threads),
-    PRECISION, STEPS("training steps; the last one's time is broken down per op"), SEED,
+    CLI_CHUNK(&opt.chunk), PRECISION, STEPS("training steps; the last one's time is broken down per op"), SEED,
     CLASSES, {0}};
 
 static const cli_option bench_options[] = {
@@ -71,6 +73,7 @@ static const cli_option bench_options[] = {
     CLI_BATCH(&opt.batch, "images per step"),
     CLI_TRAINING_THREADS(&opt.threads),
     CLI_FIXED_THREADS(&opt.fixed_threads),
+    CLI_CHUNK(&opt.chunk),
     PRECISION,
     STEPS("steps per timing"),
     CLI_REPS(&opt.reps, "timings; the median is reported"),
@@ -202,15 +205,30 @@ static int write_init(vb_model *m, const options *o)
 
 /* ---- step and bench: training steps on one random batch ------------------------------ */
 
-/* The model allocated for o->batch with seeded parameters, and one random batch of its
- * input shape: images uniform in [0, 1), labels uniform over the classes. */
+/* The model allocated for o->batch with seeded parameters, one random batch of its
+ * input shape (images uniform in [0, 1), labels uniform over the classes), and with
+ * o->chunk the replicas that run its steps, one worker per thread as training makes them. */
 typedef struct workload {
     vb_step_scratch s;
     float *images;   /* (batch, H, W, C) */
     int32_t *labels; /* (batch) */
+    vb_replicas *replicas;
 } workload;
 
-static int workload_open(workload *w, vb_model *m, const options *o)
+static int make_replicas(workload *w, const vb_model *m, const vb_loaded_backend *b,
+                         const options *o)
+{
+    if (o->chunk <= 0) return 0;
+    const int64_t chunks = (o->batch + o->chunk - 1) / o->chunk;
+    char err[256];
+    w->replicas = vb_replicas_create(m, b, (int)(chunks < b->threads ? chunks : b->threads),
+                                     o->chunk, err, sizeof err);
+    if (w->replicas) return 0;
+    fprintf(stderr, "vbmodel: %s\n", err);
+    return -1;
+}
+
+static int workload_open(workload *w, vb_model *m, const vb_loaded_backend *b, const options *o)
 {
     memset(w, 0, sizeof *w);
     if (vb_model_alloc(m, o->batch) != 0 || vb_step_scratch_alloc(&w->s, m) != 0) {
@@ -218,6 +236,7 @@ static int workload_open(workload *w, vb_model *m, const options *o)
                 (double)vb_model_bytes(m, o->batch) / 1048576.0, m->name, (long long)o->batch);
         return -1;
     }
+    if (make_replicas(w, m, b, o) != 0) return -1;
     vb_model_init_params(m, o->seed);
     int64_t n_in = o->batch * vb_shape_numel(m->input);
     w->images = vb_alloc((size_t)n_in * sizeof(float));
@@ -234,6 +253,7 @@ static int workload_open(workload *w, vb_model *m, const options *o)
 
 static void workload_close(workload *w)
 {
+    vb_replicas_destroy(w->replicas);
     vb_free(w->images);
     vb_free(w->labels);
     vb_step_scratch_free(&w->s);
@@ -247,7 +267,8 @@ static int train_step(vb_model *m, vb_run *r, workload *w, const options *o, int
                          .weight_decay = 1e-4f, .decay_mode = VB_DECAY_DECOUPLED,
                          .eps_mode = VB_EPS_KERAS, .step = step};
     r->seed = vb_hash64(o->seed, (uint64_t)step);
-    return vb_train_step(m, r, &w->s, w->images, w->labels, 0.1f, adam, loss);
+    const vb_step_opts so = {.lambda = 1.0f, .replicas = w->replicas};
+    return vb_train_step_opts(m, r, &w->s, w->images, w->labels, 0.1f, adam, &so, loss);
 }
 
 /* ---- step --------------------------------------------------------------------------- */
@@ -277,7 +298,7 @@ static int run_steps(vb_model *m, const options *o)
         return 1;
     }
     workload w;
-    if (workload_open(&w, m, o) != 0) {
+    if (workload_open(&w, m, b, o) != 0) {
         workload_close(&w);
         vb_backend_unload(b);
         return 1;
@@ -285,6 +306,10 @@ static int run_steps(vb_model *m, const options *o)
     printf("%s on backend %s (%s), %d threads, %s, batch %lld, %.1f MiB\n", m->name, b->name,
            b->version, b->threads, vb_precision_name(b->precision), (long long)o->batch,
            (double)vb_model_bytes(m, o->batch) / 1048576.0);
+    if (w.replicas)
+        printf("chunks of %lld images on %d one-thread workers: op times below are summed "
+               "over the workers (CPU time)\n", (long long)o->chunk,
+               vb_replicas_workers(w.replicas));
     vb_profile profile;
     vb_run r = {.backend = b, .params = &m->params, .training = 1, .profile = &profile};
     int rc = 0;
@@ -386,7 +411,7 @@ static int bench_backend(void *ctx, void *out)
     bench_state s = {.m = j->m, .o = j->o,
                      .r = {.backend = b, .params = &j->m->params, .training = 1},
                      .governor = vb_governor_create(b, !j->o->fixed_threads)};
-    int rc = s.governor ? workload_open(&s.w, s.m, s.o) : -1;
+    int rc = s.governor ? workload_open(&s.w, s.m, b, s.o) : -1;
     if (rc == 0) {
         res->train_img_s = images_per_second(&s);
         s.r.training = 0;

@@ -22,10 +22,11 @@ static const char PROGRAM[] = "vbtrain";
 static struct {
     const char *model, *recipe, *backend, *data, *out, *step_log;
     int64_t threads, epochs, limit; /* epochs, limit 0: the recipe's, every image */
+    int64_t chunk;
     int resume, quiet, fixed_threads;
     int precision; /* -1: the recipe's */
     uint64_t seed;
-} opt = {.threads = 2, .seed = 1, .precision = -1};
+} opt = {.threads = 2, .seed = 1, .precision = -1, .chunk = VB_CHUNK_DEFAULT};
 
 static const cli_option options[] = {
     CLI_STRING_OPT("--backend", "NAME", &opt.backend,
@@ -33,6 +34,7 @@ static const cli_option options[] = {
                    "first of the default list that loads)"),
     CLI_TRAINING_THREADS(&opt.threads),
     CLI_FIXED_THREADS(&opt.fixed_threads),
+    CLI_CHUNK(&opt.chunk),
     CLI_TRAINING_PRECISION(&opt.precision),
     CLI_EPOCHS(&opt.epochs),
     CLI_LIMIT(&opt.limit),
@@ -93,6 +95,7 @@ int main(int argc, char **argv)
     vb_train_opts to = {.out_dir = out, .resume = opt.resume, .epochs = opt.epochs,
                         .limit = opt.limit, .seed = opt.seed, .quiet = opt.quiet,
                         .progress = cli_progress_line(), .fixed_threads = opt.fixed_threads,
+                        .chunk = opt.chunk,
                         .step_log = opt.step_log,
                         .dist = &world};
     vb_train_result res;

@@ -4,6 +4,7 @@ include $(srcdir)/tests/conformance.mk
 include $(srcdir)/tests/core.mk
 include $(srcdir)/tests/contexts.mk
 include $(srcdir)/tests/governor.mk
+include $(srcdir)/tests/replicas.mk
 include $(srcdir)/tests/layers.mk
 include $(srcdir)/tests/cfg.mk
 include $(srcdir)/tests/safetensors.mk

@@ -143,6 +143,8 @@ typedef struct vb_summary {
     const float *mean, *std; /* the normalisation applied (adapted ones included), channels */
     int ranks;               /* data-parallel processes (dist.h); 1 alone */
     const char *thread_policy;           /* "adaptive" or "fixed" (governor.h) */
+    int64_t step_chunk;                  /* images per chunk of a step, 0: none */
+    int step_workers;                    /* the threads running the chunks */
     int64_t steps_at_fewer_threads;
     const vb_train_result *result;
 } vb_summary;

@@ -21,6 +21,19 @@ size_t vb_train_bytes(const vb_model *m, const vb_recipe *r)
     return vb_size_add(total, vb_size_mul(2, batch_images));
 }
 
+size_t vb_train_bytes_chunked(const vb_model *m, const vb_recipe *r, int workers,
+                              int64_t chunk)
+{
+    size_t total = vb_train_bytes(m, r);
+    if (chunk <= 0 || r->batch < 1) return total;
+    const int64_t chunks = (r->batch + chunk - 1) / chunk;
+    size_t params = vb_size_mul(m->params.total, sizeof(float));
+    /* vb_model_bytes counts a replica's parameters and gradients, which it borrows: the
+     * overcount stands for its loss buffers. */
+    total = vb_size_add(total, vb_size_mul((size_t)workers, vb_model_bytes(m, chunk)));
+    return vb_size_add(total, vb_size_mul((size_t)chunks, params));
+}
+
 /* A number from a "Key:   N kB" line of /proc/meminfo, in bytes, or 0. */
 static unsigned long long meminfo(const char *key)
 {
@@ -59,7 +72,15 @@ unsigned long long vb_memory_available(void)
 int vb_train_check_memory(const vb_model *m, const vb_recipe *r, unsigned long long available,
                           char *err, size_t err_len)
 {
-    double need = (double)vb_train_bytes(m, r), gib = 1024.0 * 1024.0 * 1024.0;
+    return vb_train_check_memory_chunked(m, r, 0, 0, available, err, err_len);
+}
+
+int vb_train_check_memory_chunked(const vb_model *m, const vb_recipe *r, int workers,
+                                  int64_t chunk, unsigned long long available, char *err,
+                                  size_t err_len)
+{
+    double need = (double)vb_train_bytes_chunked(m, r, workers, chunk);
+    const double gib = 1024.0 * 1024.0 * 1024.0;
     if (available == 0 || need * VB_MEMORY_MARGIN <= (double)available) return 0;
     snprintf(err, err_len,
              "%s with batch %lld needs about %.1f GiB (parameters, gradients, optimizer "

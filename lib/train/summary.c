@@ -35,6 +35,8 @@ static void write_fields(FILE *f, const vb_summary *s)
     fputs("  \"thread_policy\": ", f);
     vb_json_string(f, s->thread_policy);
     fprintf(f, ",\n  \"steps_at_fewer_threads\": %" PRId64 ",\n", s->steps_at_fewer_threads);
+    fprintf(f, "  \"step_chunk\": %" PRId64 ",\n  \"step_workers\": %d,\n", s->step_chunk,
+            s->step_workers);
     const struct { const char *key, *format; double value; } scores[] = {
         {"best_val_acc", "%.6f", r->best_val_acc}, {"test_loss", "%.6f", r->test_loss},
         {"test_top1", "%.6f", r->test_top1}, {"test_top5", "%.6f", r->test_top5},

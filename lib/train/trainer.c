@@ -6,9 +6,11 @@
  * parameter init vb_model_init_params(seed), the epoch's order and augmentation
  * (seed, epoch), dropout masks vb_hash64(seed, global step) — so the same seed, backend
  * and thread counts give the same run, and a resumed run continues exactly where the
- * checkpoint stopped. Each step runs on the threads the governor picks (governor.h): on a
- * backend whose sums depend on the thread count, a step it ran on fewer threads (counted
- * in the checkpoint and summary) can change the last bits.
+ * checkpoint stopped. With a chunk size (o->chunk), each step's chunks run on one-thread
+ * replicas (replicas.h), which compute the same bits on any number of workers. Without
+ * one, and for validation and test, each op runs on the threads the governor picks
+ * (governor.h): on a backend whose sums depend on the thread count, a step it ran on
+ * fewer threads (counted in the checkpoint and summary) can change the last bits.
  *
  * Data parallel (dist.h): every rank draws the same global batch and trains on its slice
  * (the dropout masks are indexed globally), the step sums loss and gradients across the
@@ -26,6 +28,7 @@
 #include "vitbench/claim.h"
 #include "vitbench/files.h"
 #include "vitbench/governor.h"
+#include "vitbench/replicas.h"
 #include "vitbench/rng.h"
 
 typedef struct trainer {
@@ -33,6 +36,7 @@ typedef struct trainer {
     vb_recipe rr;                 /* the recipe as this run resolves it (--epochs) */
     const vb_loaded_backend *backend;
     vb_governor *governor;        /* picks each step's load of the backend (governor.h) */
+    vb_replicas *replicas;        /* o->chunk > 0: the workers that run each step */
     int step_threads;             /* the last step's threads (the governor's pick) */
     const vb_train_opts *o;
     const vb_dist *dist;          /* NULL: alone */
@@ -106,13 +110,36 @@ static int take_folder(trainer *t)
     return -1;
 }
 
+/* With a chunk size: one worker per backend thread, but no more than a batch has chunks. */
+static int replica_workers(const trainer *t)
+{
+    const int64_t chunk = t->o->chunk;
+    if (chunk <= 0) return 0;
+    const int64_t chunks = (t->local_batch + chunk - 1) / chunk;
+    return (int)(chunks < t->backend->threads ? chunks : t->backend->threads);
+}
+
+static int make_replicas(trainer *t)
+{
+    const int64_t chunk = t->o->chunk;
+    if (chunk <= 0) return 0;
+    char why[256];
+    t->replicas =
+        vb_replicas_create(t->m, t->backend, replica_workers(t), chunk, why, sizeof why);
+    if (t->replicas) return 0;
+    snprintf(t->err, t->err_len, "%s: sample-parallel steps (--chunk %lld): %s", t->m->name,
+             (long long)chunk, why);
+    return -1;
+}
+
 /* The model planned for this rank's slices (the whole batch when alone). */
 static int allocate(trainer *t)
 {
     vb_model *m = t->m;
     vb_recipe slice = t->rr;
     slice.batch = t->local_batch;
-    if (vb_train_check_memory(m, &slice, vb_memory_available(), t->err, t->err_len))
+    if (vb_train_check_memory_chunked(m, &slice, replica_workers(t), t->o->chunk,
+                                      vb_memory_available(), t->err, t->err_len))
         return -1;
     if (vb_model_alloc(m, t->local_batch) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
         (t->rr.keep_best && !(t->best = vb_alloc(m->params.total * sizeof(float)))) ||
@@ -122,7 +149,7 @@ static int allocate(trainer *t)
                  (long long)t->local_batch);
         return -1;
     }
-    return 0;
+    return make_replicas(t);
 }
 
 /* ---- agreeing across ranks ---------------------------------------------------------- */
@@ -246,12 +273,13 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
                   .seed = vb_hash64(t->o->seed, (uint64_t)t->st.step), .first_sample = first};
     vb_step_opts so = {.labels_b = b.labels_b, .lambda = b.lambda,
                        .clip_norm = t->rr.clip_norm, .stop_on_nonfinite = 1,
-                       .dist = t->dist, .global_batch = global->n, .no_samples = count == 0};
+                       .dist = t->dist, .global_batch = global->n, .no_samples = count == 0,
+                       .replicas = t->replicas};
     double loss;
     int rc = vb_train_step_opts(m, &run, &t->scratch, b.images, b.labels,
                                 t->rr.label_smoothing, adam, &so, &loss);
     if (rc != VB_STEP_OK) return step_failed(t, rc, loss, &run, epoch);
-    t->step_threads = run.backend->threads;
+    t->step_threads = t->replicas ? t->backend->threads : run.backend->threads;
     if (t->step_threads < t->backend->threads) t->st.steps_at_fewer_threads++;
     /* Accuracy against the batch's dominant labels (the logits are still in the arena);
      * summed across ranks at the end of the epoch. */
@@ -418,7 +446,10 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
                     .std = t->sp.aug.std, .ranks = t->dist ? t->dist->size : 1,
                     .thread_policy = t->o->fixed_threads || t->backend->threads == 1
                                          ? "fixed" : "adaptive",
-                    .steps_at_fewer_threads = t->st.steps_at_fewer_threads, .result = res};
+                    .steps_at_fewer_threads = t->st.steps_at_fewer_threads,
+                    .step_chunk = t->replicas ? vb_replicas_chunk(t->replicas) : 0,
+                    .step_workers = t->replicas ? vb_replicas_workers(t->replicas) : 0,
+                    .result = res};
     return agree(t, vb_summary_write(t->o->out_dir, &s, t->err, t->err_len));
 }
 
@@ -439,6 +470,7 @@ static void release(trainer *t)
     vb_run_split_free(&t->sp);
     vb_step_scratch_free(&t->scratch);
     vb_governor_destroy(t->governor);
+    vb_replicas_destroy(t->replicas);
     vb_free(t->best);
     free(t->ckpt_path);
     vb_release_folder(&t->claim);

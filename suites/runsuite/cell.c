@@ -73,7 +73,8 @@ static int train(const cell_plan *p, run_facts *f, cell_outcome *out, char *err,
     vb_train_opts to = {.out_dir = out->dir, .claimed = 1, .resume = p->resume,
                         .epochs = f->epochs_planned,
                         .limit = f->limit, .seed = p->seed, .progress = p->progress,
-                        .fixed_threads = p->fixed_threads, .dist = p->dist};
+                        .fixed_threads = p->fixed_threads, .chunk = p->chunk,
+                        .dist = p->dist};
     double start = now_seconds();
     int rc = writer(p) && (run_folder_write_config(out->dir, f, err, err_len) ||
                            run_folder_manifest(out->dir, f, NULL, err, err_len));

@@ -27,6 +27,7 @@ typedef struct cell_plan {
     const char *backend;  /* NULL: the default selection */
     int threads;
     int fixed_threads;     /* every step on `threads` (vb_train_opts) */
+    int64_t chunk;         /* sample-parallel steps' chunk, or 0 (vb_train_opts) */
     int precision;         /* a vb_precision, or -1: the recipe's */
     uint64_t seed;
     int64_t epochs, limit; /* command-line overrides (0: the profile's) */

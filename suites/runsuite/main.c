@@ -44,11 +44,12 @@ typedef struct options {
     int list_cells;       /* --cells */
     int64_t cell;         /* --cell K, or -1: every training */
     int64_t threads, seeds, epochs, limit; /* epochs, limit 0: the profile's */
+    int64_t chunk;        /* --chunk */
     uint64_t seed;
 } options;
 
 static options opt = {.threads = 2, .seed = 1, .seeds = 1, .results = "results", .cell = -1,
-                      .precision = -1};
+                      .precision = -1, .chunk = VB_CHUNK_DEFAULT};
 
 #define RESULTS \
     CLI_STRING_OPT("--results", "DIR", &opt.results, \
@@ -70,6 +71,7 @@ static const cli_option suite_options[] = {
                 "confidence interval"),
     CLI_TRAINING_THREADS(&opt.threads),
     CLI_FIXED_THREADS(&opt.fixed_threads),
+    CLI_CHUNK(&opt.chunk),
     CLI_TRAINING_PRECISION(&opt.precision),
     CLI_DATA(&opt.data),
     RESULTS,
@@ -177,6 +179,8 @@ static char *repro_command(const options *o, const suite *s, const suite_profile
     if (o->seeds > 1) fprintf(f, " --seeds %" PRId64, o->seeds);
     if (s->kind == SUITE_TRAIN) fprintf(f, " --threads %" PRId64, o->threads);
     if (s->kind == SUITE_TRAIN && o->fixed_threads) fputs(" --fixed-threads", f);
+    if (s->kind == SUITE_TRAIN && o->chunk != VB_CHUNK_DEFAULT)
+        fprintf(f, " --chunk %" PRId64, o->chunk);
     if (o->precision >= 0)
         fprintf(f, " --precision %s", vb_precision_name((vb_precision)o->precision));
     if (o->epochs) fprintf(f, " --epochs %" PRId64, o->epochs);
@@ -241,6 +245,7 @@ static int build_cells(cell_list *l, const suite *s, const suite_profile *p,
     cell_list_options lo = {.backends = o->backend, .seed = o->seed, .seeds = (int)o->seeds,
                             .common = {.threads = (int)o->threads,
                                        .fixed_threads = o->fixed_threads,
+                                       .chunk = o->chunk,
                                        .precision = o->precision, .epochs = o->epochs,
                                        .limit = o->limit, .data = o->data, .out_root = out,
                                        .resume = o->resume,

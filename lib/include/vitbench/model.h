@@ -38,6 +38,7 @@ typedef struct vb_model {
     float *arena;
     size_t arena_floats;
     float **act, **grad;
+    int params_borrowed; /* a replica (vb_model_replicate): params.data is its origin's */
 } vb_model;
 
 /* Parses and configures; declares parameters without allocating them. 0 or -1 with
@@ -67,6 +68,13 @@ int vb_model_set_batch(vb_model *m, int64_t batch);
  * SIZE_MAX for a batch outside [1, VB_BATCH_MAX]. */
 size_t vb_model_bytes(const vb_model *m, int64_t batch);
 void vb_model_init_params(vb_model *m, uint64_t seed);
+
+/* A second instance of `origin` (allocated) with its own layers and an arena for
+ * `capacity` images, reading origin's parameter values in place: a forward on it sees every
+ * update made to origin. Its params.grad is NULL: the caller points it at a gradient block
+ * of params.total floats before a backward. 0, or -1 with one line in err. */
+int vb_model_replicate(vb_model *replica, const vb_model *origin, int64_t capacity,
+                       char *err, size_t err_len);
 
 /* images (m->batch, H, W, C) → *logits (m->batch, classes), pointing into the arena. */
 int vb_model_forward(vb_model *m, vb_run *r, const float *images, const float **logits);

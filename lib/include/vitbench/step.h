@@ -9,6 +9,8 @@
 #include "vitbench/model.h"
 #include "vitbench/ops.h"
 
+typedef struct vb_replicas vb_replicas; /* replicas.h */
+
 typedef struct vb_step_scratch {
     float *loss;    /* (batch) per-sample loss */
     float *probs;   /* (batch, classes) softmax, saved by the loss for its backward */
@@ -19,6 +21,8 @@ typedef struct vb_step_scratch {
 
 /* Allocates the step's buffers for m->batch and the model's parameter block. 0 or -1. */
 int vb_step_scratch_alloc(vb_step_scratch *s, const vb_model *m);
+/* The loss buffers only (loss, probs, dlogits; no optimizer moments), for m->batch. */
+int vb_step_scratch_alloc_loss(vb_step_scratch *s, const vb_model *m);
 void vb_step_scratch_free(vb_step_scratch *s);
 
 /* What a step returns. */
@@ -55,6 +59,12 @@ typedef struct vb_step_opts {
     const vb_dist *dist;
     int64_t global_batch;
     int no_samples;
+    /* Non-NULL: the batch's forward and backward run chunk by chunk on these replicas'
+     * worker threads (replicas.h) instead of on r->backend; the loss, the update and the
+     * logits left in the model's arena are the same. When stop_on_nonfinite stops the
+     * step, the batch is computed once more on the model itself, so that its activations
+     * and gradients can show where the non-finite value came from. */
+    vb_replicas *replicas;
 } vb_step_opts;
 
 /* vb_train_step with options (vb_train_step is this with none): a vb_step_status. */

@@ -96,6 +96,9 @@ typedef struct vb_train_opts {
     int progress;         /* 1: redraw a progress line (terminal); 0: plain log lines */
     int fixed_threads;    /* 1: every step on the backend's threads; 0: fewer while other
                            * processes keep cores busy (governor.h) */
+    int64_t chunk;        /* > 0: each training step runs chunks of this many images on
+                           * one-thread replicas, one worker per backend thread
+                           * (replicas.h); 0: every op on the backend's team of threads */
     int quiet;            /* no per-epoch lines at all (tests) */
     /* For tests that compare runs byte for byte, and for supervisors. */
     int zero_seconds;     /* 1: write 0 for every duration (metrics.csv, summary.json) */
@@ -129,12 +132,20 @@ typedef struct vb_train_result {
  * (room for backend workspaces and the data) exceeds what the machine has available. */
 #define VB_MEMORY_MARGIN 1.25
 size_t vb_train_bytes(const vb_model *m, const vb_recipe *r);
+/* The same with sample-parallel steps (replicas.h): `workers` replicas for `chunk` images
+ * and one gradient block per chunk of the batch on top; chunk 0: vb_train_bytes. */
+size_t vb_train_bytes_chunked(const vb_model *m, const vb_recipe *r, int workers,
+                              int64_t chunk);
 /* MemAvailable, or a cgroup v2 limit's remaining room if smaller; 0 if unknown. */
 unsigned long long vb_memory_available(void);
 /* 0 if the run fits in `available` bytes (0: unknown, not checked), else -1 with one line
  * giving the estimate, what is available and the batch that would fit. */
 int vb_train_check_memory(const vb_model *m, const vb_recipe *r, unsigned long long available,
                           char *err, size_t err_len);
+/* The same for vb_train_bytes_chunked. */
+int vb_train_check_memory_chunked(const vb_model *m, const vb_recipe *r, int workers,
+                                  int64_t chunk, unsigned long long available, char *err,
+                                  size_t err_len);
 
 /* Trains and tests. m comes loaded (vb_model_load); vb_train allocates it for the
  * recipe's batch and initialises its parameters from o->seed, or from the checkpoint when
