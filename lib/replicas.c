@@ -24,6 +24,7 @@ typedef struct job {
     vb_chunk_fn fn;
     void *arg;
     const vb_run *run;
+    int gradients;  /* 0: forward only, no gradient block */
 } job;
 
 struct vb_replicas {
@@ -62,8 +63,8 @@ static void run_chunk(vb_replicas *t, worker *w, int c)
     vb_run run = {.backend = w->backend, .training = j->run->training, .seed = j->run->seed,
                   .first_sample = j->run->first_sample + first,
                   .profile = j->run->profile ? &w->profile : NULL};
-    w->replica.params.grad = t->grads[c];
-    vb_param_block_zero_grad(&w->replica.params);
+    w->replica.params.grad = j->gradients ? t->grads[c] : NULL;
+    if (j->gradients) vb_param_block_zero_grad(&w->replica.params);
     t->losses[c] = 0;
     t->failed[c] = vb_model_set_batch(&w->replica, count) != 0;
     if (t->failed[c])
@@ -251,7 +252,7 @@ int vb_replicas_run(vb_replicas *t, int64_t n, vb_chunk_fn fn, void *arg, vb_run
         return -1;
     }
     for (int i = 0; i < t->count; i++) memset(&t->workers[i].profile, 0, sizeof(vb_profile));
-    t->job = (job){.n = n, .fn = fn, .arg = arg, .run = run};
+    t->job = (job){.n = n, .fn = fn, .arg = arg, .run = run, .gradients = grad != NULL};
     run_job(t);
     if (run->profile)
         for (int i = 0; i < t->count; i++) add_profile(run->profile, &t->workers[i].profile);
@@ -260,13 +261,14 @@ int vb_replicas_run(vb_replicas *t, int64_t n, vb_chunk_fn fn, void *arg, vb_run
             snprintf(run->err, sizeof run->err, "chunk %d: %s", c, t->errs[c]);
             return -1;
         }
+    *loss_sum = 0;
+    for (int c = 0; c < chunks; c++) *loss_sum += t->losses[c];
+    if (!grad) return 0;
     const size_t total = t->params->total;
     memcpy(grad, t->grads[0], total * sizeof(float));
-    *loss_sum = t->losses[0];
     for (int c = 1; c < chunks; c++) {
         const float *g = t->grads[c];
         for (size_t i = 0; i < total; i++) grad[i] += g[i];
-        *loss_sum += t->losses[c];
     }
     return 0;
 }

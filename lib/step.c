@@ -4,6 +4,7 @@
 #include "vitbench/replicas.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The loss buffers for m->batch; the optimizer moments stay NULL. */
@@ -87,6 +88,18 @@ typedef struct batch_args {
     float *logits;           /* (batch, classes): where chunks leave their logits */
 } batch_args;
 
+/* The same terms for samples [first, ...) of the batch: images of `image` floats each. */
+static batch_args from_sample(const batch_args *a, int64_t first, int64_t image,
+                              int64_t classes)
+{
+    batch_args c = *a;
+    c.images += first * image;
+    c.labels += first;
+    if (c.labels_b) c.labels_b += first;
+    if (c.logits) c.logits += first * classes;
+    return c;
+}
+
 static int mixing(const batch_args *a)
 {
     return a->labels_b && a->lambda < 1.0f;
@@ -126,34 +139,60 @@ static int slice_gradient(vb_model *m, vb_run *r, vb_step_scratch *s, const batc
     return vb_model_backward(m, r, s->dlogits);
 }
 
-/* One chunk of the batch on a replica (vb_chunk_fn); its logits copied to the model's. */
+static void copy_logits(float *to, const vb_model *m)
+{
+    memcpy(to, m->act[m->count], (size_t)(m->batch * m->classes) * sizeof(float));
+}
+
+/* One chunk of the batch on a replica (vb_chunk_fn); its logits copied out. */
 static int chunk_gradient(void *arg, vb_model *replica, vb_run *run, vb_step_scratch *s,
                           int64_t first, double *loss_sum)
 {
-    const batch_args *a = arg;
-    const int64_t image = vb_shape_numel(replica->input);
-    const batch_args chunk = {
-        .images = a->images + first * image, .labels = a->labels + first,
-        .labels_b = a->labels_b ? a->labels_b + first : NULL, .lambda = a->lambda,
-        .label_smoothing = a->label_smoothing, .mean_over = a->mean_over};
+    const batch_args chunk =
+        from_sample(arg, first, vb_shape_numel(replica->input), replica->classes);
     if (slice_gradient(replica, run, s, &chunk, loss_sum) != 0) return -1;
-    const size_t logits = (size_t)(replica->batch * replica->classes);
-    memcpy(a->logits + first * replica->classes, replica->act[replica->count],
-           logits * sizeof(float));
+    copy_logits(chunk.logits, replica);
+    return 0;
+}
+
+/* One chunk's forward and loss (vb_chunk_fn, forward only). */
+static int chunk_loss(void *arg, vb_model *replica, vb_run *run, vb_step_scratch *s,
+                      int64_t first, double *loss_sum)
+{
+    const batch_args chunk =
+        from_sample(arg, first, vb_shape_numel(replica->input), replica->classes);
+    const float *logits;
+    if (forward_loss(replica, run, s, chunk.images, chunk.labels, chunk.label_smoothing,
+                     &logits, loss_sum) != 0)
+        return -1;
+    copy_logits(chunk.logits, replica);
+    return 0;
+}
+
+int vb_eval_loss_chunked(vb_replicas *t, vb_run *r, const float *images,
+                         const int32_t *labels, int64_t n, float label_smoothing,
+                         float *logits, double *loss_out)
+{
+    const batch_args a = {.images = images, .labels = labels,
+                          .label_smoothing = label_smoothing, .mean_over = n,
+                          .logits = logits};
+    double loss_sum;
+    if (vb_replicas_run(t, n, chunk_loss, (void *)&a, r, NULL, &loss_sum) != 0) return -1;
+    *loss_out = loss_sum / (double)n;
     return 0;
 }
 
 /* This slice's gradient and loss, made the global batch's across ranks: the parameter
- * gradients (zeroed first) and *loss_out, the mean loss. */
+ * gradients (zeroed first) and *loss_out, the mean loss. n: the slice's images. */
 static int step_gradient(vb_model *m, vb_run *r, vb_step_scratch *s, const batch_args *a,
-                         const vb_step_opts *o, vb_replicas *replicas, double *loss_out)
+                         const vb_step_opts *o, int64_t n, double *loss_out)
 {
     double loss_sum = 0;
-    if (o->no_samples || !replicas) vb_param_block_zero_grad(&m->params);
+    if (o->no_samples || !o->replicas) vb_param_block_zero_grad(&m->params);
     if (!o->no_samples) {
-        int rc = replicas ? vb_replicas_run(replicas, m->batch, chunk_gradient, (void *)a, r,
-                                            m->params.grad, &loss_sum)
-                          : slice_gradient(m, r, s, a, &loss_sum);
+        int rc = o->replicas ? vb_replicas_run(o->replicas, n, chunk_gradient, (void *)a, r,
+                                               m->params.grad, &loss_sum)
+                             : slice_gradient(m, r, s, a, &loss_sum);
         if (rc != 0) return -1;
     }
     /* One sum of the whole block per step: every rank then holds the global gradient. */
@@ -218,20 +257,44 @@ static int finiteness(const vb_param_block *pb, double loss)
     return all_finite(pb->grad, pb->total) ? VB_STEP_OK : VB_STEP_NONFINITE_GRAD;
 }
 
+/* After a non-finite chunked step: its chunks again, in order, on the model itself (which
+ * holds one chunk), up to the first whose loss or gradients are not finite; the model
+ * keeps that chunk's activations and gradients for the diagnosis. */
+static int recompute_first_nonfinite_chunk(vb_model *m, vb_run *r, vb_step_scratch *s,
+                                           const batch_args *a, int64_t n)
+{
+    const int64_t first_sample = r->first_sample, image = vb_shape_numel(m->input);
+    int rc = 0;
+    for (int64_t first = 0; first < n && rc == 0; first += m->capacity) {
+        const int64_t count = n - first < m->capacity ? n - first : m->capacity;
+        batch_args chunk = from_sample(a, first, image, m->classes);
+        double loss_sum;
+        r->first_sample = first_sample + first;
+        vb_param_block_zero_grad(&m->params);
+        rc = vb_model_set_batch(m, count) || slice_gradient(m, r, s, &chunk, &loss_sum);
+        if (rc == 0 && finiteness(&m->params, loss_sum) != VB_STEP_OK) break;
+    }
+    r->first_sample = first_sample;
+    return rc;
+}
+
 int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                        const int32_t *labels, float label_smoothing, vb_adam_desc adam,
                        const vb_step_opts *o, double *loss_out)
 {
-    const int64_t mean_over =
-        vb_dist_shared(o->dist) && o->global_batch > 0 ? o->global_batch : m->batch;
+    const int64_t n = o->replicas ? o->samples : m->batch;
+    const int64_t mean_over = vb_dist_shared(o->dist) && o->global_batch > 0 ? o->global_batch : n;
     const batch_args a = {.images = images, .labels = labels, .labels_b = o->labels_b,
                           .lambda = o->lambda, .label_smoothing = label_smoothing,
-                          .mean_over = mean_over, .logits = m->act[m->count]};
-    if (step_gradient(m, r, s, &a, o, o->replicas, loss_out) != 0) return VB_STEP_ERROR;
+                          .mean_over = mean_over, .logits = o->logits};
+    if (o->replicas && !o->no_samples && (n < 1 || !o->logits)) {
+        snprintf(r->err, sizeof r->err, "a chunked step needs its samples and a logits buffer");
+        return VB_STEP_ERROR;
+    }
+    if (step_gradient(m, r, s, &a, o, n, loss_out) != 0) return VB_STEP_ERROR;
     const int status = o->stop_on_nonfinite ? finiteness(&m->params, *loss_out) : VB_STEP_OK;
     if (status != VB_STEP_OK) {
-        double again; /* the whole batch on the model itself, for the diagnosis */
-        if (o->replicas && step_gradient(m, r, s, &a, o, NULL, &again) != 0)
+        if (o->replicas && !o->no_samples && recompute_first_nonfinite_chunk(m, r, s, &a, n))
             return VB_STEP_ERROR;
         return status;
     }

@@ -207,12 +207,14 @@ static int write_init(vb_model *m, const options *o)
 
 /* The model allocated for o->batch with seeded parameters, one random batch of its
  * input shape (images uniform in [0, 1), labels uniform over the classes), and with
- * o->chunk the replicas that run its steps, one worker per thread as training makes them. */
+ * o->chunk the replicas that run its passes, one worker per thread as training makes
+ * them; the model itself is then planned for one chunk, as training plans it. */
 typedef struct workload {
     vb_step_scratch s;
     float *images;   /* (batch, H, W, C) */
     int32_t *labels; /* (batch) */
     vb_replicas *replicas;
+    float *logits;   /* with replicas: (batch, classes) */
 } workload;
 
 static int make_replicas(workload *w, const vb_model *m, const vb_loaded_backend *b,
@@ -231,7 +233,10 @@ static int make_replicas(workload *w, const vb_model *m, const vb_loaded_backend
 static int workload_open(workload *w, vb_model *m, const vb_loaded_backend *b, const options *o)
 {
     memset(w, 0, sizeof *w);
-    if (vb_model_alloc(m, o->batch) != 0 || vb_step_scratch_alloc(&w->s, m) != 0) {
+    const int64_t planned = o->chunk > 0 && o->chunk < o->batch ? o->chunk : o->batch;
+    if (vb_model_alloc(m, planned) != 0 || vb_step_scratch_alloc(&w->s, m) != 0 ||
+        (o->chunk > 0 &&
+         !(w->logits = vb_alloc((size_t)(o->batch * m->classes) * sizeof(float))))) {
         fprintf(stderr, "vbmodel: cannot allocate %.1f MiB for %s at batch %lld\n",
                 (double)vb_model_bytes(m, o->batch) / 1048576.0, m->name, (long long)o->batch);
         return -1;
@@ -254,6 +259,7 @@ static int workload_open(workload *w, vb_model *m, const vb_loaded_backend *b, c
 static void workload_close(workload *w)
 {
     vb_replicas_destroy(w->replicas);
+    vb_free(w->logits);
     vb_free(w->images);
     vb_free(w->labels);
     vb_step_scratch_free(&w->s);
@@ -267,7 +273,8 @@ static int train_step(vb_model *m, vb_run *r, workload *w, const options *o, int
                          .weight_decay = 1e-4f, .decay_mode = VB_DECAY_DECOUPLED,
                          .eps_mode = VB_EPS_KERAS, .step = step};
     r->seed = vb_hash64(o->seed, (uint64_t)step);
-    const vb_step_opts so = {.lambda = 1.0f, .replicas = w->replicas};
+    const vb_step_opts so = {.lambda = 1.0f, .replicas = w->replicas, .samples = o->batch,
+                             .logits = w->logits};
     return vb_train_step_opts(m, r, &w->s, w->images, w->labels, 0.1f, adam, &so, loss);
 }
 
@@ -369,6 +376,10 @@ static int bench_pass(bench_state *s)
         return train_step(s->m, &s->r, &s->w, s->o, ++s->step, &loss);
     }
     const float *logits;
+    double loss;
+    if (s->w.replicas)
+        return vb_eval_loss_chunked(s->w.replicas, &s->r, s->w.images, s->w.labels,
+                                    s->o->batch, 0.1f, s->w.logits, &loss);
     return vb_model_forward(s->m, &s->r, s->w.images, &logits);
 }
 

@@ -167,7 +167,7 @@ int vbmodel_eval(void)
     char err[1200];
     const vb_recipe *r = &e.in.recipe;
     int rc = load_inputs(&e, err, sizeof err) || prepare(&e, err, sizeof err) ||
-             vb_evaluate_batch(&e.in.model, e.in.backend, e.set, &e.sp.aug,
+             vb_evaluate_batch(&e.in.model, e.in.backend, NULL, e.set, &e.sp.aug,
                                r->label_smoothing, r->batch, e.logits, &e.loss, &e.top1,
                                &e.top5, err, sizeof err) ||
              (o->logits && write_logits(&e, err, sizeof err));

@@ -9,8 +9,10 @@
  *   the chunks' GEMMs see 4 rows instead of 10 and the gradients are summed per chunk, so
  *   float rounding differs (~1e-7 relative per step), while a chunk given the wrong
  *   images, labels, dropout offset or scale is off by ~1e-2 from the first step.
- * - A step whose loss is not finite updates nothing and leaves the whole batch's
- *   activations in the model, where the trainer looks for the first non-finite value. */
+ * - A step whose loss is not finite updates nothing and leaves the activations of the
+ *   first chunk holding a non-finite value in the model (planned for one chunk), where
+ *   the trainer looks for the first non-finite value.
+ * - Evaluation in chunks gives the whole batch's logits and loss. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -29,6 +31,7 @@ typedef struct trained {
     vb_loaded_backend *backend;
     vb_step_scratch s;
     vb_replicas *replicas;
+    float logits[BATCH * 10]; /* with replicas: where the step leaves them */
     float images[BATCH * 28 * 28];
     int32_t labels[BATCH], labels_b[BATCH];
     double loss[2];
@@ -39,7 +42,7 @@ static void open_model(trained *t, const char *backend, int workers)
 {
     char err[512];
     cr_assert_eq(vb_model_load(&t->m, MODEL, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(vb_model_alloc(&t->m, BATCH), 0);
+    cr_assert_eq(vb_model_alloc(&t->m, workers > 0 ? CHUNK : BATCH), 0);
     vb_model_init_params(&t->m, 3);
     cr_assert_eq(vb_step_scratch_alloc(&t->s, &t->m), 0);
     t->backend = vb_backend_load(backend, 2, err, sizeof err);
@@ -61,7 +64,7 @@ static void train(trained *t, const char *backend, int workers)
     open_model(t, backend, workers);
     vb_run r = {.backend = t->backend, .params = &t->m.params, .training = 1};
     const vb_step_opts o = {.labels_b = t->labels_b, .lambda = 0.7f, .stop_on_nonfinite = 1,
-                            .replicas = t->replicas};
+                            .replicas = t->replicas, .samples = BATCH, .logits = t->logits};
     for (int step = 1; step <= 2; step++) {
         vb_adam_desc adam = {.lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f,
                              .weight_decay = 1e-4f, .decay_mode = VB_DECAY_DECOUPLED,
@@ -83,7 +86,7 @@ static void close_model(trained *t)
 
 static const float *logits(const trained *t)
 {
-    return t->m.act[t->m.count];
+    return t->replicas ? t->logits : t->m.act[t->m.count];
 }
 
 static void same_bits_on_1_and_3_workers(const char *backend)
@@ -146,25 +149,52 @@ Test(replicas, follow_the_whole_batch_within_rounding)
     close_model(&chunked);
 }
 
-Test(replicas, a_nonfinite_step_updates_nothing_and_keeps_the_whole_batch)
+Test(replicas, a_nonfinite_step_updates_nothing_and_keeps_the_chunk_that_shows_it)
 {
     static trained t;
     open_model(&t, "omp", 2);
-    t.images[7 * 28 * 28 + 100] = NAN; /* image 7, in the second chunk */
+    t.images[6 * 28 * 28 + 100] = NAN; /* image 6: the third of the second chunk */
     float before = t.m.params.data[0];
     vb_run r = {.backend = t.backend, .params = &t.m.params, .training = 1, .seed = 1};
-    const vb_step_opts o = {.lambda = 1.0f, .stop_on_nonfinite = 1, .replicas = t.replicas};
+    const vb_step_opts o = {.lambda = 1.0f, .stop_on_nonfinite = 1, .replicas = t.replicas,
+                            .samples = BATCH, .logits = t.logits};
     vb_adam_desc adam = {.lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f, .step = 1};
     double loss;
     int status = vb_train_step_opts(&t.m, &r, &t.s, t.images, t.labels, 0.1f, adam, &o, &loss);
     cr_assert_eq(status, VB_STEP_NONFINITE_LOSS, "status %d: %s", status, r.err);
     cr_assert(isnan(loss));
     cr_assert_eq(t.m.params.data[0], before, "a stopped step changed the parameters");
-    /* The model's own first activation, for image 7: recomputed there for the diagnosis. */
+    /* The model's own first activation, recomputed there for the diagnosis: the second
+     * chunk's, whose third image is the bad one, and only that. */
+    cr_assert_eq(t.m.batch, CHUNK);
     const float *act = t.m.act[1];
     const size_t per_image = (size_t)vb_shape_numel(t.m.layers[0].out);
-    int nonfinite = 0;
-    for (size_t i = 7 * per_image; i < 8 * per_image; i++) nonfinite |= !isfinite(act[i]);
-    cr_assert(nonfinite, "the model's activations do not show the non-finite image");
+    for (size_t image = 0; image < CHUNK; image++) {
+        int nonfinite = 0;
+        for (size_t i = image * per_image; i < (image + 1) * per_image; i++)
+            nonfinite |= !isfinite(act[i]);
+        cr_assert_eq(nonfinite, image == 2, "chunk image %zu: non-finite %d", image, nonfinite);
+    }
     close_model(&t);
+}
+
+Test(replicas, evaluate_in_chunks_as_the_whole_batch)
+{
+    static trained whole, chunked;
+    open_model(&whole, "omp", 0);
+    open_model(&chunked, "omp", 2);
+    vb_run r = {.backend = whole.backend, .params = &whole.m.params};
+    const float *expected;
+    double loss, chunked_loss;
+    cr_assert_eq(vb_eval_loss(&whole.m, &r, &whole.s, whole.images, whole.labels, 0.1f,
+                              &expected, &loss), 0, "%s", r.err);
+    cr_assert_eq(vb_eval_loss_chunked(chunked.replicas, &r, chunked.images, chunked.labels,
+                                      BATCH, 0.1f, chunked.logits, &chunked_loss), 0,
+                 "%s", r.err);
+    cr_assert(fabs(chunked_loss - loss) <= 1e-5 * fabs(loss), "loss %.9g chunked, %.9g",
+              chunked_loss, loss);
+    double gap = relative_gap(chunked.logits, expected, BATCH * 10);
+    cr_assert(gap <= 1e-5, "logits: relative gap %.3g", gap);
+    close_model(&whole);
+    close_model(&chunked);
 }

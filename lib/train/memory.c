@@ -10,26 +10,34 @@
 /* Bytes of a training run: the model's parameters, gradients and activations at `batch`
  * (vb_model_bytes), the optimizer's two moments, the kept best weights, and the loader's
  * two batches of images in flight. Backends' own workspaces come on top: callers keep a
- * margin. Saturates at SIZE_MAX (checked.h), which no memory check passes. */
-size_t vb_train_bytes(const vb_model *m, const vb_recipe *r)
+ * margin. Saturates at SIZE_MAX (checked.h), which no memory check passes. Here with the
+ * model planned for `planned` images. */
+static size_t run_bytes(const vb_model *m, const vb_recipe *r, int64_t planned)
 {
     size_t params = vb_size_mul(m->params.total, sizeof(float));
     size_t image = vb_size_mul((size_t)vb_shape_numel(m->input), sizeof(float));
     size_t batch_images = r->batch < 1 ? SIZE_MAX : vb_size_mul((size_t)r->batch, image);
-    size_t total = vb_size_add(vb_model_bytes(m, r->batch),
+    size_t total = vb_size_add(vb_model_bytes(m, planned),
                                vb_size_mul(2 + (r->keep_best ? 1 : 0), params));
     return vb_size_add(total, vb_size_mul(2, batch_images));
+}
+
+size_t vb_train_bytes(const vb_model *m, const vb_recipe *r)
+{
+    return run_bytes(m, r, r->batch);
 }
 
 size_t vb_train_bytes_chunked(const vb_model *m, const vb_recipe *r, int workers,
                               int64_t chunk)
 {
-    size_t total = vb_train_bytes(m, r);
-    if (chunk <= 0 || r->batch < 1) return total;
+    if (chunk <= 0 || r->batch < 1) return vb_train_bytes(m, r);
+    if (chunk > r->batch) chunk = r->batch;
+    /* The model itself is planned for one chunk, and so is each worker's replica
+     * (vb_model_bytes counts a replica's parameters and gradients, which it borrows: the
+     * overcount stands for its loss buffers); one gradient block per chunk of the batch. */
     const int64_t chunks = (r->batch + chunk - 1) / chunk;
-    size_t params = vb_size_mul(m->params.total, sizeof(float));
-    /* vb_model_bytes counts a replica's parameters and gradients, which it borrows: the
-     * overcount stands for its loss buffers. */
+    const size_t params = vb_size_mul(m->params.total, sizeof(float));
+    size_t total = run_bytes(m, r, chunk);
     total = vb_size_add(total, vb_size_mul((size_t)workers, vb_model_bytes(m, chunk)));
     return vb_size_add(total, vb_size_mul((size_t)chunks, params));
 }

@@ -37,6 +37,7 @@ typedef struct trainer {
     const vb_loaded_backend *backend;
     vb_governor *governor;        /* picks each step's load of the backend (governor.h) */
     vb_replicas *replicas;        /* o->chunk > 0: the workers that run each step */
+    float *logits;                /* with replicas: (local_batch, classes), a step's logits */
     int step_threads;             /* the last step's threads (the governor's pick) */
     const vb_train_opts *o;
     const vb_dist *dist;          /* NULL: alone */
@@ -132,7 +133,8 @@ static int make_replicas(trainer *t)
     return -1;
 }
 
-/* The model planned for this rank's slices (the whole batch when alone). */
+/* The model planned for this rank's slices (the whole batch when alone); with replicas,
+ * which run every pass, for one chunk (a non-finite step's diagnosis recomputes one). */
 static int allocate(trainer *t)
 {
     vb_model *m = t->m;
@@ -141,7 +143,11 @@ static int allocate(trainer *t)
     if (vb_train_check_memory_chunked(m, &slice, replica_workers(t), t->o->chunk,
                                       vb_memory_available(), t->err, t->err_len))
         return -1;
-    if (vb_model_alloc(m, t->local_batch) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
+    const int64_t chunk = t->o->chunk, planned =
+        chunk > 0 && chunk < t->local_batch ? chunk : t->local_batch;
+    const size_t logits = (size_t)(t->local_batch * m->classes) * sizeof(float);
+    if (vb_model_alloc(m, planned) != 0 || vb_step_scratch_alloc(&t->scratch, m) != 0 ||
+        (chunk > 0 && !(t->logits = vb_alloc(logits))) ||
         (t->rr.keep_best && !(t->best = vb_alloc(m->params.total * sizeof(float)))) ||
         !(t->governor = vb_governor_create(t->backend, !t->o->fixed_threads))) {
         snprintf(t->err, t->err_len, "%s: cannot allocate %.1f MiB for batch %lld", m->name,
@@ -261,7 +267,7 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
     int64_t first, count;
     vb_dist_slice(t->dist, global->n, &first, &count);
     const vb_batch b = batch_slice(m, global, first, count);
-    if (count > 0 && vb_model_fit_batch(m, count) != 0) {
+    if (count > 0 && !t->replicas && vb_model_fit_batch(m, count) != 0) {
         snprintf(t->err, t->err_len, "step %lld: cannot plan %s for a batch of %lld",
                  (long long)t->st.step + 1, m->name, (long long)count);
         return failed_alone(t);
@@ -274,19 +280,19 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
     vb_step_opts so = {.labels_b = b.labels_b, .lambda = b.lambda,
                        .clip_norm = t->rr.clip_norm, .stop_on_nonfinite = 1,
                        .dist = t->dist, .global_batch = global->n, .no_samples = count == 0,
-                       .replicas = t->replicas};
+                       .replicas = t->replicas, .samples = count, .logits = t->logits};
     double loss;
     int rc = vb_train_step_opts(m, &run, &t->scratch, b.images, b.labels,
                                 t->rr.label_smoothing, adam, &so, &loss);
     if (rc != VB_STEP_OK) return step_failed(t, rc, loss, &run, epoch);
     t->step_threads = t->replicas ? t->backend->threads : run.backend->threads;
     if (t->step_threads < t->backend->threads) t->st.steps_at_fewer_threads++;
-    /* Accuracy against the batch's dominant labels (the logits are still in the arena);
-     * summed across ranks at the end of the epoch. */
+    /* Accuracy against the batch's dominant labels (the logits are still in the arena, or
+     * where the chunks left them); summed across ranks at the end of the epoch. */
     const int32_t *labels = b.labels_b && b.lambda < 0.5f ? b.labels_b : b.labels;
+    const float *logits = t->replicas ? t->logits : m->act[m->count];
     int64_t top5 = 0;
-    if (count > 0)
-        vb_count_topk(m->act[m->count], labels, count, m->classes, &sums->correct, &top5);
+    if (count > 0) vb_count_topk(logits, labels, count, m->classes, &sums->correct, &top5);
     sums->loss += loss * (double)global->n;
     sums->images += global->n;
     log_step(t, epoch, loss, sums->lr);
@@ -324,7 +330,8 @@ static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, 
 {
     const vb_loaded_backend *backend = vb_governor_pick(t->governor);
     if (!vb_dist_shared(t->dist))
-        return vb_evaluate_batch(t->m, backend, s, &t->sp.aug, t->rr.label_smoothing,
+        return vb_evaluate_batch(t->m, backend, t->replicas, s, &t->sp.aug,
+                                 t->rr.label_smoothing,
                                  t->local_batch, NULL, loss, top1, top5, t->err, t->err_len);
     int64_t first, count;
     vb_dist_slice(t->dist, s->count, &first, &count);
@@ -332,7 +339,8 @@ static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, 
     double sums[3] = {0, 0, 0}; /* Σ loss, top-1 hits, top-5 hits over the slice */
     int rc = 0;
     if (count > 0) {
-        rc = vb_evaluate_batch(t->m, backend, &slice, &t->sp.aug, t->rr.label_smoothing,
+        rc = vb_evaluate_batch(t->m, backend, t->replicas, &slice, &t->sp.aug,
+                               t->rr.label_smoothing,
                                t->local_batch, NULL, &sums[0], &sums[1], &sums[2], t->err,
                                t->err_len);
         for (int i = 0; i < 3; i++) sums[i] *= (double)count;
@@ -471,6 +479,7 @@ static void release(trainer *t)
     vb_step_scratch_free(&t->scratch);
     vb_governor_destroy(t->governor);
     vb_replicas_destroy(t->replicas);
+    vb_free(t->logits);
     vb_free(t->best);
     free(t->ckpt_path);
     vb_release_folder(&t->claim);

@@ -52,6 +52,7 @@ typedef int (*vb_chunk_fn)(void *arg, vb_model *replica, vb_run *run, vb_step_sc
 
 /* Runs fn on every chunk of a batch of n images, then grad ← Σ of the chunks' parameter
  * gradients (params.total floats) and *loss_sum ← Σ of their losses, both in chunk order.
+ * grad NULL: a forward-only job (evaluation), whose replicas have no gradient block.
  * run gives `training`, `seed`, `first_sample` and `profile` (which gets every worker's op
  * times added: CPU seconds); on failure run->err names the first chunk that failed.
  * 0 or -1. */

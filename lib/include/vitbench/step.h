@@ -60,11 +60,15 @@ typedef struct vb_step_opts {
     int64_t global_batch;
     int no_samples;
     /* Non-NULL: the batch's forward and backward run chunk by chunk on these replicas'
-     * worker threads (replicas.h) instead of on r->backend; the loss, the update and the
-     * logits left in the model's arena are the same. When stop_on_nonfinite stops the
-     * step, the batch is computed once more on the model itself, so that its activations
-     * and gradients can show where the non-finite value came from. */
+     * worker threads (replicas.h) instead of on r->backend. The batch then has `samples`
+     * images, and the model itself need only hold a chunk (its arena is not used), and the
+     * step leaves the logits in `logits` (samples, classes) instead of the arena. When
+     * stop_on_nonfinite stops the step, the chunks are computed once more on the model
+     * itself up to the first non-finite one, whose activations and gradients the model
+     * then holds, to show where the value came from. */
     vb_replicas *replicas;
+    int64_t samples;
+    float *logits;
 } vb_step_opts;
 
 /* vb_train_step with options (vb_train_step is this with none): a vb_step_status. */
@@ -76,5 +80,11 @@ int vb_train_step_opts(vb_model *m, vb_run *r, vb_step_scratch *s, const float *
 int vb_eval_loss(vb_model *m, vb_run *r, vb_step_scratch *s, const float *images,
                  const int32_t *labels, float label_smoothing, const float **logits,
                  double *loss_out);
+
+/* The same for n images in chunks on the replicas' workers (replicas.h), r giving the
+ * profile: logits (n, classes) written to `logits`. 0, or -1 with r->err set. */
+int vb_eval_loss_chunked(vb_replicas *t, vb_run *r, const float *images,
+                         const int32_t *labels, int64_t n, float label_smoothing,
+                         float *logits, double *loss_out);
 
 #endif

@@ -26,6 +26,7 @@
 #include "vitbench/loader.h"
 #include "vitbench/model.h"
 #include "vitbench/ops.h"
+#include "vitbench/step.h"
 
 typedef enum vb_schedule {
     VB_SCHEDULE_CONSTANT = 0,
@@ -161,11 +162,13 @@ int vb_evaluate(vb_model *m, const vb_loaded_backend *backend, const vb_subset *
                 double *top5, char *err, size_t err_len);
 
 /* vb_evaluate at an explicit batch size (the model is re-planned for it as needed),
- * keeping every logit in `logits` (s->count, classes) when it is not NULL. */
-int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, const vb_subset *s,
-                      const vb_augment *a, float label_smoothing, int64_t batch,
-                      float *logits, double *loss, double *top1, double *top5, char *err,
-                      size_t err_len);
+ * keeping every logit in `logits` (s->count, classes) when it is not NULL. With replicas
+ * (replicas.h), each batch runs in chunks on their workers instead, and the model itself
+ * is not used: its parameters are read through the replicas. */
+int vb_evaluate_batch(vb_model *m, const vb_loaded_backend *backend, vb_replicas *replicas,
+                      const vb_subset *s, const vb_augment *a, float label_smoothing,
+                      int64_t batch, float *logits, double *loss, double *top1, double *top5,
+                      char *err, size_t err_len);
 
 /* ---- a run's data ------------------------------------------------------------------- */
 
