@@ -9,9 +9,8 @@
 
 typedef struct worker {
     struct vb_replicas *team;
-    int index;                  /* 0: the calling thread */
     pthread_t thread;
-    int started;
+    int started;                /* a helper thread: every worker but the caller's */
     vb_model replica;           /* capacity: one chunk */
     vb_step_scratch scratch;    /* its loss buffers */
     vb_loaded_backend *backend; /* one thread, owned */
@@ -104,7 +103,6 @@ static int make_worker(vb_replicas *t, const vb_model *m, const vb_loaded_backen
 {
     worker *w = &t->workers[i];
     w->team = t;
-    w->index = i;
     if (vb_model_replicate(&w->replica, m, t->chunk, err, err_len) != 0) return -1;
     if (vb_step_scratch_alloc_loss(&w->scratch, &w->replica) != 0) {
         snprintf(err, err_len, "replicas: out of memory");
