@@ -85,7 +85,7 @@ typedef struct cli_option {
     CLI_INT_OPT("--chunk", "N", dest, 0, VB_BATCH_MAX, \
                 "images per chunk: each step's chunks run on one-thread replicas, one " \
                 "worker per thread, which meet once per step and compute the same bits " \
-                "on any thread count (0: every op on all the threads; default 32)")
+                "on any thread count (0: every op on all the threads)")
 #define CLI_SEED_OPT(dest, help_) {"--seed", "S", (help_), CLI_SEED, .to.seed = (dest)}
 /* A batch's bytes must fit a size_t (model.h). */
 #define CLI_BATCH(dest, help_) CLI_INT_OPT("--batch", "N", dest, 1, VB_BATCH_MAX, help_)
