@@ -358,6 +358,7 @@ typedef struct tiny_run {
     const char *model_text; /* TINY_MODEL, or an edited description */
     vb_recipe recipe;
     vb_loaded_backend *backend;
+    int64_t chunk; /* vb_train_opts.chunk: 0, the whole batch on the model */
 } tiny_run;
 
 static void tiny_setup(tiny_run *t, const char *dir)
@@ -384,7 +385,8 @@ static int tiny_train(tiny_run *t, const char *out, int resume, vb_train_result 
     vb_model m;
     tiny_model_of(&m, t->model_text);
     vb_train_opts o = {.out_dir = out, .resume = resume, .seed = 7, .quiet = 1,
-                       .zero_seconds = 1, .on_step = on_step, .user = user};
+                       .zero_seconds = 1, .on_step = on_step, .user = user,
+                       .chunk = t->chunk};
     int rc = vb_train(&m, &t->recipe, &t->train, &t->test, t->backend, &o, res, err,
                       sizeof err);
     vb_model_free(&m);
@@ -941,11 +943,15 @@ Test(train, refuses_a_checkpoint_of_another_model_description)
     tiny_teardown(&t);
 }
 
-Test(train, nan_loss_names_the_step)
+/* A blown-up update makes the next loss non-finite: the run stops, naming the step and the
+ * first non-finite value. In chunks (replicas.h) the chunks are recomputed on the model up
+ * to the first that shows the value, and the message is the same. */
+static void nan_loss_names_the_step_in_chunks_of(int64_t chunk)
 {
     char dir[64], out[128];
     tiny_run t;
     tiny_setup(&t, temp_dir(dir, sizeof dir));
+    t.chunk = chunk;
     snprintf(out, sizeof out, "%s/run", dir);
     t.recipe.adam.lr = 1e30f; /* the first update blows the parameters up */
     t.recipe.schedule = VB_SCHEDULE_CONSTANT;
@@ -955,6 +961,16 @@ Test(train, nan_loss_names_the_step)
     cr_assert(strstr(err, "step ") && strstr(err, "loss is") && strstr(err, "first non-finite"),
               "%s", err);
     tiny_teardown(&t);
+}
+
+Test(train, nan_loss_names_the_step)
+{
+    nan_loss_names_the_step_in_chunks_of(0);
+}
+
+Test(train, nan_loss_names_the_step_in_chunks)
+{
+    nan_loss_names_the_step_in_chunks_of(5);
 }
 
 /* A run that cannot fit is refused before it allocates, with the estimate, what is
