@@ -185,6 +185,12 @@ void vb_replicas_destroy(vb_replicas *t)
     free(t);
 }
 
+int vb_replicas_workers_for(int64_t batch, int64_t chunk, int threads)
+{
+    const int64_t chunks = (batch + chunk - 1) / chunk;
+    return (int)(chunks < threads ? chunks : threads);
+}
+
 int vb_replicas_workers(const vb_replicas *t)
 {
     return t->count;

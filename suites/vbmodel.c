@@ -221,10 +221,9 @@ static int make_replicas(workload *w, const vb_model *m, const vb_loaded_backend
                          const options *o)
 {
     if (o->chunk <= 0) return 0;
-    const int64_t chunks = (o->batch + o->chunk - 1) / o->chunk;
     char err[256];
-    w->replicas = vb_replicas_create(m, b, (int)(chunks < b->threads ? chunks : b->threads),
-                                     o->chunk, err, sizeof err);
+    const int workers = vb_replicas_workers_for(o->batch, o->chunk, b->threads);
+    w->replicas = vb_replicas_create(m, b, workers, o->chunk, err, sizeof err);
     if (w->replicas) return 0;
     fprintf(stderr, "vbmodel: %s\n", err);
     return -1;

@@ -111,13 +111,11 @@ static int take_folder(trainer *t)
     return -1;
 }
 
-/* With a chunk size: one worker per backend thread, but no more than a batch has chunks. */
+/* With a chunk size: the replicas' workers for this rank's slices; else none. */
 static int replica_workers(const trainer *t)
 {
-    const int64_t chunk = t->o->chunk;
-    if (chunk <= 0) return 0;
-    const int64_t chunks = (t->local_batch + chunk - 1) / chunk;
-    return (int)(chunks < t->backend->threads ? chunks : t->backend->threads);
+    if (t->o->chunk <= 0) return 0;
+    return vb_replicas_workers_for(t->local_batch, t->o->chunk, t->backend->threads);
 }
 
 static int make_replicas(trainer *t)

@@ -39,6 +39,10 @@ vb_replicas *vb_replicas_create(const vb_model *m, const vb_loaded_backend *back
                                 int workers, int64_t chunk, char *err, size_t err_len);
 void vb_replicas_destroy(vb_replicas *t);
 
+/* The workers for batches of up to `batch` images: one per thread, but no more than a
+ * batch has chunks. */
+int vb_replicas_workers_for(int64_t batch, int64_t chunk, int threads);
+
 int vb_replicas_workers(const vb_replicas *t);
 int64_t vb_replicas_chunk(const vb_replicas *t);
 
