@@ -6,10 +6,17 @@
  * -mavx512f -mavx512bf16; only the bf16 isa calls it.
  *
  * Two shapes of source cover all four cases: pairs of K steps that lie in two rows
- * (B stored k×n, A stored k×m) are rounded 16 columns at a time and interleaved; pairs
+ * (B stored k×n, A stored k×m) are rounded 16 columns at a time and interleaved, a whole
+ * row pair at once into a dense line of words that is then cut into the panels; pairs
  * that lie side by side in one row (B stored n×k, A stored m×k) are a run rounded 32
  * values at a time, whose 16 words are already the pairs; four such rows go into a dense
- * buffer, which is transposed into the panel (vb_omp_transpose_words). */
+ * buffer, which is transposed into the panel (vb_omp_transpose_words).
+ *
+ * Full vectors are loaded and stored unmasked: on Zen 4 a masked load or store costs two
+ * to four times a plain one (worst when it crosses a cache line), and packing A stored
+ * k×m with 12-lane masked moves, panel by panel, took three times the microkernel's time
+ * in keras_cct's weight gradients. Only a row's last, partial vector is masked. */
+#include <string.h>
 #include "avx512_tile.h"
 
 enum { VL = VB_ZMM_VL };
@@ -25,14 +32,20 @@ static inline __m512i pairs(__m512 lo, __m512 hi)
 }
 
 /* Steps 2g and 2g + 1 from two rows r0, r1 (r1 NULL past an odd kc): words
- * dst[0:w) = pairs of r0[j], r1[j], dst[w:width) = 0. */
-static void pair_rows(const float *r0, const float *r1, int w, int width, uint32_t *dst)
+ * dst[0:w) = pairs of r0[j], r1[j], dst[w:width) = 0 (width ≥ w). */
+static void pair_rows(const float *r0, const float *r1, int64_t w, int64_t width,
+                      uint32_t *dst)
 {
-    for (int j = 0; j < width; j += VL) {
-        const __mmask16 m = vb_zmm_lanes(w - j);
+    int64_t j = 0;
+    for (; j + VL <= w; j += VL) {
+        const __m512 hi = r1 ? _mm512_loadu_ps(r1 + j) : _mm512_setzero_ps();
+        _mm512_storeu_si512(dst + j, pairs(_mm512_loadu_ps(r0 + j), hi));
+    }
+    for (; j < width; j += VL) {
+        const __mmask16 m = vb_zmm_lanes((int)(w - j));
         const __m512 lo = _mm512_maskz_loadu_ps(m, r0 + j);
         const __m512 hi = r1 ? _mm512_maskz_loadu_ps(m, r1 + j) : _mm512_setzero_ps();
-        _mm512_mask_storeu_epi32(dst + j, vb_zmm_lanes(width - j), pairs(lo, hi));
+        _mm512_mask_storeu_epi32(dst + j, vb_zmm_lanes((int)(width - j)), pairs(lo, hi));
     }
 }
 
@@ -40,12 +53,14 @@ static void pair_rows(const float *r0, const float *r1, int w, int width, uint32
  * Masked loads read zeros past kc (and do not touch that memory). */
 static void pair_run(const float *s, int64_t kc, uint32_t *dst)
 {
-    for (int64_t p = 0; p < kc; p += 2 * VL) {
-        const __m512 lo = _mm512_maskz_loadu_ps(vb_zmm_lanes((int)min64(kc - p, VL)), s + p);
-        const __m512 hi =
-            _mm512_maskz_loadu_ps(vb_zmm_lanes((int)min64(kc - p - VL, VL)), s + p + VL);
-        const int n = (int)min64(VL, (kc - p + 1) / 2);
-        _mm512_mask_storeu_epi32(dst + p / 2, vb_zmm_lanes(n),
+    int64_t p = 0;
+    for (; p + 2 * VL <= kc; p += 2 * VL)
+        _mm512_storeu_si512(dst + p / 2, (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(s + p + VL),
+                                                                       _mm512_loadu_ps(s + p)));
+    if (p < kc) {
+        const __m512 lo = _mm512_maskz_loadu_ps(vb_zmm_lanes((int)(kc - p)), s + p);
+        const __m512 hi = _mm512_maskz_loadu_ps(vb_zmm_lanes((int)(kc - p - VL)), s + p + VL);
+        _mm512_mask_storeu_epi32(dst + p / 2, vb_zmm_lanes((int)((kc - p + 1) / 2)),
                                  (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
     }
 }
@@ -70,16 +85,25 @@ static void pack_runs(const float *s, int64_t lds, int h, int64_t kc, uint32_t *
     }
 }
 
-/* Rows [0, h) of op(A) into one panel of ceil(kc/2) words × mr. */
-static void pack_a_panel(const float *a, int64_t lda, int trans, int64_t kc, int h, int mr,
-                         uint32_t *panel)
+/* A stored k×m: steps p and p + 1 (two rows) give word row p/2 of every panel. The row
+ * pair is rounded into a dense line of mc words, which is then cut into the panels'
+ * mr-word rows with plain moves. */
+static void pack_a_cols(const float *a, int64_t lda, int64_t mc, int64_t kc, int mr,
+                        uint32_t *dst)
 {
-    if (trans) /* stored k×m: step p is row p, the h values contiguous */
-        for (int64_t p = 0; p < kc; p += 2)
-            pair_rows(a + p * lda, p + 1 < kc ? a + (p + 1) * lda : NULL, h, h,
-                      panel + p / 2 * mr);
-    else /* stored m×k: row i is a run along K */
-        pack_runs(a, lda, h, kc, panel, mr);
+    enum { MC_MAX = 256 }; /* words of the dense line per pass over the panels */
+    uint32_t line[MC_MAX];
+    const int64_t kw = (kc + 1) / 2;
+    for (int64_t i0 = 0; i0 < mc; i0 += MC_MAX) {
+        const int64_t w = min64(MC_MAX, mc - i0); /* a multiple of mr but at the edge */
+        for (int64_t p = 0; p < kc; p += 2) {
+            const float *r0 = a + p * lda + i0;
+            pair_rows(r0, p + 1 < kc ? r0 + lda : NULL, w, w, line);
+            for (int64_t i = 0; i < w; i += mr)
+                memcpy(dst + (i0 + i) * kw + p / 2 * mr, line + i,
+                       (size_t)min64(mr, w - i) * sizeof(uint32_t));
+        }
+    }
 }
 
 /* B stored k×n: steps p and p + 1 (two rows) give row p/2 of every panel. Row pair by
@@ -111,9 +135,13 @@ static void pack_b_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr,
 void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc,
                         int mr, void *dst)
 {
-    for (int64_t i0 = 0; i0 < mc; i0 += mr)
-        pack_a_panel(trans ? a + i0 : a + i0 * lda, lda, trans, kc, (int)min64(mr, mc - i0),
-                     mr, (uint32_t *)dst + i0 * ((kc + 1) / 2));
+    if (trans) {
+        pack_a_cols(a, lda, mc, kc, mr, dst);
+        return;
+    }
+    for (int64_t i0 = 0; i0 < mc; i0 += mr) /* stored m×k: row i is a run along K */
+        pack_runs(a + i0 * lda, lda, (int)min64(mr, mc - i0), kc,
+                  (uint32_t *)dst + i0 * ((kc + 1) / 2), mr);
 }
 
 void vb_omp_pack_b_bf16(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc,

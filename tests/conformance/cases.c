@@ -142,6 +142,10 @@ static void build(void)
     linear("cct_mlp", 2 * 64, 128, 128, T);
     linear("vit_mlp1", 2 * 144, 64, 128, T);
     linear("vit_mlp2", 2 * 144, 128, 64, T);
+    /* b32: one chunk of a sample-parallel step (VB_CHUNK_DEFAULT), on one thread each */
+    linear("cct_qkv_b32", 32 * 64, 128, 3 * 2 * 128, P);
+    linear("cct_proj_b32", 32 * 64, 2 * 128, 128, P);
+    linear("cct_mlp_b32", 32 * 64, 128, 128, P);
     linear("cct_qkv_b128", 128 * 64, 128, 3 * 2 * 128, P);
     linear("cct_proj_b128", 128 * 64, 2 * 128, 128, P);
     linear("cct_mlp_b128", 128 * 64, 128, 128, P);
@@ -155,6 +159,8 @@ static void build(void)
     add(VB_OP_CONV2D_FWD, "cct_conv2", conv(2, 16, 16, 64, 128, 3, 1, 0, 0, 0, 0, 1), T);
     /* 2^16 elements an image: onednn's bf16 path runs 16 images, then 3 */
     add(VB_OP_CONV2D_FWD, "pieces", conv(19, 32, 32, 64, 4, 3, 1, 1, 1, 1, 1, 1), T);
+    add(VB_OP_CONV2D_FWD, "cct_conv1_b32", conv(32, 32, 32, 3, 64, 3, 1, 0, 0, 0, 0, 1), P);
+    add(VB_OP_CONV2D_FWD, "cct_conv2_b32", conv(32, 16, 16, 64, 128, 3, 1, 0, 0, 0, 0, 1), P);
     add(VB_OP_CONV2D_FWD, "cct_conv1_b128", conv(128, 32, 32, 3, 64, 3, 1, 0, 0, 0, 0, 1), P);
     add(VB_OP_CONV2D_FWD, "cct_conv2_b128", conv(128, 16, 16, 64, 128, 3, 1, 0, 0, 0, 0, 1),
         P);
@@ -218,6 +224,7 @@ static void build(void)
     a = attention(10, 256, 2, 8, 1, 1, 0.1f);
     a.attention_fwd.first_sample = 3;
     add(VB_OP_ATTENTION_FWD, "blocks", a, T);
+    add(VB_OP_ATTENTION_FWD, "cct_mha_b32", attention(32, 64, 2, 128, 1, 0, 0.1f), P);
     add(VB_OP_ATTENTION_FWD, "cct_mha_b128", attention(128, 64, 2, 128, 1, 0, 0.1f), P);
     add(VB_OP_ATTENTION_FWD, "vit_lsa_b128", attention(128, 144, 4, 64, 1, 1, 0.0f), P);
 
