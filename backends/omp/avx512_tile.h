@@ -16,7 +16,10 @@ static inline __mmask16 vb_zmm_lanes(int n)
 }
 
 /* C = alpha·acc + beta·C (C not read when beta == 0) [+ bias], rows [0, mr), nv vectors
- * of which only columns [0, nr) are written. */
+ * of which only columns [0, nr) are written. A vector wholly inside nr moves unmasked:
+ * on Zen 4 a masked load or store of C, even with every lane set, costs two to four
+ * times a plain one, which showed in short-K products (keras_cct's first convolution,
+ * K = 27) where the store is a large part of a tile's work. */
 static inline __attribute__((always_inline)) void
 vb_zmm_store(const int mr, const int nv, __m512 acc[][2], float *c, int64_t ldc, int nr,
              const vb_omp_store *st)
@@ -27,12 +30,20 @@ vb_zmm_store(const int mr, const int nv, __m512 acc[][2], float *c, int64_t ldc,
     for (int i = 0; i < mr; i++) {
         for (int v = 0; v < nv; v++) {
             float *cv = c + i * ldc + v * VB_ZMM_VL;
+            const int whole = nr >= (v + 1) * VB_ZMM_VL;
             __m512 r = _mm512_mul_ps(alpha, acc[i][v]);
             if (st->beta != 0.0f)
-                r = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(mask[v], cv), r);
-            if (st->bias)
-                r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], st->bias + v * VB_ZMM_VL));
-            _mm512_mask_storeu_ps(cv, mask[v], r);
+                r = _mm512_fmadd_ps(
+                    beta, whole ? _mm512_loadu_ps(cv) : _mm512_maskz_loadu_ps(mask[v], cv), r);
+            if (st->bias) {
+                const float *bv = st->bias + v * VB_ZMM_VL;
+                r = _mm512_add_ps(
+                    r, whole ? _mm512_loadu_ps(bv) : _mm512_maskz_loadu_ps(mask[v], bv));
+            }
+            if (whole)
+                _mm512_storeu_ps(cv, r);
+            else
+                _mm512_mask_storeu_ps(cv, mask[v], r);
         }
     }
 }
