@@ -90,8 +90,11 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
     const int64_t kcmax = (int64_t)KC * isa->kpack; /* steps of K per block */
     const int in_place_b =
         isa->kpack == 1 && !d->trans_b && m1 - m0 <= IN_PLACE_B_TILES * MR;
-    const int in_place_a =
-        isa->kernel_rows && !d->trans_a && n1 - n0 <= IN_PLACE_A_PANELS * NR;
+    /* A stored m×k goes to kernel_rows: converted row by row when the isa packs rows (no
+     * transpose), or read in place when few column panels reuse it */
+    const int rows_a = isa->pack_a_rows && !d->trans_a;
+    const int in_place_a = !rows_a && isa->kernel_rows && !d->trans_a &&
+                           n1 - n0 <= IN_PLACE_A_PANELS * NR;
     for (int64_t jc = n0; jc < n1; jc += NC) {
         const int64_t nc = min64(NC, n1 - jc);
         int64_t pc = 0;
@@ -107,7 +110,9 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
             vb_omp_store st = { d->alpha, pc == 0 ? d->beta : 1.0f, NULL };
             for (int64_t ic = m0; ic < m1; ic += MC) {
                 const int64_t mc = min64(MC, m1 - ic);
-                if (!in_place_a)
+                if (rows_a)
+                    isa->pack_a_rows(a + ic * d->lda + pc, d->lda, mc, kc, ap);
+                else if (!in_place_a)
                     isa->pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc,
                                 d->lda, d->trans_a, mc, kc, MR, ap);
                 for (int64_t jr = 0; jr < nc; jr += NR) {
@@ -120,6 +125,9 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
                             isa->kernel_rows(kc, a + (ic + ir) * d->lda + pc, d->lda,
                                              bb + jr * bstep, ldbb, ct, d->ldc, mr, nr,
                                              &st);
+                        else if (rows_a)
+                            isa->kernel_rows(kc, ap + ir * kw, kw, bb + jr * bstep, ldbb, ct,
+                                             d->ldc, mr, nr, &st);
                         else
                             isa->kernel(kc, ap + ir * kw, bb + jr * bstep, ldbb, ct, d->ldc,
                                         mr, nr, &st);

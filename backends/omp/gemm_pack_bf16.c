@@ -144,6 +144,12 @@ void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int6
                   (uint32_t *)dst + i0 * ((kc + 1) / 2), mr);
 }
 
+void vb_omp_pack_a_rows_bf16(const float *a, int64_t lda, int64_t mc, int64_t kc, void *dst)
+{
+    for (int64_t i = 0; i < mc; i++)
+        pair_run(a + i * lda, kc, (uint32_t *)dst + i * ((kc + 1) / 2));
+}
+
 void vb_omp_pack_b_bf16(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc,
                         int nr, void *dst)
 {

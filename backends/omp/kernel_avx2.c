@@ -75,4 +75,4 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, const float *bp, 
 VB_OMP_KERNEL(kernel, VB_OMP_ROWS_6)
 
 const vb_omp_isa vb_omp_isa_avx2 = { "avx2", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
-                                     kernel, NULL };
+                                     kernel, NULL, NULL };

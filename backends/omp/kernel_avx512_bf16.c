@@ -14,10 +14,12 @@
 
 enum { MR = VB_ZMM_MR, NR = 32, VL = VB_ZMM_VL };
 
-/* The tile with compile-time shape: mr rows, nv vectors of 16 columns. */
+/* The tile with compile-time shape: mr rows, nv vectors of 16 columns. A's word (i, g)
+ * is ap[g·aps + i·ars]: a packed panel (aps = MR, ars = 1) or rows (aps = 1, ars = the
+ * row length in words, vb_omp_pack_a_rows_bf16). */
 static inline __attribute__((always_inline)) void
-tile(const int mr, const int nv, int64_t kc, const uint32_t *ap, const uint32_t *bp,
-     int64_t ldb, float *c, int64_t ldc, int nr, const vb_omp_store *st)
+tile(const int mr, const int nv, int64_t kc, const uint32_t *ap, int64_t ars, int64_t aps,
+     const uint32_t *bp, int64_t ldb, float *c, int64_t ldc, int nr, const vb_omp_store *st)
 {
     __m512 acc[MR][2];
 #pragma GCC unroll 12
@@ -29,7 +31,7 @@ tile(const int mr, const int nv, int64_t kc, const uint32_t *ap, const uint32_t 
         const __m512bh b1 = nv > 1 ? (__m512bh)_mm512_loadu_si512(bp + g * ldb + VL) : b0;
 #pragma GCC unroll 12
         for (int i = 0; i < mr; i++) {
-            const __m512bh ai = (__m512bh)_mm512_set1_epi32((int)ap[g * MR + i]);
+            const __m512bh ai = (__m512bh)_mm512_set1_epi32((int)ap[g * aps + i * ars]);
             acc[i][0] = _mm512_dpbf16_ps(acc[i][0], ai, b0);
             if (nv > 1)
                 acc[i][1] = _mm512_dpbf16_ps(acc[i][1], ai, b1);
@@ -40,15 +42,25 @@ tile(const int mr, const int nv, int64_t kc, const uint32_t *ap, const uint32_t 
 }
 
 /* One row count, both widths: two vectors (the last maybe masked at the store), one. */
-#define TILE_CASE(MR_)                                                                    \
+#define TILE_WIDTHS(MR_, ARS, APS)                                                         \
     case MR_:                                                                             \
         if (nr > VL)                                                                      \
-            tile(MR_, 2, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+            tile(MR_, 2, kc, ap, ARS, APS, bp, ldb, c, ldc, nr, st);                      \
         else                                                                              \
-            tile(MR_, 1, kc, ap, bp, ldb, c, ldc, nr, st);                                \
+            tile(MR_, 1, kc, ap, ARS, APS, bp, ldb, c, ldc, nr, st);                      \
         break;
 
+#define TILE_CASE(MR_) TILE_WIDTHS(MR_, 1, MR)
 VB_OMP_KERNEL(kernel, VB_OMP_ROWS_12)
 
+#define ROWS_CASE(MR_) TILE_WIDTHS(MR_, lda, 1)
+static void kernel_rows(int64_t kc, const void *a, int64_t lda, const void *bp,
+                        int64_t ldb, float *c, int64_t ldc, int mr, int nr,
+                        const vb_omp_store *st)
+{
+    const uint32_t *ap = a;
+    switch (mr) { VB_OMP_ROWS_12(ROWS_CASE) }
+}
+
 const vb_omp_isa vb_omp_isa_bf16 = { "bf16", MR, NR, 2, vb_omp_pack_a_bf16, vb_omp_pack_b_bf16,
-                                     kernel, NULL };
+                                     kernel, kernel_rows, vb_omp_pack_a_rows_bf16 };

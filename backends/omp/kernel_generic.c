@@ -28,4 +28,4 @@ static void kernel(int64_t kc, const void *ap_, const void *bp_, int64_t ldb, fl
 }
 
 const vb_omp_isa vb_omp_isa_generic = { "generic", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
-                                        kernel, NULL };
+                                        kernel, NULL, NULL };

@@ -68,10 +68,17 @@ typedef void (*vb_omp_pack_a_fn)(const float *a, int64_t lda, int trans, int64_t
 typedef void (*vb_omp_pack_b_fn)(const float *b, int64_t ldb, int trans, int64_t kc,
                                  int64_t nc, int nr, void *dst);
 
-/* The kernel with A read in place, an f32 matrix stored m×k: Ap(i, p) = a[i·lda + p]. */
-typedef void (*vb_omp_kernel_rows_fn)(int64_t kc, const float *a, int64_t lda,
+/* The kernel with A read as rows of words: Ap(i, g) = a[i·lda + g] — an f32 matrix stored
+ * m×k, read in place (kpack = 1), or the rows pack_a_rows made (kpack = 2). */
+typedef void (*vb_omp_kernel_rows_fn)(int64_t kc, const void *a, int64_t lda,
                                       const void *bp, int64_t ldb, float *c, int64_t ldc,
                                       int mr, int nr, const vb_omp_store *st);
+
+/* Converts rows [0, mc) of A stored m×k (steps [0, kc) of each) into rows of
+ * kw = ceil(kc/kpack) words, row i at dst[i·kw], for kernel_rows: no transpose, so
+ * cheaper than packing panels. */
+typedef void (*vb_omp_pack_a_rows_fn)(const float *a, int64_t lda, int64_t mc, int64_t kc,
+                                      void *dst);
 
 /* A microkernel with its register-block shape and the packing that feeds it. */
 typedef struct vb_omp_isa {
@@ -82,6 +89,7 @@ typedef struct vb_omp_isa {
     vb_omp_pack_b_fn pack_b;
     vb_omp_kernel_fn kernel;
     vb_omp_kernel_rows_fn kernel_rows; /* or NULL: A is always packed */
+    vb_omp_pack_a_rows_fn pack_a_rows; /* or NULL: kernel_rows reads A in place */
 } vb_omp_isa;
 
 extern const vb_omp_isa vb_omp_isa_avx512, vb_omp_isa_avx2, vb_omp_isa_generic,
@@ -107,6 +115,7 @@ void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t n
 /* The bf16 packing, a pair of K steps per word (kpack = 2), rounded to nearest even. */
 void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc,
                         int mr, void *dst);
+void vb_omp_pack_a_rows_bf16(const float *a, int64_t lda, int64_t mc, int64_t kc, void *dst);
 void vb_omp_pack_b_bf16(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc,
                         int nr, void *dst);
 
