@@ -82,10 +82,24 @@ static void im2col(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int64_t ns, con
                            col + ((n * d->oh + i) * d->ow + j) * K);
 }
 
+/* The output index (row or column) whose window reads input index t + pad − tap through
+ * that tap, or −1 when none does: t = i·stride, i in [0, out). Stride 1 — every
+ * convolution of the shipped models — skips the two divisions per tap. */
+static inline int64_t tap_output(int64_t t, int64_t stride, int64_t out)
+{
+    if (t < 0)
+        return -1;
+    if (stride == 1)
+        return t < out ? t : -1;
+    return t % stride == 0 && t / stride < out ? t / stride : -1;
+}
+
 /* dx (ns, H, W, C) += col2im(dcol). Written as a gather: every input pixel sums the
  * (output pixel, tap) entries that read it, so threads own disjoint rows of dx and
  * overlapping windows need no atomics. Input row hi was read by output row i through tap p
- * when hi = i·sh + p − pt, i.e. when hi + pt − p is a non-negative multiple of sh. */
+ * when hi = i·sh + p − pt (tap_output). Cloned for AVX-512: the baseline's 4-float adds
+ * made this a sixth of keras_cct's backward data convolution. */
+VBC_CLONES
 static void col2im_add(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int64_t ns,
                        const float *dcol, float *dx)
 {
@@ -95,16 +109,14 @@ static void col2im_add(vb_backend_ctx *ctx, const vb_conv2d_desc *d, int64_t ns,
     for (int64_t n = 0; n < ns; n++)
         for (int64_t hi = 0; hi < d->h; hi++)
             for (int64_t p = 0; p < d->kh; p++) {
-                const int64_t ti = hi + d->pad_top - p;
-                if (ti < 0 || ti % d->stride_h || ti / d->stride_h >= d->oh)
+                const int64_t i = tap_output(hi + d->pad_top - p, d->stride_h, d->oh);
+                if (i < 0)
                     continue;
-                const int64_t i = ti / d->stride_h;
                 for (int64_t wi = 0; wi < d->w; wi++)
                     for (int64_t q = 0; q < d->kw; q++) {
-                        const int64_t tj = wi + d->pad_left - q;
-                        if (tj < 0 || tj % d->stride_w || tj / d->stride_w >= d->ow)
+                        const int64_t j = tap_output(wi + d->pad_left - q, d->stride_w, d->ow);
+                        if (j < 0)
                             continue;
-                        const int64_t j = tj / d->stride_w;
                         const float *restrict src =
                             dcol + ((n * d->oh + i) * d->ow + j) * K + (p * d->kw + q) * C;
                         float *restrict dst = dx + ((n * d->h + hi) * d->w + wi) * C;
