@@ -47,7 +47,9 @@ int vb_common_layernorm_fwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, con
 
 /* With x̂ = (x − μ)·rstd and ĝ = dy·gamma, per row (means over cols):
  *   dx     += rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))
- *   dgamma += Σ_rows dy · x̂,   dbeta += Σ_rows dy   (per-thread partials, then summed) */
+ *   dgamma += Σ_rows dy · x̂,   dbeta += Σ_rows dy   (per-thread partials, then summed)
+ * The partials are double: cloned for AVX-512, as the forward row is. */
+VBC_CLONES
 int vb_common_layernorm_bwd(vb_backend_ctx *ctx, const vb_layernorm_desc *d, const float *x,
                             const float *gamma, const float *mean, const float *rstd,
                             const float *dy, float *dx, float *dgamma, float *dbeta)
