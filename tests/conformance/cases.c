@@ -146,6 +146,10 @@ static void build(void)
     linear("cct_qkv_b32", 32 * 64, 128, 3 * 2 * 128, P);
     linear("cct_proj_b32", 32 * 64, 2 * 128, 128, P);
     linear("cct_mlp_b32", 32 * 64, 128, 128, P);
+    linear("vit_qkv_b32", 32 * 144, 64, 3 * 4 * 64, P); /* the SPT+LSA ViT's, per chunk */
+    linear("vit_proj_b32", 32 * 144, 4 * 64, 64, P);
+    linear("vit_mlp1_b32", 32 * 144, 64, 128, P);
+    linear("vit_head_b32", 32, 144 * 64, 2048, P); /* its first head layer */
     linear("cct_qkv_b128", 128 * 64, 128, 3 * 2 * 128, P);
     linear("cct_proj_b128", 128 * 64, 2 * 128, 128, P);
     linear("cct_mlp_b128", 128 * 64, 128, 128, P);
