@@ -229,15 +229,35 @@ static int make_replicas(workload *w, const vb_model *m, const vb_loaded_backend
     return -1;
 }
 
+/* Images the model itself is planned for: one chunk when steps run in chunks. */
+static int64_t planned_batch(const options *o)
+{
+    return o->chunk > 0 && o->chunk < o->batch ? o->chunk : o->batch;
+}
+
+/* MiB of what the steps plan: the model for planned_batch images, each replica for one
+ * chunk, and one gradient block per chunk of the batch (as vb_train_bytes_chunked counts
+ * them, without a recipe's data and optimizer state). */
+static double planned_mib(const vb_model *m, const options *o, int workers)
+{
+    const int64_t planned = planned_batch(o);
+    double bytes = (double)vb_model_bytes(m, planned);
+    if (planned < o->batch)
+        bytes += workers * (double)vb_model_bytes(m, planned) +
+                 (double)((o->batch + planned - 1) / planned) * (double)m->params.total *
+                     sizeof(float);
+    return bytes / 1048576.0;
+}
+
 static int workload_open(workload *w, vb_model *m, const vb_loaded_backend *b, const options *o)
 {
     memset(w, 0, sizeof *w);
-    const int64_t planned = o->chunk > 0 && o->chunk < o->batch ? o->chunk : o->batch;
+    const int64_t planned = planned_batch(o);
     if (vb_model_alloc(m, planned) != 0 || vb_step_scratch_alloc(&w->s, m) != 0 ||
         (o->chunk > 0 &&
          !(w->logits = vb_alloc((size_t)(o->batch * m->classes) * sizeof(float))))) {
         fprintf(stderr, "vbmodel: cannot allocate %.1f MiB for %s at batch %lld\n",
-                (double)vb_model_bytes(m, o->batch) / 1048576.0, m->name, (long long)o->batch);
+                (double)vb_model_bytes(m, planned) / 1048576.0, m->name, (long long)o->batch);
         return -1;
     }
     if (make_replicas(w, m, b, o) != 0) return -1;
@@ -309,13 +329,13 @@ static int run_steps(vb_model *m, const options *o)
         vb_backend_unload(b);
         return 1;
     }
-    printf("%s on backend %s (%s), %d threads, %s, batch %lld, %.1f MiB\n", m->name, b->name,
-           b->version, b->threads, vb_precision_name(b->precision), (long long)o->batch,
-           (double)vb_model_bytes(m, o->batch) / 1048576.0);
+    const int workers = w.replicas ? vb_replicas_workers(w.replicas) : 0;
+    printf("%s on backend %s (%s), %d threads, %s, batch %lld, %.1f MiB planned\n", m->name,
+           b->name, b->version, b->threads, vb_precision_name(b->precision),
+           (long long)o->batch, planned_mib(m, o, workers));
     if (w.replicas)
         printf("chunks of %lld images on %d one-thread workers: op times below are summed "
-               "over the workers (CPU time)\n", (long long)o->chunk,
-               vb_replicas_workers(w.replicas));
+               "over the workers (CPU time)\n", (long long)o->chunk, workers);
     vb_profile profile;
     vb_run r = {.backend = b, .params = &m->params, .training = 1, .profile = &profile};
     int rc = 0;
