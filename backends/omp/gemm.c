@@ -16,12 +16,14 @@
  *       for each MC rows:                    pack op(A)[ic:ic+mc, pc:pc+kc]  (L2)
  *         for each NR-column panel:          a kc×NR panel of B stays in L1
  *           for each MR rows: microkernel    the MR×NR tile lives in registers
+ * (a block of few words of K swaps the two inner loops: ROW_ORDER_MAX_KW).
  * Packing absorbs both transposes (and any conversion). A packed B block pays for itself
  * over the row tiles that reuse it, a packed A block over the column panels. So an f32
  * job of few row tiles — one attention head, or the short M of a weight gradient
  * (dW = Xᵀ dY, M = the layer's inputs) — reads a row-major B in place, and one of few
- * column panels reads an A stored m×k in place. beta applies on the first K block only
- * (later blocks accumulate), bias and activation on the last, tile by tile. */
+ * column panels reads an A stored m×k in place; bf16 converts an A stored m×k row by row
+ * (pack_a_rows), which needs no transpose. beta applies on the first K block only (later
+ * blocks accumulate), bias and activation on the last, tile by tile. */
 #include <omp.h>
 #include "omp_gemm.h"
 

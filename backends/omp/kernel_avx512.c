@@ -62,13 +62,7 @@ tile(const int mr, const int nv_, int64_t kc, const float *ap, int64_t ars, int6
 VB_OMP_KERNEL(kernel, VB_OMP_ROWS_12)
 
 #define ROWS_CASE(MR_) TILE_WIDTHS(MR_, lda, 1)
-static void kernel_rows(int64_t kc, const void *a, int64_t lda, const void *bp,
-                        int64_t ldb, float *c, int64_t ldc, int mr, int nr,
-                        const vb_omp_store *st)
-{
-    const float *ap = a;
-    switch (mr) { VB_OMP_ROWS_12(ROWS_CASE) }
-}
+VB_OMP_KERNEL_ROWS(kernel_rows, VB_OMP_ROWS_12, float)
 
 const vb_omp_isa vb_omp_isa_avx512 = { "avx512", MR, NR, 1, vb_omp_pack_a, vb_omp_pack_b,
                                        kernel, kernel_rows, NULL };

@@ -54,13 +54,7 @@ tile(const int mr, const int nv, int64_t kc, const uint32_t *ap, int64_t ars, in
 VB_OMP_KERNEL(kernel, VB_OMP_ROWS_12)
 
 #define ROWS_CASE(MR_) TILE_WIDTHS(MR_, lda, 1)
-static void kernel_rows(int64_t kc, const void *a, int64_t lda, const void *bp,
-                        int64_t ldb, float *c, int64_t ldc, int mr, int nr,
-                        const vb_omp_store *st)
-{
-    const uint32_t *ap = a;
-    switch (mr) { VB_OMP_ROWS_12(ROWS_CASE) }
-}
+VB_OMP_KERNEL_ROWS(kernel_rows, VB_OMP_ROWS_12, uint32_t)
 
 const vb_omp_isa vb_omp_isa_bf16 = { "bf16", MR, NR, 2, vb_omp_pack_a_bf16, vb_omp_pack_b_bf16,
                                      kernel, kernel_rows, vb_omp_pack_a_rows_bf16 };

@@ -54,6 +54,16 @@ typedef void (*vb_omp_kernel_fn)(int64_t kc, const void *ap, const void *bp, int
         switch (mr) { ROWS(TILE_CASE) }                                                    \
     }
 
+/* The same for a vb_omp_kernel_rows_fn, `name`, whose A words have type T (float, or
+ * uint32_t bf16 pairs): ROWS_CASE(m) is the file's `case m:` with A read as rows. */
+#define VB_OMP_KERNEL_ROWS(name, ROWS, T)                                                  \
+    static void name(int64_t kc, const void *a, int64_t lda, const void *bp, int64_t ldb, \
+                     float *c, int64_t ldc, int mr, int nr, const vb_omp_store *st)       \
+    {                                                                                      \
+        const T *ap = a;                                                                   \
+        switch (mr) { ROWS(ROWS_CASE) }                                                    \
+    }
+
 /* Packs op(A)[0:mc, 0:kc] into ceil(mc/mr) panels of kw = ceil(kc/kpack) words × mr
  * rows: panel q holds rows [q·mr, q·mr + mr) from word q·mr·kw, word (i, g) at g·mr + i —
  * the MR words one step of the kernel broadcasts, side by side. Rows past the edge are
