@@ -2,8 +2,9 @@
  * fashion_cct with every kind of dropout on (tests/mpi_fashion_cct_dropout.cfg), whose
  * masks are drawn per sample of the batch, the backend omp, the batch 10 in chunks of 4
  * (the last one short), the loss mixed (Mixup's two label sets).
- * - Any number of workers computes the same bits, on omp and on onednn: chunks and their
- *   summing order do not depend on who runs them, and workers share nothing they write.
+ * - Any number of workers computes the same bits, on omp, onednn and openblas (each worker
+ *   calls cblas_sgemm from its own thread): chunks and their summing order do not depend
+ *   on who runs them, and workers share nothing they write.
  * - Against the whole batch, gradients and parameters after two AdamW steps agree within
  *   1e-4 of their largest value:
  *   the chunks' GEMMs see 4 rows instead of 10 and the gradients are summed per chunk, so
@@ -110,6 +111,11 @@ Test(replicas, compute_the_same_bits_on_any_number_of_workers_on_omp)
 Test(replicas, compute_the_same_bits_on_any_number_of_workers_on_onednn)
 {
     same_bits_on_1_and_3_workers("onednn");
+}
+
+Test(replicas, compute_the_same_bits_on_any_number_of_workers_on_openblas)
+{
+    same_bits_on_1_and_3_workers("openblas");
 }
 
 /* max |a − b| / (max |b| + tiny) over n floats. */
