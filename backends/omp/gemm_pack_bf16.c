@@ -5,12 +5,13 @@
  * pair one VDPBF16PS lane multiplies. An odd kc pads the last pair with zero. Built with
  * -mavx512f -mavx512bf16; only the bf16 isa calls it.
  *
- * Two shapes of source cover all four cases: pairs of K steps that lie in two rows
- * (B stored k×n, A stored k×m) are rounded 16 columns at a time and interleaved, a whole
- * row pair at once into a dense line of words that is then cut into the panels; pairs
- * that lie side by side in one row (B stored n×k, A stored m×k) are a run rounded 32
- * values at a time, whose 16 words are already the pairs; four such rows go into a dense
- * buffer, which is transposed into the panel (vb_omp_transpose_words).
+ * Two shapes of source cover the cases: pairs of K steps that lie in two rows (B stored
+ * k×n, A stored k×m) are rounded 16 columns at a time and interleaved, a whole row pair at
+ * once into a dense line of words that is then cut into the panels; pairs that lie side
+ * by side in one row (B stored n×k, and A stored m×k, which the driver converts as rows
+ * for kernel_rows: vb_omp_pack_a_rows_bf16) are a run rounded 32 values at a time, whose
+ * 16 words are already the pairs; for B, four such rows go into a dense buffer, which is
+ * transposed into the panel (vb_omp_transpose_words).
  *
  * Full vectors are loaded and stored unmasked: on Zen 4 a masked load or store costs two
  * to four times a plain one (worst when it crosses a cache line), and packing A stored
@@ -65,7 +66,7 @@ static void pair_run(const float *s, int64_t kc, uint32_t *dst)
     }
 }
 
-/* Rows [0, h) of a matrix whose rows run along K (A stored m×k, B stored n×k) into a
+/* Rows [0, h) of a matrix whose rows run along K (B stored n×k) into a
  * panel: word (i, g) at panel[g·ldp + i]. Four rows at a time are rounded into a dense
  * buffer, which is then transposed into the panel. */
 static void pack_runs(const float *s, int64_t lds, int h, int64_t kc, uint32_t *panel,
@@ -91,11 +92,11 @@ static void pack_runs(const float *s, int64_t lds, int h, int64_t kc, uint32_t *
 static void pack_a_cols(const float *a, int64_t lda, int64_t mc, int64_t kc, int mr,
                         uint32_t *dst)
 {
-    enum { MC_MAX = 256 }; /* words of the dense line per pass over the panels */
-    uint32_t line[MC_MAX];
-    const int64_t kw = (kc + 1) / 2;
-    for (int64_t i0 = 0; i0 < mc; i0 += MC_MAX) {
-        const int64_t w = min64(MC_MAX, mc - i0); /* a multiple of mr but at the edge */
+    enum { LINE_MAX = 256 }; /* words of the dense line */
+    uint32_t line[LINE_MAX];
+    const int64_t kw = (kc + 1) / 2, pass = LINE_MAX / mr * mr; /* whole panels per pass */
+    for (int64_t i0 = 0; i0 < mc; i0 += pass) {
+        const int64_t w = min64(pass, mc - i0);
         for (int64_t p = 0; p < kc; p += 2) {
             const float *r0 = a + p * lda + i0;
             pair_rows(r0, p + 1 < kc ? r0 + lda : NULL, w, w, line);
@@ -135,13 +136,8 @@ static void pack_b_cols(const float *b, int64_t ldb, int64_t kc, int w, int nr,
 void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc,
                         int mr, void *dst)
 {
-    if (trans) {
-        pack_a_cols(a, lda, mc, kc, mr, dst);
-        return;
-    }
-    for (int64_t i0 = 0; i0 < mc; i0 += mr) /* stored m×k: row i is a run along K */
-        pack_runs(a + i0 * lda, lda, (int)min64(mr, mc - i0), kc,
-                  (uint32_t *)dst + i0 * ((kc + 1) / 2), mr);
+    (void)trans; /* always stored k×m: the driver converts A stored m×k as rows */
+    pack_a_cols(a, lda, mc, kc, mr, dst);
 }
 
 void vb_omp_pack_a_rows_bf16(const float *a, int64_t lda, int64_t mc, int64_t kc, void *dst)

@@ -122,7 +122,9 @@ void vb_omp_pack_a(const float *a, int64_t lda, int trans, int64_t mc, int64_t k
 void vb_omp_pack_b(const float *b, int64_t ldb, int trans, int64_t kc, int64_t nc, int nr,
                    void *dst);
 
-/* The bf16 packing, a pair of K steps per word (kpack = 2), rounded to nearest even. */
+/* The bf16 packing, a pair of K steps per word (kpack = 2), rounded to nearest even. Its
+ * pack_a takes only A stored k×m (trans): the driver converts A stored m×k with
+ * pack_a_rows. */
 void vb_omp_pack_a_bf16(const float *a, int64_t lda, int trans, int64_t mc, int64_t kc,
                         int mr, void *dst);
 void vb_omp_pack_a_rows_bf16(const float *a, int64_t lda, int64_t mc, int64_t kc, void *dst);
