@@ -125,7 +125,7 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
                 else if (!in_place_a)
                     isa->pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc,
                                 d->lda, d->trans_a, mc, kc, MR, ap);
-                /* tile t: panel jr and row tile ir, row by row for short K (ROW_ORDER_MAX_KW) */
+                /* tile t: panel jr, row tile ir; row by row for short K (ROW_ORDER_MAX_KW) */
                 const int64_t panels = ceil_div(nc, NR), row_tiles = ceil_div(mc, MR);
                 const int by_rows = kw <= ROW_ORDER_MAX_KW;
                 for (int64_t t = 0; t < panels * row_tiles; t++) {

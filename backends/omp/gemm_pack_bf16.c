@@ -55,9 +55,10 @@ static void pair_rows(const float *r0, const float *r1, int64_t w, int64_t width
 static void pair_run(const float *s, int64_t kc, uint32_t *dst)
 {
     int64_t p = 0;
-    for (; p + 2 * VL <= kc; p += 2 * VL)
-        _mm512_storeu_si512(dst + p / 2, (__m512i)_mm512_cvtne2ps_pbh(_mm512_loadu_ps(s + p + VL),
-                                                                       _mm512_loadu_ps(s + p)));
+    for (; p + 2 * VL <= kc; p += 2 * VL) {
+        const __m512 lo = _mm512_loadu_ps(s + p), hi = _mm512_loadu_ps(s + p + VL);
+        _mm512_storeu_si512(dst + p / 2, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+    }
     if (p < kc) {
         const __m512 lo = _mm512_maskz_loadu_ps(vb_zmm_lanes((int)(kc - p)), s + p);
         const __m512 hi = _mm512_maskz_loadu_ps(vb_zmm_lanes((int)(kc - p - VL)), s + p + VL);
