@@ -87,6 +87,18 @@ static void pack_runs(const float *s, int64_t lds, int h, int64_t kc, uint32_t *
     }
 }
 
+/* dst[0:n) = src[0:n), 32-bit words; a whole row of a bf16 panel (n = VB_ZMM_MR = 12) in
+ * two plain moves instead of a memcpy call per row of every panel. */
+static inline void copy_words(uint32_t *dst, const uint32_t *src, int64_t n)
+{
+    if (n == 12) {
+        _mm256_storeu_si256((__m256i *)dst, _mm256_loadu_si256((const __m256i *)src));
+        _mm_storeu_si128((__m128i *)(dst + 8), _mm_loadu_si128((const __m128i *)(src + 8)));
+    } else {
+        memcpy(dst, src, (size_t)n * sizeof *dst);
+    }
+}
+
 /* A stored k×m: steps p and p + 1 (two rows) give word row p/2 of every panel. The row
  * pair is rounded into a dense line of mc words, which is then cut into the panels'
  * mr-word rows with plain moves. */
@@ -102,8 +114,7 @@ static void pack_a_cols(const float *a, int64_t lda, int64_t mc, int64_t kc, int
             const float *r0 = a + p * lda + i0;
             pair_rows(r0, p + 1 < kc ? r0 + lda : NULL, w, w, line);
             for (int64_t i = 0; i < w; i += mr)
-                memcpy(dst + (i0 + i) * kw + p / 2 * mr, line + i,
-                       (size_t)min64(mr, w - i) * sizeof(uint32_t));
+                copy_words(dst + (i0 + i) * kw + p / 2 * mr, line + i, min64(mr, w - i));
         }
     }
 }
