@@ -31,10 +31,10 @@ static window window_at(const vb_pool_desc *d, int64_t i, int64_t j)
     return win;
 }
 
-/* The window's maximum for `width` channels (a compile-time 16 or 64) from xn on (the
- * sample's first pixel, at the block's first channel) into best. The running maxima are
- * a fixed-size local the vectoriser keeps in registers across the taps; 64 channels are
- * four independent compare-and-select chains, which the core overlaps. */
+/* The window's maximum for width ≤ 64 channels from xn on (the sample's first pixel, at
+ * the block's first channel) into best. With a compile-time width (16 or 64) the running
+ * maxima are a fixed-size local the vectoriser keeps in registers across the taps; 64
+ * channels are four independent compare-and-select chains, which the core overlaps. */
 static inline __attribute__((always_inline)) void
 window_max_block(const vb_pool_desc *d, const window *win, const float *xn,
                  float *restrict best, const int width)
@@ -59,7 +59,7 @@ window_max_block(const vb_pool_desc *d, const window *win, const float *xn,
  * xn, which points at the sample's first pixel; −∞ for an all-padding window. Blocks of
  * 64, then 16 channels keep their maxima in registers over the taps (walking all channels
  * per tap stored and reloaded them in y every tap: twice onednn's time); the channels
- * after the last 16 go one by one. */
+ * after the last 16 go as one block of run-time width. */
 VBC_CLONES
 static void window_max(const vb_pool_desc *d, const window *win, const float *xn,
                        float *restrict best)
@@ -70,15 +70,8 @@ static void window_max(const vb_pool_desc *d, const window *win, const float *xn
         window_max_block(d, win, xn + ch0, best + ch0, 64);
     for (; ch0 + 16 <= c; ch0 += 16)
         window_max_block(d, win, xn + ch0, best + ch0, 16);
-    for (int64_t ch = ch0; ch < c; ch++) {
-        float m = -INFINITY;
-        for (int64_t p = win->p0; p < win->p1; p++)
-            for (int64_t q = win->q0; q < win->q1; q++) {
-                const float v = xn[((win->hi0 + p) * d->w + win->wi0 + q) * c + ch];
-                m = beats(v, m) ? v : m;
-            }
-        best[ch] = m;
-    }
+    if (ch0 < c)
+        window_max_block(d, win, xn + ch0, best + ch0, (int)(c - ch0));
 }
 
 int vb_common_maxpool_fwd(vb_backend_ctx *ctx, const vb_pool_desc *d, const float *x, float *y)
