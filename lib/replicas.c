@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "vitbench/checked.h"
 
 typedef struct worker {
     struct vb_replicas *team;
@@ -189,6 +190,14 @@ int vb_replicas_workers_for(int64_t batch, int64_t chunk, int threads)
 {
     const int64_t chunks = (batch + chunk - 1) / chunk;
     return (int)(chunks < threads ? chunks : threads);
+}
+
+size_t vb_replicas_bytes(const vb_model *m, int64_t batch, int workers, int64_t chunk)
+{
+    const int64_t chunks = (batch + chunk - 1) / chunk;
+    const size_t params = vb_size_mul(m->params.total, sizeof(float));
+    return vb_size_add(vb_size_mul((size_t)workers, vb_model_bytes(m, chunk)),
+                       vb_size_mul((size_t)chunks, params));
 }
 
 int vb_replicas_workers(const vb_replicas *t)

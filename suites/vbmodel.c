@@ -235,17 +235,14 @@ static int64_t planned_batch(const options *o)
     return o->chunk > 0 && o->chunk < o->batch ? o->chunk : o->batch;
 }
 
-/* MiB of what the steps plan: the model for planned_batch images, each replica for one
- * chunk, and one gradient block per chunk of the batch (as vb_train_bytes_chunked counts
- * them, without a recipe's data and optimizer state). */
+/* MiB of what the steps plan: the model for planned_batch images, and with chunks the
+ * replicas and gradient blocks on top. */
 static double planned_mib(const vb_model *m, const options *o, int workers)
 {
     const int64_t planned = planned_batch(o);
     double bytes = (double)vb_model_bytes(m, planned);
     if (planned < o->batch)
-        bytes += workers * (double)vb_model_bytes(m, planned) +
-                 (double)((o->batch + planned - 1) / planned) * (double)m->params.total *
-                     sizeof(float);
+        bytes += (double)vb_replicas_bytes(m, o->batch, workers, planned);
     return bytes / 1048576.0;
 }
 

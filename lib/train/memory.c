@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "vitbench/checked.h"
+#include "vitbench/replicas.h"
 
 /* Bytes of a training run: the model's parameters, gradients and activations at `batch`
  * (vb_model_bytes), the optimizer's two moments, the kept best weights, and the loader's
@@ -32,14 +33,8 @@ size_t vb_train_bytes_chunked(const vb_model *m, const vb_recipe *r, int workers
 {
     if (chunk <= 0 || r->batch < 1) return vb_train_bytes(m, r);
     if (chunk > r->batch) chunk = r->batch;
-    /* The model itself is planned for one chunk, and so is each worker's replica
-     * (vb_model_bytes counts a replica's parameters and gradients, which it borrows: the
-     * overcount stands for its loss buffers); one gradient block per chunk of the batch. */
-    const int64_t chunks = (r->batch + chunk - 1) / chunk;
-    const size_t params = vb_size_mul(m->params.total, sizeof(float));
-    size_t total = run_bytes(m, r, chunk);
-    total = vb_size_add(total, vb_size_mul((size_t)workers, vb_model_bytes(m, chunk)));
-    return vb_size_add(total, vb_size_mul((size_t)chunks, params));
+    /* the model itself is planned for one chunk; the replicas and gradient blocks on top */
+    return vb_size_add(run_bytes(m, r, chunk), vb_replicas_bytes(m, r->batch, workers, chunk));
 }
 
 /* A number from a "Key:   N kB" line of /proc/meminfo, in bytes, or 0. */

@@ -43,6 +43,12 @@ void vb_replicas_destroy(vb_replicas *t);
  * batch has chunks. */
 int vb_replicas_workers_for(int64_t batch, int64_t chunk, int threads);
 
+/* Bytes that sample-parallel steps add to the model planned for one chunk: `workers`
+ * replicas planned for `chunk` images (vb_model_bytes counts a replica's parameters and
+ * gradients, which it borrows: the overcount stands for its loss buffers) and one gradient
+ * block per chunk of a `batch`. Saturates at SIZE_MAX (checked.h). */
+size_t vb_replicas_bytes(const vb_model *m, int64_t batch, int workers, int64_t chunk);
+
 int vb_replicas_workers(const vb_replicas *t);
 int64_t vb_replicas_chunk(const vb_replicas *t);
 
