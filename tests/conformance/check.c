@@ -83,7 +83,7 @@ void cf_check(const vb_loaded_backend *b, vb_op op, const cf_case *c, uint64_t s
     else if (gw >= 0)
         fail(r, "the reference wrote past the end of", want.t[gw].name, gw);
     else
-        cf_compare_outputs(info, b->precision, &init, &want, &got, &r->cmp);
+        cf_compare_outputs(info, &c->desc, b->precision, &init, &want, &got, &r->cmp);
     cf_buffers_free(&init);
     cf_buffers_free(&want);
     cf_buffers_free(&got);

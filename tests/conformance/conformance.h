@@ -79,6 +79,8 @@ typedef struct cf_tensor {
     int sparse;   /* mostly zero by design (routing): only an all-zero change is mistrusted */
 } cf_tensor;
 
+typedef struct cf_buffers cf_buffers; /* below */
+
 typedef struct cf_opinfo {
     vb_op op;
     vb_op forward; /* backward ops: the forward op whose tensors bind; else VB_OP_COUNT */
@@ -95,6 +97,11 @@ typedef struct cf_opinfo {
     void (*describe)(const cf_desc *d, char *buf, size_t len);
     /* Ops with a random mask: puts the run's seed into the descriptor; else NULL. */
     void (*seed)(cf_desc *d, uint64_t seed);
+    /* Ops with an output whose terms can cancel (else NULL): for output tensor i, the
+     * squared size its bf16 error is bounded by, in place of its own Σ δ² (metrics.c);
+     * 0 for the other outputs. init and want: the reference's buffers. */
+    double (*bf16_size2)(const cf_desc *d, const cf_buffers *init, const cf_buffers *want,
+                         int i);
 } cf_opinfo;
 
 const cf_opinfo *cf_opinfo_get(vb_op op);
@@ -174,8 +181,9 @@ typedef struct cf_compare {
 
 /* Compares every output of `got` (computed in `precision`) with the reference's `want`;
  * `init` holds the values before the call. */
-void cf_compare_outputs(const cf_opinfo *info, vb_precision precision, const cf_buffers *init,
-                        const cf_buffers *want, const cf_buffers *got, cf_compare *r);
+void cf_compare_outputs(const cf_opinfo *info, const cf_desc *d, vb_precision precision,
+                        const cf_buffers *init, const cf_buffers *want, const cf_buffers *got,
+                        cf_compare *r);
 /* NMSE threshold of one output tensor from its reduction length, the op's ulps and, in
  * bf16, its rounded factors. */
 double cf_threshold(const cf_opinfo *info, vb_precision precision, const cf_tensor *t);

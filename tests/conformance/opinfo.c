@@ -532,6 +532,29 @@ static int attention_bwd_tensors(const cf_desc *u, cf_tensor *t)
     return 12;
 }
 
+/* dscale = Σ dS ⊙ Q Kᵀ = ⟨Q, dQ⟩ / scale, dQ = scale · dS K (the reference's change of
+ * dq): one dot product, which can cancel to far below its terms. Each term q·dQ carries
+ * the bf16 errors of its two factors, and as everywhere (metrics.c) they add in
+ * quadrature: |δ dscale|² ≲ (r·u)² Σ (q·dQ)² / scale². */
+static double attention_bwd_bf16_size2(const cf_desc *u, const cf_buffers *init,
+                                       const cf_buffers *want, int i)
+{
+    enum { Q = 0, SCALE = 3, DQ = 6, DSCALE = 9 };
+    if (i != DSCALE)
+        return 0.0;
+    const vb_attention_desc *d = &u->attention_fwd;
+    const float *q = want->p[Q], *dq = want->p[DQ], *dq0 = init->p[DQ];
+    const double scale = *(const float *)want->p[SCALE];
+    double sum2 = 0.0;
+    for (int64_t r = 0; r < d->batch * d->tokens; r++)
+        for (int64_t c = 0; c < d->heads * d->head_dim; c++) {
+            const int64_t at = r * d->q_row_stride + c;
+            const double term = q[at] * ((double)dq[at] - (isfinite(dq0[at]) ? dq0[at] : 0.0f));
+            sum2 += term * term;
+        }
+    return sum2 / (scale * scale);
+}
+
 static double attention_flops(const cf_desc *u)
 {
     const vb_attention_desc *d = &u->attention_fwd;
@@ -812,7 +835,7 @@ static const cf_opinfo table[VB_OP_COUNT] = {
                              attention_seed},
     [VB_OP_ATTENTION_BWD] = {VB_OP_ATTENTION_BWD, VB_OP_ATTENTION_FWD, 4,
                              attention_bwd_tensors, attention_bwd_flops,
-                             .seed = attention_seed},
+                             .seed = attention_seed, .bf16_size2 = attention_bwd_bf16_size2},
     [VB_OP_DROPOUT_FWD] = {VB_OP_DROPOUT_FWD, NONE, 1, dropout_tensors, NULL, dropout_random,
                            dropout_describe, dropout_seed},
     [VB_OP_DROPOUT_BWD] = {VB_OP_DROPOUT_BWD, VB_OP_DROPOUT_FWD, 1, dropout_bwd_tensors,
