@@ -20,6 +20,7 @@
  * keep[b,h,i,j] = vb_keep(d->seed, ((b·H + h)·T + i)·T + j, dropout): the flat index of the
  * entry in probs, so the mask is the reference's bit for bit. */
 #include "internal.h"
+#include "vitbench/cpu.h"
 
 /* Floats of one score-shaped block (G·T·T): 1 MiB. 4 MiB measured no faster. */
 #define SCORES_BLOCK ((int64_t)1 << 18)
@@ -71,18 +72,26 @@ static int block_gemm(vb_backend_ctx *ctx, block blk, int64_t m, int64_t n, int6
     return vb_common(ctx)->gemm(ctx, &g, a.p, b.p, NULL, (float *)c.p);
 }
 
-/* Row r of a block (batch element b0 + r / T, query i = r mod T): its offset in probs,
- * and its first dropout index (the flat index of its first entry, counted from the start
- * of the global batch). */
+int64_t vbc_attention_probs_row(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i)
+{
+    return ((b * d->heads + h) * d->tokens + i) * d->tokens;
+}
+
+uint64_t vbc_attention_keep_index(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i)
+{
+    return (uint64_t)(vbc_attention_probs_row(d, b, h, i) +
+                      d->first_sample * d->heads * d->tokens * d->tokens);
+}
+
+/* Row r of a block is query i = r mod T of batch element b0 + r / T: its offset in
+ * probs, and its first dropout index. */
 static int64_t probs_row(const vb_attention_desc *d, block blk, int64_t r)
 {
-    const int64_t T = d->tokens;
-    return (((blk.b0 + r / T) * d->heads + blk.h) * T + r % T) * T;
+    return vbc_attention_probs_row(d, blk.b0 + r / d->tokens, blk.h, r % d->tokens);
 }
 static uint64_t keep_index(const vb_attention_desc *d, block blk, int64_t r)
 {
-    return (uint64_t)(probs_row(d, blk, r) + d->first_sample * d->heads * d->tokens *
-                                                 d->tokens);
+    return vbc_attention_keep_index(d, blk.b0 + r / d->tokens, blk.h, r % d->tokens);
 }
 
 /* Batch elements per block. */
@@ -105,6 +114,14 @@ static float *scores_scratch(vb_backend_ctx *ctx, vbc_scratch_slot slot,
 {
     return vbc_scratch(ctx, slot,
                        (size_t)(group_size(d) * d->tokens * d->tokens) * sizeof(float));
+}
+
+/* Whether a call goes one head at a time (attention_heads.c): heads narrow and short
+ * enough for its workspace, on a CPU with AVX-512. */
+static int by_head(const vb_attention_desc *d)
+{
+    return d->head_dim <= VBC_BY_HEAD_DIM_MAX && d->tokens <= VBC_BY_HEAD_TOKENS_MAX &&
+           vb_cpu_has_avx512();
 }
 
 static int bad_args(const vb_attention_desc *d, const float *q, const float *k,
@@ -139,6 +156,8 @@ int vb_common_attention_fwd(vb_backend_ctx *ctx, const vb_attention_desc *d, con
 {
     if (bad_args(d, q, k, v, scale) || !o || !probs)
         return VB_EINVAL;
+    if (by_head(d))
+        return vbc_attention_by_head_fwd(ctx, d, q, k, v, *scale, o, probs);
     const int64_t T = d->tokens, D = d->head_dim, G = group_size(d);
     float *dropped = NULL; /* P' of one block; without dropout O = P V straight from probs */
     if (d->dropout > 0.0f && !(dropped = scores_scratch(ctx, VBC_SCRATCH_DROPPED, d)))
@@ -226,6 +245,9 @@ int vb_common_attention_bwd(vb_backend_ctx *ctx, const vb_attention_desc *d, con
 {
     if (bad_args(d, q, k, v, scale) || !probs || !dout)
         return VB_EINVAL;
+    if (by_head(d))
+        return vbc_attention_by_head_bwd(ctx, d, q, k, v, *scale, probs, dout, dq, dk, dv,
+                                         dscale);
     const int64_t T = d->tokens, D = d->head_dim, G = group_size(d);
     const int need_ds = dq || dk || dscale; /* everything but dV goes through dS */
     float *dropped = NULL, *g = NULL, *qk = NULL;

@@ -30,6 +30,7 @@ typedef enum vbc_scratch_slot {
     VBC_SCRATCH_DROPPED,  /* attention: P' = dropout(P) of one batch element */
     VBC_SCRATCH_GRAD,     /* attention: dP' then dS of one batch element */
     VBC_SCRATCH_LOGITS,   /* attention: Q Kᵀ, for dscale */
+    VBC_SCRATCH_HEADS,    /* attention one head at a time: each thread's workspace */
     VBC_SCRATCH_BF16_0,   /* a product's bf16 operands, for the backend (vb_common_bf16_buffer) */
     VBC_SCRATCH_BF16_1,
     VBC_SCRATCH_COUNT
@@ -184,5 +185,28 @@ static inline float vbc_dropout(uint64_t seed, uint64_t i, float rate, float x)
 /* y[j] = vbc_dropout(seed, first + j, rate, x[j]) for j < n; y may be x. */
 void vbc_dropout_row(uint64_t seed, float rate, uint64_t first, int64_t n, const float *x,
                      float *y);
+
+/* ---- attention (attention.c, attention_heads.c) ------------------------------------ */
+
+/* Query i of head h of sample b: the offset of its row in probs (B, H, T, T), and the
+ * dropout index of its first entry (counted from the start of the global batch). */
+int64_t vbc_attention_probs_row(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i);
+uint64_t vbc_attention_keep_index(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i);
+
+/* Heads at most this wide and this long go one at a time (attention_heads.c) on CPUs
+ * with AVX-512: there the batched GEMMs' packing costs more than their maths. Measured
+ * (vbcheck perf, 1 thread, 65 tokens): 16 and 32 wide faster one head at a time, in f32
+ * and bf16; 64 wide (vit_lsa, 144 tokens) as fast in f32 and slower in bf16, where the
+ * GEMMs multiply in bf16 and this path in f32. */
+#define VBC_BY_HEAD_DIM_MAX 32
+#define VBC_BY_HEAD_TOKENS_MAX 256
+
+int vbc_attention_by_head_fwd(vb_backend_ctx *ctx, const vb_attention_desc *d,
+                              const float *q, const float *k, const float *v, float scale,
+                              float *o, float *probs);
+int vbc_attention_by_head_bwd(vb_backend_ctx *ctx, const vb_attention_desc *d,
+                              const float *q, const float *k, const float *v, float scale,
+                              const float *probs, const float *dout, float *dq, float *dk,
+                              float *dv, float *dscale);
 
 #endif

@@ -223,14 +223,25 @@ static void build(void)
     add(VB_OP_ATTENTION_FWD, "strided", a, T);
     add(VB_OP_ATTENTION_FWD, "cct_mha", attention(2, 64, 2, 128, 1, 0, 0.1f), T);
     add(VB_OP_ATTENTION_FWD, "vit_lsa", attention(2, 144, 4, 64, 1, 1, 0.0f), T);
-    /* More batch elements than one block of scores holds (backends/common/attention.c:
-     * 4 at T = 256), the last block partial; the dropout mask of a later slice. */
-    a = attention(10, 256, 2, 8, 1, 1, 0.1f);
+    /* Heads up to VBC_BY_HEAD_DIM_MAX wide and VBC_BY_HEAD_TOKENS_MAX long go one at a
+     * time on AVX-512 CPUs (backends/common/attention_heads.c): qiita_vit's heads, a
+     * width that is not a multiple of 16, the longest such heads with LSA, dropout and
+     * the dropout mask of a later slice. */
+    add(VB_OP_ATTENTION_FWD, "qiita", attention(2, 65, 4, 16, 1, 0, 0.0f), T);
+    add(VB_OP_ATTENTION_FWD, "odd_heads", attention(2, 33, 3, 24, 0, 1, 0.1f), T);
+    a = attention(3, 256, 2, 8, 1, 1, 0.1f);
+    a.attention_fwd.first_sample = 3;
+    add(VB_OP_ATTENTION_FWD, "long_heads", a, T);
+    /* Longer heads go through batched GEMMs in blocks of as many batch elements as fit
+     * (backends/common/attention.c: 2 at T = 300): more than one block, the last one
+     * partial, with LSA, dropout and a later slice's mask. */
+    a = attention(5, 300, 1, 8, 1, 1, 0.1f);
     a.attention_fwd.first_sample = 3;
     add(VB_OP_ATTENTION_FWD, "blocks", a, T);
     add(VB_OP_ATTENTION_FWD, "cct_mha_b32", attention(32, 64, 2, 128, 1, 0, 0.1f), P);
     add(VB_OP_ATTENTION_FWD, "cct_mha_b128", attention(128, 64, 2, 128, 1, 0, 0.1f), P);
     add(VB_OP_ATTENTION_FWD, "vit_lsa_b128", attention(128, 144, 4, 64, 1, 1, 0.0f), P);
+    add(VB_OP_ATTENTION_FWD, "qiita_b32", attention(32, 65, 4, 16, 1, 0, 0.0f), P);
 
     /* ---- dropout, drop path ---- */
     add(VB_OP_DROPOUT_FWD, "r0.1", DESC(dropout_fwd, 1003, 0.1f), T | G);
