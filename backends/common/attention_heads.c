@@ -37,31 +37,52 @@ static head_shape shape_of(const vb_attention_desc *d)
     return (head_shape){ T, D, (T + 15) & ~(int64_t)15, (D + 15) & ~(int64_t)15 };
 }
 
+/* The right-hand side B (k, n) of a block's products: f32 rows, n floats each (with a
+ * zero row k when k is odd), and in bf16 contexts also those rows in pairs, each word
+ * (B[2i][c], B[2i+1][c]) as two bf16 (pair_rows): what VDPBF16PS multiplies. */
+typedef struct rhs {
+    float *rows;
+    uint32_t *pairs; /* (⌈k/2⌉, n) */
+    int64_t k, n;
+} rhs;
+
 /* One thread's workspace. Every matrix starts 64-byte aligned (the arena is, and every
  * size is a multiple of 16 floats). */
 typedef struct workspace {
-    float *q, *k, *v, *dout; /* (Tp, Dp): the head's rows */
-    float *kt, *vt;          /* (Dp, Tp): Kᵀ, Vᵀ */
-    float *dk, *dv;          /* (Tp, Dp): backward's sums over the query rows */
-    float *p, *pd, *g, *qk;  /* (ROWS, Tp): one block's P, P', dP' then dS, Q Kᵀ */
-    float *out;              /* (ROWS, Dp): one block's product rows */
+    float *q, *dout;        /* (Tp, Dp): the head's Q and dO rows */
+    rhs k, v;               /* (Tp, Dp): K and V rows, summed over the tokens */
+    rhs kt, vt;             /* (Dp, Tp): Kᵀ and Vᵀ, summed over the head's width */
+    float *dk, *dv;         /* (Tp, Dp): backward's sums over the query rows */
+    float *p, *pd, *g, *qk; /* (ROWS, Tp): one block's P, P', dP' then dS, Q Kᵀ */
+    float *out;             /* (ROWS, Dp): one block's product rows */
+    uint16_t *a_bf16;       /* (ROWS, Tp + Dp): a product's left-hand rows as bf16 */
 } workspace;
 
 static int64_t workspace_floats(head_shape s)
 {
-    return 8 * s.Tp * s.Dp + 4 * ROWS * s.Tp + ROWS * s.Dp;
+    return 8 * s.Tp * s.Dp + 4 * (s.Tp * s.Dp / 2) + 4 * ROWS * s.Tp + ROWS * s.Dp +
+           ROWS * (s.Tp + s.Dp) / 2;
 }
 
 static workspace workspace_at(float *w, head_shape s)
 {
     workspace ws;
-    float **matrices[] = { &ws.q, &ws.k, &ws.v, &ws.dout, &ws.kt, &ws.vt, &ws.dk, &ws.dv };
+    ws.k = (rhs){ .k = s.T, .n = s.Dp };
+    ws.v = (rhs){ .k = s.T, .n = s.Dp };
+    ws.kt = (rhs){ .k = s.D, .n = s.Tp };
+    ws.vt = (rhs){ .k = s.D, .n = s.Tp };
+    float **matrices[] = { &ws.q, &ws.dout, &ws.k.rows, &ws.v.rows, &ws.kt.rows,
+                           &ws.vt.rows, &ws.dk, &ws.dv };
     for (size_t i = 0; i < sizeof matrices / sizeof matrices[0]; i++, w += s.Tp * s.Dp)
         *matrices[i] = w;
+    uint32_t **pairs[] = { &ws.k.pairs, &ws.v.pairs, &ws.kt.pairs, &ws.vt.pairs };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++, w += s.Tp * s.Dp / 2)
+        *pairs[i] = (uint32_t *)w;
     float **blocks[] = { &ws.p, &ws.pd, &ws.g, &ws.qk };
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++, w += ROWS * s.Tp)
         *blocks[i] = w;
-    ws.out = w;
+    ws.out = w, w += ROWS * s.Dp;
+    ws.a_bf16 = (uint16_t *)w;
     return ws;
 }
 
@@ -132,46 +153,76 @@ static void transpose(const float *rows, head_shape s, float *t)
             transpose_tile(rows + j * s.Dp + d, s.Dp, t + d * s.Tp + j, s.Tp);
 }
 
-/* out (ROWS, Tp) = a (ROWS rows of Dp) · bt (D, Tp), over d < D: a block's scores
- * (a = Q, bt = Kᵀ) or its dP' (a = dO, bt = Vᵀ). */
-static void rows_by_transposed(const float *a, const float *bt, head_shape s, float *out)
+/* out (ROWS, b.n) = a (ROWS rows, lda apart) · B, over B's k rows: f32 multiply-adds. */
+static void rows_times(const float *a, int64_t lda, const rhs *b, float *out)
 {
-    for (int64_t c = 0; c < s.Tp; c += 16) {
+    for (int64_t c = 0; c < b->n; c += 16) {
         __m512 acc[ROWS];
 #pragma GCC unroll 8
         for (int r = 0; r < ROWS; r++)
             acc[r] = _mm512_setzero_ps();
-        for (int64_t d = 0; d < s.D; d++) {
-            const __m512 b = _mm512_load_ps(bt + d * s.Tp + c);
+        for (int64_t k = 0; k < b->k; k++) {
+            const __m512 y = _mm512_load_ps(b->rows + k * b->n + c);
 #pragma GCC unroll 8
             for (int r = 0; r < ROWS; r++)
-                acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * s.Dp + d]), b, acc[r]);
+                acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * lda + k]), y, acc[r]);
         }
 #pragma GCC unroll 8
         for (int r = 0; r < ROWS; r++)
-            _mm512_store_ps(out + r * s.Tp + c, acc[r]);
+            _mm512_store_ps(out + r * b->n + c, acc[r]);
     }
 }
 
-/* out (ROWS, Dp) = p (ROWS, Tp) · m (Tp, Dp), over j < T: a block's O = P' V or its
- * dS K. */
-static void rows_by_rows(const float *p, const float *m, head_shape s, float *out)
+/* The same product from bf16 pairs: a's rows (already bf16 values, zero from column k to
+ * lda) converted into a_bf16, then per pair of B's rows one VDPBF16PS, two multiply-adds
+ * per lane. */
+static void rows_times_bf16(const float *a, int64_t lda, const rhs *b, uint16_t *a_bf16,
+                            float *out)
 {
-    for (int64_t c = 0; c < s.Dp; c += 16) {
+    for (int64_t i = 0; i < ROWS * lda; i += 16)
+        _mm256_store_si256((__m256i *)(a_bf16 + i),
+                           (__m256i)_mm512_cvtneps_pbh(_mm512_load_ps(a + i)));
+    const uint32_t *a_pairs = (const uint32_t *)a_bf16;
+    for (int64_t c = 0; c < b->n; c += 16) {
         __m512 acc[ROWS];
 #pragma GCC unroll 8
         for (int r = 0; r < ROWS; r++)
             acc[r] = _mm512_setzero_ps();
-        for (int64_t j = 0; j < s.T; j++) {
-            const __m512 b = _mm512_load_ps(m + j * s.Dp + c);
+        for (int64_t k2 = 0; k2 < (b->k + 1) / 2; k2++) {
+            const __m512bh y = (__m512bh)_mm512_load_si512(b->pairs + k2 * b->n + c);
 #pragma GCC unroll 8
             for (int r = 0; r < ROWS; r++)
-                acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(p[r * s.Tp + j]), b, acc[r]);
+                acc[r] = _mm512_dpbf16_ps(
+                    acc[r], (__m512bh)_mm512_set1_epi32((int)a_pairs[r * lda / 2 + k2]), y);
         }
 #pragma GCC unroll 8
         for (int r = 0; r < ROWS; r++)
-            _mm512_store_ps(out + r * s.Dp + c, acc[r]);
+            _mm512_store_ps(out + r * b->n + c, acc[r]);
     }
+}
+
+/* b->pairs from b->rows, which hold bf16 values (their low 16 bits are 0): rows 2i and
+ * 2i + 1 interleaved lane by lane, each word the high halves of the two floats. */
+static void pair_rows(rhs *b)
+{
+    const __mmask32 low_halves = 0x55555555;
+    for (int64_t k2 = 0; k2 < (b->k + 1) / 2; k2++)
+        for (int64_t c = 0; c < b->n; c += 16) {
+            const __m512i lo = _mm512_load_si512(b->rows + 2 * k2 * b->n + c);
+            const __m512i hi = _mm512_load_si512(b->rows + (2 * k2 + 1) * b->n + c);
+            _mm512_store_si512(b->pairs + k2 * b->n + c,
+                               _mm512_mask_blend_epi16(low_halves, hi, _mm512_srli_epi32(lo, 16)));
+        }
+}
+
+/* out (ROWS, b.n) = a · B as the context multiplies: f32, or bf16 pairs. */
+static void product(const float *a, int64_t lda, const rhs *b, int bf16, workspace ws,
+                    float *out)
+{
+    if (bf16)
+        rows_times_bf16(a, lda, b, ws.a_bf16, out);
+    else
+        rows_times(a, lda, b, out);
 }
 
 /* sum (Tp, Dp) += p (ROWS, Tp)ᵀ · x (ROWS rows of Dp), over j < T: a block's share of
@@ -195,47 +246,60 @@ static void add_transposed_by_rows(const float *p, const float *x, head_shape s,
     }
 }
 
-/* The forward row pass of query i (attention.c's, on a padded row): row (Tp) holds its
- * unscaled scores on entry and P' on exit (padding 0); P goes to its row of probs. Three
- * passes: scale and mask (padding and, with diag_mask, entry i become −∞) while taking
- * the max; exp and sum; normalise into row and probs. */
-static void forward_row(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i,
-                        float scale, head_shape s, float *row, float *probs)
+/* The forward row pass of a block's rows i0 .. i0 + n − 1 (attention.c's, on padded
+ * rows): block (n, Tp) holds their unscaled scores on entry and P' on exit (padding 0);
+ * P goes to their rows of probs. Three passes, each over all n rows before the next, so
+ * the rows' reductions (max, sum, reciprocal) overlap instead of waiting on each other:
+ * scale and mask (padding and, with diag_mask, the diagonal become −∞) taking the max;
+ * exp and sum; normalise into the block and probs. */
+static void forward_rows(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i0,
+                         int64_t n, float scale, head_shape s, float *block, float *probs)
 {
     const __m512 vscale = _mm512_set1_ps(scale), minus_inf = _mm512_set1_ps(-INFINITY);
-    __m512 vmax = minus_inf;
-    for (int64_t j = 0; j < s.Tp; j += 16) {
-        const int64_t real = s.T - j; /* entries of this vector before the padding */
-        __mmask16 keep = real >= 16 ? 0xFFFF : (__mmask16)((1u << real) - 1);
-        if (d->diag_mask && i >= j && i < j + 16)
-            keep &= (__mmask16) ~(1u << (i - j));
-        const __m512 x = _mm512_mask_mov_ps(
-            minus_inf, keep, _mm512_mul_ps(_mm512_load_ps(row + j), vscale));
-        _mm512_store_ps(row + j, x);
-        vmax = _mm512_max_ps(vmax, x);
+    float max[ROWS], inv[ROWS];
+    for (int64_t r = 0; r < n; r++) {
+        float *row = block + r * s.Tp;
+        const int64_t i = i0 + r;
+        __m512 vmax = minus_inf;
+        for (int64_t j = 0; j < s.Tp; j += 16) {
+            const int64_t real = s.T - j; /* entries of this vector before the padding */
+            __mmask16 keep = real >= 16 ? 0xFFFF : (__mmask16)((1u << real) - 1);
+            if (d->diag_mask && i >= j && i < j + 16)
+                keep &= (__mmask16) ~(1u << (i - j));
+            const __m512 x = _mm512_mask_mov_ps(
+                minus_inf, keep, _mm512_mul_ps(_mm512_load_ps(row + j), vscale));
+            _mm512_store_ps(row + j, x);
+            vmax = _mm512_max_ps(vmax, x);
+        }
+        max[r] = _mm512_reduce_max_ps(vmax);
     }
-    const float max = _mm512_reduce_max_ps(vmax);
-    __m512 vsum = _mm512_setzero_ps();
-    for (int64_t j = 0; j < s.Tp; j += 16) {
-        float *x = row + j;
+    for (int64_t r = 0; r < n; r++) {
+        float *row = block + r * s.Tp;
+        __m512 vsum = _mm512_setzero_ps();
+        for (int64_t j = 0; j < s.Tp; j += 16) {
+            float *x = row + j;
 #pragma omp simd
-        for (int l = 0; l < 16; l++)
-            x[l] = vbc_expf(x[l] - max);
-        vsum = _mm512_add_ps(vsum, _mm512_load_ps(x));
+            for (int l = 0; l < 16; l++)
+                x[l] = vbc_expf(x[l] - max[r]);
+            vsum = _mm512_add_ps(vsum, _mm512_load_ps(x));
+        }
+        inv[r] = 1.0f / _mm512_reduce_add_ps(vsum);
     }
-    const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(vsum));
-    float *saved = probs + vbc_attention_probs_row(d, b, h, i);
-    for (int64_t j = 0; j < s.Tp; j += 16) {
-        const __m512 p = _mm512_mul_ps(_mm512_load_ps(row + j), inv);
-        _mm512_store_ps(row + j, p);
-        if (j + 16 <= s.T)
-            _mm512_storeu_ps(saved + j, p);
-        else if (j < s.T)
-            _mm512_mask_storeu_ps(saved + j, (__mmask16)((1u << (s.T - j)) - 1), p);
+    for (int64_t r = 0; r < n; r++) {
+        float *row = block + r * s.Tp, *saved = probs + vbc_attention_probs_row(d, b, h, i0 + r);
+        const __m512 vinv = _mm512_set1_ps(inv[r]);
+        for (int64_t j = 0; j < s.Tp; j += 16) {
+            const __m512 p = _mm512_mul_ps(_mm512_load_ps(row + j), vinv);
+            _mm512_store_ps(row + j, p);
+            if (j + 16 <= s.T)
+                _mm512_storeu_ps(saved + j, p);
+            else if (j < s.T)
+                _mm512_mask_storeu_ps(saved + j, (__mmask16)((1u << (s.T - j)) - 1), p);
+        }
+        if (d->dropout > 0.0f)
+            vbc_dropout_row(d->seed, d->dropout, vbc_attention_keep_index(d, b, h, i0 + r),
+                            s.T, row, row);
     }
-    if (d->dropout > 0.0f)
-        vbc_dropout_row(d->seed, d->dropout, vbc_attention_keep_index(d, b, h, i), s.T, row,
-                        row);
 }
 
 /* The backward row pass of query i (attention.c's, on a padded row): g (Tp) holds dP' on
@@ -294,18 +358,21 @@ static void forward_head(const vb_attention_desc *d, int64_t b, int64_t h, const
 {
     const head_shape s = shape_of(d);
     load_rows(q + head_start(d, d->q_row_stride, b, h), d->q_row_stride, s, bf16, ws.q);
-    load_rows(k + head_start(d, d->k_row_stride, b, h), d->k_row_stride, s, bf16, ws.k);
-    transpose(ws.k, s, ws.kt);
-    load_rows(v + head_start(d, d->v_row_stride, b, h), d->v_row_stride, s, bf16, ws.v);
+    load_rows(k + head_start(d, d->k_row_stride, b, h), d->k_row_stride, s, bf16, ws.k.rows);
+    transpose(ws.k.rows, s, ws.kt.rows);
+    load_rows(v + head_start(d, d->v_row_stride, b, h), d->v_row_stride, s, bf16, ws.v.rows);
+    if (bf16) {
+        pair_rows(&ws.kt);
+        pair_rows(&ws.v);
+    }
     float *o_head = o + head_start(d, d->o_row_stride, b, h);
     for (int64_t i0 = 0; i0 < s.T; i0 += ROWS) {
-        rows_by_transposed(ws.q + i0 * s.Dp, ws.kt, s, ws.p);
+        product(ws.q + i0 * s.Dp, s.Dp, &ws.kt, bf16, ws, ws.p);
         /* rows past T: scores of zero Q rows, never normalised nor stored */
-        for (int64_t r = 0; r < ROWS && i0 + r < s.T; r++)
-            forward_row(d, b, h, i0 + r, scale, s, ws.p + r * s.Tp, probs);
+        forward_rows(d, b, h, i0, s.T - i0 < ROWS ? s.T - i0 : ROWS, scale, s, ws.p, probs);
         if (bf16)
             round_bf16_in_place(ws.p, ROWS * s.Tp);
-        rows_by_rows(ws.p, ws.v, s, ws.out);
+        product(ws.p, s.Tp, &ws.v, bf16, ws, ws.out);
         store_rows(ws.out, i0, s, 1.0f, 0, o_head, d->o_row_stride);
     }
 }
@@ -395,9 +462,9 @@ static double backward_block(const vb_attention_desc *d, int64_t b, int64_t h, i
     if (!a->dq && !a->dk && !a->want_dscale)
         return 0.0;
     /* dP' = dO Vᵀ, then dS row by row (padding rows: dO and P are 0 there, so dS is) */
-    rows_by_transposed(ws.dout + i0 * s.Dp, ws.vt, s, ws.g);
+    product(ws.dout + i0 * s.Dp, s.Dp, &ws.vt, a->bf16, ws, ws.g);
     if (a->want_dscale)
-        rows_by_transposed(ws.q + i0 * s.Dp, ws.kt, s, ws.qk);
+        product(ws.q + i0 * s.Dp, s.Dp, &ws.kt, a->bf16, ws, ws.qk);
     double dscale = 0.0;
     for (int64_t r = 0; r < ROWS && i0 + r < s.T; r++)
         dscale += backward_row(d, b, h, i0 + r, s, ws.p + r * s.Tp, ws.g + r * s.Tp,
@@ -405,7 +472,7 @@ static double backward_block(const vb_attention_desc *d, int64_t b, int64_t h, i
     if (a->bf16)
         round_bf16_in_place(ws.g, ROWS * s.Tp);
     if (a->dq) { /* dQ += scale · dS K */
-        rows_by_rows(ws.g, ws.k, s, ws.out);
+        product(ws.g, s.Tp, &ws.k, a->bf16, ws, ws.out);
         store_rows(ws.out, i0, s, a->scale, 1, a->dq + head_start(d, d->q_row_stride, b, h),
                    d->q_row_stride);
     }
@@ -420,11 +487,19 @@ static double backward_head(const vb_attention_desc *d, int64_t b, int64_t h,
 {
     const head_shape s = shape_of(d);
     load_rows(a->q + head_start(d, d->q_row_stride, b, h), d->q_row_stride, s, a->bf16, ws.q);
-    load_rows(a->k + head_start(d, d->k_row_stride, b, h), d->k_row_stride, s, a->bf16, ws.k);
+    load_rows(a->k + head_start(d, d->k_row_stride, b, h), d->k_row_stride, s, a->bf16,
+              ws.k.rows);
     if (a->want_dscale)
-        transpose(ws.k, s, ws.kt);
-    load_rows(a->v + head_start(d, d->v_row_stride, b, h), d->v_row_stride, s, a->bf16, ws.v);
-    transpose(ws.v, s, ws.vt);
+        transpose(ws.k.rows, s, ws.kt.rows);
+    load_rows(a->v + head_start(d, d->v_row_stride, b, h), d->v_row_stride, s, a->bf16,
+              ws.v.rows);
+    transpose(ws.v.rows, s, ws.vt.rows);
+    if (a->bf16) {
+        pair_rows(&ws.k);
+        pair_rows(&ws.vt);
+        if (a->want_dscale)
+            pair_rows(&ws.kt);
+    }
     load_rows(a->dout + head_start(d, d->o_row_stride, b, h), d->o_row_stride, s, a->bf16,
               ws.dout);
     memset(ws.dk, 0, (size_t)(s.Tp * s.Dp) * sizeof(float));
