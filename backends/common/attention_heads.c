@@ -56,12 +56,13 @@ typedef struct workspace {
     float *p, *pd, *g, *qk; /* (ROWS, Tp): one block's P, P', dP' then dS, Q Kᵀ */
     float *out;             /* (ROWS, Dp): one block's product rows */
     uint16_t *a_bf16;       /* (ROWS, Tp + Dp): a product's left-hand rows as bf16 */
+    uint32_t *p_pairs, *x_pairs; /* (ROWS/2, Tp), (ROWS/2, Dp): a block's rows paired */
 } workspace;
 
 static int64_t workspace_floats(head_shape s)
 {
     return 8 * s.Tp * s.Dp + 4 * (s.Tp * s.Dp / 2) + 4 * ROWS * s.Tp + ROWS * s.Dp +
-           ROWS * (s.Tp + s.Dp) / 2;
+           2 * (ROWS * (s.Tp + s.Dp) / 2);
 }
 
 static workspace workspace_at(float *w, head_shape s)
@@ -82,7 +83,9 @@ static workspace workspace_at(float *w, head_shape s)
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++, w += ROWS * s.Tp)
         *blocks[i] = w;
     ws.out = w, w += ROWS * s.Dp;
-    ws.a_bf16 = (uint16_t *)w;
+    ws.a_bf16 = (uint16_t *)w, w += ROWS * (s.Tp + s.Dp) / 2;
+    ws.p_pairs = (uint32_t *)w, w += ROWS / 2 * s.Tp;
+    ws.x_pairs = (uint32_t *)w;
     return ws;
 }
 
@@ -173,9 +176,8 @@ static void rows_times(const float *a, int64_t lda, const rhs *b, float *out)
     }
 }
 
-/* The same product from bf16 pairs: a's rows (already bf16 values, zero from column k to
- * lda) converted into a_bf16, then per pair of B's rows one VDPBF16PS, two multiply-adds
- * per lane. */
+/* The same product from bf16 pairs: a's rows (zero from column k to lda) rounded to bf16
+ * into a_bf16, then per pair of B's rows one VDPBF16PS, two multiply-adds per lane. */
 static void rows_times_bf16(const float *a, int64_t lda, const rhs *b, uint16_t *a_bf16,
                             float *out)
 {
@@ -201,19 +203,23 @@ static void rows_times_bf16(const float *a, int64_t lda, const rhs *b, uint16_t 
     }
 }
 
-/* b->pairs from b->rows, which hold bf16 values (their low 16 bits are 0): rows 2i and
- * 2i + 1 interleaved lane by lane, each word the high halves of the two floats. */
-static void pair_rows(rhs *b)
+/* pairs (⌈k/2⌉, n) from rows (k rows of n floats, and a zero row k when k is odd), which
+ * hold bf16 values (their low 16 bits are 0): rows 2i and 2i + 1 interleaved lane by
+ * lane, each word the high halves of the two floats. */
+static void pair_rows(const float *rows, int64_t k, int64_t n, uint32_t *pairs)
 {
     const __mmask32 low_halves = 0x55555555;
-    for (int64_t k2 = 0; k2 < (b->k + 1) / 2; k2++)
-        for (int64_t c = 0; c < b->n; c += 16) {
-            const __m512i lo = _mm512_load_si512(b->rows + 2 * k2 * b->n + c);
-            const __m512i hi = _mm512_load_si512(b->rows + (2 * k2 + 1) * b->n + c);
-            _mm512_store_si512(b->pairs + k2 * b->n + c,
+    for (int64_t k2 = 0; k2 < (k + 1) / 2; k2++)
+        for (int64_t c = 0; c < n; c += 16) {
+            const __m512i lo = _mm512_load_si512(rows + 2 * k2 * n + c);
+            const __m512i hi = _mm512_load_si512(rows + (2 * k2 + 1) * n + c);
+            _mm512_store_si512(pairs + k2 * n + c,
                                _mm512_mask_blend_epi16(low_halves, hi, _mm512_srli_epi32(lo, 16)));
         }
 }
+
+/* b->pairs from b->rows. */
+static void pair_rhs(rhs *b) { pair_rows(b->rows, b->k, b->n, b->pairs); }
 
 /* out (ROWS, b.n) = a · B as the context multiplies: f32, or bf16 pairs. */
 static void product(const float *a, int64_t lda, const rhs *b, int bf16, workspace ws,
@@ -244,6 +250,46 @@ static void add_transposed_by_rows(const float *p, const float *x, head_shape s,
             _mm512_store_ps(sum + j * s.Dp + c, _mm512_add_ps(even, odd));
         }
     }
+}
+
+/* The same sum from bf16 pairs: p_pairs (ROWS/2, Tp) and x_pairs (ROWS/2, Dp), the
+ * block's p and x rows paired (pair_rows); per token one VDPBF16PS per pair of rows, two
+ * multiply-adds per lane. */
+static void add_transposed_bf16(const uint32_t *p_pairs, const uint32_t *x_pairs,
+                                head_shape s, float *sum)
+{
+    for (int64_t c = 0; c < s.Dp; c += 16) {
+        __m512bh xr[ROWS / 2];
+#pragma GCC unroll 4
+        for (int r2 = 0; r2 < ROWS / 2; r2++)
+            xr[r2] = (__m512bh)_mm512_load_si512(x_pairs + r2 * s.Dp + c);
+        for (int64_t j = 0; j < s.T; j++) {
+            __m512 even = _mm512_load_ps(sum + j * s.Dp + c), odd = _mm512_setzero_ps();
+#pragma GCC unroll 4
+            for (int r2 = 0; r2 < ROWS / 2; r2 += 2) {
+                even = _mm512_dpbf16_ps(
+                    even, (__m512bh)_mm512_set1_epi32((int)p_pairs[r2 * s.Tp + j]), xr[r2]);
+                odd = _mm512_dpbf16_ps(
+                    odd, (__m512bh)_mm512_set1_epi32((int)p_pairs[(r2 + 1) * s.Tp + j]),
+                    xr[r2 + 1]);
+            }
+            _mm512_store_ps(sum + j * s.Dp + c, _mm512_add_ps(even, odd));
+        }
+    }
+}
+
+/* sum (Tp, Dp) += p (the block's ROWS rows of Tp)ᵀ · x (ROWS rows of Dp) as the context
+ * multiplies: f32, or bf16 pairs. */
+static void add_product_transposed(const float *p, const float *x, head_shape s, int bf16,
+                                   workspace ws, float *sum)
+{
+    if (!bf16) {
+        add_transposed_by_rows(p, x, s, sum);
+        return;
+    }
+    pair_rows(p, ROWS, s.Tp, ws.p_pairs);
+    pair_rows(x, ROWS, s.Dp, ws.x_pairs);
+    add_transposed_bf16(ws.p_pairs, ws.x_pairs, s, sum);
 }
 
 /* The forward row pass of a block's rows i0 .. i0 + n − 1 (attention.c's, on padded
@@ -303,10 +349,11 @@ static void forward_rows(const vb_attention_desc *d, int64_t b, int64_t h, int64
 }
 
 /* The backward row pass of query i (attention.c's, on a padded row): g (Tp) holds dP' on
- * entry, dS = P ⊙ (dP − Σ P ⊙ dP) on exit, dP = dropout(dP'); p (Tp) its P, padding 0.
- * Returns Σ dS ⊙ qk, or 0 when qk is NULL. */
+ * entry, dS = P ⊙ (dP − Σ P ⊙ dP) on exit (rounded to bf16 when bf16: it is the input of
+ * both products that follow), dP = dropout(dP'); p (Tp) its P, padding 0. Returns
+ * Σ dS ⊙ qk of the unrounded dS, or 0 when qk is NULL. */
 static float backward_row(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i,
-                          head_shape s, const float *p, float *g, const float *qk)
+                          head_shape s, int bf16, const float *p, float *g, const float *qk)
 {
     if (d->dropout > 0.0f)
         vbc_dropout_row(d->seed, d->dropout, vbc_attention_keep_index(d, b, h, i), s.T, g, g);
@@ -318,7 +365,7 @@ static float backward_row(const vb_attention_desc *d, int64_t b, int64_t h, int6
     for (int64_t j = 0; j < s.Tp; j += 16) {
         const __m512 ds = _mm512_mul_ps(_mm512_load_ps(p + j),
                                         _mm512_sub_ps(_mm512_load_ps(g + j), pdp));
-        _mm512_store_ps(g + j, ds);
+        _mm512_store_ps(g + j, bf16 ? round_bf16(ds) : ds);
         if (qk)
             acc = _mm512_fmadd_ps(ds, _mm512_load_ps(qk + j), acc);
     }
@@ -362,17 +409,15 @@ static void forward_head(const vb_attention_desc *d, int64_t b, int64_t h, const
     transpose(ws.k.rows, s, ws.kt.rows);
     load_rows(v + head_start(d, d->v_row_stride, b, h), d->v_row_stride, s, bf16, ws.v.rows);
     if (bf16) {
-        pair_rows(&ws.kt);
-        pair_rows(&ws.v);
+        pair_rhs(&ws.kt);
+        pair_rhs(&ws.v);
     }
     float *o_head = o + head_start(d, d->o_row_stride, b, h);
     for (int64_t i0 = 0; i0 < s.T; i0 += ROWS) {
         product(ws.q + i0 * s.Dp, s.Dp, &ws.kt, bf16, ws, ws.p);
         /* rows past T: scores of zero Q rows, never normalised nor stored */
         forward_rows(d, b, h, i0, s.T - i0 < ROWS ? s.T - i0 : ROWS, scale, s, ws.p, probs);
-        if (bf16)
-            round_bf16_in_place(ws.p, ROWS * s.Tp);
-        product(ws.p, s.Tp, &ws.v, bf16, ws, ws.out);
+        product(ws.p, s.Tp, &ws.v, bf16, ws, ws.out); /* rounds P' to bf16 on its way */
         store_rows(ws.out, i0, s, 1.0f, 0, o_head, d->o_row_stride);
     }
 }
@@ -458,7 +503,7 @@ static double backward_block(const vb_attention_desc *d, int64_t b, int64_t h, i
     const head_shape s = shape_of(d);
     const float *dropped = block_probs(d, b, h, i0, a, ws);
     if (a->dv) /* dV += P'ᵀ dO */
-        add_transposed_by_rows(dropped, ws.dout + i0 * s.Dp, s, ws.dv);
+        add_product_transposed(dropped, ws.dout + i0 * s.Dp, s, a->bf16, ws, ws.dv);
     if (!a->dq && !a->dk && !a->want_dscale)
         return 0.0;
     /* dP' = dO Vᵀ, then dS row by row (padding rows: dO and P are 0 there, so dS is) */
@@ -467,17 +512,15 @@ static double backward_block(const vb_attention_desc *d, int64_t b, int64_t h, i
         product(ws.q + i0 * s.Dp, s.Dp, &ws.kt, a->bf16, ws, ws.qk);
     double dscale = 0.0;
     for (int64_t r = 0; r < ROWS && i0 + r < s.T; r++)
-        dscale += backward_row(d, b, h, i0 + r, s, ws.p + r * s.Tp, ws.g + r * s.Tp,
+        dscale += backward_row(d, b, h, i0 + r, s, a->bf16, ws.p + r * s.Tp, ws.g + r * s.Tp,
                                a->want_dscale ? ws.qk + r * s.Tp : NULL);
-    if (a->bf16)
-        round_bf16_in_place(ws.g, ROWS * s.Tp);
     if (a->dq) { /* dQ += scale · dS K */
         product(ws.g, s.Tp, &ws.k, a->bf16, ws, ws.out);
         store_rows(ws.out, i0, s, a->scale, 1, a->dq + head_start(d, d->q_row_stride, b, h),
                    d->q_row_stride);
     }
     if (a->dk) /* dK += scale · dSᵀ Q: the sum here, scaled when the head is done */
-        add_transposed_by_rows(ws.g, ws.q + i0 * s.Dp, s, ws.dk);
+        add_product_transposed(ws.g, ws.q + i0 * s.Dp, s, a->bf16, ws, ws.dk);
     return dscale;
 }
 
@@ -495,10 +538,10 @@ static double backward_head(const vb_attention_desc *d, int64_t b, int64_t h,
               ws.v.rows);
     transpose(ws.v.rows, s, ws.vt.rows);
     if (a->bf16) {
-        pair_rows(&ws.k);
-        pair_rows(&ws.vt);
+        pair_rhs(&ws.k);
+        pair_rhs(&ws.vt);
         if (a->want_dscale)
-            pair_rows(&ws.kt);
+            pair_rhs(&ws.kt);
     }
     load_rows(a->dout + head_start(d, d->o_row_stride, b, h), d->o_row_stride, s, a->bf16,
               ws.dout);
