@@ -25,12 +25,14 @@ struct vb_backend_ctx {
     X(p, layernorm_fwd) X(p, layernorm_bwd) X(p, softmax_fwd) X(p, softmax_bwd)
 VB_ONEDNN_OPS(VB_OP_DECLARE, vb_onednn_)
 
-/* bf16: the most elements a product's operand copy holds (2 MiB as bf16). A GEMM or a
+/* bf16: the most elements a product's operand copy holds (512 KiB as bf16). A GEMM or a
  * convolution whose converted operands would be larger runs as pieces that fit, so the
  * context's two conversion buffers stay small beside the activations (a bf16 step would
  * otherwise hold a second copy of its largest ones), and each copy is read while it is
- * still in cache. */
-#define VB_ONEDNN_BF16_PIECE_MAX ((int64_t)1 << 20)
+ * still in cache. At 2^20 (2 MiB) a chunked bf16 step's peak RSS was 3.5-5 MiB above
+ * f32's (one pair of buffers per worker's context); at 2^18 keras_cct's is 4 MiB below
+ * and qiita_vit's level with it, with no speed change outside the noise; 2^16 cost ~7%. */
+#define VB_ONEDNN_BF16_PIECE_MAX ((int64_t)1 << 18)
 
 /* 1 if vb_onednn_gemm takes this descriptor. */
 int vb_onednn_gemm_supported(const vb_gemm_desc *d);

@@ -123,7 +123,7 @@ static void build(void)
     g.gemm.act = VB_ACT_GELU_TANH;
     add(VB_OP_GEMM, "bias_gelu_tanh", g, T);
     /* Operands over 2^20 elements, which onednn's bf16 path computes in pieces
-     * (VB_ONEDNN_BF16_PIECE_MAX): along M (an activation forbids splitting K), the batch,
+     * (VB_ONEDNN_BF16_PIECE_MAX, 2^18): along M (an activation forbids splitting K), the batch,
      * K (a weight gradient's long reduction) and N, each split at least twice. */
     g = gemm(1, 4099, 8, 300, 1, 0);
     g.gemm.has_bias = 1, g.gemm.act = VB_ACT_GELU;
@@ -161,7 +161,7 @@ static void build(void)
     add(VB_OP_CONV2D_FWD, "k1_nobias", conv(2, 7, 7, 5, 6, 1, 1, 0, 0, 0, 0, 0), T);
     add(VB_OP_CONV2D_FWD, "cct_conv1", conv(2, 32, 32, 3, 64, 3, 1, 0, 0, 0, 0, 1), T);
     add(VB_OP_CONV2D_FWD, "cct_conv2", conv(2, 16, 16, 64, 128, 3, 1, 0, 0, 0, 0, 1), T);
-    /* 2^16 elements an image: onednn's bf16 path runs 16 images, then 3 */
+    /* 2^16 elements an image: onednn's bf16 path runs 4 images at a time, then 3 */
     add(VB_OP_CONV2D_FWD, "pieces", conv(19, 32, 32, 64, 4, 3, 1, 1, 1, 1, 1, 1), T);
     add(VB_OP_CONV2D_FWD, "cct_conv1_b32", conv(32, 32, 32, 3, 64, 3, 1, 0, 0, 0, 0, 1), P);
     add(VB_OP_CONV2D_FWD, "cct_conv2_b32", conv(32, 16, 16, 64, 128, 3, 1, 0, 0, 0, 0, 1), P);
