@@ -569,9 +569,11 @@ static double attention_bwd_flops(const cf_desc *u)
 static void attention_random(uint64_t *s, cf_desc *u)
 {
     vb_attention_desc *d = &u->attention_fwd;
-    /* Tokens ≥ 2, or the softmax is constant and dq, dk vanish. */
-    *d = (vb_attention_desc){.batch = pick(s, 1, 2), .tokens = pick(s, 2, 20),
-                             .heads = pick(s, 1, 3), .head_dim = pick(s, 1, 16),
+    /* Tokens ≥ 2, or the softmax is constant and dq, dk vanish. Up to 40 tokens and 40
+     * wide: one, two and three 16-float vectors of padded rows, and heads on both sides of
+     * VBC_BY_HEAD_DIM_MAX (32: backends/common takes narrower heads one at a time). */
+    *d = (vb_attention_desc){.batch = pick(s, 1, 2), .tokens = pick(s, 2, 40),
+                             .heads = pick(s, 1, 3), .head_dim = pick(s, 1, 40),
                              .dropout = pick(s, 0, 1) ? 0.1f : 0.0f,
                              .first_sample = pick(s, 0, 1) ? pick(s, 1, 1000) : 0};
     int64_t hd = d->heads * d->head_dim;
