@@ -2,8 +2,8 @@
  * for narrow heads (by_head in attention.c) on CPUs with AVX-512.
  *
  * Why: with heads 16 wide (qiita_vit: 65 tokens, 4 heads of 16) every product of the
- * batched-GEMM path has K = 16 or 16 columns, so packing operands and the row passes'
- * reductions and masked tails cost more than the multiply-adds: attention was 42 of
+ * batched-GEMM path sums over 16 values or has 16 columns, so packing operands and the row
+ * passes' reductions and masked tails cost more than the multiply-adds: attention was 42 of
  * qiita_vit's 95 ms per 128-image bf16 step. Here each head is done out of a per-thread
  * workspace that stays in the core's caches:
  *   - its Q, K, V (and dO) are copied once into rows of Dp floats, Tp rows (T and D
@@ -17,8 +17,9 @@
  * inputs: Q, K, V, dO, P', dS), are those of the GEMM path (attention.c's header); only
  * the order of the sums differs, so results differ in the last bits.
  *
- * Compiled for AVX-512 with AVX512-BF16 (local.mk); the bf16 instruction is reached only
- * from bf16 contexts, which exist only on CPUs that have it. */
+ * Compiled for AVX-512 (local.mk); the functions that use AVX512-BF16 instructions carry
+ * VBC_BF16_TARGET and are called only from bf16 contexts, which exist only on CPUs that
+ * have them, so f32 runs on any AVX-512 CPU. */
 #include <immintrin.h>
 #include <omp.h>
 #include "internal.h"
@@ -90,14 +91,14 @@ static workspace workspace_at(float *w, head_shape s)
 }
 
 /* 16 floats rounded to bf16 and widened back, as VCVTNEPS2BF16 rounds (bf16.c). */
-static inline __m512 round_bf16(__m512 x)
+VBC_BF16_TARGET static inline __m512 round_bf16(__m512 x)
 {
     const __m256i h = (__m256i)_mm512_cvtneps_pbh(x);
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
 
 /* x[0:n) rounded to bf16 in place; n a multiple of 16, x aligned. */
-static void round_bf16_in_place(float *x, int64_t n)
+VBC_BF16_TARGET static void round_bf16_in_place(float *x, int64_t n)
 {
     for (int64_t j = 0; j < n; j += 16)
         _mm512_store_ps(x + j, round_bf16(_mm512_load_ps(x + j)));
@@ -107,15 +108,18 @@ static void round_bf16_in_place(float *x, int64_t n)
  * rounded to bf16 when bf16. */
 static void load_rows(const float *src, int64_t stride, head_shape s, int bf16, float *dst)
 {
+    /* the rounding in a pass of its own, so no bf16 instruction sits in f32's code path */
     for (int64_t j = 0; j < s.T; j++)
         for (int64_t c = 0; c < s.Dp; c += 16) {
             const int64_t n = s.D - c < 16 ? s.D - c : 16;
             __m512 x = n == 16 ? _mm512_loadu_ps(src + j * stride + c)
                                : _mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1),
                                                        src + j * stride + c);
-            _mm512_store_ps(dst + j * s.Dp + c, bf16 ? round_bf16(x) : x);
+            _mm512_store_ps(dst + j * s.Dp + c, x);
         }
     memset(dst + s.T * s.Dp, 0, (size_t)((s.Tp - s.T) * s.Dp) * sizeof(float));
+    if (bf16)
+        round_bf16_in_place(dst, s.T * s.Dp);
 }
 
 /* t (16 rows, ldt apart) = the 16×16 tile at r (rows ldr apart), transposed: pairs of
@@ -178,6 +182,7 @@ static void rows_times(const float *a, int64_t lda, const rhs *b, float *out)
 
 /* The same product from bf16 pairs: a's rows (zero from column k to lda) rounded to bf16
  * into a_bf16, then per pair of B's rows one VDPBF16PS, two multiply-adds per lane. */
+VBC_BF16_TARGET
 static void rows_times_bf16(const float *a, int64_t lda, const rhs *b, uint16_t *a_bf16,
                             float *out)
 {
@@ -255,6 +260,7 @@ static void add_transposed_by_rows(const float *p, const float *x, head_shape s,
 /* The same sum from bf16 pairs: p_pairs (ROWS/2, Tp) and x_pairs (ROWS/2, Dp), the
  * block's p and x rows paired (pair_rows); per token one VDPBF16PS per pair of rows, two
  * multiply-adds per lane. */
+VBC_BF16_TARGET
 static void add_transposed_bf16(const uint32_t *p_pairs, const uint32_t *x_pairs,
                                 head_shape s, float *sum)
 {
@@ -349,11 +355,10 @@ static void forward_rows(const vb_attention_desc *d, int64_t b, int64_t h, int64
 }
 
 /* The backward row pass of query i (attention.c's, on a padded row): g (Tp) holds dP' on
- * entry, dS = P ⊙ (dP − Σ P ⊙ dP) on exit (rounded to bf16 when bf16: it is the input of
- * both products that follow), dP = dropout(dP'); p (Tp) its P, padding 0. Returns
- * Σ dS ⊙ qk of the unrounded dS, or 0 when qk is NULL. */
+ * entry, dS = P ⊙ (dP − Σ P ⊙ dP) on exit, dP = dropout(dP'); p (Tp) its P, padding 0.
+ * Returns Σ dS ⊙ qk, or 0 when qk is NULL. */
 static float backward_row(const vb_attention_desc *d, int64_t b, int64_t h, int64_t i,
-                          head_shape s, int bf16, const float *p, float *g, const float *qk)
+                          head_shape s, const float *p, float *g, const float *qk)
 {
     if (d->dropout > 0.0f)
         vbc_dropout_row(d->seed, d->dropout, vbc_attention_keep_index(d, b, h, i), s.T, g, g);
@@ -365,7 +370,7 @@ static float backward_row(const vb_attention_desc *d, int64_t b, int64_t h, int6
     for (int64_t j = 0; j < s.Tp; j += 16) {
         const __m512 ds = _mm512_mul_ps(_mm512_load_ps(p + j),
                                         _mm512_sub_ps(_mm512_load_ps(g + j), pdp));
-        _mm512_store_ps(g + j, bf16 ? round_bf16(ds) : ds);
+        _mm512_store_ps(g + j, ds);
         if (qk)
             acc = _mm512_fmadd_ps(ds, _mm512_load_ps(qk + j), acc);
     }
@@ -506,14 +511,19 @@ static double backward_block(const vb_attention_desc *d, int64_t b, int64_t h, i
         add_product_transposed(dropped, ws.dout + i0 * s.Dp, s, a->bf16, ws, ws.dv);
     if (!a->dq && !a->dk && !a->want_dscale)
         return 0.0;
-    /* dP' = dO Vᵀ, then dS row by row (padding rows: dO and P are 0 there, so dS is) */
+    /* dP' = dO Vᵀ, then dS row by row; padding rows (past T) get dS = 0 outright, since
+     * their dO Vᵀ is 0 · V, which is NaN where V holds an Inf */
     product(ws.dout + i0 * s.Dp, s.Dp, &ws.vt, a->bf16, ws, ws.g);
     if (a->want_dscale)
         product(ws.q + i0 * s.Dp, s.Dp, &ws.kt, a->bf16, ws, ws.qk);
+    const int64_t rows = s.T - i0 < ROWS ? s.T - i0 : ROWS;
     double dscale = 0.0;
-    for (int64_t r = 0; r < ROWS && i0 + r < s.T; r++)
-        dscale += backward_row(d, b, h, i0 + r, s, a->bf16, ws.p + r * s.Tp, ws.g + r * s.Tp,
+    for (int64_t r = 0; r < rows; r++)
+        dscale += backward_row(d, b, h, i0 + r, s, ws.p + r * s.Tp, ws.g + r * s.Tp,
                                a->want_dscale ? ws.qk + r * s.Tp : NULL);
+    memset(ws.g + rows * s.Tp, 0, (size_t)((ROWS - rows) * s.Tp) * sizeof(float));
+    if (a->bf16) /* dS is the input of both products that follow */
+        round_bf16_in_place(ws.g, ROWS * s.Tp);
     if (a->dq) { /* dQ += scale · dS K */
         product(ws.g, s.Tp, &ws.k, a->bf16, ws, ws.out);
         store_rows(ws.out, i0, s, a->scale, 1, a->dq + head_start(d, d->q_row_stride, b, h),

@@ -1,13 +1,14 @@
 /* f32 → bf16 for the products of a bf16 context (backend.h), with the CPU's own
  * VCVTNEPS2BF16: round to nearest even, NaN kept (made quiet), ±Inf kept, denormal inputs
  * flushed to zero, exactly as the instruction does for every element (the row's tail
- * goes through it too, masked). This file is compiled for AVX512-BF16 and is called only
- * from bf16 contexts, which exist only on CPUs that have it (vb_common_ctx_create). */
+ * goes through it too, masked). Its functions are compiled for AVX512-BF16
+ * (VBC_BF16_TARGET) and called only from bf16 contexts, which exist only on CPUs that have
+ * it (vb_common_ctx_create). */
 #include <immintrin.h>
 #include "internal.h"
 
 /* dst[0:n) = bf16(src[0:n)), 16 at a time. */
-static void convert_row(const float *src, int64_t n, uint16_t *dst)
+VBC_BF16_TARGET static void convert_row(const float *src, int64_t n, uint16_t *dst)
 {
     int64_t j = 0;
     for (; j + 16 <= n; j += 16) {
@@ -21,6 +22,7 @@ static void convert_row(const float *src, int64_t n, uint16_t *dst)
     }
 }
 
+VBC_BF16_TARGET
 void vb_common_to_bf16(vb_backend_ctx *ctx, const float *src, int64_t count, int64_t stride,
                        int64_t rows, int64_t cols, int64_t ld, uint16_t *dst)
 {

@@ -76,6 +76,12 @@ int vbc_colsum_add(vb_backend_ctx *ctx, int64_t rows, int64_t cols, const float 
  * so their last bits differ between the two clones (the reference tolerances cover it). */
 #define VBC_CLONES __attribute__((target_clones("arch=x86-64-v4", "default")))
 
+/* The functions of the AVX-512 files (local.mk: libvbcommon_avx512) that use AVX512-BF16
+ * instructions: only they are compiled for it, so an f32 context runs those files on an
+ * AVX-512 CPU without it (Skylake, Ice Lake) and no bf16 instruction can slip into f32's
+ * code. */
+#define VBC_BF16_TARGET __attribute__((target("avx512bf16")))
+
 static inline float vbc_relu(float x) { return (x > 0.0f || isnan(x)) ? x : 0.0f; }
 
 /* exp(x) for x ≤ 88, written without calls or branches so loops over it vectorise

@@ -34,12 +34,13 @@ backends_common_libvbcommon_la_CFLAGS = $(AM_CFLAGS) -O3 -fvect-cost-model=dynam
 	-fno-math-errno -fno-trapping-math -ffp-contract=fast
 backends_common_libvbcommon_la_LIBADD = backends/common/libvbcommon_avx512.la
 
-# The code compiled for AVX-512 with AVX512-BF16, each entry reached only after a run-time
-# check of the CPU: the bf16 conversion (only bf16 contexts call it, and they exist only on
-# CPUs with those instructions: context.c) and attention one head at a time (attention.c
-# takes it only when vb_cpu_has_avx512; its bf16 instruction only in bf16 contexts).
+# The code compiled for AVX-512, each entry reached only after a run-time check of the
+# CPU: attention one head at a time (attention.c takes it only when vb_cpu_has_avx512) and
+# the bf16 conversion. Functions with AVX512-BF16 instructions say so themselves
+# (VBC_BF16_TARGET, internal.h) and run only in bf16 contexts, which exist only on CPUs
+# with those instructions (context.c).
 noinst_LTLIBRARIES += backends/common/libvbcommon_avx512.la
 backends_common_libvbcommon_avx512_la_SOURCES = backends/common/bf16.c \
 	backends/common/attention_heads.c
 backends_common_libvbcommon_avx512_la_CFLAGS = $(AM_CFLAGS) -O3 -mavx512f -mavx512bw -mavx512vl \
-	-mavx512bf16 -mprefer-vector-width=512 -fno-math-errno -fno-trapping-math -ffp-contract=fast
+	-mprefer-vector-width=512 -fno-math-errno -fno-trapping-math -ffp-contract=fast
