@@ -1,5 +1,5 @@
 /* Every test-tier case of every op on every backend found (naive, openblas, onednn, omp
- * as built) against the reference, one Criterion test per (backend, op, precision): f32
+ * as built), and random ones, against the reference, one Criterion test per (backend, op, precision): f32
  * on every backend, bf16 on those that compute it on this CPU; plus checks
  * that the harness itself catches what it claims to: writes past an output, a backward
  * op that overwrites instead of adding, a wrong gradient. */
@@ -13,6 +13,9 @@
 #define SEED 1234
 #define THREADS 2
 #define MAX_BACKENDS 16
+/* Random cases per (backend, op, precision) after the named ones (vbcheck --stress's
+ * shapes and seeds SEED, SEED + 1, ...): odd sizes the named cases do not list. */
+#define RANDOM_CASES 50
 
 typedef struct backend_op {
     char backend[64];
@@ -90,6 +93,13 @@ ParameterizedTest(backend_op *p, conformance, every_case)
         ran++;
     }
     cr_expect(ran > 0, "op %s has no test-tier case", vb_op_name((vb_op)p->op));
+    for (int i = 0; i < RANDOM_CASES; i++) {
+        cf_case c;
+        cf_result r;
+        cf_case_random((vb_op)p->op, SEED + (uint64_t)i, &c);
+        cf_check(b, (vb_op)p->op, &c, SEED + (uint64_t)i, &r);
+        expect_pass(&r, CF_MODE_TEST);
+    }
     /* Not unloaded: the process ends here, and unloading is checked on its own below. */
 }
 
