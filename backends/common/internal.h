@@ -201,9 +201,10 @@ uint64_t vbc_attention_keep_index(const vb_attention_desc *d, int64_t b, int64_t
 
 /* Heads at most this wide and this long go one at a time (attention_heads.c) on CPUs
  * with AVX-512: there the batched GEMMs' packing costs more than their maths. Measured
- * (vbcheck perf, 1 thread, 65 tokens): 16 and 32 wide faster one head at a time, in f32
- * and bf16; 64 wide (vit_lsa, 144 tokens) as fast in f32 and slower in bf16, where the
- * GEMMs multiply in bf16 and this path in f32. */
+ * (vbcheck perf, 1 thread, omp): 16 and 32 wide (65 tokens) faster one head at a time, in
+ * f32 and bf16; 64 wide (vit_lsa_b128, 144 tokens) no faster in bf16 (forward 23.9 vs
+ * 22.6 ms, backward 47.1 vs 50.6, where onednn's GEMMs take 41.8); 128 wide (cct_mha_b32)
+ * slower (backward 2.88 vs 2.82, onednn 2.24). */
 #define VBC_BY_HEAD_DIM_MAX 32
 #define VBC_BY_HEAD_TOKENS_MAX 256
 
