@@ -12,7 +12,7 @@
  *
  * Inside a job (one thread), the classic blocking for the cache hierarchy:
  *   for each NC columns:
- *     for each KC words of K:                pack op(B)[pc:pc+kc, jc:jc+nc]  (L2/L3)
+ *     for each KC steps of K:                pack op(B)[pc:pc+kc, jc:jc+nc]  (L2/L3)
  *       for each MC rows:                    pack op(A)[ic:ic+mc, pc:pc+kc]  (L2)
  *         for each NR-column panel:          a kc×NR panel of B stays in L1
  *           for each MR rows: microkernel    the MR×NR tile lives in registers
@@ -27,12 +27,14 @@
 #include <omp.h>
 #include "omp_gemm.h"
 
-/* Blocks are counted in panel words (omp_gemm.h), so a kernel that packs two steps of K
- * per word (bf16) takes twice the steps in the same cache footprint. */
+/* Blocks are counted in steps of K, so a kernel that packs two steps per word (bf16)
+ * fills half of each block's scratch: bf16 converts operands that f32 reads in place,
+ * and with blocks of f32's bytes (512 steps) its peak RSS stood 0.3-0.6 MiB over f32's
+ * (keras_cct, omp), with 256 steps 0-0.2 MiB under it, training as fast. */
 enum {
-    KC = 256,  /* words of K per packed block: a 12×32 kernel streams a 32 KiB B panel */
-    MC = 120,  /* rows of A per pass over a packed block: 120×256 words = 120 KiB, L2 */
-    NC = 2048, /* columns per packed block: KC×NC words = 2 MiB of scratch per thread */
+    KC = 256,  /* steps of K per packed block: a 12×32 f32 kernel streams a 32 KiB B panel */
+    MC = 120,  /* rows of A per pass over a packed block: 120×256 f32 = 120 KiB, L2 */
+    NC = 2048, /* columns per packed block: KC×NC f32 = 2 MiB of scratch per thread */
 };
 
 /* Jobs of at most this many row tiles read a row-major B in place, when the kernel reads
@@ -97,7 +99,6 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
                        int64_t n0, int64_t n1, uint32_t *ap, uint32_t *bp)
 {
     const int MR = isa->mr, NR = isa->nr;
-    const int64_t kcmax = (int64_t)KC * isa->kpack; /* steps of K per block */
     const int in_place_b =
         isa->kpack == 1 && !d->trans_b && m1 - m0 <= IN_PLACE_B_TILES * MR;
     /* A stored m×k goes to kernel_rows: converted row by row when the isa packs rows (no
@@ -109,7 +110,7 @@ static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float
         const int64_t nc = min64(NC, n1 - jc);
         int64_t pc = 0;
         do { /* at least once: k == 0 still writes beta·C + bias */
-            const int64_t kc = min64(kcmax, d->k - pc), kw = ceil_div(kc, isa->kpack);
+            const int64_t kc = min64(KC, d->k - pc), kw = ceil_div(kc, isa->kpack);
             const int last = pc + kc >= d->k;
             const float *bsrc = d->trans_b ? b + jc * d->ldb + pc : b + pc * d->ldb + jc;
             /* panel jr of B: at word bb + jr·bstep, rows ldbb words apart */
@@ -177,8 +178,8 @@ int vb_omp_gemm(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a, cons
     const int64_t jobs = d->batch * p.mparts * p.nparts;
     const double work = (double)d->batch * d->m * d->n * (d->k + 1);
     /* per thread: a packed B block (KC × NC columns) then a packed A block (MC rows × KC),
-     * both rounded up to whole panels (multiples of KC words, so every thread's slice and
-     * its A block stay 64-byte aligned) */
+     * both rounded up to whole panels: KC words, room for KC steps in either precision (a
+     * multiple of 16, so every thread's slice and its A block stay 64-byte aligned) */
     const int64_t bwords = KC * ceil_div(min64(NC, p.nchunk), isa->nr) * isa->nr;
     const int64_t awords = KC * ceil_div(min64(MC, p.mchunk), isa->mr) * isa->mr;
     uint32_t *pack = vb_omp_scratch(ctx, (size_t)(threads * (bwords + awords)));
