@@ -92,64 +92,92 @@ static plan make_plan(const vb_gemm_desc *d, const vb_omp_isa *isa, int threads)
     return p;
 }
 
+/* Where a job's kernel reads A from (chosen once per job, in gemm_block). */
+typedef enum a_source {
+    A_PACKED,   /* pack_a's panels of mr rows (any transpose) */
+    A_ROWS,     /* pack_a_rows' converted rows (A stored m×k, an isa that packs rows) */
+    A_IN_PLACE, /* A stored m×k itself, through kernel_rows */
+} a_source;
+
+/* One block of B: steps [pc, pc+kc) of K (kw panel words), columns [jc, jc+nc); its
+ * panel jr at word b + jr·step, rows ld words apart (packed, or B itself in place). */
+typedef struct b_block {
+    int64_t pc, kc, kw, jc, nc;
+    const uint32_t *b;
+    int64_t step, ld;
+    int last; /* the last block of K: bias and activation apply */
+} b_block;
+
+/* Rows [ic, ic+mc) of C over one block of B: A's rows for it packed (unless read in
+ * place), then every mr×nr tile — row by row for a short K (ROW_ORDER_MAX_KW), else
+ * panel by panel. */
+static void row_block(const vb_gemm_desc *d, const vb_omp_isa *isa, a_source src,
+                      const float *a, uint32_t *ap, const float *bias, float *c, int64_t ic,
+                      int64_t mc, const b_block *bk)
+{
+    const int MR = isa->mr, NR = isa->nr;
+    const float *arows = a + ic * d->lda + bk->pc; /* A stored m×k: row ic, step pc */
+    if (src == A_ROWS)
+        isa->pack_a_rows(arows, d->lda, mc, bk->kc, ap);
+    else if (src == A_PACKED)
+        isa->pack_a(d->trans_a ? a + bk->pc * d->lda + ic : arows, d->lda, d->trans_a, mc,
+                    bk->kc, MR, ap);
+    vb_omp_store st = { d->alpha, bk->pc == 0 ? d->beta : 1.0f, NULL };
+    const int64_t panels = ceil_div(bk->nc, NR), row_tiles = ceil_div(mc, MR);
+    const int by_rows = bk->kw <= ROW_ORDER_MAX_KW;
+    for (int64_t t = 0; t < panels * row_tiles; t++) {
+        const int64_t jr = (by_rows ? t % panels : t / row_tiles) * NR;
+        const int64_t ir = (by_rows ? t / panels : t % row_tiles) * MR;
+        const int nr = (int)min64(NR, bk->nc - jr), mr = (int)min64(MR, mc - ir);
+        const uint32_t *bt = bk->b + jr * bk->step;
+        float *ct = c + (ic + ir) * d->ldc + bk->jc + jr;
+        st.bias = bk->last && d->has_bias ? bias + bk->jc + jr : NULL;
+        if (src == A_IN_PLACE)
+            isa->kernel_rows(bk->kc, arows + ir * d->lda, d->lda, bt, bk->ld, ct, d->ldc, mr,
+                             nr, &st);
+        else if (src == A_ROWS)
+            isa->kernel_rows(bk->kc, ap + ir * bk->kw, bk->kw, bt, bk->ld, ct, d->ldc, mr, nr,
+                             &st);
+        else
+            isa->kernel(bk->kc, ap + ir * bk->kw, bt, bk->ld, ct, d->ldc, mr, nr, &st);
+        if (bk->last && d->act != VB_ACT_NONE)
+            vb_omp_tile_act(d->act, ct, d->ldc, mr, nr);
+    }
+}
+
 /* One job, on one thread: C[m0:m1, n0:n1] of one batch item. a, b, c point at that
  * item's matrices; ap and bp are the thread's packing buffers (see vb_omp_gemm). */
 static void gemm_block(const vb_gemm_desc *d, const vb_omp_isa *isa, const float *a,
                        const float *b, const float *bias, float *c, int64_t m0, int64_t m1,
                        int64_t n0, int64_t n1, uint32_t *ap, uint32_t *bp)
 {
-    const int MR = isa->mr, NR = isa->nr;
     const int in_place_b =
-        isa->kpack == 1 && !d->trans_b && m1 - m0 <= IN_PLACE_B_TILES * MR;
+        isa->kpack == 1 && !d->trans_b && m1 - m0 <= IN_PLACE_B_TILES * isa->mr;
     /* A stored m×k goes to kernel_rows: converted row by row when the isa packs rows (no
      * transpose), or read in place when few column panels reuse it */
-    const int rows_a = isa->pack_a_rows && !d->trans_a;
-    const int in_place_a = !rows_a && isa->kernel_rows && !d->trans_a &&
-                           n1 - n0 <= IN_PLACE_A_PANELS * NR;
+    const a_source src = isa->pack_a_rows && !d->trans_a ? A_ROWS
+                         : isa->kernel_rows && !d->trans_a &&
+                                 n1 - n0 <= IN_PLACE_A_PANELS * isa->nr
+                             ? A_IN_PLACE
+                             : A_PACKED;
     for (int64_t jc = n0; jc < n1; jc += NC) {
-        const int64_t nc = min64(NC, n1 - jc);
-        int64_t pc = 0;
+        b_block bk = { .jc = jc, .nc = min64(NC, n1 - jc) };
         do { /* at least once: k == 0 still writes beta·C + bias */
-            const int64_t kc = min64(KC, d->k - pc), kw = ceil_div(kc, isa->kpack);
-            const int last = pc + kc >= d->k;
-            const float *bsrc = d->trans_b ? b + jc * d->ldb + pc : b + pc * d->ldb + jc;
-            /* panel jr of B: at word bb + jr·bstep, rows ldbb words apart */
-            const uint32_t *bb = in_place_b ? (const uint32_t *)bsrc : bp;
-            const int64_t bstep = in_place_b ? 1 : kw, ldbb = in_place_b ? d->ldb : NR;
-            if (!in_place_b)
-                isa->pack_b(bsrc, d->ldb, d->trans_b, kc, nc, NR, bp);
-            vb_omp_store st = { d->alpha, pc == 0 ? d->beta : 1.0f, NULL };
-            for (int64_t ic = m0; ic < m1; ic += MC) {
-                const int64_t mc = min64(MC, m1 - ic);
-                if (rows_a)
-                    isa->pack_a_rows(a + ic * d->lda + pc, d->lda, mc, kc, ap);
-                else if (!in_place_a)
-                    isa->pack_a(d->trans_a ? a + pc * d->lda + ic : a + ic * d->lda + pc,
-                                d->lda, d->trans_a, mc, kc, MR, ap);
-                /* tile t: panel jr, row tile ir; row by row for short K (ROW_ORDER_MAX_KW) */
-                const int64_t panels = ceil_div(nc, NR), row_tiles = ceil_div(mc, MR);
-                const int by_rows = kw <= ROW_ORDER_MAX_KW;
-                for (int64_t t = 0; t < panels * row_tiles; t++) {
-                    const int64_t jr = (by_rows ? t % panels : t / row_tiles) * NR;
-                    const int64_t ir = (by_rows ? t / panels : t % row_tiles) * MR;
-                    const int nr = (int)min64(NR, nc - jr), mr = (int)min64(MR, mc - ir);
-                    st.bias = last && d->has_bias ? bias + jc + jr : NULL;
-                    float *ct = c + (ic + ir) * d->ldc + jc + jr;
-                    if (in_place_a)
-                        isa->kernel_rows(kc, a + (ic + ir) * d->lda + pc, d->lda,
-                                         bb + jr * bstep, ldbb, ct, d->ldc, mr, nr, &st);
-                    else if (rows_a)
-                        isa->kernel_rows(kc, ap + ir * kw, kw, bb + jr * bstep, ldbb, ct,
-                                         d->ldc, mr, nr, &st);
-                    else
-                        isa->kernel(kc, ap + ir * kw, bb + jr * bstep, ldbb, ct, d->ldc, mr,
-                                    nr, &st);
-                    if (last && d->act != VB_ACT_NONE)
-                        vb_omp_tile_act(d->act, ct, d->ldc, mr, nr);
-                }
+            bk.kc = min64(KC, d->k - bk.pc);
+            bk.kw = ceil_div(bk.kc, isa->kpack);
+            bk.last = bk.pc + bk.kc >= d->k;
+            const float *bsrc =
+                d->trans_b ? b + jc * d->ldb + bk.pc : b + bk.pc * d->ldb + jc;
+            if (in_place_b) {
+                bk.b = (const uint32_t *)bsrc, bk.step = 1, bk.ld = d->ldb;
+            } else {
+                isa->pack_b(bsrc, d->ldb, d->trans_b, bk.kc, bk.nc, isa->nr, bp);
+                bk.b = bp, bk.step = bk.kw, bk.ld = isa->nr;
             }
-            pc += kc;
-        } while (pc < d->k);
+            for (int64_t ic = m0; ic < m1; ic += MC)
+                row_block(d, isa, src, a, ap, bias, c, ic, min64(MC, m1 - ic), &bk);
+            bk.pc += bk.kc;
+        } while (bk.pc < d->k);
     }
 }
 
