@@ -11,6 +11,17 @@
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
+/* The draws of a training batch (random stages on) and of an evaluation batch. */
+static vb_augment_draw training(uint64_t seed, int64_t epoch)
+{
+    return (vb_augment_draw){ .seed = seed, .epoch = epoch, .training = 1 };
+}
+
+static vb_augment_draw evaluation(uint64_t seed, int64_t epoch)
+{
+    return (vb_augment_draw){ .seed = seed, .epoch = epoch };
+}
+
 /* count images h×w×c; pixel (i, y, x, k) = (7i + 11y + 5x + 3k) mod 256; label i. */
 static vb_dataset make_data(int64_t count, int64_t h, int64_t w, int64_t c)
 {
@@ -111,7 +122,7 @@ Test(geometric, crop_pad_4_stays_inside)
     vb_augment a = vb_augment_none();
     a.crop_pad = 4;
     vb_batch b = new_batch(16, 64);
-    cr_assert_eq(vb_augment_batch(&a, &s, 0, 16, 5, 0, 1, &b), VB_OK);
+    cr_assert_eq(vb_augment_batch(&a, &s, 0, 16, training(5, 0), &b), VB_OK);
     int shifted = 0;
     for (int64_t i = 0; i < 16; i++) {
         int found = 0;
@@ -315,7 +326,7 @@ Test(normalize, none_rescales_to_unit_range)
     vb_subset s = all_of(&d);
     vb_augment a = vb_augment_none();
     vb_batch b = new_batch(3, 12);
-    cr_assert_eq(vb_augment_batch(&a, &s, 0, 3, 1, 0, 1, &b), VB_OK);
+    cr_assert_eq(vb_augment_batch(&a, &s, 0, 3, training(1, 0), &b), VB_OK);
     for (int i = 0; i < 36; i++)
         cr_expect_eq(b.images[i], d.images[i] / 255.0f);
     cr_expect_eq(b.lambda, 1.0f);
@@ -340,7 +351,7 @@ Test(normalize, adapt_on_a_subset)
               "channel 0: %g %g", a.mean[0], a.std[0]);
     cr_expect(fabsf(a.mean[1] - 1.0f) < 1e-6f && a.std[1] > 0.0f && a.std[1] < 1e-6f);
     vb_batch b = new_batch(2, 2);
-    cr_assert_eq(vb_augment_batch(&a, &s, 0, 2, 1, 0, 0, &b), VB_OK);
+    cr_assert_eq(vb_augment_batch(&a, &s, 0, 2, evaluation(1, 0), &b), VB_OK);
     expect_floats(b.images, (const float[4]){-1, 0, 1, 0}, 4, 1e-5f, "normalised");
     free_batch(&b);
     free(d.images);
@@ -407,7 +418,7 @@ static void run_epoch(const vb_augment *a, const vb_subset *s, int64_t batch, in
     vb_batch b = new_batch(batch, hwc);
     for (int64_t first = 0; first < s->count; first += batch) {
         int64_t n = s->count - first < batch ? s->count - first : batch;
-        cr_assert_eq(vb_augment_batch(a, s, first, n, 42, epoch, 1, &b), VB_OK);
+        cr_assert_eq(vb_augment_batch(a, s, first, n, training(42, epoch), &b), VB_OK);
         memcpy(out + first * hwc, b.images, (size_t)(n * hwc) * sizeof(float));
     }
     free_batch(&b);
@@ -442,7 +453,7 @@ Test(determinism, evaluation_is_plain_normalisation)
     vb_augment a = everything();
     a.mixup_alpha = 1.0f;
     vb_batch b = new_batch(4, 48);
-    cr_assert_eq(vb_augment_batch(&a, &s, 0, 4, 9, 3, 0, &b), VB_OK);
+    cr_assert_eq(vb_augment_batch(&a, &s, 0, 4, evaluation(9, 3), &b), VB_OK);
     for (int i = 0; i < 4 * 48; i++)
         cr_expect_eq(b.images[i], (d.images[i] / 255.0f - 0.5f) / 0.25f);
     cr_expect_eq(b.lambda, 1.0f);
@@ -471,7 +482,7 @@ Test(mixing, mixup_blends_with_a_partner)
     a.mixup_alpha = 0.8f;
     vb_batch b = new_batch(16, 48);
     for (int64_t epoch = 0; epoch < 4; epoch++) {
-        cr_assert_eq(vb_augment_batch(&a, &s, 0, 16, 7, epoch, 1, &b), VB_OK);
+        cr_assert_eq(vb_augment_batch(&a, &s, 0, 16, training(7, epoch), &b), VB_OK);
         cr_assert(b.lambda >= 0.0f && b.lambda <= 1.0f, "λ = %g", b.lambda);
         expect_permutation(&b);
         for (int64_t i = 0; i < 16; i++)
@@ -494,7 +505,7 @@ Test(mixing, cutmix_lambda_is_the_kept_area)
     a.cutmix_alpha = 1.0f;
     vb_batch b = new_batch(8, 64);
     for (int64_t epoch = 0; epoch < 6; epoch++) {
-        cr_assert_eq(vb_augment_batch(&a, &s, 0, 8, 11, epoch, 1, &b), VB_OK);
+        cr_assert_eq(vb_augment_batch(&a, &s, 0, 8, training(11, epoch), &b), VB_OK);
         cr_assert(b.lambda >= 0.0f && b.lambda <= 1.0f, "λ = %g", b.lambda);
         expect_permutation(&b);
         for (int64_t i = 0; i < 8; i++) {
@@ -523,7 +534,7 @@ Test(mixing, both_alphas_use_both_methods)
     vb_batch b = new_batch(8, 64);
     int cutmix = 0, mixup = 0;
     for (int64_t epoch = 0; epoch < 40; epoch++) {
-        cr_assert_eq(vb_augment_batch(&a, &s, 0, 8, 3, epoch, 1, &b), VB_OK);
+        cr_assert_eq(vb_augment_batch(&a, &s, 0, 8, training(3, epoch), &b), VB_OK);
         int64_t j = b.labels_b[0];
         if (j == 0)
             continue;
@@ -548,15 +559,16 @@ Test(errors, bad_input_is_refused)
     vb_subset s = all_of(&d);
     vb_augment a = vb_augment_none();
     vb_batch b = new_batch(4, 16);
-    cr_expect_eq(vb_augment_batch(&a, &s, 2, 3, 1, 0, 1, &b), VB_EINVAL, "past the end");
+    cr_expect_eq(vb_augment_batch(&a, &s, 2, 3, training(1, 0), &b), VB_EINVAL, "past the end");
     s.index[1] = 4;
-    cr_expect_eq(vb_augment_batch(&a, &s, 0, 2, 1, 0, 1, &b), VB_EINVAL, "bad index");
+    cr_expect_eq(vb_augment_batch(&a, &s, 0, 2, training(1, 0), &b), VB_EINVAL, "bad index");
     s.index[1] = 1;
     a.autoaugment = 1;
-    cr_expect_eq(vb_augment_batch(&a, &s, 0, 2, 1, 0, 1, &b), VB_EUNSUPPORTED, "RGBA policy");
+    cr_expect_eq(vb_augment_batch(&a, &s, 0, 2, training(1, 0), &b), VB_EUNSUPPORTED,
+                 "RGBA policy");
     a.autoaugment = 0;
     a.std[2] = 0.0f;
-    cr_expect_eq(vb_augment_batch(&a, &s, 0, 2, 1, 0, 1, &b), VB_EINVAL, "std 0");
+    cr_expect_eq(vb_augment_batch(&a, &s, 0, 2, training(1, 0), &b), VB_EINVAL, "std 0");
     vb_loader_opts lo = {.batch = 2, .shuffle = 1, .training = 1, .seed = 1};
     cr_expect_null(vb_loader_start(&s, &a, &lo));
     free_batch(&b);

@@ -96,7 +96,7 @@ static int check_batch(const vb_subset *s, int64_t first, int64_t n, const vb_ba
 }
 
 int vb_augment_batch(const vb_augment *a, const vb_subset *s, int64_t first, int64_t n,
-                     uint64_t seed, int64_t epoch, int training, vb_batch *out)
+                     vb_augment_draw draw, vb_batch *out)
 {
     int rc = vb_aug_check(a, s);
     if (rc == VB_OK)
@@ -121,7 +121,7 @@ int vb_augment_batch(const vb_augment *a, const vb_subset *s, int64_t first, int
             const int64_t idx = s->index[first + i];
             vb_imagef img = {out->images + i * hwc, d->h, d->w, d->c};
             augment_one(a, d->images + idx * hwc, &img, tmp, bytes,
-                        vb_sample_seed(seed, epoch, idx), training);
+                        vb_sample_seed(draw.seed, draw.epoch, idx), draw.training);
             out->labels[i] = d->labels[idx];
         }
         free(tmp);
@@ -133,9 +133,9 @@ int vb_augment_batch(const vb_augment *a, const vb_subset *s, int64_t first, int
     out->lambda = 1.0f;
     if (n > 0)
         memcpy(out->labels_b, out->labels, (size_t)n * sizeof *out->labels);
-    if (!training || n == 0 || (a->mixup_alpha <= 0.0f && a->cutmix_alpha <= 0.0f))
+    if (!draw.training || n == 0 || (a->mixup_alpha <= 0.0f && a->cutmix_alpha <= 0.0f))
         return VB_OK;
-    vb_stream r = vb_stream_of(vb_domain_seed(seed, epoch, VB_DOMAIN_MIXING, first),
+    vb_stream r = vb_stream_of(vb_domain_seed(draw.seed, draw.epoch, VB_DOMAIN_MIXING, first),
                                VB_STREAM_MIXING);
     return vb_aug_mix(a, out, d->h, d->w, d->c, &r);
 }

@@ -55,8 +55,8 @@ static void *produce(void *arg)
         const int64_t first = k * ld->batch;
         const int64_t n = ld->order.count - first < ld->batch ? ld->order.count - first
                                                               : ld->batch;
-        rc = vb_augment_batch(&ld->aug, &ld->order, first, n, ld->seed, ld->epoch,
-                              ld->training, &ld->slot[s]);
+        const vb_augment_draw draw = { ld->seed, ld->epoch, ld->training };
+        rc = vb_augment_batch(&ld->aug, &ld->order, first, n, draw, &ld->slot[s]);
         pthread_mutex_lock(&ld->mutex);
         ld->full[s] = rc == VB_OK;
         pthread_cond_broadcast(&ld->changed);

@@ -44,7 +44,7 @@ void vb_augment_adapt(vb_augment *a, const vb_subset *s);
 /* One batch: images s->index[first .. first+n) → out (n, h, w, c) floats, labels (n).
  * With mixup/cutmix on, also the partner labels and the mixing weight λ (the loss is
  * λ·CE(labels) + (1−λ)·CE(labels_b)); otherwise *lambda = 1 and labels_b = labels.
- * training = 0 skips the random stages (evaluation). Returns backend.h's codes: VB_OK;
+ * The random stages draw from `draw` (below). Returns backend.h's codes: VB_OK;
  * VB_EINVAL for a range past the subset, an index outside the data or an option out of
  * range; VB_EUNSUPPORTED for a policy on images neither grey nor RGB; VB_ENOMEM. */
 typedef struct vb_batch {
@@ -55,8 +55,17 @@ typedef struct vb_batch {
     float lambda;
 } vb_batch;
 
+/* The draw a batch's random stages take: each image's from (seed, epoch, its index),
+ * the batch's mixing from (seed, epoch, first). training = 0: no random stage at all
+ * (evaluation: decode, rescale, normalise). */
+typedef struct vb_augment_draw {
+    uint64_t seed;
+    int64_t epoch;
+    int training;
+} vb_augment_draw;
+
 int vb_augment_batch(const vb_augment *a, const vb_subset *s, int64_t first, int64_t n,
-                     uint64_t seed, int64_t epoch, int training, vb_batch *out);
+                     vb_augment_draw draw, vb_batch *out);
 
 /* ---- the loader: batches of one epoch, prepared by a background thread ---------------- */
 
