@@ -973,6 +973,30 @@ Test(train, nan_loss_names_the_step_in_chunks)
     nan_loss_names_the_step_in_chunks_of(5);
 }
 
+/* One step of lr 1e30 leaves finite parameters that overflow the forward: validation
+ * refuses the NaN logits, naming the epoch and the image, before the epoch's row is
+ * written (they once ranked as hits: val_acc 1.0, "best"). */
+Test(train, overflowing_weights_stop_the_validation)
+{
+    char dir[64], out[128], metrics[160];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    t.recipe.adam.lr = 1e30f;
+    t.recipe.schedule = VB_SCHEDULE_CONSTANT;
+    t.recipe.clip_norm = 0;
+    t.recipe.batch = 300; /* the whole training split: one step per epoch */
+    vb_train_result r;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1);
+    cr_assert(strstr(err, "epoch 1: evaluation: image ") && strstr(err, "logit"), "%s", err);
+    snprintf(metrics, sizeof metrics, "%s/metrics.csv", out);
+    size_t len = 0;
+    char *rows = slurp(metrics, &len);
+    cr_expect(rows && !strchr(strchr(rows, '\n') + 1, '\n'), "a row was written: %s", rows);
+    free(rows);
+    tiny_teardown(&t);
+}
+
 /* A run that cannot fit is refused before it allocates, with the estimate, what is
  * available and a batch that would fit; one that fits (or an unknown budget) is not. */
 Test(train, refuses_a_run_that_cannot_fit_in_memory)

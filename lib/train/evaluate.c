@@ -1,6 +1,7 @@
 /* Evaluation: mean loss and top-1/top-5 accuracy over a subset, no augmentation (train.h). */
 #include "internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,9 +11,9 @@ void vb_count_topk(const float *logits, const int32_t *labels, int64_t n, int64_
     for (int64_t i = 0; i < n; i++) {
         const float *z = logits + i * classes;
         int32_t y = labels[i];
-        int64_t beaten_by = 0; /* classes ranked above the label */
+        int64_t beaten_by = 0; /* classes ranked above the label; a NaN label never hits */
         for (int64_t j = 0; j < classes; j++)
-            beaten_by += z[j] > z[y] || (z[j] == z[y] && j < y);
+            beaten_by += z[j] > z[y] || (z[j] == z[y] && j < y) || isnan(z[y]);
         *top1 += beaten_by < 1;
         *top5 += beaten_by < 5;
     }
@@ -60,6 +61,23 @@ static int eval_one(vb_model *m, vb_replicas *replicas, vb_run *run, vb_step_scr
     return -1;
 }
 
+/* Finite weights can still overflow the forward (a learning rate far too large leaves
+ * them near 1e30): such logits would rank as anything, so they end the evaluation. 0, or
+ * -1 naming the first image (its position in the split) whose logits are not finite. */
+static int check_finite(const float *logits, int64_t n, int64_t classes, int64_t first,
+                        char *err, size_t err_len)
+{
+    for (int64_t i = 0; i < n * classes; i++)
+        if (!isfinite(logits[i])) {
+            snprintf(err, err_len,
+                     "evaluation: image %lld of the split has a %s logit: the weights are "
+                     "finite but overflow the forward",
+                     (long long)(first + i / classes), isnan(logits[i]) ? "NaN" : "infinite");
+            return -1;
+        }
+    return 0;
+}
+
 /* Walks the subset in order in batches; sums loss·n and the top-k counts, and copies the
  * logits to keep (count, classes) when it is not NULL. */
 static int eval_loop(vb_model *m, vb_replicas *replicas, vb_run *run, vb_step_scratch *s,
@@ -67,11 +85,12 @@ static int eval_loop(vb_model *m, vb_replicas *replicas, vb_run *run, vb_step_sc
                      int64_t *top1, int64_t *top5, char *err, size_t err_len)
 {
     const vb_batch *b;
-    while ((b = vb_loader_next(ld))) {
+    for (int64_t done = 0; (b = vb_loader_next(ld)); done += b->n) {
         const float *logits;
         double loss;
         if (eval_one(m, replicas, run, s, b, label_smoothing, s->dlogits, &logits, &loss, err,
-                     err_len) != 0)
+                     err_len) != 0 ||
+            check_finite(logits, b->n, m->classes, done, err, err_len) != 0)
             return -1;
         *loss_sum += loss * (double)b->n;
         vb_count_topk(logits, b->labels, b->n, m->classes, top1, top5);

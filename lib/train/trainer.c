@@ -364,6 +364,15 @@ static int save_epoch(trainer *t, const vb_epoch_metrics *e)
     return agree(t, rc);
 }
 
+/* Puts what was evaluated (e.g. "epoch 3") before evaluation's message in t->err; -1. */
+static int evaluation_failed(trainer *t, const char *what)
+{
+    char inner[1024];
+    snprintf(inner, sizeof inner, "%s", t->err);
+    snprintf(t->err, t->err_len, "%s: %s", what, inner);
+    return -1;
+}
+
 /* Validation, the best weights, the metrics row, then the checkpoint (in that order: a
  * kill between the row and the checkpoint leaves a row that resuming drops). */
 static int finish_epoch(trainer *t, int64_t epoch, const epoch_sums *sums)
@@ -373,7 +382,11 @@ static int finish_epoch(trainer *t, int64_t epoch, const epoch_sums *sums)
     vb_epoch_metrics e = {.epoch = epoch, .lr = sums->lr,
                           .train_loss = sums->loss / (double)sums->images,
                           .train_acc = correct / (double)sums->images};
-    if (evaluate(t, &t->sp.val, &e.val_loss, &e.val_acc, &e.val_top5)) return -1;
+    if (evaluate(t, &t->sp.val, &e.val_loss, &e.val_acc, &e.val_top5)) {
+        char what[48];
+        snprintf(what, sizeof what, "epoch %lld", (long long)epoch);
+        return evaluation_failed(t, what);
+    }
     e.seconds = t->o->zero_seconds ? 0 : vb_progress_epoch_seconds(&t->progress);
     int best = e.val_acc > t->st.best_val_acc;
     if (best) {
@@ -438,7 +451,7 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
                              .best_epoch = t->st.best_epoch,
                              .best_val_acc = t->st.best_val_acc, .seconds = t->st.seconds};
     if (evaluate(t, &t->sp.test, &res->test_loss, &res->test_top1, &res->test_top5))
-        return -1;
+        return evaluation_failed(t, "test set");
     if (!t->writer) return agree(t, 0);
     vb_summary s = {.model = m->name, .recipe = t->rr.name, .dataset = t->train_set->name,
                     .backend = t->backend->name,
