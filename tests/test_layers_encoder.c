@@ -428,6 +428,7 @@ Test(encoder, rejects)
     check_layer_rejects(BLOCK "temperature = warm\n", tokens, "temperature");
     check_layer_rejects(BLOCK "mlp_activation = tanh\n", tokens, "mlp_activation");
     check_layer_rejects(BLOCK "mlp_dropout_after = first\n", tokens, "mlp_dropout_after");
+    check_layer_rejects(BLOCK "init = trunc_normal\ninit_scale = 4\n", tokens, "init_scale");
     check_layer_rejects(BLOCK "init = he_normal\n", tokens, "init");
     check_layer_rejects(BLOCK "eps = 0\n", tokens, "eps");
     check_layer_rejects(BLOCK "qkv_bias = maybe\n", tokens, "qkv_bias");

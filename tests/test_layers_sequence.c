@@ -123,6 +123,13 @@ static reject_case rejects[] = {
     {"[posemb]\nkind = sinusoidal\ninit = zeros\n", TOKENS(4, 3),
      "init and init_scale apply only to kind = learnable"},
     {"[posemb]\ninit_scale = -1\n", TOKENS(4, 3), "key 'init_scale'"},
+    /* trunc_normal draws by rejection inside the values ±2: a std of 1e300 never ended */
+    {"[posemb]\ninit = trunc_normal\ninit_scale = 1e300\n", TOKENS(4, 3),
+     "test.cfg:3: [posemb] key 'init_scale': trunc_normal cuts at the values ±2"},
+    {"[class_token]\ninit = trunc_normal\ninit_scale = 2.5\n", TOKENS(4, 3),
+     "test.cfg:3: [class_token] key 'init_scale'"},
+    {"[seqpool]\ninit = trunc_normal\ninit_scale = 3\n", TOKENS(4, 3),
+     "test.cfg:3: [seqpool] key 'init_scale'"},
     {"[class_token]\nposition = middle\n", TOKENS(4, 3),
      "test.cfg:2: [class_token] key 'position'"},
     {"[class_token]\ninit = ones\n", TOKENS(4, 3), "key 'init'"},

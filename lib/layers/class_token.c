@@ -30,11 +30,8 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     l->priv = p;
     if (vb_cfg_enum_or(s, "position", positions, 0, &p->append, err, err_len) ||
         vb_seq_read_init(s, inits, 3, VB_INIT_GLOROT_UNIFORM, &p->init, err, err_len) ||
-        vb_cfg_float_or(s, "init_scale", 0.02, &p->init_scale, err, err_len))
+        vb_init_scale_read(s, p->init, 0.02, &p->init_scale, err, err_len))
         return -1;
-    if (p->init_scale <= 0)
-        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
-                            p->init_scale);
     l->out = (vb_shape){vb_shape_tokens(l->in) + 1, 1, l->in.c};
     return 0;
 }

@@ -42,11 +42,8 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     if (vb_cfg_bool_or(s, "bias", 1, &p->bias, err, err_len) ||
         vb_cfg_enum_or(s, "activation", acts, 0, &act, err, err_len) ||
         vb_seq_read_init(s, inits, 4, VB_INIT_GLOROT_UNIFORM, &p->init, err, err_len) ||
-        vb_cfg_float_or(s, "init_scale", 0.02, &p->init_scale, err, err_len))
+        vb_init_scale_read(s, p->init, 0.02, &p->init_scale, err, err_len))
         return -1;
-    if (p->init_scale <= 0)
-        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
-                            p->init_scale);
     p->act = (vb_act)act;
     l->out = (vb_shape){l->in.h, l->in.w, p->units};
     return 0;

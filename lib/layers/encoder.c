@@ -115,13 +115,10 @@ static int read_init_keys(enc_config *c, vb_cfg_section *s, char *err, size_t n)
     static const char *const fans[] = {"mha", "dense", NULL};
     int init;
     if (vb_cfg_enum_or(s, "init", inits, 0, &init, err, n) ||
-        vb_cfg_float_or(s, "init_scale", 0.02, &c->init_scale, err, n) ||
         vb_cfg_enum_or(s, "attn_glorot_fans", fans, 0, &c->dense_fans, err, n))
         return -1;
     c->init = init == 0 ? VB_INIT_GLOROT_UNIFORM : VB_INIT_TRUNC_NORMAL;
-    if (!(c->init_scale > 0.0))
-        return vb_cfg_key_error(s, "init_scale", err, n, "%g must be > 0", c->init_scale);
-    return 0;
+    return vb_init_scale_read(s, c->init, 0.02, &c->init_scale, err, n);
 }
 
 /* The attention holds heads x T x T scores per image: more than 2^16 tokens would be 16

@@ -65,3 +65,17 @@ void vb_init_fill(float *p, int64_t n, vb_init kind, int64_t fan_in, int64_t fan
         p[i] = (float)v;
     }
 }
+
+int vb_init_scale_read(vb_cfg_section *s, vb_init kind, double dflt, double *out, char *err,
+                       size_t err_len)
+{
+    if (vb_cfg_float_or(s, "init_scale", dflt, out, err, err_len)) return -1;
+    if (!(*out > 0))
+        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g", *out);
+    if (kind == VB_INIT_TRUNC_NORMAL && *out > 2.0)
+        return vb_cfg_key_error(s, "init_scale", err, err_len,
+                                "trunc_normal cuts at the values ±2, so its std must be at "
+                                "most 2, got %g",
+                                *out);
+    return 0;
+}

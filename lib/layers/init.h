@@ -3,7 +3,9 @@
 #ifndef VITBENCH_LAYERS_INIT_H
 #define VITBENCH_LAYERS_INIT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include "vitbench/cfg.h"
 
 typedef enum vb_init {
     VB_INIT_ZEROS = 0,
@@ -24,5 +26,12 @@ extern const char *const vb_init_names[];
  * constant of the kinds that take one. */
 void vb_init_fill(float *p, int64_t n, vb_init kind, int64_t fan_in, int64_t fan_out,
                   double scale, uint64_t seed);
+
+/* Reads the key init_scale of s (default dflt) for the initialiser `kind` into *out:
+ * 0, or -1 with a one-line error naming the file, line and key. It must be > 0, and for
+ * trunc_normal at most 2: timm cuts at the values ±2, so a wider std would draw nearly
+ * uniform values, by rejection, ever more slowly (1e300 never finished). */
+int vb_init_scale_read(vb_cfg_section *s, vb_init kind, double dflt, double *out, char *err,
+                       size_t err_len);
 
 #endif

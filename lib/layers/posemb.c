@@ -54,14 +54,10 @@ static int read_init(posemb *p, vb_cfg_section *s, char *err, size_t err_len)
                                 "init and init_scale apply only to kind = learnable or frozen");
         return 0;
     }
-    if (vb_seq_read_init(s, inits, 4, VB_INIT_UNIFORM, &p->init, err, err_len) ||
-        vb_cfg_float_or(s, "init_scale", p->init == VB_INIT_UNIFORM ? 0.05 : 0.2,
-                        &p->init_scale, err, err_len))
+    if (vb_seq_read_init(s, inits, 4, VB_INIT_UNIFORM, &p->init, err, err_len))
         return -1;
-    if (p->init_scale <= 0)
-        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
-                            p->init_scale);
-    return 0;
+    return vb_init_scale_read(s, p->init, p->init == VB_INIT_UNIFORM ? 0.05 : 0.2,
+                              &p->init_scale, err, err_len);
 }
 
 static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *err,

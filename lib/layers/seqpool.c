@@ -28,11 +28,8 @@ static int configure(vb_layer *l, vb_cfg_section *s, vb_layer_site site, char *e
     if (!p) return vb_cfg_error(s, err, err_len, "out of memory");
     l->priv = p;
     if (vb_seq_read_init(s, inits, 2, VB_INIT_GLOROT_UNIFORM, &p->init, err, err_len) ||
-        vb_cfg_float_or(s, "init_scale", 0.02, &p->init_scale, err, err_len))
+        vb_init_scale_read(s, p->init, 0.02, &p->init_scale, err, err_len))
         return -1;
-    if (!(p->init_scale > 0))
-        return vb_cfg_key_error(s, "init_scale", err, err_len, "must be > 0, got %g",
-                            p->init_scale);
     l->out = (vb_shape){1, 1, l->in.c};
     return 0;
 }
