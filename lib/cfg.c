@@ -366,6 +366,25 @@ int vb_cfg_str(vb_cfg_section *s, const char *key, const char **out, char *err, 
     return 0;
 }
 
+int vb_cfg_name(vb_cfg_section *s, const char *key, char *out, size_t len, char *err,
+                size_t err_len)
+{
+    const char *v;
+    if (vb_cfg_str(s, key, &v, err, err_len)) return -1;
+    if (strlen(v) >= len)
+        return vb_cfg_key_error(s, key, err, err_len, "longer than %zu characters", len - 1);
+    int ok = *v != '\0';
+    for (const char *c = v; *c; c++)
+        ok &= isalnum((unsigned char)*c) || *c == '_' || *c == '-';
+    if (!ok)
+        return vb_cfg_key_error(s, key, err, err_len,
+                                "'%s': use letters, digits, '_' and '-' only (it names "
+                                "folders and CSV fields)",
+                                v);
+    memcpy(out, v, strlen(v) + 1);
+    return 0;
+}
+
 int vb_cfg_str_or(vb_cfg_section *s, const char *key, const char *dflt, const char **out)
 {
     const char *v = vb_cfg_find(s, key);

@@ -32,16 +32,15 @@ static int values_fit(vb_shape shape)
 
 static int read_model_section(vb_model *m, vb_cfg_section *s, char *err, size_t err_len)
 {
-    const char *name, *source;
+    const char *source;
     int64_t dims[3];
-    if (vb_cfg_str(s, "name", &name, err, err_len) ||
+    if (vb_cfg_name(s, "name", m->name, sizeof m->name, err, err_len) ||
         vb_cfg_dims(s, "input", 1, VB_WIDTH_MAX, dims, 3, err, err_len) ||
         vb_cfg_int_in(s, "classes", 2, VB_WIDTH_MAX, &m->classes, err, err_len))
         return -1;
     vb_cfg_str_or(s, "source", "", &source);
     vb_cfg_find(s, "notes"); /* free text for readers */
-    if (copy_text(s, "name", name, m->name, sizeof m->name, err, err_len) ||
-        copy_text(s, "source", source, m->source, sizeof m->source, err, err_len))
+    if (copy_text(s, "source", source, m->source, sizeof m->source, err, err_len))
         return -1;
     m->input = (vb_shape){dims[0], dims[1], dims[2]};
     if (dims[0] > VB_SIDE_MAX || dims[1] > VB_SIDE_MAX || !values_fit(m->input))

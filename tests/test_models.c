@@ -168,6 +168,30 @@ Test(sizes, huge_models_are_errors_not_wrapped_counts)
             7, "encoder.0: state of", "too large");
 }
 
+/* The model's name becomes folder names (results/train/NAME.RECIPE.seedS): a path, an
+ * empty or a hidden name is refused at its line, never written outside the folder. */
+Test(names, only_letters_digits_underscore_and_dash)
+{
+    static const char *const bad[] = {"../../etc/x", "", "a/b", ".hidden", "two words"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[model]\nname = %s\ninput = 8x8x1\nclasses = 2\n"
+                 "[flatten]\n[dense]\nunits = classes\n", bad[i]);
+        vb_model m;
+        cr_assert_eq(vb_model_parse(&m, "n.cfg", text, err, sizeof err), -1, "'%s' accepted",
+                     bad[i]);
+        cr_expect(strstr(err, "n.cfg:2: [model] key 'name'") &&
+                  strstr(err, "letters, digits, '_' and '-'"), "%s", err);
+    }
+    vb_model m;
+    cr_assert_eq(vb_model_parse(&m, "n.cfg",
+                                "[model]\nname = vit_lite-7_4\ninput = 8x8x1\nclasses = 2\n"
+                                "[flatten]\n[dense]\nunits = classes\n",
+                                err, sizeof err),
+                 0, "%s", err);
+    vb_model_free(&m);
+}
+
 /* The memory a batch needs saturates instead of wrapping to a few bytes. */
 Test(sizes, model_bytes_never_wrap)
 {

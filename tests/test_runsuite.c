@@ -301,7 +301,7 @@ Test(runsuite, malformed_suite_files_are_refused)
 {
     static const struct { const char *text, *needle; } cases[] = {
         {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
-         "[cell]\nlabel = a,b\nmodel = fashion_cct\nrecipe = fashion_cct\n", "label 'a,b'"},
+         "[cell]\nlabel = a,b\nmodel = fashion_cct\nrecipe = fashion_cct\n", "key 'label': 'a,b'"},
         {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
          "[cell]\nlabel = a\nmodel = m\nrecipe = r\n[cell]\nlabel = a\nmodel = m\n"
          "recipe = r\n", "already a cell's"},

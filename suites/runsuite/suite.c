@@ -1,7 +1,6 @@
 /* Reading suite description files (suite.h). */
 #include "suite.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,25 +12,6 @@
 
 static int text(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
                 size_t err_len);
-
-/* Names become folder names, CSV fields and plot titles: letters, digits, '_' and '-'. */
-static int valid_name(const char *name)
-{
-    if (!*name) return 0;
-    for (const char *c = name; *c; c++)
-        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') return 0;
-    return 1;
-}
-
-static int name_key(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
-                    size_t err_len)
-{
-    if (text(sec, key, out, len, err, err_len)) return -1;
-    if (!valid_name(out))
-        return vb_cfg_error(sec, err, err_len, "%s '%s': use letters, digits, '_' and '-' only "
-                            "(it names folders and CSV fields)", key, out);
-    return 0;
-}
 
 /* Copies a required string key into out (of size len). */
 static int text(vb_cfg_section *sec, const char *key, char *out, size_t len, char *err,
@@ -57,7 +37,7 @@ static int read_head(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
 {
     static const char *const kinds[] = {"train", "params", "backends", NULL};
     int kind;
-    if (name_key(sec, "name", s->name, sizeof s->name, err, err_len) ||
+    if (vb_cfg_name(sec, "name", s->name, sizeof s->name, err, err_len) ||
         text(sec, "description", s->description, sizeof s->description, err, err_len) ||
         vb_cfg_enum_or(sec, "kind", kinds, 0, &kind, err, err_len) ||
         optional_text(sec, "profile", s->default_profile, sizeof s->default_profile, err,
@@ -90,7 +70,7 @@ static int read_profile(suite *s, vb_cfg_section *sec, char *err, size_t err_len
     if (s->profile_count == SUITE_MAX_PROFILES)
         return vb_cfg_error(sec, err, err_len, "more than %d profiles", SUITE_MAX_PROFILES);
     suite_profile *p = &s->profiles[s->profile_count++];
-    if (name_key(sec, "name", p->name, sizeof p->name, err, err_len) ||
+    if (vb_cfg_name(sec, "name", p->name, sizeof p->name, err, err_len) ||
         vb_cfg_bool_or(sec, "shortened", 0, &p->shortened, err, err_len) ||
         vb_cfg_int_in_or(sec, "epochs", 0, 0, VB_EPOCHS_MAX, &p->epochs, err, err_len) ||
         vb_cfg_int_in_or(sec, "limit", 0, 0, VB_LIMIT_MAX, &p->limit, err, err_len) ||
@@ -107,7 +87,7 @@ static int read_cell(suite *s, vb_cfg_section *sec, char *err, size_t err_len)
     if (s->cell_count == SUITE_MAX_CELLS)
         return vb_cfg_error(sec, err, err_len, "more than %d cells", SUITE_MAX_CELLS);
     suite_cell *c = &s->cells[s->cell_count++];
-    if (name_key(sec, "label", c->label, sizeof c->label, err, err_len) ||
+    if (vb_cfg_name(sec, "label", c->label, sizeof c->label, err, err_len) ||
         text(sec, "model", c->model, sizeof c->model, err, err_len) ||
         text(sec, "recipe", c->recipe, sizeof c->recipe, err, err_len) ||
         optional_text(sec, "profiles", c->profiles, sizeof c->profiles, err, err_len))

@@ -53,6 +53,10 @@ vb_cfg_section *vb_cfg_add_section(vb_cfg *cfg, const char *name, int line);
 const char *vb_cfg_find(vb_cfg_section *s, const char *key); /* NULL if absent; marks used */
 int vb_cfg_str(vb_cfg_section *s, const char *key, const char **out, char *err, size_t err_len);
 int vb_cfg_str_or(vb_cfg_section *s, const char *key, const char *dflt, const char **out);
+/* A required name that becomes part of folder names, CSV fields and plot titles, copied
+ * into out[len]: 1 to len-1 letters, digits, '_' and '-' (no '/', '..' or hidden folder). */
+int vb_cfg_name(vb_cfg_section *s, const char *key, char *out, size_t len, char *err,
+                size_t err_len);
 int vb_cfg_int(vb_cfg_section *s, const char *key, int64_t *out, char *err, size_t err_len);
 int vb_cfg_int_or(vb_cfg_section *s, const char *key, int64_t dflt, int64_t *out, char *err,
                   size_t err_len);
