@@ -226,12 +226,28 @@ Test(recipe, numbers_are_checked_as_the_floats_used)
          "float (1.17549e-38)"},
         {RECIPE "clip_norm = 1e39\n", "5: [recipe] key 'clip_norm': 1e39 does not fit a float "
          "(at most 3.40282e+38)"},
-        {RECIPE "[augment]\nrotation = 1e300\n", "6: [augment] key 'rotation': 1e300 does not "
-         "fit a float (at most 3.40282e+38)"},
+        {RECIPE "[augment]\nmixup_alpha = 1e300\n", "6: [augment] key 'mixup_alpha': 1e300: "
+         "expected a number in [0, 1000]"},
         {RECIPE "[augment]\nnormalize = fixed\nmean = 0.5\nstd = 0.5, 1e-50\n",
          "8: [augment] key 'std': 1e-50 is below the smallest normal float (1.17549e-38)"},
         {RECIPE "[augment]\nnormalize = fixed\nmean = nan\nstd = 1\n",
          "7: [augment] key 'mean': nan does not fit a float (at most 3.40282e+38)"},
+    };
+    recipe_cases_fail(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* The recipe's augmentation ranges are those vb_augment_batch takes (augment.h): values
+ * between the two once passed the recipe and stopped the run at its first epoch with
+ * "cannot start the data loader", naming no file or key. */
+Test(recipe, augmentation_ranges_are_the_loaders)
+{
+    static const char *const cases[][2] = {
+        {RECIPE "[augment]\nrotation = 1.5\n",
+         "6: [augment] key 'rotation': 1.5: expected a number in [0, 1] (turns)"},
+        {RECIPE "[augment]\ncutmix_alpha = 1e30\n",
+         "6: [augment] key 'cutmix_alpha': 1e30: expected a number in [0, 1000]"},
+        {RECIPE "[augment]\nnormalize = fixed\nmean = 0.5, 2000\nstd = 1\n",
+         "7: [augment] key 'mean': 2000 is 2000 as a float: expected a number in [0, 1000]"},
     };
     recipe_cases_fail(cases, sizeof cases / sizeof cases[0]);
 }
@@ -994,6 +1010,28 @@ Test(train, overflowing_weights_stop_the_validation)
     char *rows = slurp(metrics, &len);
     cr_expect(rows && !strchr(strchr(rows, '\n') + 1, '\n'), "a row was written: %s", rows);
     free(rows);
+    tiny_teardown(&t);
+}
+
+/* A fixed normalisation with more values than the images have channels is refused before
+ * the run folder is made (the extra values were silently ignored). */
+Test(train, refuses_more_normalisation_values_than_channels)
+{
+    char dir[64], out[128];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    vb_recipe_free(&t.recipe);
+    cr_assert_eq(load_recipe_text(&t.recipe, dir, "rgb", TINY_RECIPE_MAIN
+                                  "[augment]\nnormalize = fixed\nmean = 0.5, 0.4, 0.3\n"
+                                  "std = 0.2\n"),
+                 0, "%s", err);
+    snprintf(out, sizeof out, "%s/run", dir);
+    vb_train_result r;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, NULL, NULL), -1);
+    cr_expect_str_eq(err, "recipe rgb: [augment] mean and std give 3 values, but tiny's images "
+                     "have 1 channel");
+    struct stat st;
+    cr_expect_neq(stat(out, &st), 0, "the run folder was made");
     tiny_teardown(&t);
 }
 

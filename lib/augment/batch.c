@@ -26,7 +26,7 @@ static int finite_in(float v, float lo, float hi)
     return v >= lo && v <= hi; /* false for NaN */
 }
 
-int vb_aug_check(const vb_augment *a, const vb_subset *s)
+int vb_augment_check(const vb_augment *a, const vb_subset *s)
 {
     if (!a || !s || !s->data || s->count < 0 || (s->count > 0 && !s->index))
         return VB_EINVAL;
@@ -36,12 +36,12 @@ int vb_aug_check(const vb_augment *a, const vb_subset *s)
     if (policy_on(a) && d->c != 1 && d->c != 3)
         return VB_EUNSUPPORTED; /* the colour ops know grey and RGB only */
     if (a->crop_pad < 0 || a->randaugment_n < 0 || !finite_in(a->crop_scale_min, 0, 1) ||
-        !finite_in(a->rotation, 0, 1) || !finite_in(a->zoom, 0, 1) ||
-        !finite_in(a->erasing, 0, 1) || !finite_in(a->mixup_alpha, 0, 1e3f) ||
-        !finite_in(a->cutmix_alpha, 0, 1e3f))
+        !finite_in(a->rotation, 0, VB_AUG_ROTATION_MAX) || !finite_in(a->zoom, 0, 1) ||
+        !finite_in(a->erasing, 0, 1) || !finite_in(a->mixup_alpha, 0, VB_AUG_ALPHA_MAX) ||
+        !finite_in(a->cutmix_alpha, 0, VB_AUG_ALPHA_MAX))
         return VB_EINVAL;
     for (int64_t k = 0; k < d->c; k++)
-        if (!(a->std[k] > 0.0f) || !finite_in(a->mean[k], -1e3f, 1e3f))
+        if (!(a->std[k] > 0.0f) || !finite_in(a->mean[k], -VB_AUG_MEAN_MAX, VB_AUG_MEAN_MAX))
             return VB_EINVAL;
     return VB_OK;
 }
@@ -98,7 +98,7 @@ static int check_batch(const vb_subset *s, int64_t first, int64_t n, const vb_ba
 int vb_augment_batch(const vb_augment *a, const vb_subset *s, int64_t first, int64_t n,
                      vb_augment_draw draw, vb_batch *out)
 {
-    int rc = vb_aug_check(a, s);
+    int rc = vb_augment_check(a, s);
     if (rc == VB_OK)
         rc = check_batch(s, first, n, out);
     if (rc != VB_OK)

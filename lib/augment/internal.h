@@ -65,11 +65,6 @@ typedef struct vb_image8 {
     int64_t h, w, c;
 } vb_image8;
 
-/* ---- batch.c --------------------------------------------------------------------------- */
-
-/* VB_OK if a and s can be augmented: sizes, channels (1–4; 1 or 3 with a policy), the
- * options' ranges, std > 0. Indices are checked per batch. */
-int vb_aug_check(const vb_augment *a, const vb_subset *s);
 
 /* ---- geometric.c ---------------------------------------------------------------------- */
 

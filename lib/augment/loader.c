@@ -120,7 +120,7 @@ static int make_order(vb_loader *ld, const vb_subset *s, int shuffle)
 
 vb_loader *vb_loader_start(const vb_subset *s, const vb_augment *a, const vb_loader_opts *o)
 {
-    if (vb_aug_check(a, s) != VB_OK || o->batch < 1)
+    if (vb_augment_check(a, s) != VB_OK || o->batch < 1)
         return NULL;
     vb_loader *ld = calloc(1, sizeof *ld);
     if (!ld)

@@ -26,11 +26,12 @@
  *                      writes the key has it in its resolved text, so the identity of
  *                      every f32 recipe stays what it was before the key existed
  *   [augment]          every key off by default
- *     crop_pad ≥ 0, crop_scale_min in [0, 1], flip yes/no, rotation ≥ 0, zoom in [0, 1),
+ *     crop_pad ≥ 0, crop_scale_min in [0, 1], flip yes/no, rotation in [0, 1], zoom in [0, 1),
  *     autoaugment yes/no, randaugment_n ≥ 0, randaugment_m in [0, 30] (9),
  *     normalize rescale | adapt | fixed (rescale), mean and std (fixed only: up to four
- *     per-channel values, a shorter list repeats its last value; std > 0),
- *     erasing in [0, 1], mixup_alpha ≥ 0, cutmix_alpha ≥ 0
+ *     per-channel values, no more than the images have, a shorter list repeats its last
+ *     value; mean in [0, 1000], std > 0), erasing in [0, 1], mixup_alpha and cutmix_alpha
+ *     in [0, 1000]
  * The recipe's name is the file's base name without ".cfg". */
 #include "internal.h"
 
@@ -53,7 +54,11 @@ typedef struct range {
 static const range NONNEG = {0, 1e300, 0, 0, ">= 0"}, POSITIVE = {0, 1e300, 1, 0, "> 0"},
                    UNIT = {0, 1, 0, 0, "in [0, 1]"}, UNIT_OPEN_TOP = {0, 1, 0, 1, "in [0, 1)"},
                    EPOCHS = {0, VB_EPOCHS_MAX, 0, 0, "in [0, 1000000]"},
-                   SOME_EPOCHS = {0, VB_EPOCHS_MAX, 1, 0, "in (0, 1000000]"};
+                   SOME_EPOCHS = {0, VB_EPOCHS_MAX, 1, 0, "in (0, 1000000]"},
+                   /* augmentation: the ranges vb_augment_batch takes (augment.h) */
+                   ROTATION = {0, VB_AUG_ROTATION_MAX, 0, 0, "in [0, 1] (turns)"},
+                   ALPHA = {0, VB_AUG_ALPHA_MAX, 0, 0, "in [0, 1000]"},
+                   MEAN = {0, VB_AUG_MEAN_MAX, 0, 0, "in [0, 1000]"};
 
 static int in_range(double v, range rg)
 {
@@ -212,9 +217,10 @@ static int read_recipe(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_le
 
 /* ---- [augment] ---------------------------------------------------------------------- */
 
-/* "0.49, 0.48, 0.45": 1 to 4 numbers into out[4], the last repeated to fill. */
+/* "0.49, 0.48, 0.45": 1 to 4 numbers into out[4], the last repeated to fill; *given
+ * becomes the larger of itself and their number. */
 static int channel_list(vb_cfg_section *s, const char *key, range rg, float out[4],
-                        char *err, size_t err_len)
+                        int *given, char *err, size_t err_len)
 {
     const char *v = vb_cfg_find(s, key);
     if (!v) return vb_cfg_key_error(s, key, err, err_len, "normalize = fixed needs it");
@@ -235,6 +241,7 @@ static int channel_list(vb_cfg_section *s, const char *key, range rg, float out[
     }
     if (n == 0) return vb_cfg_key_error(s, key, err, err_len, "empty list");
     for (int i = n; i < 4; i++) out[i] = out[n - 1];
+    if (n > *given) *given = n;
     return 0;
 }
 
@@ -250,8 +257,8 @@ static int read_normalize(vb_cfg_section *s, vb_recipe *r, char *err, size_t err
                              "only with normalize = fixed");
         return 0; /* vb_augment_none's mean 0, std 1 */
     }
-    return channel_list(s, "mean", NONNEG, r->augment.mean, err, err_len) ||
-           channel_list(s, "std", POSITIVE, r->augment.std, err, err_len);
+    return channel_list(s, "mean", MEAN, r->augment.mean, &r->channels_given, err, err_len) ||
+           channel_list(s, "std", POSITIVE, r->augment.std, &r->channels_given, err, err_len);
 }
 
 static int read_augment(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_len)
@@ -262,15 +269,15 @@ static int read_augment(vb_cfg_section *s, vb_recipe *r, char *err, size_t err_l
     if (vb_cfg_int_in_or(s, "crop_pad", 0, 0, 64, &a->crop_pad, err, err_len) ||
         number_f(s, "crop_scale_min", 0, UNIT, &a->crop_scale_min, err, err_len) ||
         vb_cfg_bool_or(s, "flip", 0, &a->flip, err, err_len) ||
-        number_f(s, "rotation", 0, NONNEG, &a->rotation, err, err_len) ||
+        number_f(s, "rotation", 0, ROTATION, &a->rotation, err, err_len) ||
         number_f(s, "zoom", 0, UNIT_OPEN_TOP, &a->zoom, err, err_len) ||
         vb_cfg_bool_or(s, "autoaugment", 0, &a->autoaugment, err, err_len) ||
         vb_cfg_int_in_or(s, "randaugment_n", 0, 0, 16, &n, err, err_len) ||
         vb_cfg_int_in_or(s, "randaugment_m", 9, 0, 30, &m, err, err_len) ||
         read_normalize(s, r, err, err_len) ||
         number_f(s, "erasing", 0, UNIT, &a->erasing, err, err_len) ||
-        number_f(s, "mixup_alpha", 0, NONNEG, &a->mixup_alpha, err, err_len) ||
-        number_f(s, "cutmix_alpha", 0, NONNEG, &a->cutmix_alpha, err, err_len))
+        number_f(s, "mixup_alpha", 0, ALPHA, &a->mixup_alpha, err, err_len) ||
+        number_f(s, "cutmix_alpha", 0, ALPHA, &a->cutmix_alpha, err, err_len))
         return -1;
     a->randaugment_n = (int)n;
     a->randaugment_m = (int)m;

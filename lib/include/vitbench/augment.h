@@ -15,6 +15,11 @@
 #include "vitbench/backend.h" /* the status codes: VB_OK, VB_EINVAL, ... */
 #include "vitbench/dataset.h"
 
+/* The largest values vb_augment_batch takes (recipes are checked against the same). */
+#define VB_AUG_ROTATION_MAX 1.0f /* a full turn either way */
+#define VB_AUG_ALPHA_MAX 1e3f    /* mixup_alpha, cutmix_alpha: Beta(1000, 1000) is λ = 0.5 */
+#define VB_AUG_MEAN_MAX 1e3f     /* |mean[c]|, on the [0, 1] scale */
+
 typedef struct vb_augment {
     /* geometric */
     int64_t crop_pad;       /* pad by this many zero pixels, random crop back (0 = off) */
@@ -33,6 +38,11 @@ typedef struct vb_augment {
     /* batch mixing */
     float mixup_alpha, cutmix_alpha; /* Beta(α, α) mixing; both > 0: one of them per batch */
 } vb_augment;
+
+/* VB_OK if a and s can be augmented: sizes, channels (1–4; 1 or 3 with a policy), the
+ * options' ranges, std > 0 (else VB_EINVAL, or VB_EUNSUPPORTED for a policy on images
+ * neither grey nor RGB). Indices are checked per batch. */
+int vb_augment_check(const vb_augment *a, const vb_subset *s);
 
 /* The identity pipeline: rescale to [0, 1] only. */
 vb_augment vb_augment_none(void);

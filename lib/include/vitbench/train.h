@@ -63,6 +63,8 @@ typedef struct vb_recipe {
     float clip_norm;       /* global gradient-norm clipping (0 = off) */
     vb_augment augment;
     int adapt_normalization; /* normalize = adapt: fit mean/std on the training split */
+    int channels_given;      /* normalize = fixed: the most values mean or std lists (0: none);
+                              * the run's images must have at least this many channels */
     vb_precision precision;  /* what the backend's products compute in: vb_train refuses a
                               * backend loaded in another (run_inputs sets both) */
     /* The resolved recipe file, every key with defaults written out (cfg.h), owned by the
