@@ -1,8 +1,8 @@
 /* runsuite end to end, as a user runs it: --list, the params suite, a one-epoch training
  * suite on a Fashion-MNIST subset (its folder, manifest and repro line, configuration
  * hash, result row, the refusal to overwrite a run and --resume keeping it), the report,
- * its statistics on a results folder of known numbers, and the one-line errors for an
- * unknown suite or backend. Skips the training cases when Debian's Fashion-MNIST is not
+ * its statistics on a results folder of known numbers, its one-line refusal of a bad CSV,
+ * and the one-line errors for an unknown suite or backend. Skips the training cases when Debian's Fashion-MNIST is not
  * installed. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
@@ -289,6 +289,79 @@ Test(runsuite, report_gives_intervals_verdicts_comparisons_and_commands)
     snprintf(path, sizeof path, "%s/results/stats/accuracy.svg", dir);
     cr_expect_not_null(strstr(shell_slurp(path), "data: JPEG'd pixels"), "no data note in %s",
                        path);
+    remove_dir();
+}
+
+/* A finished one-epoch run of the synthetic suite "one" under DIR/results, good in every
+ * file the report reads. */
+static void put_one_epoch_run(void)
+{
+    put_file("results/one/a.onednn.seed1/result.csv",
+             "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,epochs_done,"
+             "limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,train_seconds,"
+             "epoch_images_per_s,config_hash,epochs_in_recipe,precision\n"
+             "one,full,a,m_a,r,onednn,1,1,1,1,256,1,1,0.5,0.4,0.9,1.5,300.0,1ea9b7437c4453eb,5,"
+             "f32\n");
+    put_file("results/one/a.onednn.seed1/metrics.csv",
+             "epoch,train_loss,train_acc,val_loss,val_acc,val_top5,lr,seconds\n"
+             "1,2.3,0.1,2.3,0.5,0.9,0.003,0.1\n");
+    put_file("results/one/a.onednn.seed1/manifest.json",
+             "{\n  \"suite\": \"one\",\n  \"ranks\": 1,\n  \"complete\": true\n}\n");
+}
+
+/* One epoch plots without a word from gnuplot (whose x axis cannot autoscale over a single
+ * epoch); every CSV the report reads is checked, and a bad one is refused in one line
+ * naming the file, the line and the field. */
+Test(runsuite, report_refuses_a_bad_csv_in_one_line)
+{
+    static const struct { const char *file, *text, *needle; } cases[] = {
+        {"result.csv", "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,"
+         "epochs_done,limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,"
+         "train_seconds,epoch_images_per_s,config_hash,epochs_in_recipe\n"
+         "one,full,a,m_a,r,onednn,1,1,1,1,256,1,1,0.5,nan,0.9,1.5,300.0,1e,5\n",
+         "result.csv:2: field test_top1: \"nan\""},
+        {"result.csv", "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,"
+         "epochs_done,limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,"
+         "train_seconds,epoch_images_per_s,config_hash,epochs_in_recipe\n"
+         "one,full,a,m_a,r,onednn,1,1,1,1,256,1,1,0.5,0.4,abc,1.5,300.0,1e,5\n",
+         "result.csv:2: field test_top5: \"abc\""},
+        {"result.csv", "suite,profile,label,model,recipe,backend,threads,seed,epochs",
+         "result.csv:1: cut short"},
+        {"result.csv", "suite,profile,label,model,recipe,backend,threads,seed,epochs_planned,"
+         "epochs_done,limit,shortened,best_epoch,best_val_acc,test_top1,test_top5,"
+         "train_seconds,epoch_images_per_s,config_hash,epochs_in_recipe\n"
+         "one,full,a,m_a,r,onednn,1,1,1,1,256,1,1,0.5,0.4,0.9,1.5\n",
+         "result.csv:2: 17 fields, the header has 20"},
+        {"metrics.csv", NULL, "metrics.csv: missing"},
+        {"metrics.csv", "epoch,train_loss\n1,abc\n", "metrics.csv:1: header field 3"},
+        {"metrics.csv", "epoch,train_loss,train_acc,val_loss,val_acc,val_top5,lr,seconds\n"
+         "1,2.3,0.1,2.3,1.5,0.9,0.003,0.1\n", "metrics.csv:2: field val_acc: \"1.5\""},
+        {"metrics.csv", "epoch,train_loss,train_acc,val_loss,val_acc,val_top5,lr,seconds\n",
+         "metrics.csv:1: no rows"},
+    };
+    make_dir();
+    put_one_epoch_run();
+    cr_assert_eq(shell_run("%s report --results %s/results", RUNSUITE, dir), 0, "%s", output);
+    cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "gnuplot spoke: %s", output);
+    cr_expect_not_null(strstr(output, "report: wrote"), "%s", output);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char rel[256];
+        put_one_epoch_run();
+        snprintf(rel, sizeof rel, "results/one/a.onednn.seed1/%s", cases[i].file);
+        if (cases[i].text) {
+            put_file(rel, cases[i].text);
+        } else {
+            char path[512];
+            snprintf(path, sizeof path, "%s/%s", dir, rel);
+            cr_assert_eq(unlink(path), 0, "%s", path);
+        }
+        cr_expect_eq(shell_run("%s report --results %s/results", RUNSUITE, dir), 1,
+                     "case %zu: %s", i, output);
+        cr_expect_not_null(strstr(output, cases[i].needle), "case %zu: %s", i, output);
+        cr_expect_not_null(strstr(output, "/results/one/a.onednn.seed1/"), "case %zu: %s", i,
+                           output);
+        cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "case %zu: %s", i, output);
+    }
     remove_dir();
 }
 

@@ -29,9 +29,15 @@ int report_run(const char *results_dir)
         _exit(127);
     }
     int status;
-    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "runsuite: the report (%s) failed\n", script);
+    if (waitpid(pid, &status, 0) != pid) {
+        perror("runsuite: waiting for the report");
         return -1;
     }
-    return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    /* Exit status 1: the script has said why, in one line per failure (a CSV it refused, a
+     * plot gnuplot could not draw); anything else (a signal, a command it could not run)
+     * gets a line here. */
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+        fprintf(stderr, "runsuite: the report (%s) failed\n", script);
+    return -1;
 }
