@@ -2,8 +2,9 @@
  * suite on a Fashion-MNIST subset (its folder, manifest and repro line, configuration
  * hash, result row, the refusal to overwrite a run and --resume keeping it), the report,
  * its statistics on a results folder of known numbers, its one-line refusal of a bad CSV,
- * and the one-line errors for an unknown suite or backend. Skips the training cases when Debian's Fashion-MNIST is not
- * installed. */
+ * and the one-line errors for an unknown suite or backend and for a --backend list with a
+ * name that does not load, an empty or a repeated one. Skips the training cases when
+ * Debian's Fashion-MNIST is not installed. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,6 +63,37 @@ Test(runsuite, unknown_suite_and_backend_are_one_line_errors)
     cr_assert_neq(shell_run("%s quickstart --backend no_such_backend --out %s/q", RUNSUITE, dir),
                   0);
     cr_expect_not_null(strstr(output, "backend 'no_such_backend' not found"), "%s", output);
+    remove_dir();
+}
+
+/* A --backend list is checked whole before the first training: a name that does not load
+ * (after one that does), a repeated name and an empty one are each refused in one line,
+ * exit 2, with nothing written. */
+Test(runsuite, backend_lists_are_checked_before_any_training)
+{
+    static const struct { const char *list, *needle; } cases[] = {
+        {"naive,no_such_backend", "backend 'no_such_backend' not found"},
+        {"naive,naive", "'naive' is named twice"},
+        {"naive, omp ,naive", "'naive' is named twice"},
+        {"", "--backend '': name 1 is empty"},
+        {"naive,,omp", "name 2 is empty"},
+        {"naive,", "name 2 is empty"},
+    };
+    make_dir();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (int listing = 0; listing <= 1; listing++) {
+            cr_expect_eq(shell_run("%s quickstart --epochs 1 --limit 256 --backend '%s' "
+                                   "--results %s/r%s", RUNSUITE, cases[i].list, dir,
+                                   listing ? " --cells" : ""), 2,
+                         "case %zu: %s", i, output);
+            cr_expect_not_null(strstr(output, cases[i].needle), "case %zu: %s", i, output);
+            cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "case %zu: %s", i,
+                         output);
+        }
+        char path[300];
+        snprintf(path, sizeof path, "%s/r", dir);
+        cr_expect_neq(access(path, F_OK), 0, "case %zu trained: %s exists", i, path);
+    }
     remove_dir();
 }
 

@@ -4,27 +4,46 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "vitbench/loader.h"
 
-/* "a, b,c" -> names; 0 names when list is NULL or empty. */
+/* "a, b,c" -> names, each trimmed of spaces; 0 names when list is NULL (the default
+ * selection). An empty name (--backend "", "a,,b"), a repeated one (its cells would share
+ * a folder) or too many are refused. */
 static int split_backends(cell_list *l, const char *list, char *err, size_t err_len)
 {
     l->backend_count = 0;
-    if (!list || !*list) return 0;
-    char copy[512];
-    snprintf(copy, sizeof copy, "%s", list);
-    for (char *save, *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-        if (l->backend_count == CELL_LIST_MAX_BACKENDS) {
-            snprintf(err, err_len, "--backend %s: at most %d backends", list,
+    if (!list) return 0;
+    for (const char *t = list;; t++) {
+        size_t n = strcspn(t, ",");
+        const char *end = t + n;
+        t += strspn(t, " ");
+        while (end > t && end[-1] == ' ') end--;
+        int k = l->backend_count;
+        if (end == t) {
+            snprintf(err, err_len, "--backend '%s': name %d is empty", list, k + 1);
+            return -1;
+        }
+        if (k == CELL_LIST_MAX_BACKENDS) {
+            snprintf(err, err_len, "--backend '%s': at most %d backends", list,
                      CELL_LIST_MAX_BACKENDS);
             return -1;
         }
-        snprintf(l->backends[l->backend_count++], 64, "%s", t);
+        if (end - t >= 64) {
+            snprintf(err, err_len, "--backend '%s': name %d is longer than 63 characters",
+                     list, k + 1);
+            return -1;
+        }
+        snprintf(l->backends[k], 64, "%.*s", (int)(end - t), t);
+        for (int j = 0; j < k; j++)
+            if (strcmp(l->backends[j], l->backends[k]) == 0) {
+                snprintf(err, err_len, "--backend '%s': '%s' is named twice (its cells would "
+                         "share a folder)", list, l->backends[k]);
+                return -1;
+            }
+        l->backend_count++;
+        t = strchr(t, ',');
+        if (!t) return 0;
     }
-    if (l->backend_count == 0) {
-        snprintf(err, err_len, "--backend '%s': no backend named", list);
-        return -1;
-    }
-    return 0;
 }
 
 static int add(cell_list *l, const cell_plan *plan, char *err, size_t err_len)
@@ -58,6 +77,18 @@ int cell_list_build(cell_list *l, const suite *s, const suite_profile *p,
                 plan.index = l->count;
                 if (add(l, &plan, err, err_len)) return -1;
             }
+        }
+    }
+    return 0;
+}
+
+int cell_list_check_backends(const cell_list *l, int threads, char *err, size_t err_len)
+{
+    for (int b = 0; b < l->backend_count; b++) {
+        char why[768];
+        if (vb_backend_try_isolated(l->backends[b], threads, why, sizeof why)) {
+            snprintf(err, err_len, "%s", why); /* it names the backend */
+            return -1;
         }
     }
     return 0;

@@ -23,7 +23,8 @@
 
 /* What the command line chooses for every training of the list. */
 typedef struct cell_list_options {
-    const char *backends; /* "onednn" or "onednn,omp"; NULL: the default selection */
+    const char *backends; /* "onednn" or "onednn,omp"; NULL: the default selection, "":
+                           * refused */
     uint64_t seed;        /* the first seed */
     int seeds;            /* seeds seed .. seed+seeds-1 */
     cell_plan common;     /* threads, epochs, limit, data, out_root, resume, progress,
@@ -38,9 +39,16 @@ typedef struct cell_list {
 } cell_list;
 
 /* Fills the list (plans point into s, p and the list itself). 0, or -1 with err set (a
- * bad backend list, or more than CELL_LIST_MAX trainings). */
+ * bad backend list: an empty or repeated name, too many; or more than CELL_LIST_MAX
+ * trainings). */
 int cell_list_build(cell_list *l, const suite *s, const suite_profile *p,
                     const cell_list_options *o, char *err, size_t err_len);
+
+/* Tries each backend of the list the way the cells will load it (vb_backend_try_isolated:
+ * found along the search path, loaded, probed and started with `threads` threads, in a
+ * child process), so that a list with a bad name fails before any training starts. 0, or
+ * -1 with one line in err naming the backend and why. */
+int cell_list_check_backends(const cell_list *l, int threads, char *err, size_t err_len);
 
 /* One line per training, K from 0, tab-separated: K label model recipe backend seed
  * folder (the backend as given, or "default" and a '*' in the folder's name). */

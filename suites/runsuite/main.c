@@ -59,8 +59,8 @@ static options opt = {.threads = 2, .seed = 1, .seeds = 1, .results = "results",
 static const cli_option suite_options[] = {
     CLI_STRING_OPT("--backend", "NAME[,NAME..]", &opt.backend,
                    "the backends of a train suite's cells, by name or .so path, one cell "
-                   "per backend (default: $VITBENCH_BACKEND, else the first of the default "
-                   "list that loads)"),
+                   "per backend, each tried before the first training (default: "
+                   "$VITBENCH_BACKEND, else the first of the default list that loads)"),
     CLI_STRING_OPT("--profile", "P", &opt.profile,
                    "the suite's profile (runsuite --list shows them; default: the suite's)"),
     CLI_EPOCHS(&opt.epochs),
@@ -257,6 +257,17 @@ static int build_cells(cell_list *l, const suite *s, const suite_profile *p,
     return -1;
 }
 
+/* Each backend of --backend loads, tried as its cells will load it (cell_list.h), before
+ * the first training starts (or --cells lists trainings that could not run): a bad name
+ * does not wait behind the cells of the good ones. */
+static int check_backends(const cell_list *l, const suite *s, const options *o)
+{
+    char err[1024];
+    if (cell_list_check_backends(l, (int)o->threads, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "runsuite: %s: %s\n", s->name, err);
+    return -1;
+}
+
 /* --cells, --cell and mpirun split train suites only: the other kinds compare
  * everything they run in one process. */
 static int check_suite_options(const suite *s, const options *o)
@@ -307,7 +318,8 @@ static int run_suite(const options *o)
             rc = backends_suite_run(&s, p, &bo, out);
         } else {
             static cell_list cells;
-            int bad = build_cells(&cells, &s, p, o, out, command);
+            int bad = build_cells(&cells, &s, p, o, out, command) ||
+                      check_backends(&cells, &s, o);
             if (bad || o->list_cells) {
                 if (!bad) cell_list_print(&cells, stdout);
                 free(command);
