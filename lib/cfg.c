@@ -366,6 +366,14 @@ int vb_cfg_str(vb_cfg_section *s, const char *key, const char **out, char *err, 
     return 0;
 }
 
+int vb_is_name(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '-') return 0;
+    return n >= 1 && n <= 63;
+}
+
 int vb_cfg_name(vb_cfg_section *s, const char *key, char *out, size_t len, char *err,
                 size_t err_len)
 {
@@ -373,10 +381,7 @@ int vb_cfg_name(vb_cfg_section *s, const char *key, char *out, size_t len, char 
     if (vb_cfg_str(s, key, &v, err, err_len)) return -1;
     if (strlen(v) >= len)
         return vb_cfg_key_error(s, key, err, err_len, "longer than %zu characters", len - 1);
-    int ok = *v != '\0';
-    for (const char *c = v; *c; c++)
-        ok &= isalnum((unsigned char)*c) || *c == '_' || *c == '-';
-    if (!ok)
+    if (!vb_is_name(v))
         return vb_cfg_key_error(s, key, err, err_len,
                                 "'%s': use letters, digits, '_' and '-' only (it names "
                                 "folders and CSV fields)",

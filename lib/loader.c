@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "../lib/ref/ref.h"
 #include "build_tree.h"
+#include "vitbench/cfg.h"
 #include "vitbench/cpu.h"
 
 static const char *const op_names[VB_OP_COUNT] = {
@@ -108,7 +109,7 @@ static void adopt_table(vb_loaded_backend *b, const vb_backend *table)
     b->native_supports = b->ops.supports;
     b->abi_major = table->abi_major;
     b->abi_minor = table->abi_minor;
-    snprintf(b->name, sizeof b->name, "%s", table->name ? table->name : "?");
+    snprintf(b->name, sizeof b->name, "%s", table->name);
     snprintf(b->version, sizeof b->version, "%s", table->version ? table->version : "?");
 }
 
@@ -132,7 +133,10 @@ static const vb_backend *open_table(const char *path, void **handle, char *err, 
                       : !table ? VB_BACKEND_ENTRY_SYMBOL "() returned NULL"
                       : table->struct_size < HEADER_SIZE ? "struct_size too small for the header"
                       : table->abi_major != VB_ABI_MAJOR ? "ABI major version mismatch"
-                                                         : NULL;
+                      : !table->name || !vb_is_name(table->name)
+                          ? "its name is not 1 to 63 letters, digits, '_' and '-' (it names "
+                            "run folders)"
+                          : NULL;
     if (why && table && table->abi_major != VB_ABI_MAJOR && table->struct_size >= HEADER_SIZE)
         snprintf(err, err_len, "%s: %s: backend has ABI %u.%u, vitbench %s needs ABI %u.x "
                  "(rebuild the backend against this vitbench's headers)", path, why,

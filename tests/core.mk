@@ -4,7 +4,8 @@ STUB_SRC = tests/stubs/stub_backend.c
 check_LTLIBRARIES += tests/stubs/vitbench-stub-partial.la tests/stubs/vitbench-stub-major.la \
 	tests/stubs/vitbench-stub-short.la tests/stubs/vitbench-stub-noentry.la \
 	tests/stubs/vitbench-stub-probe.la tests/stubs/vitbench-stub-init.la \
-	tests/stubs/vitbench-stub-crash.la tests/stubs/vitbench-stub-abi2.la
+	tests/stubs/vitbench-stub-crash.la tests/stubs/vitbench-stub-abi2.la \
+	tests/stubs/vitbench-stub-badname.la
 tests_stubs_vitbench_stub_partial_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_partial_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-partial"'
 tests_stubs_vitbench_stub_partial_la_LDFLAGS = $(STUB_LDFLAGS)
@@ -29,6 +30,10 @@ tests_stubs_vitbench_stub_init_la_LDFLAGS = $(STUB_LDFLAGS)
 tests_stubs_vitbench_stub_crash_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_crash_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-crash"' -DSTUB_INIT_CRASHES
 tests_stubs_vitbench_stub_crash_la_LDFLAGS = $(STUB_LDFLAGS)
+# a sound table whose name would make run folders outside the results (NAME.RECIPE.seedS)
+tests_stubs_vitbench_stub_badname_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_badname_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"../up"'
+tests_stubs_vitbench_stub_badname_la_LDFLAGS = $(STUB_LDFLAGS)
 
 CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) \
 	-DSTUB_DIR='"$(abs_top_builddir)/tests/stubs/.libs"' \

@@ -57,6 +57,14 @@ Test(loader, wrong_major_is_refused_naming_both_versions)
     cr_assert(strstr(msg, want) != NULL, "our version missing: %s", msg);
 }
 
+/* A backend's name becomes part of run folders: one that is not a name (here "../up";
+ * NULL and "" once made the folders "X.?.seed1" and "X..seed1") is refused. */
+Test(loader, a_name_that_is_not_a_name_is_refused)
+{
+    const char *msg = load_must_fail(STUB("stub-badname"));
+    cr_assert(strstr(msg, "vitbench-stub-badname.so: its name is not") != NULL, "%s", msg);
+}
+
 /* A backend built for ABI 2 (no contexts) is refused before anything of it runs. */
 Test(loader, abi2_backend_is_refused_naming_both_versions)
 {

@@ -53,8 +53,11 @@ vb_cfg_section *vb_cfg_add_section(vb_cfg *cfg, const char *name, int line);
 const char *vb_cfg_find(vb_cfg_section *s, const char *key); /* NULL if absent; marks used */
 int vb_cfg_str(vb_cfg_section *s, const char *key, const char **out, char *err, size_t err_len);
 int vb_cfg_str_or(vb_cfg_section *s, const char *key, const char *dflt, const char **out);
-/* A required name that becomes part of folder names, CSV fields and plot titles, copied
- * into out[len]: 1 to len-1 letters, digits, '_' and '-' (no '/', '..' or hidden folder). */
+/* 1 if s may become part of folder names, CSV fields and plot titles: 1 to 63 letters,
+ * digits, '_' and '-' (no '/', no '..', no hidden folder). Model, suite and backend names
+ * follow it. */
+int vb_is_name(const char *s);
+/* A required name (vb_is_name) copied into out[len], at most len-1 characters. */
 int vb_cfg_name(vb_cfg_section *s, const char *key, char *out, size_t len, char *err,
                 size_t err_len);
 int vb_cfg_int(vb_cfg_section *s, const char *key, int64_t *out, char *err, size_t err_len);
