@@ -64,6 +64,17 @@ const char *vb_path_brief(const char *path, char *buf)
     return buf;
 }
 
+int vb_close_written(FILE *f)
+{
+    errno = 0;
+    int failed = fflush(f) != 0 || ferror(f); /* the flush retries what a write left */
+    int saved = errno;
+    if (fclose(f) != 0 && !failed) failed = 1, saved = errno;
+    if (!failed) return 0;
+    errno = saved ? saved : EIO; /* an earlier write failed and left nothing to retry */
+    return -1;
+}
+
 char *vb_temp_path(const char *path)
 {
     char *tmp;

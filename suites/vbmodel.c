@@ -12,11 +12,13 @@
  *
  * Each command's options are its table below (vbmodel COMMAND --help prints them). A
  * model is a path to a .cfg file or the name of one in suites/models. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "vitbench/files.h"
 #include "vitbench/governor.h"
 #include "vitbench/loader.h"
 #include "vitbench/model.h"
@@ -461,14 +463,17 @@ static int bench_sgemm(void *ctx, void *out)
     return 0;
 }
 
-/* Appends one CSV row (with the header first when the file is new or empty). */
+/* Appends one CSV row (with the header first when the file is new or empty); a row that
+ * cannot be written is one line naming the file and the reason. */
 static int write_csv_row(const options *o, const vb_model *m, const char *impl,
                          const bench_result *res, double rss_mib, double gflops,
                          double sgemm_gflops)
 {
+    char brief[VB_PATH_BRIEF];
     FILE *f = fopen(o->csv, "a");
     if (!f) {
-        fprintf(stderr, "vbmodel: cannot write %s\n", o->csv);
+        fprintf(stderr, "vbmodel: %s: cannot open: %s\n", vb_path_brief(o->csv, brief),
+                strerror(errno));
         return -1;
     }
     if (ftell(f) == 0)
@@ -478,7 +483,10 @@ static int write_csv_row(const options *o, const vb_model *m, const char *impl,
             (long long)o->batch, res->train_img_s, res->infer_img_s, rss_mib, gflops);
     if (sgemm_gflops > 0) fprintf(f, "%.2f", 100 * gflops / sgemm_gflops);
     fprintf(f, ",\n");
-    return fclose(f) == 0 ? 0 : -1;
+    if (vb_close_written(f) == 0) return 0;
+    fprintf(stderr, "vbmodel: %s: cannot write: %s\n", vb_path_brief(o->csv, brief),
+            strerror(errno));
+    return -1;
 }
 
 /* Every backend in its own child, so none inherits another's threads or peak memory;

@@ -355,3 +355,29 @@ Test(programs, seed_zero_is_a_seed_everywhere)
     cr_expect_null(strstr(shell_output, "--seed"), "%s", shell_output);
     shell_remove_dir(dir);
 }
+
+/* A log or CSV that cannot be written (/dev/full plays the full disk) is an error, one
+ * line naming the file and the reason, exit status 1: vbtrain's step log stops the run
+ * (the checkpoint stays resumable), vbmodel bench's --csv fails the bench. */
+Test(programs, a_log_that_cannot_be_written_is_one_line_and_status_1)
+{
+    int rc = shell_run("{ %s/vbmodel bench fashion_cct --backend naive --batch 2 --steps 1 "
+                       "--reps 1 --warmup 0 --threads 1 --csv /dev/full >/dev/null; }",
+                       VB_BUILDDIR);
+    cr_expect_eq(rc, 1, "%d\n%s", rc, shell_output);
+    cr_expect_not_null(strstr(shell_output, "\nvbmodel: /dev/full: cannot write: No space left "
+                                            "on device\n"), "%s", shell_output);
+}
+
+Test(programs, a_step_log_that_cannot_be_written_stops_vbtrain)
+{
+    shell_skip_without_fashion_mnist();
+    char dir[256];
+    shell_make_dir(dir, sizeof dir, "vb-cli");
+    int rc = shell_run("%s/vbtrain fashion_cct fashion_cct --epochs 1 --limit 256 --threads 1 "
+                       "--out %s/run --step-log /dev/full --quiet", VB_BUILDDIR, dir);
+    cr_expect_eq(rc, 1, "%d\n%s", rc, shell_output);
+    cr_expect_str_eq(shell_output,
+                     "vbtrain: /dev/full: cannot write the step log: No space left on device\n");
+    shell_remove_dir(dir);
+}

@@ -375,6 +375,7 @@ typedef struct tiny_run {
     vb_recipe recipe;
     vb_loaded_backend *backend;
     int64_t chunk; /* vb_train_opts.chunk: 0, the whole batch on the model */
+    const char *step_log; /* vb_train_opts.step_log: NULL, none */
 } tiny_run;
 
 static void tiny_setup(tiny_run *t, const char *dir)
@@ -402,7 +403,7 @@ static int tiny_train(tiny_run *t, const char *out, int resume, vb_train_result 
     tiny_model_of(&m, t->model_text);
     vb_train_opts o = {.out_dir = out, .resume = resume, .seed = 7, .quiet = 1,
                        .zero_seconds = 1, .on_step = on_step, .user = user,
-                       .chunk = t->chunk};
+                       .chunk = t->chunk, .step_log = t->step_log};
     int rc = vb_train(&m, &t->recipe, &t->train, &t->test, t->backend, &o, res, err,
                       sizeof err);
     vb_model_free(&m);
@@ -1085,6 +1086,59 @@ Test(train, refuses_a_disk_too_full_before_training)
     snprintf(path, sizeof path, "%s/checkpoint.safetensors", out);
     cr_expect_neq(access(path, F_OK), 0, "a checkpoint was written");
     cr_expect_eq(tiny_train(&t, out, 0, &r, NULL, NULL), 0, "with room it runs: %s", err);
+    tiny_teardown(&t);
+}
+
+/* Counts the steps a run took (vb_train_opts.on_step). */
+static void count_step(void *user, int64_t epoch, int64_t step)
+{
+    (void)epoch, (void)step;
+    ++*(int64_t *)user;
+}
+
+/* A step log that cannot be written (/dev/full plays the full disk) stops the run with one
+ * line naming it and the reason, before that epoch's checkpoint, and the folder resumes
+ * like any unfinished run. At the recipe's batch an epoch's 19 rows wait in the buffer,
+ * so the epoch's flush fails; at batch 1 its 300 rows fill the buffer mid-epoch, and the
+ * row whose write fails stops the run at its step. */
+Test(train, a_step_log_that_cannot_be_written_stops_the_run)
+{
+    static const char full[] = "/dev/full: cannot write the step log: No space left on device";
+    char dir[64], out[128], path[256], steps[160];
+    tiny_run t;
+    tiny_setup(&t, temp_dir(dir, sizeof dir));
+    snprintf(out, sizeof out, "%s/run", dir);
+    t.recipe.epochs = 2;
+    t.step_log = "/dev/full";
+    vb_train_result r;
+    int64_t taken = 0;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, count_step, &taken), -1);
+    cr_expect_str_eq(err, full);
+    cr_expect_eq(taken, 19, "stopped after %lld steps, not at epoch 1's end", (long long)taken);
+    snprintf(path, sizeof path, "%s/checkpoint.safetensors", out);
+    cr_expect_neq(access(path, F_OK), 0, "epoch 1 was checkpointed without its rows");
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    cr_expect_neq(access(path, F_OK), 0, "a summary was written");
+
+    snprintf(steps, sizeof steps, "%s/steps.csv", dir);
+    t.step_log = steps;
+    cr_assert_eq(tiny_train(&t, out, 1, &r, NULL, NULL), 0, "resuming: %s", err);
+    cr_expect_eq(r.epochs_done, 2);
+    size_t len;
+    char *log = slurp(steps, &len);
+    int rows = 0;
+    for (char *p = log; *p; p++) rows += *p == '\n';
+    cr_expect_eq(rows, 38, "%s", log);
+    free(log);
+
+    snprintf(out, sizeof out, "%s/rows", dir);
+    t.recipe.batch = 1;
+    t.step_log = "/dev/full";
+    taken = 0;
+    cr_assert_eq(tiny_train(&t, out, 0, &r, count_step, &taken), -1);
+    cr_expect_str_eq(err, full);
+    cr_expect(taken > 0 && taken < 300, "stopped after %lld steps, not at the failed row",
+              (long long)taken);
     tiny_teardown(&t);
 }
 

@@ -51,6 +51,7 @@ typedef struct trainer {
     vb_ckpt_state st;
     vb_metrics_file metrics;
     FILE *step_log;               /* writer with o->step_log only */
+    int step_log_errno;           /* errno of the step log's first failed write, or 0 */
     vb_progress progress;
     int64_t steps_per_epoch;
     char *ckpt_path;              /* OUT/checkpoint.safetensors */
@@ -250,11 +251,35 @@ static vb_batch batch_slice(const vb_model *m, const vb_batch *b, int64_t first,
                       .lambda = b->lambda};
 }
 
-static void log_step(trainer *t, int64_t epoch, double loss, double lr)
+/* The step log's failure, with the reason the first failed write gave (or errno now). */
+static int step_log_failed(trainer *t)
 {
-    if (t->step_log)
-        fprintf(t->step_log, "%lld,%lld,%.9g,%.9g\n", (long long)t->st.step + 1,
-                (long long)epoch, loss, lr);
+    char brief[VB_PATH_BRIEF];
+    if (!t->step_log_errno) t->step_log_errno = errno ? errno : EIO;
+    snprintf(t->err, t->err_len, "%s: cannot write the step log: %s",
+             vb_path_brief(t->o->step_log, brief), strerror(t->step_log_errno));
+    return -1;
+}
+
+/* The step's row (step,epoch,loss,lr). A row that cannot be written (a full disk: the
+ * buffer's flush failed) stops the run at this step; only the writer can see it. */
+static int log_step(trainer *t, int64_t epoch, double loss, double lr)
+{
+    if (!t->step_log) return 0;
+    errno = 0;
+    if (fprintf(t->step_log, "%lld,%lld,%.9g,%.9g\n", (long long)t->st.step + 1,
+                (long long)epoch, loss, lr) >= 0)
+        return 0;
+    return step_log_failed(t);
+}
+
+/* The epoch's rows out of the buffer, before its metrics row and checkpoint: an epoch
+ * whose rows were lost is not checkpointed, so resuming reruns it. */
+static int flush_step_log(trainer *t)
+{
+    if (!t->step_log) return 0;
+    errno = 0;
+    return fflush(t->step_log) == 0 && !ferror(t->step_log) ? 0 : step_log_failed(t);
 }
 
 /* One optimizer step on a global batch: the schedule's lr, a step seed for dropout, and
@@ -293,7 +318,7 @@ static int train_batch(trainer *t, const vb_batch *global, int64_t epoch, epoch_
     if (count > 0) vb_count_topk(logits, labels, count, m->classes, &sums->correct, &top5);
     sums->loss += loss * (double)global->n;
     sums->images += global->n;
-    log_step(t, epoch, loss, sums->lr);
+    if (log_step(t, epoch, loss, sums->lr)) return failed_alone(t);
     t->st.step++;
     return 0;
 }
@@ -351,15 +376,15 @@ static int evaluate(trainer *t, const vb_subset *s, double *loss, double *top1, 
     return 0;
 }
 
-/* The epoch's row and checkpoint, written by rank 0 and agreed on. */
+/* The epoch's step-log rows, metrics row and checkpoint, written by rank 0 and agreed
+ * on; a failed write stops the run before the checkpoint, which stays the last epoch's. */
 static int save_epoch(trainer *t, const vb_epoch_metrics *e)
 {
     int rc = 0;
     if (t->writer) {
-        rc = vb_metrics_append(&t->metrics, e, t->err, t->err_len) ||
+        rc = flush_step_log(t) || vb_metrics_append(&t->metrics, e, t->err, t->err_len) ||
              vb_checkpoint_save(t->ckpt_path, t->m, &t->scratch, t->best, &t->id, &t->st,
                                 t->err, t->err_len);
-        if (t->step_log && !rc) fflush(t->step_log);
     }
     return agree(t, rc);
 }
@@ -413,19 +438,25 @@ static int open_outputs(trainer *t)
     if (!t->writer) return agree(t, 0);
     int rc = vb_metrics_open(&t->metrics, t->o->out_dir, t->st.epoch, t->err, t->err_len);
     if (!rc && t->o->step_log && !(t->step_log = fopen(t->o->step_log, "a"))) {
-        snprintf(t->err, t->err_len, "%s: cannot open the step log", t->o->step_log);
+        char brief[VB_PATH_BRIEF];
+        snprintf(t->err, t->err_len, "%s: cannot open the step log: %s",
+                 vb_path_brief(t->o->step_log, brief), strerror(errno));
         vb_metrics_close(&t->metrics);
         rc = -1;
     }
     return agree(t, rc);
 }
 
-static void close_outputs(trainer *t)
+/* rc, or -1 when the step log's last bytes cannot be written (its close flushes them);
+ * an earlier failure keeps its own message. */
+static int close_outputs(trainer *t, int rc)
 {
-    if (!t->writer) return;
+    if (!t->writer) return rc;
     vb_metrics_close(&t->metrics);
-    if (t->step_log) fclose(t->step_log);
+    FILE *f = t->step_log;
     t->step_log = NULL;
+    if (f && vb_close_written(f) != 0 && !rc) return step_log_failed(t);
+    return rc;
 }
 
 static int run_epochs(trainer *t)
@@ -437,8 +468,8 @@ static int run_epochs(trainer *t)
         vb_progress_epoch_start(&t->progress);
         rc = train_epoch(t, epoch, &sums) || finish_epoch(t, epoch, &sums);
     }
-    close_outputs(t);
-    return rc ? -1 : 0;
+    /* a failure in the epochs was every rank's; one in the close is the writer's alone */
+    return rc ? close_outputs(t, -1) : agree(t, close_outputs(t, 0));
 }
 
 /* The kept weights on the test set, and summary.json. */

@@ -1,6 +1,7 @@
 /* The backends suite (backends_suite.h). */
 #include "backends_suite.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,7 @@ static int write_drift(const char *out, char names[][64], int nb, const suite *s
     snprintf(path, sizeof path, "%s/drift.csv", out);
     FILE *csv = fopen(path, "w");
     if (!csv) {
-        fprintf(stderr, "runsuite: backends: %s: cannot create\n", path);
+        fprintf(stderr, "runsuite: backends: %s: cannot create: %s\n", path, strerror(errno));
         return -1;
     }
     fprintf(csv, "# reference: %s at %lld thread(s)\nbackend,threads,epoch_images_per_s,"
@@ -105,7 +106,10 @@ static int write_drift(const char *out, char names[][64], int nb, const suite *s
         for (int k = 0; k < s->thread_count; k++)
             if (dirs[b][k][0])
                 failed |= drift_row(csv, names[b], s->threads[k], dirs[b][k], dirs[0][0]) != 0;
-    fclose(csv);
+    if (vb_close_written(csv) != 0) {
+        fprintf(stderr, "runsuite: backends: %s: cannot write: %s\n", path, strerror(errno));
+        return -1;
+    }
     printf("backends: drift against %s x%lld -> %s\n", names[0], (long long)s->threads[0],
            path);
     return failed;

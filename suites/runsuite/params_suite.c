@@ -77,12 +77,16 @@ static double rounded_like(double ours, const row *r, int *decimals)
     return round(ours / unit_scale(r->unit) * k) / k;
 }
 
+/* OUT/manifest.json: 0, or -1 having said which file failed and why. */
 static int write_manifest(const char *out, int rows, int passed)
 {
     char path[VB_PATH_ROOM];
     snprintf(path, sizeof path, "%s/manifest.json", out);
     FILE *f = fopen(path, "w");
-    if (!f) return -1;
+    if (!f) {
+        fprintf(stderr, "runsuite: params: %s: cannot create: %s\n", path, strerror(errno));
+        return -1;
+    }
     provenance p;
     provenance_get(&p);
     fprintf(f, "{\n  \"suite\": \"params\",\n  \"commit\": ");
@@ -92,7 +96,9 @@ static int write_manifest(const char *out, int rows, int passed)
     fprintf(f, ",\n  \"written\": \"%s\",\n  \"rows\": %d,\n  \"rows_passed\": %d,\n"
                "  \"rule\": \"ours rounded to the published figure's unit and decimals "
                "equals it\"\n}\n", p.when, rows, passed);
-    return fclose(f) == 0 ? 0 : -1;
+    if (vb_close_written(f) == 0) return 0;
+    fprintf(stderr, "runsuite: params: %s: cannot write: %s\n", path, strerror(errno));
+    return -1;
 }
 
 static int known_figure(const char *what)
@@ -176,10 +182,11 @@ int params_suite_run(const char *out)
     int rows = 0, passed = 0;
     int load_failed = run_rows(table, table_path, csv, &rows, &passed);
     fclose(table);
-    if (fclose(csv) != 0 || write_manifest(out, rows, passed) != 0) {
-        fprintf(stderr, "runsuite: params: cannot write into %s\n", out);
+    if (vb_close_written(csv) != 0) {
+        fprintf(stderr, "runsuite: params: %s: cannot write: %s\n", path, strerror(errno));
         return 1;
     }
+    if (write_manifest(out, rows, passed) != 0) return 1;
     printf("params: %d of %d rows pass (%s)\n", passed, rows, path);
     return load_failed || passed != rows ? 1 : 0;
 }

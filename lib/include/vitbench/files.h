@@ -37,6 +37,11 @@ typedef int (*vb_fill_fn)(FILE *f, void *ctx, char *err, size_t err_len);
 int vb_write_atomically(const char *path, vb_fill_fn fill, void *ctx, char *err,
                         size_t err_len);
 
+/* Closes f, a file written with stdio (a log, a CSV appended to): 0, or -1 with errno
+ * the reason when a write to it, its flush or its close failed (a full disk: a buffered
+ * fprintf succeeds and only the flush fails). Closed either way. */
+int vb_close_written(FILE *f);
+
 /* The temporary name vb_write_atomically (and every other atomic writer) uses for PATH:
  * "PATH.tmp.PID", in a new heap string, or NULL when out of memory. */
 char *vb_temp_path(const char *path);
