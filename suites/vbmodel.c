@@ -25,6 +25,7 @@
 #include "vitbench/rng.h"
 #include "vitbench/safetensors.h"
 #include "vitbench/step.h"
+#include "vitbench/train.h"
 #include "bench.h"
 #include "cli.h"
 #include "run_inputs.h"
@@ -248,6 +249,21 @@ static double planned_mib(const vb_model *m, const options *o, int workers)
     return bytes / 1048576.0;
 }
 
+/* Steps that cannot fit in memory are refused before anything is allocated, from the
+ * trainer's estimate (memory.c) for o->batch images on the workers training would start,
+ * with one line as vbtrain refuses a run: the kernel's OOM killer says nothing. 0 or -1. */
+static int check_memory(const vb_model *m, const options *o)
+{
+    char err[1024];
+    const int workers =
+        o->chunk > 0 ? vb_replicas_workers_for(o->batch, o->chunk, (int)o->threads) : 0;
+    if (vb_steps_check_memory(m, o->batch, workers, o->chunk, vb_memory_available(), err,
+                              sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "vbmodel: %s\n", err);
+    return -1;
+}
+
 static int workload_open(workload *w, vb_model *m, const vb_loaded_backend *b, const options *o)
 {
     memset(w, 0, sizeof *w);
@@ -316,6 +332,7 @@ static void print_profile(const vb_profile *p, double step_seconds)
 static int run_steps(vb_model *m, const options *o)
 {
     char err[1024];
+    if (check_memory(m, o) != 0) return 1;
     const vb_backend_init_opts init = init_opts(o);
     vb_loaded_backend *b = vb_backend_select_with(o->backend, &init, err, sizeof err);
     if (!b) {
@@ -501,6 +518,7 @@ static int run_bench(vb_model *m, const options *o)
         fprintf(stderr, "vbmodel: no backend found\n");
         return 1;
     }
+    if (check_memory(m, o) != 0) return 1; /* each backend's child would run out alike */
     double flops = train_flops_per_image(m), sgemm = -1, rss;
     fprintf(stderr, "bench: sgemm 2048^3 at %d threads\n", (int)o->threads);
     if (vb_bench_in_child(bench_sgemm, (void *)o, &sgemm, sizeof sgemm, &rss) != 0) sgemm = -1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../suites/cli.h"
+#include "vitbench/train.h"
 #include "shell.h"
 
 /* ---- a program of two commands -------------------------------------------------------- */
@@ -380,4 +381,26 @@ Test(programs, a_step_log_that_cannot_be_written_stops_vbtrain)
     cr_expect_str_eq(shell_output,
                      "vbtrain: /dev/full: cannot write the step log: No space left on device\n");
     shell_remove_dir(dir);
+}
+
+/* Training steps that cannot fit in memory are refused from the trainer's estimate before
+ * anything is allocated, one line with the estimate and the --batch that would fit, exit
+ * status 1 (under a 4 GiB cap, so a regression fails to allocate instead of swamping the
+ * machine). Skipped where the available memory is unknown: nothing is checked there. */
+Test(programs, steps_that_cannot_fit_in_memory_are_refused_before_allocating)
+{
+    if (vb_memory_available() == 0) cr_skip_test("available memory unknown");
+    static const char *const commands[] = {"step", "bench"};
+    for (int i = 0; i < 2; i++) {
+        int rc = shell_run("{ ulimit -v 4000000; %s/vbmodel %s vit_huge --batch 1048576 "
+                           "--steps 1 --threads 1 --backend naive >/dev/null; }",
+                           VB_BUILDDIR, commands[i]);
+        cr_expect_eq(rc, 1, "%s: %d\n%s", commands[i], rc, shell_output);
+        cr_expect_eq(strncmp(shell_output, "vbmodel: vit_huge with batch 1048576 needs about ",
+                             49), 0, "%s: %s", commands[i], shell_output);
+        cr_expect_not_null(strstr(shell_output, "GiB is available: lower --batch (about "),
+                           "%s: %s", commands[i], shell_output);
+        cr_expect_eq(strchr(shell_output, '\n'), shell_output + strlen(shell_output) - 1,
+                     "%s: not one line: %s", commands[i], shell_output);
+    }
 }

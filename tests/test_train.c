@@ -1055,6 +1055,14 @@ Test(train, refuses_a_run_that_cannot_fit_in_memory)
     cr_expect_eq(vb_train_check_memory(&cct, &at128, 24 * gib, err, sizeof err), 0, "%s", err);
     cr_expect_eq(vb_train_check_memory(&huge, &at400, 0, err, sizeof err), 0,
                  "an unknown budget must not refuse");
+    /* Steps outside a run (vbmodel step, bench): the same estimate, less the kept weights,
+     * and the line names --batch. */
+    cr_expect_eq(vb_steps_check_memory(&huge, 400, 0, 0, 24 * gib, err, sizeof err), -1);
+    cr_expect_not_null(strstr(err, "vit_huge with batch 400 needs about"), "%s", err);
+    cr_expect_not_null(strstr(err, "lower --batch (about "), "%s", err);
+    cr_expect_null(strchr(err, '\n'), "%s", err);
+    cr_expect_eq(vb_steps_check_memory(&cct, 128, 2, 32, 24 * gib, err, sizeof err), 0, "%s",
+                 err);
     /* The estimate is at least parameters + gradients + two Adam moments + best weights. */
     cr_expect_geq(vb_train_bytes(&huge, &at400), 5 * huge.params.total * sizeof(float));
     /* A batch beyond any recipe's saturates the estimate rather than wrapping it. */

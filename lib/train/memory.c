@@ -78,9 +78,11 @@ int vb_train_check_memory(const vb_model *m, const vb_recipe *r, unsigned long l
     return vb_train_check_memory_chunked(m, r, 0, 0, available, err, err_len);
 }
 
-int vb_train_check_memory_chunked(const vb_model *m, const vb_recipe *r, int workers,
-                                  int64_t chunk, unsigned long long available, char *err,
-                                  size_t err_len)
+/* 0 if the estimate for r's batch fits in `available` bytes (0: unknown), else -1 with
+ * one line; `lower` names what sets the batch (the recipe's, a command's --batch). */
+static int check_fits(const vb_model *m, const vb_recipe *r, int workers, int64_t chunk,
+                      unsigned long long available, const char *lower, char *err,
+                      size_t err_len)
 {
     double need = (double)vb_train_bytes_chunked(m, r, workers, chunk);
     const double gib = 1024.0 * 1024.0 * 1024.0;
@@ -88,8 +90,22 @@ int vb_train_check_memory_chunked(const vb_model *m, const vb_recipe *r, int wor
     snprintf(err, err_len,
              "%s with batch %lld needs about %.1f GiB (parameters, gradients, optimizer "
              "state, activations; backend workspace on top), %.1f GiB is available: lower "
-             "the recipe's batch (about %lld would fit) or train a smaller model",
-             m->name, (long long)r->batch, need / gib, (double)available / gib,
+             "%s (about %lld would fit) or train a smaller model",
+             m->name, (long long)r->batch, need / gib, (double)available / gib, lower,
              (long long)((double)r->batch * (double)available / (need * VB_MEMORY_MARGIN)));
     return -1;
+}
+
+int vb_train_check_memory_chunked(const vb_model *m, const vb_recipe *r, int workers,
+                                  int64_t chunk, unsigned long long available, char *err,
+                                  size_t err_len)
+{
+    return check_fits(m, r, workers, chunk, available, "the recipe's batch", err, err_len);
+}
+
+int vb_steps_check_memory(const vb_model *m, int64_t batch, int workers, int64_t chunk,
+                          unsigned long long available, char *err, size_t err_len)
+{
+    const vb_recipe r = {.batch = batch}; /* no kept weights: nothing but the steps */
+    return check_fits(m, &r, workers, chunk, available, "--batch", err, err_len);
 }

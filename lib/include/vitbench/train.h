@@ -149,6 +149,11 @@ int vb_train_check_memory(const vb_model *m, const vb_recipe *r, unsigned long l
 int vb_train_check_memory_chunked(const vb_model *m, const vb_recipe *r, int workers,
                                   int64_t chunk, unsigned long long available, char *err,
                                   size_t err_len);
+/* The same for training steps outside a run (vbmodel step and bench): `batch` images,
+ * with chunk > 0 in chunks on `workers` replicas, no kept weights; the line says to lower
+ * --batch. */
+int vb_steps_check_memory(const vb_model *m, int64_t batch, int workers, int64_t chunk,
+                          unsigned long long available, char *err, size_t err_len);
 
 /* Trains and tests. m comes loaded (vb_model_load); vb_train allocates it for the
  * recipe's batch and initialises its parameters from o->seed, or from the checkpoint when
