@@ -698,6 +698,9 @@ Test(data, missing_dataset_says_where_and_how)
     cr_assert_not_null(strstr(err, "nothing-here"), "%s", err);
     expect_error(vb_dataset_open("imagenet", tmp, &tr, &te, err, sizeof err), "imagenet",
                  "known: cifar10");
+    /* a data folder given by name that is missing (a typo) is an error, not a search on */
+    expect_error(vb_dataset_open("cifar10", at("typo"), &tr, &te, err, sizeof err), "typo",
+                 "the data folder given: No such file or directory");
     char buf[4096];
     vb_data_search_path("/x", buf, sizeof buf);
     cr_assert(strncmp(buf, "/x:", 3) == 0 && strstr(buf, "nothing-here") &&

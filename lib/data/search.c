@@ -6,6 +6,7 @@
  * folder the lossless official layout wins over re-encoded ones). A candidate that
  * exists but cannot be read is an error, never a reason to silently try the next one. */
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,15 @@ int vb_dataset_open(const char *name, const char *data_dir, vb_dataset *train,
     if (!k)
         return vb_data_fail(err, err_len, "unknown dataset '%s' (known: %s)", base,
                             vb_dataset_names());
+    /* a data folder given by name must exist: a typo would silently read another copy
+     * found further along the search path */
+    struct stat st;
+    if (data_dir && *data_dir && stat(data_dir, &st) != 0)
+        return vb_data_fail(err, err_len, "%s: the data folder given: %s", data_dir,
+                            strerror(errno));
+    if (data_dir && *data_dir && !S_ISDIR(st.st_mode))
+        return vb_data_fail(err, err_len, "%s: the data folder given is not a folder",
+                            data_dir);
     const candidate *cand = locate(k, data_dir, path, err, err_len);
     if (!cand) return -1;
     /* An archive is decoded once per content (cache.c); a folder is read each time. */
