@@ -93,6 +93,7 @@ static int take_value(const char *prefix, const cli_option *o, const char *value
             ok = decimal(value, 0) && !errno;
             break;
         case CLI_CHOICE: ok = (choice = choice_index(o->choices, value)) >= 0; break;
+        case CLI_STRING: ok = value[0] != '\0'; break; /* --out "": no folder, not "here" */
         default: ok = 1; break;
         }
     }

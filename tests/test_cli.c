@@ -126,6 +126,8 @@ Test(cli, a_missing_value_is_named)
     expect_error("prog: --name: expected NAME, got nothing", "f", "--name");
     /* "--name --verbose": the value was forgotten; --verbose is not a name */
     expect_error("prog: --name: expected NAME, got '--verbose'", "f", "--name", "--verbose");
+    /* an empty value (--out "") names nothing: it once reached vb_train's own check */
+    expect_error("prog: --name: expected NAME, got ''", "f", "--name", "");
 }
 
 Test(cli, unknown_options_and_arguments)

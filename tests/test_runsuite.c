@@ -75,7 +75,7 @@ Test(runsuite, backend_lists_are_checked_before_any_training)
         {"naive,no_such_backend", "backend 'no_such_backend' not found"},
         {"naive,naive", "'naive' is named twice"},
         {"naive, omp ,naive", "'naive' is named twice"},
-        {"", "--backend '': name 1 is empty"},
+        {"", "--backend: expected NAME[,NAME..], got ''"},
         {"naive,,omp", "name 2 is empty"},
         {"naive,", "name 2 is empty"},
     };
@@ -415,9 +415,13 @@ Test(runsuite, malformed_suite_files_are_refused)
         {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname =\n"
          "[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "name"},
         {"[suite]\nname = s\nkind = trian\ndescription = d\n", "'trian'"},
+        /* a profile's epochs = 0 once meant the recipe's epochs, where --epochs 0 is refused */
+        {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
+         "epochs = 0\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n",
+         ":7: [profile] key 'epochs': 0 is out of range [1, 1000000]"},
         {"[suite]\nname = s\nkind = train\ndescription = d\n[profile]\nname = p\n"
          "epochs = 4611686018427387904\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n",
-         ":7: [profile] key 'epochs': 4611686018427387904 is out of range [0, 1000000]"},
+         ":7: [profile] key 'epochs': 4611686018427387904 is out of range [1, 1000000]"},
         {"[suite]\nname = s\nkind = train\ndescription = d\ncompare = a - b\n[profile]\n"
          "name = p\n[cell]\nlabel = a\nmodel = m\nrecipe = r\n", "'a - b'"},
         {"[suite]\nname = s\nkind = train\ndescription = d\ntarget_val_acc = 75\n"
