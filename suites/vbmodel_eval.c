@@ -14,8 +14,10 @@
  * its trainer tested it) unless --precision says otherwise; a weights file in the recipe's.
  * --logits writes logits (N, classes) F32 and labels (N) I32 as safetensors, in the
  * split's order, for comparison with another framework (scripts/torch-eval.py). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "vitbench/safetensors.h"
 #include "vitbench/train.h"
 #include "cli.h"
@@ -89,6 +91,14 @@ static int load_inputs(evaluation *e, char *err, size_t err_len)
     run_request rq = {.model = o->model, .recipe = recipe, .backend = o->backend,
                       .data = o->data, .threads = (int)o->threads,
                       .precision = o->precision >= 0 ? o->precision : run_precision};
+    char path[PATH_MAX];
+    if (!o->recipe && run_inputs_resolve("recipe", recipe, path, sizeof path, err, err_len)) {
+        /* a run trained with a recipe file from elsewhere records only its name */
+        size_t n = strlen(err);
+        snprintf(err + n, err_len - n, " (the checkpoint's recipe: give its file with "
+                 "--recipe FILE)");
+        return -1;
+    }
     return run_inputs_load(&e->in, &rq, err, err_len);
 }
 

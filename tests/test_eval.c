@@ -140,6 +140,24 @@ Test(eval, pytorch_and_the_official_names_agree_to_the_printed_digit)
     shell_expect_same_result(official, c, output);
 }
 
+/* A run trained with a recipe file from elsewhere records the recipe's name only: eval
+ * says so and how to give the file, in one line. */
+Test(eval, a_recipe_from_elsewhere_is_asked_for_by_file)
+{
+    shell_skip_without_fashion_mnist();
+    cr_assert_eq(shell_run("cp %s/suites/recipes/fashion_cct.cfg %s/mine.cfg", VB_SRCDIR, dir),
+                 0);
+    cr_assert_eq(shell_run("%s fashion_cct %s/mine.cfg --epochs 1 --limit 200 --threads 1 "
+                           "--quiet --out %s/run", VBTRAIN, dir, dir), 0, "%s", output);
+    cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors", VBMODEL, dir),
+                 1);
+    cr_expect_not_null(strstr(output, "no recipe 'mine' in") &&
+                       strstr(output, "give its file with --recipe FILE"), "%s", output);
+    cr_expect_eq(strchr(output, '\n'), strrchr(output, '\n'), "more than one line: %s", output);
+    cr_assert_eq(shell_run("%s eval fashion_cct %s/run/checkpoint.safetensors --recipe "
+                           "%s/mine.cfg --threads 1", VBMODEL, dir, dir), 0, "%s", output);
+}
+
 Test(eval, a_weights_file_needs_a_recipe_and_errors_are_one_line)
 {
     shell_skip_without_fashion_mnist();
