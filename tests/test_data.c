@@ -856,6 +856,10 @@ Test(data, subset_all_and_limit)
     vb_subset_free(&s);
     cr_assert_eq(vb_subset_all(&d, 4, &s), 0);
     cr_assert(s.count == 4 && s.index[3] == 3);
+    /* only a limit under the count shortens a run (--limit 10^8 once marked it shortened) */
+    cr_expect(vb_limit_shortens(&d, 4) && vb_limit_shortens(&d, 9));
+    cr_expect(!vb_limit_shortens(&d, 0) && !vb_limit_shortens(&d, 10) &&
+              !vb_limit_shortens(&d, 100000000));
     vb_subset_free(&s);
 }
 

@@ -38,6 +38,11 @@ int vb_subset_all(const vb_dataset *d, int64_t limit, vb_subset *out)
     return 0;
 }
 
+int vb_limit_shortens(const vb_dataset *d, int64_t limit)
+{
+    return limit > 0 && limit < d->count;
+}
+
 static int by_index(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

@@ -490,7 +490,9 @@ static int test_and_summarise(trainer *t, const vb_recipe *planned, vb_train_res
                     .dataset_checksum = t->train_set->checksum,
                     .seed = t->o->seed, .threads = t->backend->threads,
                     .epochs_planned = planned->epochs, .epochs_done = t->st.epoch,
-                    .limit = t->o->limit, .train_images = t->sp.fit.count,
+                    /* the limit that left images out: a larger one changed nothing */
+                    .limit = vb_limit_shortens(t->train_set, t->o->limit) ? t->o->limit : 0,
+                    .train_images = t->sp.fit.count,
                     .val_images = t->sp.val.count, .test_images = t->sp.test.count,
                     .channels = m->input.c < 4 ? m->input.c : 4, .mean = t->sp.aug.mean,
                     .std = t->sp.aug.std, .ranks = t->dist ? t->dist->size : 1,

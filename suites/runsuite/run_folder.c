@@ -44,7 +44,8 @@ static int write_atomically(const char *dir, const char *name, write_fn fn,
  * says it is a reduced budget. */
 static int shortened(const run_facts *f, int64_t epochs_done)
 {
-    return epochs_done < f->in->recipe.epochs || f->limit > 0 || f->plan->profile->shortened;
+    return epochs_done < f->in->recipe.epochs || vb_limit_shortens(&f->in->train, f->limit) ||
+           f->plan->profile->shortened;
 }
 
 /* ---- config.txt ----------------------------------------------------------------------- */

@@ -83,6 +83,9 @@ typedef struct vb_subset {
  * instead — the same on every run and machine — so that a limit and Keras's "last 10%"
  * validation split draw from every class, as they do in the original order. */
 int vb_subset_all(const vb_dataset *d, int64_t limit, vb_subset *out);
+/* 1 if a limit leaves out some of d's images (a run that is shortened); a limit of at
+ * least d->count keeps them all, as no limit does. */
+int vb_limit_shortens(const vb_dataset *d, int64_t limit);
 /* Validation split: `fraction` of the images go to val. keras_last = 1 takes the LAST
  * fraction of the arrays, as Keras' validation_split does; 0 takes a random fraction
  * (seeded). 0 or -1. */
