@@ -22,7 +22,8 @@ tests_conformance_libconformance_la_LIBADD += $(OPENBLAS_LIBS)
 endif
 
 bin_PROGRAMS += vbcheck
-vbcheck_SOURCES = tests/conformance/vbcheck.c $(CLI_SOURCES)
+vbcheck_SOURCES = tests/conformance/vbcheck.c tests/conformance/crash_guard.c \
+	tests/conformance/crash_guard.h $(CLI_SOURCES)
 vbcheck_LDADD = tests/conformance/libconformance.la
 
 check_PROGRAMS += tests/test_conformance

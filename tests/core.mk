@@ -5,7 +5,7 @@ check_LTLIBRARIES += tests/stubs/vitbench-stub-partial.la tests/stubs/vitbench-s
 	tests/stubs/vitbench-stub-short.la tests/stubs/vitbench-stub-noentry.la \
 	tests/stubs/vitbench-stub-probe.la tests/stubs/vitbench-stub-init.la \
 	tests/stubs/vitbench-stub-crash.la tests/stubs/vitbench-stub-abi2.la \
-	tests/stubs/vitbench-stub-badname.la
+	tests/stubs/vitbench-stub-badname.la tests/stubs/vitbench-stub-opcrash.la
 tests_stubs_vitbench_stub_partial_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_partial_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-partial"'
 tests_stubs_vitbench_stub_partial_la_LDFLAGS = $(STUB_LDFLAGS)
@@ -34,6 +34,9 @@ tests_stubs_vitbench_stub_crash_la_LDFLAGS = $(STUB_LDFLAGS)
 tests_stubs_vitbench_stub_badname_la_SOURCES = $(STUB_SRC)
 tests_stubs_vitbench_stub_badname_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"../up"'
 tests_stubs_vitbench_stub_badname_la_LDFLAGS = $(STUB_LDFLAGS)
+tests_stubs_vitbench_stub_opcrash_la_SOURCES = $(STUB_SRC)
+tests_stubs_vitbench_stub_opcrash_la_CPPFLAGS = $(AM_CPPFLAGS) -DSTUB_NAME='"stub-opcrash"' -DSTUB_OP_CRASHES
+tests_stubs_vitbench_stub_opcrash_la_LDFLAGS = $(STUB_LDFLAGS)
 
 CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(CRITERION_CFLAGS) \
 	-DSTUB_DIR='"$(abs_top_builddir)/tests/stubs/.libs"' \

@@ -342,6 +342,20 @@ Test(programs, shared_options_have_one_range_everywhere)
                    "vbmodel count: --classes: expected an integer in 2..1048576, got '1'");
 }
 
+/* A backend op that crashes (a segfaulting gemm, after a sound init) ends vbcheck with one
+ * line naming the backend, the op, the case and how to rerun it, exit 1 — not a bare
+ * SIGSEGV halfway through the table. */
+Test(programs, vbcheck_names_an_op_that_crashes)
+{
+    int rc = shell_run("{ %s/vbcheck test --backend %s/tests/stubs/.libs/vitbench-stub-opcrash.so "
+                       "--op gemm --case tiny --threads 1 >/dev/null; }", VB_BUILDDIR,
+                       VB_BUILDDIR);
+    cr_expect_eq(rc, 1, "%d: %s", rc, shell_output);
+    cr_expect_str_eq(shell_output, "vbcheck: stub-opcrash: op gemm crashed on case tiny "
+                     "(vbcheck test --backend stub-opcrash --op gemm --case tiny --seed 1234 "
+                     "--threads 1): SIGSEGV\n");
+}
+
 Test(programs, seed_zero_is_a_seed_everywhere)
 {
     char dir[256];

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "../../suites/cli.h"
 #include "conformance.h"
+#include "crash_guard.h"
 
 #define MAX_BACKENDS 16
 
@@ -151,9 +152,25 @@ static int wanted(const options *o, vb_op op, const cf_case *c)
     return (c->tiers & tier) != 0;
 }
 
+/* Names the check about to run for crash_guard's last line, and flushes the table so far
+ * (a crash loses stdio's buffers). */
+static void announce(const options *o, const vb_loaded_backend *b, vb_op op,
+                     const cf_case *c, uint64_t seed)
+{
+    cf_result r = {.op = op, .backend = b->name, .precision = b->precision, .seed = seed};
+    snprintf(r.label, sizeof r.label, "%s", c->label);
+    char repro[256], what[512];
+    cf_repro(repro, sizeof repro, o->mode, &r, (int)o->threads);
+    snprintf(what, sizeof what, "vbcheck: %s: op %s crashed on case %s (%s): ", b->name,
+             vb_op_name(op), c->label, repro);
+    crash_guard_set(what);
+    fflush(stdout);
+}
+
 static void run_one(const options *o, const vb_loaded_backend *b, vb_op op, const cf_case *c,
                     uint64_t seed, double blas_seconds, cf_result *r)
 {
+    announce(o, b, op, c, seed);
     if (o->mode == CF_MODE_GRAD)
         cf_gradcheck(b, op, c, seed, r);
     else if (o->mode == CF_MODE_PERF) {
@@ -281,6 +298,7 @@ static void list(vb_loaded_backend **bs, int nb)
 int main(int argc, char **argv)
 {
     parse(argc, argv);
+    crash_guard_install();
     const options o = opt;
     vb_loaded_backend *bs[MAX_BACKENDS];
     int nb = load_backends(&o, bs);

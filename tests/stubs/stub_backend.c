@@ -92,6 +92,21 @@ const vb_backend *vb_backend_entry(void)
     return &table;
 }
 
+#elif defined(STUB_OP_CRASHES)
+/* A sound table whose gemm crashes: a backend bug met mid-run, after init. */
+static int gemm_crashes(vb_backend_ctx *ctx, const vb_gemm_desc *d, const float *a,
+                        const float *b, const float *bias, float *c)
+{
+    raise(SIGSEGV);
+    return VB_OK;
+}
+
+const vb_backend *vb_backend_entry(void)
+{
+    table.gemm = gemm_crashes;
+    return &table;
+}
+
 #else /* a valid backend that implements only gemm: every other slot falls back */
 const vb_backend *vb_backend_entry(void) { return &table; }
 #endif
