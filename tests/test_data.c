@@ -506,6 +506,10 @@ Test(data, cifar_truncated_names_file_and_record)
     make_tar("czf", "c.tar.gz", "cifar-10-batches-bin");
     expect_error(vb_read_cifar(at("c.tar.gz"), 0, 1, &d, err, sizeof err),
                  "c.tar.gz:cifar-10-batches-bin/data_batch_3.bin", "record 2 is cut");
+    /* cut at a record boundary: shorter than its siblings (49,999 images were accepted) */
+    write_cifar(f, 0, 2, 1, 10);
+    expect_error(vb_read_cifar(at("cifar-10-batches-bin"), 0, 1, &d, err, sizeof err), f,
+                 "truncated: 2 records, where the first training file holds 3");
 }
 
 Test(data, cifar_label_out_of_range)

@@ -60,6 +60,14 @@ static int find_files(const vb_members *ms, const char *const *names, int n, siz
                                 "%s: truncated: record %lld is cut (%zu bytes, not a multiple "
                                 "of the %zu-byte record)",
                                 where, (long long)(m->size / record), m->size, record);
+        /* CIFAR-10's training files hold the same number of records (10,000 each): one
+         * cut at a record boundary is otherwise indistinguishable from a whole file */
+        if (i > 0 && m->size != out->file[0]->size)
+            return vb_data_fail(err, err_len,
+                                "%s: truncated: %lld records, where the first training file "
+                                "holds %lld",
+                                where, (long long)(m->size / record),
+                                (long long)(out->file[0]->size / record));
         out->file[i] = m;
         out->records += (int64_t)(m->size / record);
     }
