@@ -70,12 +70,11 @@ static int read_profile(suite *s, vb_cfg_section *sec, char *err, size_t err_len
     if (s->profile_count == SUITE_MAX_PROFILES)
         return vb_cfg_error(sec, err, err_len, "more than %d profiles", SUITE_MAX_PROFILES);
     suite_profile *p = &s->profiles[s->profile_count++];
+    p->epochs = 0; /* absent: the recipe's epochs; given, at least 1, as --epochs */
     if (vb_cfg_name(sec, "name", p->name, sizeof p->name, err, err_len) ||
         vb_cfg_bool_or(sec, "shortened", 0, &p->shortened, err, err_len) ||
-        /* absent: the recipe's epochs (0); given, at least 1, as --epochs */
-        (vb_cfg_find(sec, "epochs")
-             ? vb_cfg_int_in(sec, "epochs", 1, VB_EPOCHS_MAX, &p->epochs, err, err_len)
-             : (p->epochs = 0)) ||
+        (vb_cfg_find(sec, "epochs") &&
+         vb_cfg_int_in(sec, "epochs", 1, VB_EPOCHS_MAX, &p->epochs, err, err_len)) ||
         vb_cfg_int_in_or(sec, "limit", 0, 0, VB_LIMIT_MAX, &p->limit, err, err_len) ||
         optional_text(sec, "recipe", p->recipe, sizeof p->recipe, err, err_len))
         return -1;
